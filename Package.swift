@@ -1,0 +1,38 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "dropscope",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "dropscope", targets: ["dropscope"]),
+    .library(name: "DropscopeCore", targets: ["DropscopeCore"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]
+    ),
+    .target(
+      name: "DropscopeCore",
+      dependencies: ["CZlib"],
+      swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+    ),
+    .executableTarget(
+      name: "dropscope",
+      dependencies: [
+        "DropscopeCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "DropscopeCoreTests",
+      dependencies: ["DropscopeCore"],
+      resources: [.copy("Fixtures")]
+    ),
+  ]
+)

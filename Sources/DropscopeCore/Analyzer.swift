@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An input to analyze: where to read it and how to name it in the report.
+public struct AnalysisInput: Sendable, Equatable {
+  public var path: String
+  public var displayName: String
+
+  public init(path: String, displayName: String? = nil) {
+    self.path = path
+    self.displayName = displayName ?? (path == "-" ? "<stdin>" : path)
+  }
+
+  /// Expands files and folders (recursively, in name order) into inputs; `-` is standard input.
+  /// - Throws: `DropscopeError.unreadableInput` for a path that does not exist.
+  public static func expand(_ paths: [String]) throws -> [AnalysisInput] {
+    guard !paths.isEmpty else { throw DropscopeError.noInputs }
+    var result: [AnalysisInput] = []
+    for path in paths {
+      if path == "-" {
+        result.append(AnalysisInput(path: "-"))
+        continue
+      }
+      var info = stat()
+      guard stat(path, &info) == 0 else {
+        throw DropscopeError.unreadableInput(path: path, reason: String(cString: strerror(errno)))
+      }
+      if info.st_mode & S_IFMT == S_IFDIR {
+        result += walk(path)
+      } else {
+        result.append(AnalysisInput(path: path))
+      }
+    }
+    return result
+  }
+
+  private static func walk(_ directory: String) -> [AnalysisInput] {
+    guard let handle = opendir(directory) else { return [] }
+    defer { closedir(handle) }
+    var names: [String] = []
+    while let entry = readdir(handle) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+      }
+      if name == "." || name == ".." || name.hasPrefix(".") { continue }
+      names.append(name)
+    }
+    var result: [AnalysisInput] = []
+    let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+    for name in names.sorted() {
+      let path = "\(base)/\(name)"
+      var info = stat()
+      guard stat(path, &info) == 0 else { continue }
+      if info.st_mode & S_IFMT == S_IFDIR {
+        result += walk(path)
+      } else if info.st_mode & S_IFMT == S_IFREG {
+        result.append(AnalysisInput(path: path))
+      }
+    }
+    return result
+  }
+}
+
+/// Limits that keep memory bounded whatever the input size.
+public struct AnalysisOptions: Sendable {
+  /// Completed streams listed one by one in the report; more are counted.
+  public var maxListedCompletedStreams = 2_000
+  /// Failed streams listed one by one; more are counted.
+  public var maxListedFailedStreams = 5_000
+  /// Longest line read; longer lines are cut, with a warning.
+  public var maxLineLength = 1 << 20
+
+  public init() {}
+}
+
+/// Runs the whole analysis: inputs → readers → assembler → diagnosis → report. Never prints.
+public struct Analyzer {
+  public var options: AnalysisOptions
+  /// Called with the name of each input as reading starts (for progress on a terminal).
+  public var onInputStart: (@Sendable (String) -> Void)?
+
+  public init(options: AnalysisOptions = AnalysisOptions()) {
+    self.options = options
+  }
+
+  /// Analyzes the inputs and returns the report.
+  public func analyze(_ inputs: [AnalysisInput]) -> Report {
+    let collector = VerdictCollector(options: options)
+    var diagnoser = Diagnoser(inputNames: inputs.map(\.displayName))
+    var pending: [ObservedStream] = []
+    let assembler = Assembler { pending.append($0) }
+    var summaries: [Report.InputSummary] = []
+    var warnings: [AnalysisWarning] = []
+    var secrets = 0
+    var firstTime: Microseconds?
+    var lastTime: Microseconds?
+    var sawUnzoned = false
+
+    for (index, input) in inputs.enumerated() {
+      onInputStart?(input.displayName)
+      let reader = LogReader(input: index, sink: assembler)
+      var source = InputDecoder(input: input, maxLineLength: options.maxLineLength)
+      func flush() {
+        guard !pending.isEmpty else { return }
+        diagnoser.contextNames[index] = reader.contextNames
+        diagnoser.sdkVersions = assembler.sdkVersions
+        for stream in pending { collector.add(diagnoser.diagnose(stream), input: stream.input) }
+        pending.removeAll(keepingCapacity: true)
+      }
+      let result = source.run { line, number in
+        reader.read(line: line, number: number)
+        if !pending.isEmpty { flush() }
+      }
+      reader.finish()
+      flush()
+      secrets += result.secrets
+      warnings += result.warnings
+      if result.readAsText, reader.lineCount > 0, reader.understoodCount == 0, reader.recordCount == 0 {
+        warnings.append(AnalysisWarning(
+          input: input.displayName,
+          message: "no log lines dropscope recognizes in \(reader.lineCount) lines; if this is an application log, its format is not supported yet"))
+      }
+      if let t = reader.firstTime { firstTime = min(firstTime ?? t, t) }
+      if let t = reader.lastTime { lastTime = max(lastTime ?? t, t) }
+      sawUnzoned = sawUnzoned || reader.sawUnzonedTime
+      summaries.append(Report.InputSummary(
+        name: input.displayName, kind: result.kind, bytes: result.rawBytes, decodedBytes: result.decodedBytes,
+        lines: reader.lineCount, logRecords: reader.recordCount, linesUnderstood: reader.understoodCount,
+        streams: collector.streamsPerInput[index, default: 0]))
+    }
+
+    var notes: [String] = []
+    if sawUnzoned { notes.append("Timestamps without a time zone were read as UTC.") }
+    for (chain, location) in assembler.unattributedExceptions.prefix(20) {
+      let name = location.input < inputs.count ? inputs[location.input].displayName : "?"
+      notes.append("An exception outside any stream was logged at \(name):\(location.line): `\(chain.final?.type ?? "?")`.")
+    }
+    let span = firstTime.flatMap { start in
+      lastTime.map { Report.TimeSpan(start: TimeFormatting.iso(start), end: TimeFormatting.iso($0),
+                                     seconds: Double($0 - start) / 1e6) }
+    }
+    return collector.report(inputs: summaries, span: span, secrets: secrets, notes: notes, warnings: warnings)
+  }
+
+}

@@ -1,0 +1,171 @@
+/// Groups facts into streams (one HTTP attempt each) and streams into calls (an SDK call and its retries).
+///
+/// A stream belongs to the thread or worker that logged it; a request id, where one is
+/// mentioned, ties an exception to its stream across contexts. Concurrent workers that
+/// interleave in one log are kept apart by their context. When a stream ends it is handed
+/// to `finished`, so memory holds only the streams open at once.
+final class Assembler: FactSink {
+  /// Receives each stream as soon as nothing more can be added to it.
+  private let finished: (ObservedStream) -> Void
+  private var open: [Int: ObservedStream] = [:]
+  private var byRequestID: [String: ObservedStream] = [:]
+  /// Per context: the call a retry left open, and the last call number used.
+  private var pendingRetryCall: [Int: (call: Int, attempt: Int)] = [:]
+  private var nextSequence = 1
+  private var nextCall = 1
+  /// Exceptions that could not be tied to a stream and involve no SDK or transport code.
+  private(set) var unattributedExceptions: [(ExceptionChain, SourceLocation)] = []
+  /// SDK versions mentioned per input.
+  private(set) var sdkVersions: [Int: [String: String]] = [:]
+
+  init(finished: @escaping (ObservedStream) -> Void) {
+    self.finished = finished
+  }
+
+  @inline(__always)
+  private func key(_ input: Int, _ context: Int) -> Int { input << 24 | context }
+
+  func accept(_ fact: Fact) {
+    let k = key(fact.location.input, fact.context)
+    switch fact.kind {
+    case .otherLine:
+      if let stream = open[k], stream.eventCount > 0, stream.followingLine == nil, stream.endMarker == nil {
+        stream.followingLine = .init(location: fact.location, time: fact.time)
+      }
+    case .event(let event):
+      let stream: ObservedStream
+      if let current = open[k], !(current.endMarker != nil && event == .messageStart) {
+        stream = current
+      } else {
+        stream = begin(fact, key: k)
+      }
+      record(event, fact, in: stream)
+    case .requestSending(let url):
+      if let current = open[k], !current.hasProgress {
+        current.url = url ?? current.url
+      } else {
+        let stream = begin(fact, key: k)
+        stream.url = url
+      }
+    case .responseHead(let status, let url, let transport):
+      let stream: ObservedStream
+      if let current = open[k], current.status == nil, current.eventCount == 0, current.exception == nil {
+        stream = current
+      } else {
+        stream = begin(fact, key: k)
+      }
+      stream.status = status
+      stream.url = url ?? stream.url
+      stream.transport = transport.isEmpty ? stream.transport : transport
+      stream.responseHead = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      stream.lastActivity = fact.time ?? stream.lastActivity
+    case .requestID(let id):
+      guard byRequestID[id] == nil, let stream = open[k], stream.requestID == nil else { return }
+      stream.requestID = id
+      byRequestID[id] = stream
+    case .retryScheduled(let delay):
+      let stream = open[k] ?? begin(fact, key: k)
+      stream.retry = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      stream.retryDelay = delay
+      pendingRetryCall[k] = (stream.call, stream.attempt)
+      finish(stream, key: k, reason: .retried)
+    case .exception(let chain, let isInternal, let uncaught):
+      if isInternal {
+        let stream = open[k] ?? begin(fact, key: k)
+        stream.internalException = chain
+        return
+      }
+      guard let stream = target(for: chain, fact: fact, key: k) else {
+        unattributedExceptions.append((chain, fact.location))
+        return
+      }
+      stream.exception = chain
+      stream.exceptionUncaught = uncaught
+      stream.exceptionAt = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      if let final = chain.final, let id = requestID(in: final.message), stream.requestID == nil {
+        stream.requestID = id
+      }
+      finish(stream, key: key(stream.input, stream.context), reason: .exception)
+    case .bodyReadFailed:
+      open[k]?.bodyReadFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
+    case .sdkVersion(let name, let version):
+      sdkVersions[fact.location.input, default: [:]][name] = version
+    }
+  }
+
+  func inputEnded(_ input: Int) {
+    let keys = open.keys.filter { $0 >> 24 == input }.sorted()
+    for k in keys {
+      if let stream = open[k] { finish(stream, key: k, reason: stream.endMarker != nil ? .completed : .endOfInput) }
+    }
+    pendingRetryCall = pendingRetryCall.filter { $0.key >> 24 != input }
+  }
+
+  // MARK: - Helpers
+
+  private func begin(_ fact: Fact, key k: Int) -> ObservedStream {
+    if let current = open[k] {
+      finish(current, key: k, reason: current.endMarker != nil ? .completed : .nextRequest)
+    }
+    let stream = ObservedStream(sequence: nextSequence, input: fact.location.input, context: fact.context,
+                                location: fact.location, time: fact.time)
+    nextSequence += 1
+    if let pending = pendingRetryCall.removeValue(forKey: k) {
+      stream.call = pending.call
+      stream.attempt = pending.attempt + 1
+    } else {
+      stream.call = nextCall
+      nextCall += 1
+    }
+    open[k] = stream
+    return stream
+  }
+
+  private func record(_ event: StreamEvent, _ fact: Fact, in stream: ObservedStream) {
+    let observation = ObservedStream.Observation(location: fact.location, time: fact.time)
+    stream.eventCount += 1
+    if stream.firstEvent == nil { stream.firstEvent = observation }
+    stream.lastEvent = observation
+    stream.lastEventKind = event
+    stream.lastActivity = fact.time ?? stream.lastActivity
+    stream.followingLine = nil
+    if event.isContent { stream.contentCount += 1 }
+    switch event {
+    case .contentBlockStart: stream.openBlock = true
+    case .contentBlockStop: stream.openBlock = false
+    default: break
+    }
+    if event.isEndOfMessage, stream.endMarker == nil {
+      stream.endMarker = observation
+      stream.endMarkerKind = event
+    }
+  }
+
+  /// The stream an exception belongs to: by the request id in its message, else the context's open stream.
+  private func target(for chain: ExceptionChain, fact: Fact, key k: Int) -> ObservedStream? {
+    if let final = chain.final, let id = requestID(in: final.message), let stream = byRequestID[id],
+      open[key(stream.input, stream.context)] === stream
+    {
+      return stream
+    }
+    if let stream = open[k], stream.endMarker == nil { return stream }
+    let involvesClient = chain.records.contains { record in
+      Catalogue.transportModules.contains(record.module) || record.module == "anthropic" || record.module == "openai"
+    } || chain.hasFrame(containing: "/anthropic/") || chain.hasFrame(containing: "/openai/")
+    guard involvesClient else { return nil }
+    return begin(fact, key: k)
+  }
+
+  private func requestID(in text: String) -> String? {
+    guard let range = text.range(of: "req_") else { return nil }
+    let id = text[range.lowerBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+    return id.count >= 12 ? String(id) : nil
+  }
+
+  private func finish(_ stream: ObservedStream, key k: Int, reason: ObservedStream.EndReason) {
+    stream.end = stream.endMarker != nil && reason != .exception ? .completed : reason
+    if open[k] === stream { open[k] = nil }
+    if let id = stream.requestID, byRequestID[id] === stream { byRequestID[id] = nil }
+    finished(stream)
+  }
+}

@@ -1,0 +1,62 @@
+/// Everything the input says about one HTTP attempt, gathered while it is open.
+final class ObservedStream {
+  /// Order of creation, from 1.
+  let sequence: Int
+  let input: Int
+  let context: Int
+  var call = 0
+  var attempt = 1
+  var firstLocation: SourceLocation
+  var startTime: Microseconds?
+  var url: String?
+  var transport: String?
+  var requestID: String?
+
+  var status: Int?
+  var responseHead: Observation?
+
+  var eventCount = 0
+  var contentCount = 0
+  var firstEvent: Observation?
+  var lastEvent: Observation?
+  var lastEventKind: StreamEvent?
+  var openBlock = false
+  var endMarker: Observation?
+  var endMarkerKind: StreamEvent?
+
+  var exception: ExceptionChain?
+  var exceptionAt: Observation?
+  var exceptionUncaught = false
+  /// An exception the SDK logged at DEBUG before retrying (`Encountered Exception`).
+  var internalException: ExceptionChain?
+  var retry: Observation?
+  var retryDelay: Double?
+  var bodyReadFailure: Observation?
+  /// The first other line the same context wrote after the last event, with no exception between.
+  var followingLine: Observation?
+  var lastActivity: Microseconds?
+  var end: EndReason = .endOfInput
+
+  /// A line that supports a claim: where, when, and the redacted text if worth quoting.
+  struct Observation {
+    var location: SourceLocation
+    var time: Microseconds?
+    var quote: String?
+  }
+
+  /// Why the assembler stopped adding facts to the stream.
+  enum EndReason: String {
+    case exception, retried, nextRequest, endOfInput, completed
+  }
+
+  init(sequence: Int, input: Int, context: Int, location: SourceLocation, time: Microseconds?) {
+    self.sequence = sequence
+    self.input = input
+    self.context = context
+    self.firstLocation = location
+    self.startTime = time
+  }
+
+  /// Whether the stream has seen anything beyond its request.
+  var hasProgress: Bool { status != nil || eventCount > 0 || exception != nil }
+}

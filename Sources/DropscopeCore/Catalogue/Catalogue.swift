@@ -1,0 +1,205 @@
+/// What dropscope knows about transport errors, SDKs, middleboxes and fixes: data with sources.
+///
+/// Parsers only turn text into facts; every judgement about what a string means,
+/// which SDK versions leak, which idle limit a silence matches and what to change
+/// is made from this catalogue.
+public enum Catalogue {
+  // MARK: - Exception signatures
+
+  /// What happened on the wire (or in the client) that an exception reports.
+  public enum WireEvent: String, Sendable {
+    /// The peer closed the connection (FIN) before the body was complete.
+    case peerClosedMidBody = "peer_closed_mid_body"
+    /// The connection was reset (RST).
+    case connectionReset = "connection_reset"
+    /// The connection closed before any response arrived.
+    case closedBeforeResponse = "closed_before_response"
+    /// The client's own read timeout fired.
+    case readTimeout = "read_timeout"
+    /// No connection could be made (refused, DNS, TLS, connect timeout).
+    case connectFailure = "connect_failure"
+    /// No free connection in the client's pool.
+    case poolExhausted = "pool_exhausted"
+    /// The API sent an `error` event inside a 200 stream.
+    case inBandError = "in_band_error"
+    /// The API answered with an error status before the stream.
+    case errorStatus = "error_status"
+    /// The application cancelled the stream (task cancellation, deadline, interrupt).
+    case cancelled
+    /// The SDK wrapped another exception; look at its cause.
+    case wrapper
+  }
+
+  /// A recognisable exception: which classes, which message, what it means on the wire.
+  public struct Signature: Sendable {
+    public var id: String
+    /// Class names without module (`RemoteProtocolError`); any module matches.
+    public var classNames: [String]
+    /// Text the message must contain; nil matches any message.
+    public var messageContains: String?
+    /// Whether the message must be empty (async httpx errors often print none).
+    public var emptyMessage = false
+    public var wire: WireEvent
+    /// The meaning in plain words.
+    public var meaning: String
+    public var source: String
+  }
+
+  /// Signatures in the order they are tried; the first match decides.
+  public static let signatures: [Signature] = [
+    Signature(id: "incomplete_chunked_read", classNames: ["RemoteProtocolError"],
+              messageContains: "incomplete chunked read", wire: .peerClosedMidBody,
+              meaning: "the peer closed the connection (FIN) in the middle of the chunked SSE body, before the terminating chunk",
+              source: "python-hyper/h11 h11/_readers.py ChunkedReader.read_eof; anthropics/anthropic-sdk-python#1470"),
+    Signature(id: "incomplete_content_length_read", classNames: ["RemoteProtocolError"],
+              messageContains: "without sending complete message body (received", wire: .peerClosedMidBody,
+              meaning: "the peer closed the connection before the Content-Length body was complete",
+              source: "python-hyper/h11 h11/_readers.py ContentLengthReader.read_eof"),
+    Signature(id: "server_disconnected", classNames: ["RemoteProtocolError"],
+              messageContains: "Server disconnected without sending a response", wire: .closedBeforeResponse,
+              meaning: "the connection closed before any response status line arrived (often a stale pooled keep-alive connection or a proxy refusing the request)",
+              source: "encode/httpcore httpcore/_sync/http11.py"),
+    Signature(id: "connection_reset", classNames: ["ReadError", "ConnectionResetError", "ClientOSError"],
+              messageContains: "Connection reset by peer", wire: .connectionReset,
+              meaning: "the connection was reset (TCP RST) while the client was reading",
+              source: "encode/httpcore httpcore/_backends/sync.py; signatures.md a.1"),
+    Signature(id: "read_error_without_message", classNames: ["ReadError", "BrokenResourceError"],
+              emptyMessage: true, wire: .connectionReset,
+              meaning: "a read failed with no message: on async httpx this is a reset connection (anyio.BrokenResourceError ← ConnectionResetError)",
+              source: "headroomlabs-ai/headroom#3674; signatures.md d.4"),
+    Signature(id: "read_timeout", classNames: ["ReadTimeout", "ReadTimeoutError", "SocketTimeoutError"],
+              wire: .readTimeout,
+              meaning: "no bytes arrived for the client's read timeout, and the client gave up",
+              source: "encode/httpcore httpcore/_backends/sync.py, anyio.py"),
+    Signature(id: "sdk_timeout", classNames: ["APITimeoutError"], wire: .readTimeout,
+              meaning: "the SDK's timeout fired (before the response, or mid-stream on openai ≥ 3.14)",
+              source: "anthropics/anthropic-sdk-python src/anthropic/_exceptions.py; openai/openai-python _streaming.py (3.14.0)"),
+    Signature(id: "connect_error", classNames: ["ConnectError", "ConnectTimeout"], wire: .connectFailure,
+              meaning: "no connection could be made (refused, DNS, TLS or connect timeout)",
+              source: "encode/httpx httpx/_exceptions.py"),
+    Signature(id: "pool_timeout", classNames: ["PoolTimeout"], wire: .poolExhausted,
+              meaning: "no free connection in the client's pool: too many streams open or not closed",
+              source: "encode/httpcore httpcore/_synchronization.py"),
+    Signature(id: "in_band_error_event", classNames: ["APIStatusError", "APIError"],
+              messageContains: "{'type': 'error'", wire: .inBandError,
+              meaning: "the API accepted the stream (200) and then sent an `event: error` inside it",
+              source: "anthropics/anthropic-sdk-python#1258, #1918; signatures.md a.2"),
+    Signature(id: "status_error", classNames: [], messageContains: "Error code: ", wire: .errorStatus,
+              meaning: "the API answered with an error status before any stream began",
+              source: "anthropics/anthropic-sdk-python _base_client.py _make_status_error_from_response"),
+    Signature(id: "cancelled", classNames: ["CancelledError", "KeyboardInterrupt", "GeneratorExit"], wire: .cancelled,
+              meaning: "the application cancelled the stream",
+              source: "Python asyncio / signals"),
+    Signature(id: "connection_error_wrapper", classNames: ["APIConnectionError"], wire: .wrapper,
+              meaning: "the SDK wrapped a transport error as APIConnectionError",
+              source: "anthropics/anthropic-sdk-python _base_client.py; openai/openai-python _streaming.py (≥ 3.14.0)"),
+  ]
+
+  /// Modules whose exceptions are raw transport errors, not the SDK's own.
+  public static let transportModules: Set<String> = ["httpx", "httpx2", "httpcore", "httpcore2", "h11", "h2", "anyio", "ssl"]
+
+  /// The first signature that matches `record`.
+  public static func signature(for record: ExceptionRecord) -> Signature? {
+    for signature in signatures {
+      if !signature.classNames.isEmpty, !signature.classNames.contains(record.className) { continue }
+      if signature.emptyMessage, !record.message.isEmpty { continue }
+      if let text = signature.messageContains, !record.message.contains(text) { continue }
+      if signature.wire == .errorStatus, !record.message.hasPrefix("Error code: ") { continue }
+      return signature
+    }
+    return nil
+  }
+
+  // MARK: - SDKs
+
+  /// How an SDK surfaces transport errors that happen after the 200, by version.
+  public struct SDKBehaviour: Sendable {
+    public var sdk: String
+    /// The first version that wraps mid-stream transport errors in the SDK's own class, if any.
+    public var wrapsFrom: String?
+    public var note: String
+    public var source: String
+  }
+
+  public static let sdkBehaviours: [String: SDKBehaviour] = [
+    "anthropic": SDKBehaviour(
+      sdk: "anthropic", wrapsFrom: nil,
+      note: "No released anthropic-python wraps transport errors raised while the stream is read: 0.79.0 through 2.12.0 let the raw httpx/httpx2 exception escape, and `max_retries` never sees it. The fix PRs #1550 and #1552 were closed unmerged; issue #1919 and PRs #1920/#1922 were open when this catalogue was written.",
+      source: "anthropics/anthropic-sdk-python#1919, PR #1552, PR #1550 (signatures.md §0)"),
+    "openai": SDKBehaviour(
+      sdk: "openai", wrapsFrom: "3.14.0",
+      note: "openai-python wraps mid-stream transport errors from 3.14.0 (as APIConnectionError / APITimeoutError with the transport error as `__cause__`); 3.13.x and older, all 2.x and 1.x let the raw exception escape. No version retries a stream that failed after the 200.",
+      source: "openai/openai-python _streaming.py in 3.13.0 vs 3.14.0 wheels; openai/openai-python#3811, #2065"),
+  ]
+
+  /// Which SDK generation a transport module implies.
+  public static func generation(sdk: String, transport: String) -> String? {
+    switch (sdk, transport) {
+    case ("anthropic", "httpx"): return "anthropic < 1.0 (httpx)"
+    case ("anthropic", "httpx2"): return "anthropic ≥ 1.0 (httpx2)"
+    case ("openai", "httpx"): return "openai 1.x–2.x (httpx)"
+    case ("openai", "httpx2"): return "openai ≥ 3.0 (httpx2)"
+    default: return nil
+    }
+  }
+
+  // MARK: - Limits of middleboxes and clients
+
+  /// A known timeout of a proxy, load balancer or client.
+  public struct KnownLimit: Sendable {
+    public var seconds: Double
+    /// `idle` resets on every byte; `total` caps the whole response.
+    public var kind: Kind
+    public var components: String
+    /// Which side of the connection closes when it fires.
+    public var closer: Side
+    public var source: String
+
+    public enum Kind: String, Sendable { case idle, total }
+  }
+
+  public static let knownLimits: [KnownLimit] = [
+    KnownLimit(seconds: 5, kind: .idle, components: "httpx default timeout (a client built on bare httpx)", closer: .client,
+               source: "encode/httpx docs/advanced/timeouts.md"),
+    KnownLimit(seconds: 60, kind: .idle, components: "AWS ALB/CLB idle timeout, nginx `proxy_read_timeout`, ingress-nginx `proxy-read-timeout`", closer: .server,
+               source: "AWS ELB docs (edit-load-balancer-attributes); nginx ngx_http_proxy_module; ingress-nginx configmap.md"),
+    KnownLimit(seconds: 100, kind: .idle, components: "Cloudflare proxy read timeout", closer: .server,
+               source: "developers.cloudflare.com … error-524"),
+    KnownLimit(seconds: 240, kind: .idle, components: "Azure Load Balancer idle timeout", closer: .server,
+               source: "MicrosoftDocs azure-docs load-balancer-tcp-idle-timeout.md"),
+    KnownLimit(seconds: 300, kind: .idle, components: "Envoy `stream_idle_timeout`, Node undici `bodyTimeout`", closer: .server,
+               source: "envoyproxy/envoy docs faq/configuration/timeouts.rst; nodejs/undici docs/api/Client.md"),
+    KnownLimit(seconds: 350, kind: .idle, components: "AWS NLB / NAT gateway idle timeout", closer: .server,
+               source: "AWS NLB update-idle-timeout docs; VPC NAT gateway troubleshooting"),
+    KnownLimit(seconds: 600, kind: .idle, components: "Anthropic/OpenAI Python SDK default read timeout", closer: .client,
+               source: "anthropics/anthropic-sdk-python src/anthropic/_constants.py; openai-python _constants.py"),
+    KnownLimit(seconds: 15, kind: .total, components: "Envoy route timeout (Gloo Edge default)", closer: .server,
+               source: "envoyproxy/envoy timeouts.rst; solo-io/gloo#11399"),
+    KnownLimit(seconds: 29, kind: .total, components: "AWS API Gateway integration timeout", closer: .server,
+               source: "aws.amazon.com what's new 2024/06 API Gateway integration timeout"),
+    KnownLimit(seconds: 30, kind: .total, components: "GCP Application LB backend timeout, Azure Front Door, CloudFront origin read timeout", closer: .server,
+               source: "googleapis compute BackendService.timeoutSec; learn.microsoft.com front-door-troubleshoot-routing"),
+  ]
+
+  /// The known limits of `kind` that a duration of `seconds` matches, allowing for log timestamp precision.
+  /// - Parameter precision: the resolution of the timestamps the duration came from, in seconds.
+  public static func limits(matching seconds: Double, kind: KnownLimit.Kind, precision: Double) -> [KnownLimit] {
+    knownLimits.filter { limit in
+      guard limit.kind == kind else { return false }
+      let slack = max(2.0, limit.seconds * 0.05) + precision
+      return seconds >= limit.seconds - 1.0 - precision && seconds <= limit.seconds + slack
+    }
+  }
+
+  /// A silence shorter than this is ordinary pacing, not a stall.
+  public static let flowingGapSeconds = 5.0
+}
+
+/// Which side of the connection an event came from.
+public enum Side: String, Sendable, Codable {
+  /// The API or a proxy/load balancer in front of it.
+  case server
+  /// The application, its SDK, or its own machine and network.
+  case client
+  case unknown
+}

@@ -1,0 +1,415 @@
+/// Decides each stream's outcome and cause from what was observed, with evidence and fixes.
+///
+/// Every judgement (what an exception means, which SDK versions leak, which limit a
+/// silence matches, what to change) comes from `Catalogue`.
+struct Diagnoser {
+  /// How each input is named in the report.
+  var inputNames: [String]
+  /// Thread/worker names by input and context id.
+  var contextNames: [Int: [Int: String]] = [:]
+  /// SDK versions mentioned in each input.
+  var sdkVersions: [Int: [String: String]] = [:]
+
+  func diagnose(_ stream: ObservedStream) -> StreamVerdict {
+    var work = Work(stream: stream, names: inputNames)
+    work.addCommonEvidence()
+    if stream.endMarker != nil {
+      work.completed()
+    } else if let status = stream.status, status >= 400 {
+      work.errorStatus(status)
+    } else if let chain = stream.exception ?? stream.internalException {
+      work.exception(chain, sdkVersions: sdkVersions[stream.input] ?? [:])
+    } else {
+      work.noException()
+    }
+    if stream.end == .retried, !work.findings.contains(.retriedBySDK) { work.findings.append(.retriedBySDK) }
+    if stream.exceptionUncaught { work.findings.append(.uncaughtException) }
+    return work.verdict(context: contextNames[stream.input]?[stream.context])
+  }
+}
+
+/// The state of one diagnosis while it is being decided.
+private struct Work {
+  let stream: ObservedStream
+  let names: [String]
+  var outcome: Outcome = .failed
+  var cause: Cause?
+  var findings: [Finding] = []
+  var confidence: Confidence = .medium
+  var side: Side?
+  var summary = ""
+  var surfacedAs: String?
+  var sdk: String?
+  var silence: Double?
+  var evidence: [Evidence] = []
+  var fixes: [String] = []
+  var wouldDecide: String?
+
+  init(stream: ObservedStream, names: [String]) {
+    self.stream = stream
+    self.names = names
+  }
+
+  // MARK: - Evidence
+
+  func place(_ location: SourceLocation) -> String {
+    let name = location.input < names.count ? names[location.input] : "input \(location.input)"
+    return "\(name):\(location.line)"
+  }
+
+  mutating func cite(_ observation: ObservedStream.Observation?, quote: String? = nil, _ note: String) {
+    guard let observation else { return }
+    evidence.append(Evidence(location: place(observation.location), time: observation.time.map(TimeFormatting.iso),
+                             quote: quote ?? observation.quote, note: note))
+  }
+
+  mutating func addCommonEvidence() {
+    if let head = stream.responseHead, let status = stream.status {
+      let note = status == 200
+        ? "response headers arrived (HTTP 200): the request was accepted and the stream began; this line says nothing about how it ended"
+        : "the API answered HTTP \(status) before any stream began"
+      cite(head, note)
+    }
+    if stream.eventCount > 0, let first = stream.firstEvent, let last = stream.lastEvent {
+      var note = "\(stream.eventCount) events logged (\(stream.contentCount) content deltas)"
+      if let a = first.time, let b = last.time, b > a {
+        note += " over \(TimeFormatting.seconds(Double(b - a) / 1e6))"
+      }
+      note += "; the last was `\(stream.lastEventKind?.rawValue ?? "?")`"
+      if stream.openBlock { note += ", with a content block still open" }
+      cite(last, note)
+    }
+  }
+
+  // MARK: - Decisions
+
+  mutating func completed() {
+    outcome = .completed
+    confidence = .high
+    let marker = stream.endMarkerKind?.rawValue ?? "end"
+    summary = "The stream completed: `\(marker)` arrived."
+    if let chain = stream.exception, let final = chain.final {
+      summary += " An exception was logged afterwards (`\(final.type)`), not during the stream."
+    }
+  }
+
+  mutating func errorStatus(_ status: Int) {
+    let retried = stream.end == .retried
+    let retryNote = retried ? " The SDK retried it\(stream.retryDelay.map { " after \(TimeFormatting.seconds($0))" } ?? "")." : ""
+    confidence = .high
+    if status >= 500 {
+      cause = .serverError
+      side = .server
+      let name = status == 529 ? "529 (overloaded)" : "\(status)"
+      summary = "The API answered HTTP \(name) before any stream began.\(retryNote)"
+      fixes = ["backoff-overloaded"]
+    } else {
+      cause = .clientError
+      side = .client
+      summary = status == 429
+        ? "The API refused the request with HTTP 429 (rate limit) before any stream began.\(retryNote)"
+        : "The API rejected the request with HTTP \(status) before any stream began: the request itself was refused.\(retryNote)"
+      fixes = [status == 429 ? "rate-limit" : "fix-request"]
+    }
+    if retried {
+      findings.append(.retriedBySDK)
+      cite(stream.retry, "the SDK scheduled a retry: this attempt failed, the call went on")
+    }
+    if let chain = stream.exception, let final = chain.final {
+      surfacedAs = "`\(final.type)` (the SDK's own status error)"
+      citeException(chain, note: "the application received the status error")
+    }
+  }
+
+  mutating func exception(_ chain: ExceptionChain, sdkVersions: [String: String]) {
+    guard let final = chain.final else { return noException() }
+    let sdkName = chain.hasFrame(containing: "/anthropic/") || final.module == "anthropic" ? "anthropic"
+      : chain.hasFrame(containing: "/openai/") || final.module == "openai" ? "openai" : nil
+    let transport = chain.records.lazy.map(\.module).first { $0 == "httpx2" || $0 == "httpx" }
+      ?? stream.transport.flatMap { $0 == "httpx" || $0 == "httpx2" ? $0 : nil }
+    if let sdkName {
+      let version = sdkVersions[sdkName].map { "\(sdkName) \($0)" }
+      sdk = version ?? transport.flatMap { Catalogue.generation(sdk: sdkName, transport: $0) } ?? sdkName
+    }
+
+    // The deciding exception: the outermost one with a known signature, looking through SDK wrappers.
+    var deciding: (ExceptionRecord, Catalogue.Signature)?
+    var wrapper: ExceptionRecord?
+    for record in chain.records.reversed() {
+      guard let signature = Catalogue.signature(for: record) else { continue }
+      if signature.wire == .wrapper {
+        if wrapper == nil { wrapper = record }
+        continue
+      }
+      deciding = (record, signature)
+      break
+    }
+    describeSurface(final: final, wrapper: wrapper, deciding: deciding?.0, sdkName: sdkName)
+    let midStream = stream.status == 200 || stream.eventCount > 0
+    let closeTime = stream.exceptionAt?.time
+    let lastByte = stream.lastEvent?.time ?? stream.responseHead?.time
+    if let closeTime, let lastByte, closeTime >= lastByte, midStream {
+      silence = Double(closeTime - lastByte) / 1e6
+    }
+    let retried = stream.end == .retried
+    if retried {
+      findings.append(.retriedBySDK)
+      cite(stream.retry, "the SDK retried after this attempt failed before the response")
+    }
+
+    guard let (record, signature) = deciding else {
+      return unrecognised(chain, final: final, midStream: midStream)
+    }
+    citeException(chain, note: signature.meaning, record: record)
+    switch signature.wire {
+    case .peerClosedMidBody, .connectionReset:
+      serverSideClose(signature.wire, midStream: midStream)
+    case .readTimeout:
+      cause = .idleTimeout
+      side = .client
+      confidence = .high
+      let limit = silence.map { Catalogue.limits(matching: $0, kind: .idle, precision: precision).filter { $0.closer == .client } } ?? []
+      var text = midStream
+        ? "The client's own read timeout fired in the middle of the stream"
+        : "The client's timeout fired before the response headers arrived"
+      if let silence { text += ": no bytes for \(TimeFormatting.seconds(silence)) before it" }
+      if let match = limit.first {
+        findings.append(.matchesKnownLimit)
+        text += ", which matches the \(TimeFormatting.seconds(match.seconds)) \(match.components)"
+      }
+      summary = text + ". The server did not close the connection; the client gave up."
+      fixes = ["client-read-timeout"]
+    case .connectFailure:
+      cause = .clientError
+      side = .client
+      confidence = .high
+      summary = "No connection could be made to the API (\(record.type)): a local network, DNS, proxy or TLS failure."
+      fixes = ["connect-failure"]
+    case .poolExhausted:
+      cause = .clientError
+      side = .client
+      confidence = .high
+      summary = "The client's connection pool had no free connection (\(record.type)): streams were left open or too many ran at once."
+      fixes = ["application-exception"]
+    case .closedBeforeResponse:
+      cause = .unknown
+      side = .server
+      confidence = .medium
+      summary = "The connection closed before any response arrived (\(record.type): \(record.message)). A stale pooled connection, a proxy refusing the request and a crashed server all look like this in a client log."
+      wouldDecide = "A capture or the proxy's log for this time shows who closed the connection and why."
+      fixes = ["capture-for-evidence"]
+    case .inBandError:
+      cause = .serverError
+      side = .server
+      confidence = .high
+      let type = record.message.range(of: "overloaded_error") != nil ? "overloaded_error" : "error"
+      summary = "The API accepted the stream (HTTP 200) and then sent an `event: error` (\(type)) inside it\(stream.contentCount > 0 ? " after \(stream.contentCount) content deltas" : ""). The SDK raised it as a bare `\(record.type)` and did not retry."
+      fixes = ["retry-in-band-error"]
+    case .errorStatus:
+      if let status = statusCode(in: record.message) {
+        errorStatus(status)
+      } else {
+        cause = .serverError
+        side = .server
+        summary = "The API answered with an error status: \(record.message)"
+        fixes = ["backoff-overloaded"]
+      }
+    case .cancelled:
+      cause = .clientError
+      side = .client
+      confidence = .high
+      let deadline = final.className == "TimeoutError" && chain.records.contains { $0.className == "CancelledError" }
+      summary = deadline
+        ? "The application's own deadline (an asyncio timeout) cancelled the stream\(stream.contentCount > 0 ? " after \(stream.contentCount) content deltas" : "")."
+        : "The application cancelled the stream (`\(record.type)`)."
+      fixes = ["cancellation"]
+    case .wrapper:
+      unrecognised(chain, final: final, midStream: midStream)
+    }
+    addLeakFix(sdkName: sdkName)
+  }
+
+  /// A FIN or RST from the server side: an idle close if it came after a long silence, else a close during deltas.
+  mutating func serverSideClose(_ wire: Catalogue.WireEvent, midStream: Bool) {
+    let how = wire == .connectionReset ? "reset the connection (RST)" : "closed the connection (FIN)"
+    side = .server
+    if let silence, silence >= Catalogue.flowingGapSeconds {
+      cause = .idleTimeout
+      let matches = Catalogue.limits(matching: silence, kind: .idle, precision: precision).filter { $0.closer == .server }
+      var text = "No bytes for \(TimeFormatting.seconds(silence)), then the server side \(how)"
+      if let match = matches.first {
+        findings.append(.matchesKnownLimit)
+        confidence = .high
+        text += ": that matches a \(TimeFormatting.seconds(match.seconds)) idle limit (\(match.components))."
+        evidence.append(Evidence(location: nil, time: nil, quote: nil,
+                                 note: "silence of \(TimeFormatting.seconds(silence)) before the close matches the known limit: \(TimeFormatting.seconds(match.seconds)) \(match.kind.rawValue), \(match.components) (source: \(match.source))"))
+      } else {
+        confidence = .medium
+        text += ". No known default idle limit matches \(TimeFormatting.seconds(silence)); a proxy with a custom limit is the likely closer."
+        wouldDecide = "The proxy or load balancer configuration (its idle timeout), or a capture showing which hop sent the FIN/RST."
+      }
+      summary = text + " Something on the server's side of the path gave up on an idle connection; the API itself sends pings during long pauses."
+      fixes = ["raise-proxy-idle-limit"]
+      return
+    }
+    cause = .serverCloseDuringDelta
+    if let silence {
+      confidence = .high
+      summary = "The server side \(how) while content was flowing: \(stream.contentCount) deltas received, the last \(TimeFormatting.seconds(silence)) before the close."
+      evidence.append(Evidence(location: nil, time: nil, quote: nil,
+                               note: "\(stream.contentCount) deltas received, the last \(TimeFormatting.seconds(silence)) before the close: content was flowing"))
+    } else if stream.eventCount > 0 {
+      confidence = .medium
+      summary = "The server side \(how) in the middle of the stream, after \(stream.contentCount) content deltas. The log has no timestamps to measure the silence before the close, so an idle timeout cannot be ruled out."
+      wouldDecide = "Timestamps on the log lines, or a capture, would show whether content was still flowing when the connection closed."
+    } else {
+      confidence = .medium
+      summary = "The server side \(how) in the middle of the response body\(midStream ? " (after HTTP 200)" : ""). The log does not record the events that arrived, so whether content was flowing or the line was idle is not shown."
+      wouldDecide = "Logging each SSE event with a timestamp, or a capture, would separate a close during deltas from an idle timeout."
+    }
+    if let start = stream.startTime, let end = stream.exceptionAt?.time {
+      let duration = Double(end - start) / 1e6
+      if let cap = Catalogue.limits(matching: duration, kind: .total, precision: precision).first {
+        findings.append(.matchesKnownLimit)
+        evidence.append(Evidence(location: nil, time: nil, quote: nil,
+                                 note: "the stream lasted \(TimeFormatting.seconds(duration)), which matches a \(TimeFormatting.seconds(cap.seconds)) total-duration cap (\(cap.components))"))
+      }
+    }
+    fixes = ["retry-server-close"]
+  }
+
+  mutating func unrecognised(_ chain: ExceptionChain, final: ExceptionRecord, midStream: Bool) {
+    citeException(chain, note: "the exception the application saw")
+    if Catalogue.transportModules.contains(final.module) {
+      cause = .unknown
+      side = .unknown
+      confidence = .low
+      summary = "The stream failed with a transport error dropscope does not know: `\(final.type)`."
+      wouldDecide = "A capture of the connection would show how it ended."
+      fixes = ["capture-for-evidence"]
+      return
+    }
+    cause = .clientError
+    side = .client
+    let inApplication = !(final.framePaths.last.map { $0.contains("site-packages") } ?? true)
+      || chain.records.last?.framePaths.contains { !$0.contains("site-packages") && !$0.contains("/lib/python") } == true
+    confidence = midStream && inApplication ? .high : .medium
+    summary = "The application's own code raised `\(final.type)` while the stream was being read\(stream.contentCount > 0 ? ", after \(stream.contentCount) content deltas" : ""); the stream was abandoned, not dropped by the network."
+    fixes = ["application-exception"]
+  }
+
+  mutating func noException() {
+    if stream.eventCount > 0, stream.followingLine != nil || stream.end == .nextRequest {
+      cause = .serverCloseDuringDelta
+      findings.append(.cleanTruncation)
+      side = .server
+      confidence = .medium
+      summary = "\(stream.eventCount) events arrived (last `\(stream.lastEventKind?.rawValue ?? "?")`), then the stream ended without its end-of-message marker and without an error. With the Python SDKs that means the body ended cleanly: something on the server's side of the path ended the response early."
+      if let following = stream.followingLine {
+        cite(following, "the application went on from here with no exception and no end-of-message event")
+      }
+      wouldDecide = "A capture would show whether the terminating chunk arrived; the proxy's limits on response duration would show which hop cut it."
+      fixes = ["check-stop-reason"]
+      if let start = stream.startTime, let end = stream.lastEvent?.time,
+        let cap = Catalogue.limits(matching: Double(end - start) / 1e6, kind: .total, precision: precision).first
+      {
+        findings.append(.matchesKnownLimit)
+        evidence.append(Evidence(location: nil, time: nil, quote: nil,
+                                 note: "the stream lasted \(TimeFormatting.seconds(Double(end - start) / 1e6)), which matches a \(TimeFormatting.seconds(cap.seconds)) total-duration cap (\(cap.components))"))
+      }
+      return
+    }
+    if stream.eventCount > 0 {
+      cause = .unknown
+      confidence = .low
+      summary = "The log ends while this stream was open: \(stream.eventCount) events were logged, the last `\(stream.lastEventKind?.rawValue ?? "?")`, and nothing after it says how the stream ended."
+      wouldDecide = "Later log lines (the next rotated file) or a capture would show how it ended."
+      fixes = ["capture-for-evidence"]
+      return
+    }
+    if stream.status == 200 {
+      outcome = .completed
+      confidence = .low
+      summary = "No failure was logged for this stream. The log does not record its events, so it cannot show the end-of-message marker either."
+      return
+    }
+    cause = .unknown
+    confidence = .low
+    summary = stream.end == .retried
+      ? "This attempt failed before a response and the SDK retried; the log does not say why."
+      : "A request was sent, but the log shows neither a response nor an error for it."
+    wouldDecide = "Debug logging of the SDK (ANTHROPIC_LOG=debug) or a capture would show what happened to the request."
+    fixes = ["capture-for-evidence"]
+  }
+
+  // MARK: - How it surfaced
+
+  mutating func describeSurface(final: ExceptionRecord, wrapper: ExceptionRecord?, deciding: ExceptionRecord?, sdkName: String?) {
+    let raw = Catalogue.transportModules.contains(final.module)
+    if raw, sdkName != nil, stream.end != .retried {
+      findings.append(.unwrappedExceptionLeak)
+      surfacedAs = "raw `\(final.type)`: the SDK did not wrap it in its own `APIConnectionError`/`APITimeoutError`, so `except \(sdkName ?? "sdk").APIError` and the SDK's retries never saw it"
+    } else if let wrapper, let deciding, wrapper.location == final.location {
+      surfacedAs = "`\(final.type)` (wrapped by the SDK; the cause is `\(deciding.type)`)"
+    } else {
+      surfacedAs = "`\(final.type)`"
+    }
+    if stream.exceptionUncaught || (stream.exceptionAt?.quote.map { $0.hasPrefix("Exception in thread") } ?? false) {
+      surfacedAs = (surfacedAs ?? "") + ", uncaught: the thread died with it"
+    }
+  }
+
+  mutating func addLeakFix(sdkName: String?) {
+    guard let sdkName else { return }
+    if findings.contains(.unwrappedExceptionLeak) {
+      fixes.insert(sdkName == "anthropic" ? "catch-transport-error-anthropic" : "upgrade-openai-3.14", at: 0)
+      if let behaviour = Catalogue.sdkBehaviours[sdkName] {
+        evidence.append(Evidence(location: nil, time: nil, quote: nil,
+                                 note: "\(behaviour.note) (source: \(behaviour.source))"))
+      }
+    } else if sdkName == "openai", surfacedAs?.contains("wrapped by the SDK") == true {
+      fixes.insert("inspect-cause-openai", at: 0)
+    }
+  }
+
+  mutating func citeException(_ chain: ExceptionChain, note: String, record: ExceptionRecord? = nil) {
+    guard let final = chain.final else { return }
+    if let at = stream.exceptionAt {
+      cite(at, quote: at.quote, "the application logged the failure here; the traceback starts at line \(chain.start.line)")
+    }
+    let shown = record ?? final
+    let line = shown.message.isEmpty ? shown.type : "\(shown.type): \(shown.message)"
+    evidence.append(Evidence(location: place(shown.location), time: stream.exceptionAt?.time.map(TimeFormatting.iso),
+                             quote: line, note: note))
+    if shown.location != final.location {
+      evidence.append(Evidence(location: place(final.location), time: nil,
+                               quote: final.message.isEmpty ? final.type : "\(final.type): \(final.message)",
+                               note: "the exception that reached the application"))
+    }
+  }
+
+  var precision: Double {
+    let times = [stream.exceptionAt?.time, stream.lastEvent?.time, stream.responseHead?.time].compactMap { $0 }
+    return !times.isEmpty && times.allSatisfy({ $0 % 1_000_000 == 0 }) ? 1.0 : 0.01
+  }
+
+  private func statusCode(in message: String) -> Int? {
+    guard let range = message.range(of: "Error code: ") else { return nil }
+    return Int(message[range.upperBound...].prefix(3))
+  }
+
+  // MARK: - Result
+
+  func verdict(context: String?) -> StreamVerdict {
+    StreamVerdict(
+      id: stream.sequence, input: names[stream.input], context: context, requestID: stream.requestID,
+      call: stream.call, attempt: stream.attempt, attemptsInCall: stream.attempt, url: stream.url,
+      status: stream.status, startedAt: stream.startTime.map(TimeFormatting.iso),
+      endedAt: (stream.exceptionAt?.time ?? stream.retry?.time ?? stream.lastEvent?.time).map(TimeFormatting.iso),
+      outcome: outcome, cause: outcome == .completed ? nil : (cause ?? .unknown), findings: findings,
+      confidence: confidence, side: outcome == .completed ? nil : side, summary: summary, surfacedAs: surfacedAs,
+      sdk: sdk, eventsReceived: stream.eventCount, contentEventsReceived: stream.contentCount,
+      lastEvent: stream.lastEventKind?.rawValue, silenceBeforeEnd: silence.map { ($0 * 1000).rounded() / 1000 },
+      evidence: evidence, fixes: fixes, wouldDecide: wouldDecide)
+  }
+}

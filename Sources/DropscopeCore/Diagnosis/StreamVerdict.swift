@@ -1,0 +1,108 @@
+/// How a stream ended: with its end-of-message marker, or not.
+public enum Outcome: String, Sendable, Codable {
+  case completed
+  case failed
+}
+
+/// Why a stream did not complete; the vocabulary of `design.md`.
+public enum Cause: String, Sendable, Codable, CaseIterable {
+  case idleTimeout = "idle_timeout"
+  case serverCloseDuringDelta = "server_close_during_delta"
+  case clientError = "client_error"
+  case serverError = "server_error"
+  case unknown
+
+  /// What the cause means, in one sentence, for the report.
+  public var meaning: String {
+    switch self {
+    case .idleTimeout:
+      return "no bytes for a long time, then the connection was closed: by a proxy or load balancer's idle limit, or by the client's own read timeout"
+    case .serverCloseDuringDelta:
+      return "the server side (the API or a proxy in front of it) closed or reset the connection while content was flowing, or the body ended cleanly before its end-of-message marker"
+    case .clientError:
+      return "the client ended it: cancellation, an exception in application code, a local timeout or network failure, or a request the API rejected (4xx)"
+    case .serverError:
+      return "the API reported a failure: an error status before the stream (529, 5xx) or an `event: error` inside it"
+    case .unknown:
+      return "the evidence does not decide; the report says which evidence would"
+    }
+  }
+}
+
+/// A finding about a stream besides its cause.
+public enum Finding: String, Sendable, Codable {
+  /// The SDK let a raw transport exception escape where its own APIConnectionError/APITimeoutError belongs.
+  case unwrappedExceptionLeak = "unwrapped_exception_leak"
+  /// The body ended cleanly before the end-of-message marker.
+  case cleanTruncation = "clean_truncation"
+  /// The SDK retried this attempt.
+  case retriedBySDK = "retried_by_sdk"
+  /// The silence before the close matches a known idle limit, or the duration a known cap.
+  case matchesKnownLimit = "matches_known_limit"
+  /// The failure was never caught: the traceback was printed uncaught.
+  case uncaughtException = "uncaught_exception"
+}
+
+/// How sure the verdict is.
+public enum Confidence: String, Sendable, Codable {
+  case high, medium, low
+}
+
+/// One line or derived fact that supports a verdict.
+public struct Evidence: Sendable, Codable, Equatable {
+  /// `file:line` in the input.
+  public var location: String?
+  /// When, in UTC (ISO 8601), if the line had a time.
+  public var time: String?
+  /// The line itself, redacted.
+  public var quote: String?
+  /// What this evidence shows, in plain words.
+  public var note: String
+
+  public init(location: String?, time: String?, quote: String?, note: String) {
+    self.location = location
+    self.time = time
+    self.quote = quote
+    self.note = note
+  }
+}
+
+/// The diagnosis of one stream (one HTTP attempt).
+public struct StreamVerdict: Sendable, Codable, Equatable {
+  /// 1-based, in the order the streams started in the inputs.
+  public var id: Int
+  public var input: String
+  /// The thread or worker that ran it, if the log says.
+  public var context: String?
+  public var requestID: String?
+  /// The SDK call this attempt belongs to, and its place among the call's attempts.
+  public var call: Int
+  public var attempt: Int
+  public var attemptsInCall: Int
+  public var url: String?
+  public var status: Int?
+  public var startedAt: String?
+  public var endedAt: String?
+  public var outcome: Outcome
+  public var cause: Cause?
+  public var findings: [Finding]
+  public var confidence: Confidence
+  /// Which side ended the stream.
+  public var side: Side?
+  /// What happened, in a sentence or two.
+  public var summary: String
+  /// How the failure reached the application (the exception it saw, wrapped or raw).
+  public var surfacedAs: String?
+  /// The SDK and transport generation in use, where the log shows it.
+  public var sdk: String?
+  public var eventsReceived: Int
+  public var contentEventsReceived: Int
+  public var lastEvent: String?
+  /// Seconds from the last byte seen (event or headers) to the end of the stream.
+  public var silenceBeforeEnd: Double?
+  public var evidence: [Evidence]
+  /// Ids of the fixes in the report's `fixes` catalogue.
+  public var fixes: [String]
+  /// For uncertain verdicts: which evidence would decide.
+  public var wouldDecide: String?
+}

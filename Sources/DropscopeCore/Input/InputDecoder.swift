@@ -1,0 +1,220 @@
+/// Opens one input, sniffs what it is, decodes it (plain or gzip) and delivers its lines.
+///
+/// Nothing here is fatal: an unreadable file, a capture, binary data, damaged gzip and
+/// invalid UTF-8 each become a warning, and whatever could be read is delivered.
+struct InputDecoder {
+  let input: AnalysisInput
+  let maxLineLength: Int
+
+  /// What was read, for the report.
+  struct Result {
+    var kind: InputKind = .empty
+    var rawBytes: Int64 = 0
+    var decodedBytes: Int64 = 0
+    var warnings: [AnalysisWarning] = []
+    var secrets = 0
+    /// Whether the input was read as text (and so should have had log lines).
+    var readAsText = false
+  }
+
+  init(input: AnalysisInput, maxLineLength: Int) {
+    self.input = input
+    self.maxLineLength = maxLineLength
+  }
+
+  /// Reads the input to its end, calling `onLine` with each line and its 1-based number.
+  mutating func run(_ onLine: (UnsafeRawBufferPointer, Int) -> Void) -> Result {
+    var result = Result()
+    let name = input.displayName
+    var file: FileByteReader
+    do {
+      file = try FileByteReader(path: input.path)
+    } catch {
+      result.warnings.append(AnalysisWarning(input: name, message: "\(error)"))
+      return result
+    }
+    let chunkSize = 1 << 18
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buffer.deallocate() }
+    var text = TextStage(name: name, maxLineLength: maxLineLength)
+    var first = true
+    var inflater: GzipInflater?
+
+    while true {
+      let count: Int
+      do {
+        count = try file.read(into: buffer, path: input.path)
+      } catch {
+        result.warnings.append(AnalysisWarning(input: name, offset: file.offset, message: "\(error); the bytes before it were analyzed"))
+        break
+      }
+      if count == 0 { break }
+      let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+      if first {
+        first = false
+        result.kind = InputKind.sniff(raw: chunk)
+        switch result.kind {
+        case .gzip:
+          inflater = GzipInflater()
+        case .text, .json:
+          break
+        default:
+          result.warnings.append(text.refusal(result.kind))
+          result.rawBytes = Int64(count)
+          return result
+        }
+      }
+      if inflater != nil {
+        let damage = inflater!.feed(chunk) { decoded in text.feed(decoded, onLine) }
+        if let damage {
+          result.warnings.append(AnalysisWarning(input: name, offset: damage.offset, message: damage.message))
+          break
+        }
+      } else {
+        text.feed(chunk, onLine)
+      }
+      if text.refused { break }
+    }
+    result.rawBytes = file.offset
+    if let damage = inflater?.finish() {
+      result.warnings.append(AnalysisWarning(input: name, offset: damage.offset, message: damage.message))
+    }
+    text.finish(onLine)
+    if first {
+      result.kind = .empty
+      result.warnings.append(AnalysisWarning(input: name, message: "empty file: nothing to analyze"))
+    } else if result.kind == .gzip, text.decodedBytes == 0, result.warnings.isEmpty {
+      result.warnings.append(AnalysisWarning(input: name, message: "the gzip file holds no data"))
+    }
+    result.decodedBytes = text.decodedBytes
+    result.secrets = text.secrets
+    result.readAsText = !text.refused && text.decodedBytes > 0
+    result.warnings += text.warnings
+    return result
+  }
+}
+
+/// The decoded-bytes stage: sniffs the decoded head, checks UTF-8, counts secrets, splits lines.
+private struct TextStage {
+  let name: String
+  var splitter: LineSplitter
+  var decodedBytes: Int64 = 0
+  var secrets = 0
+  var refused = false
+  var warnings: [AnalysisWarning] = []
+  private var sniffed = false
+  private var utf8 = UTF8Checker()
+
+  init(name: String, maxLineLength: Int) {
+    self.name = name
+    splitter = LineSplitter(maxLineLength: maxLineLength)
+  }
+
+  mutating func feed(_ chunk: UnsafeRawBufferPointer, _ onLine: (UnsafeRawBufferPointer, Int) -> Void) {
+    guard !refused, !chunk.isEmpty else { return }
+    if !sniffed {
+      sniffed = true
+      let head = UnsafeRawBufferPointer(rebasing: chunk[0..<min(chunk.count, 4096)])
+      let kind = InputKind.sniff(decoded: head)
+      if kind != .text, kind != .json {
+        warnings.append(refusal(kind, decoded: true))
+        refused = true
+        return
+      }
+      if isDropscopeReport(head) {
+        warnings.append(AnalysisWarning(input: name, message: "skipped: this is a dropscope report, not a log"))
+        refused = true
+        return
+      }
+    }
+    utf8.check(chunk, at: decodedBytes)
+    decodedBytes += Int64(chunk.count)
+    secrets += Redactor.countSecrets(in: chunk)
+    splitter.feed(chunk, onLine)
+  }
+
+  mutating func finish(_ onLine: (UnsafeRawBufferPointer, Int) -> Void) {
+    guard !refused else { return }
+    splitter.finish(onLine)
+    for line in splitter.overlongLines.prefix(5) {
+      warnings.append(AnalysisWarning(input: name, line: line,
+        message: "line \(line) is longer than \(splitter.maxLineLength / 1024) KiB: only its first \(splitter.maxLineLength / 1024) KiB were read"))
+    }
+    if splitter.overlongLines.count > 5 {
+      warnings.append(AnalysisWarning(input: name, message: "\(splitter.overlongLines.count - 5) more overlong lines were cut"))
+    }
+    if utf8.invalidSequences > 0 {
+      warnings.append(AnalysisWarning(input: name, offset: utf8.firstInvalidOffset,
+        message: "\(utf8.invalidSequences) invalid UTF-8 sequences, the first at decoded offset \(utf8.firstInvalidOffset ?? 0); they were read as U+FFFD and the lines around them still analyzed"))
+    }
+  }
+
+  func refusal(_ kind: InputKind, decoded: Bool = false) -> AnalysisWarning {
+    let inside = decoded ? " (inside the gzip data)" : ""
+    switch kind {
+    case .pcap, .pcapng:
+      return AnalysisWarning(input: name, message: "this is a network capture (\(kind.rawValue))\(inside); this version of dropscope reads logs only, so it was skipped")
+    case .binary:
+      return AnalysisWarning(input: name, message: "binary data\(inside), not a text log: skipped")
+    case .empty:
+      return AnalysisWarning(input: name, message: "empty file: nothing to analyze")
+    default:
+      return AnalysisWarning(input: name, message: "\(kind.rawValue) data\(inside) is not supported: skipped")
+    }
+  }
+
+  private func isDropscopeReport(_ head: UnsafeRawBufferPointer) -> Bool {
+    head.hasBytes("# dropscope report", at: 0) || (head.firstOffset(of: "\"$schema\" : \"dropscope.report.") ?? Int.max) < 64
+      || (head.firstOffset(of: "\"$schema\": \"dropscope.report.") ?? Int.max) < 64
+  }
+}
+
+/// Counts invalid UTF-8 sequences, cheaply: chunks of pure ASCII are skipped word by word.
+private struct UTF8Checker {
+  var invalidSequences = 0
+  var firstInvalidOffset: Int64?
+  /// Bytes still expected to continue a sequence begun in the previous chunk.
+  private var pendingContinuations = 0
+
+  mutating func check(_ chunk: UnsafeRawBufferPointer, at offset: Int64) {
+    if pendingContinuations == 0, isASCII(chunk) { return }
+    var i = 0
+    let n = chunk.count
+    while i < n {
+      let byte = chunk[i]
+      if pendingContinuations > 0 {
+        if byte & 0xC0 == 0x80 {
+          pendingContinuations -= 1
+          i += 1
+          continue
+        }
+        pendingContinuations = 0
+        invalid(at: offset + Int64(i))
+        continue
+      }
+      switch byte {
+      case 0x00..<0x80: break
+      case 0xC2...0xDF: pendingContinuations = 1
+      case 0xE0...0xEF: pendingContinuations = 2
+      case 0xF0...0xF4: pendingContinuations = 3
+      default: invalid(at: offset + Int64(i))
+      }
+      i += 1
+    }
+  }
+
+  private mutating func invalid(at offset: Int64) {
+    invalidSequences += 1
+    if firstInvalidOffset == nil { firstInvalidOffset = offset }
+  }
+
+  private func isASCII(_ chunk: UnsafeRawBufferPointer) -> Bool {
+    var accumulator: UInt64 = 0
+    let words = chunk.count / 8
+    if let base = chunk.baseAddress {
+      for w in 0..<words { accumulator |= base.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self) }
+    }
+    for i in (words * 8)..<chunk.count { accumulator |= UInt64(chunk[i]) }
+    return accumulator & 0x8080_8080_8080_8080 == 0
+  }
+}

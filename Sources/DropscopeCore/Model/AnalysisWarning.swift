@@ -1,0 +1,18 @@
+/// Something in the input that dropscope could not read whole; reported, never fatal.
+public struct AnalysisWarning: Sendable, Equatable, Codable {
+  /// The input as the user named it.
+  public var input: String
+  /// A byte offset in the input (compressed offset for gzip) where the problem starts, if known.
+  public var offset: Int64?
+  /// A 1-based line of the decoded text, if the problem is on one line.
+  public var line: Int?
+  /// What happened and what it means for the report.
+  public var message: String
+
+  public init(input: String, offset: Int64? = nil, line: Int? = nil, message: String) {
+    self.input = input
+    self.offset = offset
+    self.line = line
+    self.message = message
+  }
+}

@@ -1,0 +1,62 @@
+/// One exception of a Python traceback: its class, message and frames.
+public struct ExceptionRecord: Sendable, Equatable {
+  /// The class as printed, e.g. `httpx2.RemoteProtocolError`.
+  public var type: String
+  /// The message after `: `; empty when the exception printed none.
+  public var message: String
+  /// The source files of the frames, innermost last, e.g. `…/anthropic/_streaming.py`.
+  public var framePaths: [String]
+  /// Where the exception's own line stands.
+  public var location: SourceLocation
+  /// How this exception relates to the one printed before it.
+  public var link: Link
+
+  /// How Python chained this exception to the previous one.
+  public enum Link: String, Sendable {
+    case first
+    /// `The above exception was the direct cause of the following exception:`
+    case directCause = "direct_cause"
+    /// `During handling of the above exception, another exception occurred:`
+    case duringHandling = "during_handling"
+  }
+
+  public init(type: String, message: String, framePaths: [String], location: SourceLocation, link: Link) {
+    self.type = type
+    self.message = message
+    self.framePaths = framePaths
+    self.location = location
+    self.link = link
+  }
+
+  /// The module part of the class name (`httpx2` for `httpx2.RemoteProtocolError`).
+  public var module: String {
+    guard let dot = type.firstIndex(of: ".") else { return "" }
+    return String(type[..<dot])
+  }
+
+  /// The class name without its module.
+  public var className: String {
+    guard let dot = type.lastIndex(of: ".") else { return type }
+    return String(type[type.index(after: dot)...])
+  }
+}
+
+/// A traceback with its chained exceptions, the innermost first and the one the application saw last.
+public struct ExceptionChain: Sendable, Equatable {
+  public var records: [ExceptionRecord]
+  /// Where the traceback begins (its `Traceback (most recent call last):` line).
+  public var start: SourceLocation
+
+  public init(records: [ExceptionRecord], start: SourceLocation) {
+    self.records = records
+    self.start = start
+  }
+
+  /// The exception that reached the application.
+  public var final: ExceptionRecord? { records.last }
+
+  /// Whether any frame of any record runs in a file whose path contains `fragment`.
+  public func hasFrame(containing fragment: String) -> Bool {
+    records.contains { $0.framePaths.contains { $0.contains(fragment) } }
+  }
+}

@@ -1,0 +1,82 @@
+/// A timestamped observation a reader made, with where it was made.
+///
+/// Readers emit facts; the assembler groups them into streams. A fact is a
+/// small value: only rare kinds carry text.
+public struct Fact: Sendable {
+  /// When the line was written, if the line (or the record it belongs to) had a timestamp.
+  public var time: Microseconds?
+  /// The line the fact was read from.
+  public var location: SourceLocation
+  /// The thread, task or worker that wrote the line; 0 when the log does not say.
+  public var context: Int
+  /// What was observed.
+  public var kind: Kind
+  /// The line itself, redacted, for kinds worth quoting as evidence.
+  public var quote: String?
+
+  public init(time: Microseconds?, location: SourceLocation, context: Int, kind: Kind, quote: String? = nil) {
+    self.time = time
+    self.location = location
+    self.context = context
+    self.kind = kind
+    self.quote = quote
+  }
+
+  /// The kinds of observation a log reader makes.
+  public enum Kind: Sendable {
+    /// The SDK is about to send a request (`Sending HTTP Request: POST …`).
+    case requestSending(url: String?)
+    /// Response headers arrived (`HTTP Request: POST … "HTTP/1.1 200 OK"` of httpx/httpx2).
+    case responseHead(status: Int, url: String?, transport: String)
+    /// A request id (`req_…`) was mentioned.
+    case requestID(String)
+    /// The application logged an SSE event or chunk it received.
+    case event(StreamEvent)
+    /// The SDK scheduled a retry (`Retrying request to /v1/messages in 0.43 seconds`).
+    case retryScheduled(delaySeconds: Double?)
+    /// A traceback ended. `internal`: the SDK logged it at DEBUG before retrying;
+    /// `uncaught`: it was printed to stderr with no log record.
+    case exception(ExceptionChain, internal: Bool, uncaught: Bool)
+    /// httpcore's trace of the body read failing (`receive_response_body.failed exception=…`).
+    case bodyReadFailed(String)
+    /// A library or client version visible in the log (`Anthropic/Python 0.79.0`).
+    case sdkVersion(name: String, version: String)
+    /// Any other line written by a context that has a stream open.
+    case otherLine
+  }
+}
+
+/// An SSE event (Anthropic) or chunk (OpenAI) that the application logged.
+public enum StreamEvent: String, Sendable, CaseIterable {
+  case messageStart = "message_start"
+  case contentBlockStart = "content_block_start"
+  case contentBlockDelta = "content_block_delta"
+  case contentBlockStop = "content_block_stop"
+  case messageDelta = "message_delta"
+  case messageStop = "message_stop"
+  case ping
+  case error
+  case chatCompletionChunk = "chat.completion.chunk"
+  case chatFinished = "finish_reason"
+  case done = "[DONE]"
+  case responseDelta = "response.output_text.delta"
+  case responseCompleted = "response.completed"
+  case responseFailed = "response.failed"
+  case responseIncomplete = "response.incomplete"
+
+  /// Whether this event ends a message on its protocol.
+  public var isEndOfMessage: Bool {
+    switch self {
+    case .messageStop, .done, .chatFinished, .responseCompleted: return true
+    default: return false
+    }
+  }
+
+  /// Whether this event carries content.
+  public var isContent: Bool {
+    switch self {
+    case .contentBlockDelta, .chatCompletionChunk, .responseDelta: return true
+    default: return false
+    }
+  }
+}

@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small helpers for scanning ASCII tokens in raw bytes; the hot path uses only these.
+extension UnsafeRawBufferPointer {
+  /// Whether the bytes starting at `offset` equal `literal`.
+  @inline(__always)
+  func hasBytes(_ literal: StaticString, at offset: Int) -> Bool {
+    let length = literal.utf8CodeUnitCount
+    guard offset >= 0, offset + length <= count else { return false }
+    let source = literal.utf8Start
+    for i in 0..<length where self[offset + i] != source[i] { return false }
+    return true
+  }
+
+  /// The first offset at or after `from` where `literal` occurs, or nil.
+  ///
+  /// Finds candidates for the first byte with `memchr`, which is vectorised.
+  func firstOffset(of literal: StaticString, from: Int = 0) -> Int? {
+    let length = literal.utf8CodeUnitCount
+    guard length > 0, from >= 0, count - from >= length, let base = baseAddress else { return nil }
+    let first = Int32(literal.utf8Start[0])
+    var i = from
+    let last = count - length
+    while i <= last {
+      guard let hit = memchr(base + i, first, last - i + 1) else { return nil }
+      let position = UnsafeRawPointer(hit) - base
+      if hasBytes(literal, at: position) { return position }
+      i = position + 1
+    }
+    return nil
+  }
+
+  /// Decodes `range` as UTF-8, repairing invalid sequences.
+  func string(_ range: Range<Int>) -> String {
+    String(decoding: UnsafeRawBufferPointer(rebasing: self[range]), as: UTF8.self)
+  }
+
+  /// Parses an unsigned decimal number at `offset`.
+  /// - Returns: the value and the offset after its last digit, or nil if no digit is there.
+  @inline(__always)
+  func decimal(at offset: Int, maxDigits: Int = 9) -> (value: Int, end: Int)? {
+    var i = offset
+    var value = 0
+    while i < count, i - offset < maxDigits {
+      let digit = Int(self[i]) &- 48
+      guard digit >= 0, digit <= 9 else { break }
+      value = value &* 10 &+ digit
+      i += 1
+    }
+    return i == offset ? nil : (value, i)
+  }
+}
+
+extension UInt8 {
+  @inline(__always) var isASCIIDigit: Bool { self &- 48 < 10 }
+  @inline(__always) var isASCIILetter: Bool { (self | 0x20) &- 97 < 26 }
+  @inline(__always) var isIdentifierByte: Bool { isASCIILetter || isASCIIDigit || self == 0x5f }
+}

@@ -1,0 +1,198 @@
+/// The header of one log record: its time, level, logger, thread, and where the message begins.
+///
+/// Recognises the shapes Python applications write:
+/// - `LEVEL:name:message` (the `logging.basicConfig()` default);
+/// - `2026-11-22 15:52:48,030 LEVEL [thread] name: message` and the variants separated by ` - ` or ` | `;
+/// - the SDKs' debug format `[2026-11-22 15:52:48 - name:lineno - LEVEL] message`;
+/// - loguru's `2026-11-22 15:52:48.030 | LEVEL    | module:function:line - message`;
+/// - `[LEVEL] message`.
+struct LogLinePrefix {
+  var time: Microseconds?
+  var zoned = false
+  var level: Level?
+  var logger: Range<Int>?
+  var thread: Range<Int>?
+  var messageStart = 0
+
+  /// Log levels, as Python and loguru print them.
+  enum Level: UInt8 {
+    case trace, debug, info, warning, error, critical
+  }
+
+  /// Parses the header of `line`.
+  /// - Returns: nil when the line is not a log record (a traceback line, stderr output, …).
+  static func parse(_ line: UnsafeRawBufferPointer) -> LogLinePrefix? {
+    var prefix = LogLinePrefix()
+    let n = line.count
+    guard n > 0 else { return nil }
+    var i = 0
+    var bracketOpen = false
+    if line[0] == 0x5b {  // "["
+      bracketOpen = true
+      i = 1
+    }
+    if let stamp = TimestampParser.parse(line, at: i) {
+      prefix.time = stamp.time
+      prefix.zoned = stamp.zoned
+      i = stamp.end
+    } else if !bracketOpen, let (level, end) = levelWord(line, 0), end < n, line[end] == 0x3a {
+      // LEVEL:name:message
+      prefix.level = level
+      var j = end + 1
+      while j < n, line[j] != 0x3a, line[j] != 0x20 { j += 1 }
+      guard j < n, line[j] == 0x3a else { return nil }
+      prefix.logger = (end + 1)..<j
+      prefix.messageStart = j + 1
+      return prefix
+    } else if !bracketOpen {
+      return nil
+    } else {
+      i = 0  // "[LEVEL] message"
+    }
+
+    var candidates = NameFields()
+    var tokensSeen = 0
+    while i < n, tokensSeen < 10 {
+      while i < n, line[i] == 0x20 { i += 1 }
+      guard i < n else { break }
+      let start = i
+      if line[i] == 0x5b, let close = closingBracket(line, from: i) {
+        // "[worker_0]" or "[INFO]"
+        let inner = (i + 1)..<close
+        if let (level, end) = levelWord(line, inner.lowerBound), end == inner.upperBound {
+          prefix.level = level
+        } else {
+          prefix.thread = inner
+        }
+        i = close + 1
+        if i < n, line[i] == 0x3a { i += 1 }
+        tokensSeen += 1
+        continue
+      }
+      while i < n, line[i] != 0x20 { i += 1 }
+      let token = start..<i
+      tokensSeen += 1
+      if token.count == 1, line[start] == 0x2d || line[start] == 0x7c {
+        continue  // " - " or " | "
+      }
+      var end = token.upperBound
+      var closesBracket = false
+      if line[end - 1] == 0x5d, bracketOpen {
+        closesBracket = true
+        end -= 1
+      }
+      var endsWithColon = false
+      if end > start, line[end - 1] == 0x3a {
+        endsWithColon = true
+        end -= 1
+      }
+      if prefix.level == nil, let (level, wordEnd) = levelWord(line, start), wordEnd == end {
+        prefix.level = level
+        if closesBracket || endsWithColon {
+          prefix.messageStart = min(i + 1, n)
+          return prefix.finishing(candidates, line)
+        }
+        continue
+      }
+      guard isHeaderToken(line, start..<end) else {
+        prefix.messageStart = start
+        return prefix.level == nil && prefix.time == nil ? nil : prefix.finishing(candidates, line)
+      }
+      // A logger (or thread) field: it ends with ":" or is followed by a separator or the level.
+      if endsWithColon || closesBracket {
+        candidates.push(start..<end)
+        prefix.messageStart = min(i + 1, n)
+        return prefix.finishing(candidates, line)
+      }
+      let next = nextToken(line, from: i)
+      if let next, next.count == 1, line[next.lowerBound] == 0x2d || line[next.lowerBound] == 0x7c {
+        candidates.push(start..<end)
+        continue
+      }
+      if let next, prefix.level == nil, let (_, wordEnd) = levelWord(line, next.lowerBound),
+        wordEnd == next.upperBound || wordEnd + 1 == next.upperBound
+      {
+        candidates.push(start..<end)
+        continue
+      }
+      prefix.messageStart = start
+      return prefix.level == nil && prefix.time == nil ? nil : prefix.finishing(candidates, line)
+    }
+    prefix.messageStart = min(i, n)
+    return prefix.level == nil && prefix.time == nil ? nil : prefix.finishing(candidates, line)
+  }
+
+  /// Assigns the collected name fields: the last is the logger, one before it the thread.
+  private func finishing(_ candidates: NameFields, _ line: UnsafeRawBufferPointer) -> LogLinePrefix {
+    var result = self
+    guard var logger = candidates.last else { return result }
+    // "module:function:line" (loguru) and "name:lineno" (SDK format): the logger is the part before ":".
+    var j = logger.lowerBound
+    while j < logger.upperBound, line[j] != 0x3a { j += 1 }
+    logger = logger.lowerBound..<j
+    result.logger = logger
+    if let previous = candidates.previous, result.thread == nil {
+      result.thread = previous
+    }
+    return result
+  }
+
+  /// The last two name fields seen in a header, without allocating.
+  private struct NameFields {
+    var last: Range<Int>?
+    var previous: Range<Int>?
+
+    mutating func push(_ field: Range<Int>) {
+      previous = last
+      last = field
+    }
+  }
+
+  private static func closingBracket(_ line: UnsafeRawBufferPointer, from: Int) -> Int? {
+    var j = from + 1
+    while j < line.count, j - from < 80 {
+      if line[j] == 0x5d { return j }
+      j += 1
+    }
+    return nil
+  }
+
+  private static func nextToken(_ line: UnsafeRawBufferPointer, from: Int) -> Range<Int>? {
+    var i = from
+    while i < line.count, line[i] == 0x20 { i += 1 }
+    guard i < line.count else { return nil }
+    let start = i
+    while i < line.count, line[i] != 0x20 { i += 1 }
+    return start..<i
+  }
+
+  /// Whether a token can be a logger or thread name: identifier bytes, dots, colons, dashes, angle brackets.
+  private static func isHeaderToken(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+    guard !range.isEmpty, range.count <= 120 else { return false }
+    for i in range {
+      let c = line[i]
+      if c.isIdentifierByte || c == 0x2e || c == 0x3a || c == 0x2d || c == 0x3c || c == 0x3e { continue }
+      return false
+    }
+    return true
+  }
+
+  /// Reads a level word at `offset`.
+  /// - Returns: the level and the offset after the word, or nil.
+  @inline(__always)
+  static func levelWord(_ line: UnsafeRawBufferPointer, _ offset: Int) -> (Level, Int)? {
+    guard offset < line.count else { return nil }
+    switch line[offset] {
+    case 0x44 where line.hasBytes("DEBUG", at: offset): return (.debug, offset + 5)
+    case 0x49 where line.hasBytes("INFO", at: offset): return (.info, offset + 4)
+    case 0x57 where line.hasBytes("WARNING", at: offset): return (.warning, offset + 7)
+    case 0x57 where line.hasBytes("WARN", at: offset): return (.warning, offset + 4)
+    case 0x45 where line.hasBytes("ERROR", at: offset): return (.error, offset + 5)
+    case 0x43 where line.hasBytes("CRITICAL", at: offset): return (.critical, offset + 8)
+    case 0x46 where line.hasBytes("FATAL", at: offset): return (.critical, offset + 5)
+    case 0x54 where line.hasBytes("TRACE", at: offset): return (.trace, offset + 5)
+    case 0x53 where line.hasBytes("SUCCESS", at: offset): return (.info, offset + 7)
+    default: return nil
+    }
+  }
+}

@@ -1,0 +1,436 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Receives the facts a reader emits.
+public protocol FactSink: AnyObject {
+  /// Takes one fact; facts of one input arrive in line order.
+  func accept(_ fact: Fact)
+  /// Called when an input has been read to its end.
+  func inputEnded(_ input: Int)
+}
+
+/// Turns the lines of a Python application log into facts.
+///
+/// Knows the log record shapes (see `LogLinePrefix`), the lines httpx/httpx2 and the
+/// SDKs write, SSE events the application logged, request ids, and multi-line
+/// tracebacks with chained exceptions, logged or printed uncaught to stderr.
+final class LogReader<Sink: FactSink> {
+  let input: Int
+  private let sink: Sink
+  /// Lines read, lines that were log records, and lines that produced a fact or belonged to a traceback.
+  private(set) var lineCount = 0
+  private(set) var recordCount = 0
+  private(set) var understoodCount = 0
+  private(set) var firstTime: Microseconds?
+  private(set) var lastTime: Microseconds?
+  private(set) var sawUnzonedTime = false
+  /// SDK and transport hints seen in this input.
+  private(set) var transportModules: Set<String> = []
+
+  private var threadIDs: [String: Int] = [:]
+  private var lastThread: [UInt8] = []
+  private var lastThreadID = 0
+  private var previousLine: [UInt8] = []
+  private var previousRecord: (time: Microseconds?, context: Int, line: Int)?
+  private var traceback: TracebackBuilder?
+  private var uncaughtContext: Int?
+  private var internalPending: Set<Int> = []
+
+  init(input: Int, sink: Sink) {
+    self.input = input
+    self.sink = sink
+  }
+
+  /// Reads one line.
+  func read(line: UnsafeRawBufferPointer, number: Int) {
+    lineCount = number
+    if traceback != nil, continueTraceback(line, number) {
+      understoodCount += 1
+      rememberPreviousLine(line, record: nil)
+      return
+    }
+    guard let prefix = LogLinePrefix.parse(line) else {
+      readUnprefixed(line, number)
+      rememberPreviousLine(line, record: nil)
+      return
+    }
+    recordCount += 1
+    if let time = prefix.time {
+      if firstTime == nil { firstTime = time }
+      lastTime = max(lastTime ?? time, time)
+      if !prefix.zoned { sawUnzonedTime = true }
+    }
+    let context = prefix.thread.map { contextID(line, $0) } ?? 0
+    let time = prefix.time
+    let location = SourceLocation(input: input, line: number)
+    if readMessage(line, prefix: prefix, context: context, time: time, location: location) {
+      understoodCount += 1
+    } else {
+      sink.accept(Fact(time: time, location: location, context: context, kind: .otherLine))
+    }
+    rememberPreviousLine(line, record: (time, context, number))
+  }
+
+  /// Ends the input: finishes an open traceback.
+  func finish() {
+    if let traceback { emit(traceback) }
+    traceback = nil
+    sink.inputEnded(input)
+  }
+
+  // MARK: - Messages
+
+  /// Recognises the message of a log record; returns whether it produced a fact.
+  private func readMessage(
+    _ line: UnsafeRawBufferPointer, prefix: LogLinePrefix, context: Int, time: Microseconds?, location: SourceLocation
+  ) -> Bool {
+    let m = prefix.messageStart
+    func fact(_ kind: Fact.Kind, quoted: Bool = false) {
+      sink.accept(Fact(time: time, location: location, context: context, kind: kind, quote: quoted ? quote(line) : nil))
+    }
+    guard m < line.count else { return false }
+    switch line[m] {
+    case 0x48 where line.hasBytes("HTTP Request: ", at: m):
+      guard let head = parseResponseHead(line, from: m + 14) else { return false }
+      let transport = prefix.logger.map { line.string($0) } ?? ""
+      if !transport.isEmpty { transportModules.insert(transport) }
+      fact(.responseHead(status: head.status, url: head.url, transport: transport), quoted: true)
+      return true
+    case 0x53 where line.hasBytes("Sending HTTP Request: ", at: m):
+      let url = urlToken(line, from: m + 22)
+      fact(.requestSending(url: url))
+      return true
+    case 0x52 where line.hasBytes("Retrying request", at: m):
+      var delay: Double?
+      if let at = line.firstOffset(of: " in ", from: m) { delay = decimalSeconds(line, from: at + 4) }
+      fact(.retryScheduled(delaySeconds: delay), quoted: true)
+      return true
+    case 0x72 where line.hasBytes("request_id: ", at: m):
+      guard let id = requestID(line, from: m + 12) else { return false }
+      fact(.requestID(id))
+      return true
+    case 0x45 where line.hasBytes("Encountered ", at: m):
+      internalPending.insert(context)
+      return true
+    case 0x54 where line.hasBytes("Traceback (most recent call last):", at: m):
+      startTraceback(location: location, record: previousRecord.map { ($0.time, $0.context, $0.line) },
+                     quote: previousRecord != nil ? quote(previousLine) : nil, context: context, time: time)
+      return true
+    default:
+      break
+    }
+    if let at = line.firstOffset(of: "receive_response_body.failed", from: m) {
+      fact(.bodyReadFailed(line.string(at..<line.count)), quoted: true)
+      return true
+    }
+    return scanWords(line, from: m) { kind in fact(kind) }
+  }
+
+  /// Finds SSE event names, chunk finish reasons, request ids and SDK versions in free text.
+  private func scanWords(_ line: UnsafeRawBufferPointer, from start: Int, _ emit: (Fact.Kind) -> Void) -> Bool {
+    var found = false
+    var sawEvent = false
+    var i = start
+    let n = line.count
+    while i < n {
+      let c = line[i]
+      guard c == 0x5f || c == 0x2e || c == 0x5b || c == 0x2f || c == 0x3d else {
+        i += 1
+        continue
+      }
+      // Back up to the start of the word.
+      var wordStart = i
+      while wordStart > start, isWordByte(line[wordStart - 1]) { wordStart -= 1 }
+      var wordEnd = i + 1
+      while wordEnd < n, isWordByte(line[wordEnd]) { wordEnd += 1 }
+      i = wordEnd
+      let word = wordStart..<wordEnd
+      if line[wordStart] == 0x72, line.hasBytes("req_", at: wordStart), word.count >= 20 {
+        emit(.requestID(line.string(word)))
+        found = true
+        continue
+      }
+      if !sawEvent, let event = streamEvent(line, word) {
+        if event == .chatFinished {
+          guard finishReasonIsSet(line, after: wordEnd) else { continue }
+        }
+        emit(.event(event))
+        sawEvent = true
+        found = true
+        continue
+      }
+      if c == 0x2f || c == 0x3d, let version = sdkVersion(line, word) {
+        emit(.sdkVersion(name: version.name, version: version.version))
+        found = true
+      }
+    }
+    return found
+  }
+
+  @inline(__always)
+  private func isWordByte(_ c: UInt8) -> Bool {
+    c.isIdentifierByte || c == 0x2e || c == 0x5b || c == 0x5d
+  }
+
+  private func streamEvent(_ line: UnsafeRawBufferPointer, _ word: Range<Int>) -> StreamEvent? {
+    let s = word.lowerBound
+    switch (word.count, line[s]) {
+    case (13, 0x6d) where line.hasBytes("message_start", at: s): return .messageStart
+    case (12, 0x6d) where line.hasBytes("message_stop", at: s): return .messageStop
+    case (13, 0x6d) where line.hasBytes("message_delta", at: s): return .messageDelta
+    case (19, 0x63) where line.hasBytes("content_block_start", at: s): return .contentBlockStart
+    case (19, 0x63) where line.hasBytes("content_block_delta", at: s): return .contentBlockDelta
+    case (18, 0x63) where line.hasBytes("content_block_stop", at: s): return .contentBlockStop
+    case (21, 0x63) where line.hasBytes("chat.completion.chunk", at: s): return .chatCompletionChunk
+    case (13, 0x66) where line.hasBytes("finish_reason", at: s): return .chatFinished
+    case (6, 0x5b) where line.hasBytes("[DONE]", at: s): return .done
+    case (26, 0x72) where line.hasBytes("response.output_text.delta", at: s): return .responseDelta
+    case (18, 0x72) where line.hasBytes("response.completed", at: s): return .responseCompleted
+    case (15, 0x72) where line.hasBytes("response.failed", at: s): return .responseFailed
+    case (19, 0x72) where line.hasBytes("response.incomplete", at: s): return .responseIncomplete
+    default: return nil
+    }
+  }
+
+  /// Whether `finish_reason` is followed by a value other than None/null.
+  private func finishReasonIsSet(_ line: UnsafeRawBufferPointer, after end: Int) -> Bool {
+    var i = end
+    while i < line.count, line[i] == 0x3d || line[i] == 0x3a || line[i] == 0x20 || line[i] == 0x22 || line[i] == 0x27 {
+      i += 1
+    }
+    guard i < line.count else { return false }
+    return !(line.hasBytes("None", at: i) || line.hasBytes("null", at: i))
+  }
+
+  /// `Anthropic/Python 0.79.0`, `OpenAI/Python 3.54.0`, `anthropic==0.79.0`, `openai==2.54.0`.
+  private func sdkVersion(_ line: UnsafeRawBufferPointer, _ word: Range<Int>) -> (name: String, version: String)? {
+    let s = word.lowerBound
+    var name: String?
+    var versionStart = 0
+    if line.hasBytes("Anthropic/Python", at: s) || line.hasBytes("OpenAI/Python", at: s) {
+      name = line[s] == 0x41 ? "anthropic" : "openai"
+      versionStart = word.upperBound + 1
+    } else if let eq = line.firstOffset(of: "==", from: s), eq < word.upperBound + 2 {
+      let lib = line.string(s..<eq).lowercased()
+      if ["anthropic", "openai", "httpx", "httpx2", "httpcore", "httpcore2", "h11"].contains(lib) {
+        name = lib
+        versionStart = eq + 2
+      }
+    }
+    guard let name, versionStart < line.count, line[versionStart].isASCIIDigit else { return nil }
+    var end = versionStart
+    while end < line.count, line[end].isASCIIDigit || line[end] == 0x2e { end += 1 }
+    return (name, line.string(versionStart..<end))
+  }
+
+  // MARK: - Lines without a log prefix
+
+  private func readUnprefixed(_ line: UnsafeRawBufferPointer, _ number: Int) {
+    let location = SourceLocation(input: input, line: number)
+    if line.hasBytes("Traceback (most recent call last):", at: 0) {
+      understoodCount += 1
+      if let record = previousRecord {
+        // The traceback of a logged exception (`logger.exception(...)`, `exc_info=True`).
+        startTraceback(location: location, record: (record.time, record.context, record.line),
+                       quote: quote(previousLine), context: record.context, time: record.time)
+      } else {
+        // Printed uncaught, to stderr; `Exception in thread NAME:` may have named the thread.
+        startTraceback(location: location, record: nil, quote: uncaughtContext != nil ? quote(previousLine) : nil,
+                       context: uncaughtContext ?? 0, time: lastTime)
+        traceback?.uncaught = true
+      }
+      uncaughtContext = nil
+      return
+    }
+    if line.hasBytes("Exception in thread ", at: 0), line.count > 21, line[line.count - 1] == 0x3a {
+      understoodCount += 1
+      previousLine.removeAll(keepingCapacity: true)
+      previousLine.append(contentsOf: line)
+      var end = line.count - 1
+      if let space = line.firstOffset(of: " (", from: 20), space < end { end = space }
+      uncaughtContext = contextID(line, 20..<end)
+      return
+    }
+    uncaughtContext = nil
+  }
+
+  // MARK: - Tracebacks
+
+  private func startTraceback(
+    location: SourceLocation, record: (Microseconds?, Int, Int)?, quote: String?, context: Int, time: Microseconds?
+  ) {
+    if let traceback { emit(traceback) }
+    var builder = TracebackBuilder(start: location)
+    builder.context = record?.1 ?? context
+    builder.time = record?.0 ?? time ?? lastTime
+    builder.recordQuote = quote
+    builder.recordLine = record?.2
+    builder.isInternal = internalPending.remove(builder.context) != nil
+    traceback = builder
+  }
+
+  /// Feeds a line to the open traceback; returns false when the line is not part of it.
+  private func continueTraceback(_ line: UnsafeRawBufferPointer, _ number: Int) -> Bool {
+    guard var tb = traceback else { return false }
+    if line.isEmpty { return true }
+    if line[0] == 0x20 || line[0] == 0x09 {
+      guard tb.expectingException else { return false }
+      if line.hasBytes("  File \"", at: 0) {
+        var end = 8
+        while end < line.count, line[end] != 0x22 { end += 1 }
+        if tb.frames.count < 256 { tb.frames.append(line.string(8..<end)) }
+        traceback = tb
+      }
+      return true
+    }
+    if line.hasBytes("The above exception was the direct cause", at: 0) {
+      traceback?.pendingLink = .directCause
+      return true
+    }
+    if line.hasBytes("During handling of the above exception", at: 0) {
+      traceback?.pendingLink = .duringHandling
+      return true
+    }
+    if line.hasBytes("Traceback (most recent call last):", at: 0) {
+      traceback?.frames.removeAll()
+      traceback?.expectingException = true
+      return true
+    }
+    guard tb.expectingException, LogLinePrefix.parse(line) == nil,
+      let record = exceptionLine(line, number, link: tb.records.isEmpty ? .first : tb.pendingLink, frames: tb.frames)
+    else {
+      emit(tb)
+      traceback = nil
+      return false
+    }
+    tb.records.append(record)
+    tb.frames.removeAll()
+    tb.expectingException = false
+    tb.pendingLink = .first
+    traceback = tb
+    return true
+  }
+
+  /// Parses `module.Class: message` (or a bare `module.Class`).
+  private func exceptionLine(
+    _ line: UnsafeRawBufferPointer, _ number: Int, link: ExceptionRecord.Link, frames: [String]
+  ) -> ExceptionRecord? {
+    var i = 0
+    while i < line.count, line[i].isIdentifierByte || line[i] == 0x2e { i += 1 }
+    guard i > 0, line[0].isASCIILetter || line[0] == 0x5f else { return nil }
+    let type = line.string(0..<i)
+    var message = ""
+    if i < line.count {
+      guard line[i] == 0x3a else { return nil }
+      var start = i + 1
+      if start < line.count, line[start] == 0x20 { start += 1 }
+      message = Redactor.redact(line.string(start..<min(line.count, start + 2000))).text
+    }
+    return ExceptionRecord(type: type, message: message, framePaths: frames,
+                           location: SourceLocation(input: input, line: number), link: link)
+  }
+
+  private func emit(_ tb: TracebackBuilder) {
+    guard !tb.records.isEmpty else { return }
+    let chain = ExceptionChain(records: tb.records, start: tb.start)
+    let location = tb.recordLine.map { SourceLocation(input: input, line: $0) } ?? tb.start
+    sink.accept(Fact(time: tb.time, location: location, context: tb.context,
+                     kind: .exception(chain, internal: tb.isInternal, uncaught: tb.uncaught),
+                     quote: tb.recordQuote))
+  }
+
+  // MARK: - Helpers
+
+  private func contextID(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int {
+    let matchesLast = range.count == lastThread.count && lastThread.withUnsafeBytes { last in
+      memcmp(last.baseAddress!, line.baseAddress! + range.lowerBound, range.count) == 0
+    }
+    if matchesLast, !lastThread.isEmpty { return lastThreadID }
+    let name = line.string(range)
+    let id: Int
+    if let known = threadIDs[name] {
+      id = known
+    } else {
+      id = threadIDs.count + 1
+      threadIDs[name] = id
+    }
+    lastThread = Array(UnsafeRawBufferPointer(rebasing: line[range]))
+    lastThreadID = id
+    return id
+  }
+
+  /// The names of the contexts (threads, workers) seen, by id.
+  var contextNames: [Int: String] {
+    Dictionary(uniqueKeysWithValues: threadIDs.map { ($0.value, $0.key) })
+  }
+
+  private func rememberPreviousLine(_ line: UnsafeRawBufferPointer, record: (Microseconds?, Int, Int)?) {
+    if let record {
+      previousRecord = (record.0, record.1, record.2)
+      previousLine.removeAll(keepingCapacity: true)
+      previousLine.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[0..<min(line.count, 4096)]))
+    } else if traceback == nil {
+      previousRecord = nil
+    }
+  }
+
+  private func quote(_ line: UnsafeRawBufferPointer) -> String {
+    Redactor.redact(line.string(0..<min(line.count, 600))).text
+  }
+
+  private func quote(_ bytes: [UInt8]) -> String {
+    bytes.withUnsafeBytes { quote($0) }
+  }
+
+  private func parseResponseHead(_ line: UnsafeRawBufferPointer, from: Int) -> (status: Int, url: String?)? {
+    guard let quoteStart = line.firstOffset(of: "\"HTTP/", from: from) else { return nil }
+    var i = quoteStart + 6
+    while i < line.count, line[i] != 0x20 { i += 1 }
+    guard let (status, _) = line.decimal(at: i + 1, maxDigits: 3) else { return nil }
+    return (status, urlToken(line, from: from))
+  }
+
+  private func urlToken(_ line: UnsafeRawBufferPointer, from: Int) -> String? {
+    var i = from
+    while i < line.count, line[i] != 0x20 { i += 1 }  // method
+    i += 1
+    let start = i
+    while i < line.count, line[i] != 0x20 { i += 1 }
+    return start < i ? Redactor.redact(line.string(start..<i)).text : nil
+  }
+
+  private func requestID(_ line: UnsafeRawBufferPointer, from: Int) -> String? {
+    var end = from
+    while end < line.count, line[end].isIdentifierByte { end += 1 }
+    guard end - from >= 8, line.hasBytes("req_", at: from) else { return nil }
+    return line.string(from..<end)
+  }
+
+  private func decimalSeconds(_ line: UnsafeRawBufferPointer, from: Int) -> Double? {
+    var end = from
+    while end < line.count, line[end].isASCIIDigit || line[end] == 0x2e { end += 1 }
+    return end > from ? Double(line.string(from..<end)) : nil
+  }
+}
+
+/// A traceback being read, segment by segment.
+private struct TracebackBuilder {
+  var start: SourceLocation
+  var records: [ExceptionRecord] = []
+  var frames: [String] = []
+  var expectingException = true
+  var pendingLink: ExceptionRecord.Link = .first
+  var context = 0
+  var time: Microseconds?
+  var recordQuote: String?
+  var recordLine: Int?
+  var isInternal = false
+  var uncaught = false
+
+  init(start: SourceLocation) {
+    self.start = start
+  }
+}

@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds and removes secrets: API keys (`sk-ant-…`, `sk-proj-…`, `sk-…`) and the values of
+/// `Authorization`, `x-api-key`, `api_key` and cookie headers.
+///
+/// Redaction happens where bytes become facts, so no later stage sees a secret.
+public enum Redactor {
+  /// What replaces a secret value.
+  public static let marker = "[REDACTED]"
+
+  /// A secret found in text: the bytes to replace and what to keep of them.
+  struct SecretSpan: Equatable {
+    var range: Range<Int>
+    /// The part of the secret kept for the reader (`sk-ant-`), empty for header values.
+    var keptPrefix: String
+  }
+
+  /// Returns `text` with every secret replaced, and how many were replaced.
+  public static func redact(_ text: String) -> (text: String, count: Int) {
+    var utf8 = Array(text.utf8)
+    let spans = utf8.withUnsafeBytes { findSecrets(in: $0) }
+    guard !spans.isEmpty else { return (text, 0) }
+    for span in spans.reversed() {
+      utf8.replaceSubrange(span.range, with: Array((span.keptPrefix + marker).utf8))
+    }
+    return (String(decoding: utf8, as: UTF8.self), spans.count)
+  }
+
+  /// Counts the secrets in a block of input bytes.
+  static func countSecrets(in bytes: UnsafeRawBufferPointer) -> Int {
+    findSecrets(in: bytes).count
+  }
+
+  private static let needles: [(needle: StaticString, keyOffset: Int)] = [
+    ("sk-", 0), ("uthorization", 1), ("pi-key", 3), ("pi-Key", 3), ("PI-KEY", 3), ("pi_key", 2), ("ookie", 1),
+  ]
+
+  /// Finds the secrets in `bytes`, sorted and without overlaps.
+  static func findSecrets(in bytes: UnsafeRawBufferPointer) -> [SecretSpan] {
+    guard !bytes.isEmpty else { return [] }
+    var spans: [SecretSpan] = []
+    for (needle, keyOffset) in needles {
+      var from = 0
+      while from < bytes.count, let position = bytes.firstOffset(of: needle, from: from) {
+        from = position + needle.utf8CodeUnitCount
+        let span = keyOffset == 0
+          ? apiKey(bytes, at: position)
+          : headerValue(bytes, keyEnd: position + needle.utf8CodeUnitCount, keyStart: position - keyOffset)
+        if let span { spans.append(span) }
+      }
+    }
+    guard spans.count > 1 else { return spans }
+    spans.sort { $0.range.lowerBound < $1.range.lowerBound }
+    var merged: [SecretSpan] = []
+    for span in spans {
+      if let last = merged.last, span.range.lowerBound < last.range.upperBound {
+        if span.range.upperBound > last.range.upperBound {
+          merged[merged.count - 1].range = last.range.lowerBound..<span.range.upperBound
+        }
+        continue
+      }
+      merged.append(span)
+    }
+    return merged
+  }
+
+  @inline(__always)
+  private static func isKeyByte(_ c: UInt8) -> Bool { c.isIdentifierByte || c == 0x2d }
+
+  /// An API key starting at `position` (`sk-` then at least 20 key characters).
+  private static func apiKey(_ b: UnsafeRawBufferPointer, at position: Int) -> SecretSpan? {
+    if position > 0, isKeyByte(b[position - 1]) { return nil }
+    var end = position + 3
+    while end < b.count, isKeyByte(b[end]) { end += 1 }
+    guard end - position >= 23 else { return nil }
+    let kept: String
+    if b.hasBytes("sk-ant-", at: position) {
+      kept = "sk-ant-"
+    } else if b.hasBytes("sk-proj-", at: position) {
+      kept = "sk-proj-"
+    } else {
+      kept = "sk-"
+    }
+    return SecretSpan(range: position..<end, keptPrefix: kept)
+  }
+
+  /// The value after a header-like key: `key: value`, `'key': 'value'`, `key=value`.
+  private static func headerValue(_ b: UnsafeRawBufferPointer, keyEnd: Int, keyStart: Int) -> SecretSpan? {
+    guard keyStart >= 0 else { return nil }
+    let isCookie = b[keyEnd - 1] == 0x65 && b[keyEnd - 2] == 0x69  // "...ookie"
+    let isAuthorization = b[keyEnd - 1] == 0x6e  // "...ization"
+    var i = keyEnd
+    if i < b.count, b[i] == 0x27 || b[i] == 0x22 { i += 1 }
+    guard i < b.count, b[i] == 0x3a || b[i] == 0x3d else { return nil }
+    i += 1
+    while i < b.count, b[i] == 0x20 { i += 1 }
+    var quote: UInt8?
+    if i < b.count, b[i] == 0x27 || b[i] == 0x22 {
+      quote = b[i]
+      i += 1
+    }
+    let start = i
+    while i < b.count {
+      let c = b[i]
+      if c == 0x0a || c == 0x0d { break }
+      if let quote {
+        if c == quote { break }
+      } else if c == 0x2c || (c == 0x20 && !(isAuthorization && i - start <= 7)) || (c == 0x3b && !isCookie) {
+        break
+      }
+      i += 1
+    }
+    guard i > start, !b.hasBytes("[REDACTED]", at: start) else { return nil }
+    return SecretSpan(range: start..<i, keptPrefix: "")
+  }
+}

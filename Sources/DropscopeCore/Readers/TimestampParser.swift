@@ -1,0 +1,78 @@
+/// Parses the timestamps log formatters write, without Foundation and without allocating.
+///
+/// Accepted: `YYYY-MM-DD[T or space]HH:MM:SS`, then optionally `,fff` or `.ffffff`,
+/// then optionally `Z` or `±HH:MM` / `±HHMM`. A timestamp with no zone is read as UTC.
+enum TimestampParser {
+  /// Parses a timestamp at `offset` of `bytes`.
+  /// - Returns: the instant, the offset after it, and whether it carried a zone; nil if none is there.
+  static func parse(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> (time: Microseconds, end: Int, zoned: Bool)? {
+    let b = bytes
+    let o = offset
+    guard o + 19 <= b.count,
+      b[o + 4] == 0x2d, b[o + 7] == 0x2d, b[o + 13] == 0x3a, b[o + 16] == 0x3a,
+      b[o + 10] == 0x20 || b[o + 10] == 0x54
+    else { return nil }
+    guard let year = fixed(b, o, 4), let month = fixed(b, o + 5, 2), let day = fixed(b, o + 8, 2),
+      let hour = fixed(b, o + 11, 2), let minute = fixed(b, o + 14, 2), let second = fixed(b, o + 17, 2),
+      (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+    else { return nil }
+    var i = o + 19
+    var micros: Int64 = 0
+    if i < b.count, b[i] == 0x2c || b[i] == 0x2e, i + 1 < b.count, b[i + 1].isASCIIDigit {
+      i += 1
+      var scale: Int64 = 100_000
+      while i < b.count, b[i].isASCIIDigit {
+        if scale > 0 {
+          micros += Int64(b[i] &- 48) * scale
+          scale /= 10
+        }
+        i += 1
+      }
+    }
+    var zoneOffsetSeconds = 0
+    var zoned = false
+    if i < b.count {
+      if b[i] == 0x5a {
+        zoned = true
+        i += 1
+      } else if b[i] == 0x2b || b[i] == 0x2d, i + 3 <= b.count, let hh = fixed(b, i + 1, 2) {
+        var end = i + 3
+        var mm = 0
+        if end < b.count, b[end] == 0x3a, let m = fixed(b, end + 1, 2) {
+          mm = m
+          end += 3
+        } else if let m = fixed(b, end, 2) {
+          mm = m
+          end += 2
+        }
+        zoneOffsetSeconds = (hh * 3600 + mm * 60) * (b[i] == 0x2b ? 1 : -1)
+        zoned = true
+        i = end
+      }
+    }
+    let days = daysFromCivil(year: year, month: month, day: day)
+    let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - zoneOffsetSeconds)
+    return (seconds * 1_000_000 + micros, i, zoned)
+  }
+
+  @inline(__always)
+  private static func fixed(_ b: UnsafeRawBufferPointer, _ at: Int, _ width: Int) -> Int? {
+    var value = 0
+    for i in at..<(at + width) {
+      guard i < b.count, b[i].isASCIIDigit else { return nil }
+      value = value * 10 + Int(b[i] &- 48)
+    }
+    return value
+  }
+
+  /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+  static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let mp = (month + 9) % 12
+    let doy = (153 * mp + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+  }
+}

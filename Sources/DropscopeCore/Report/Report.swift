@@ -1,0 +1,66 @@
+/// The result of an analysis: a value that renderers turn into Markdown or JSON.
+///
+/// Its JSON form is versioned by `schemaVersion`; see README.md for the schema.
+public struct Report: Sendable, Codable, Equatable {
+  /// Identifies a dropscope report (and lets dropscope skip its own reports when given a folder).
+  public var schema = "dropscope.report.v1"
+  public var schemaVersion = 1
+  public var tool: String
+  public var inputs: [InputSummary]
+  public var timeSpan: TimeSpan?
+  public var counts: Counts
+  /// Secrets (API keys, auth headers, cookies) found in the inputs; none of them appear in the report.
+  public var secretsRedacted: Int
+  /// Every stream (HTTP attempt), in the order it started.
+  public var streams: [StreamVerdict]
+  /// The fixes that the streams refer to, by id.
+  public var fixes: [Fix]
+  /// Exceptions logged outside any stream, and other remarks on how the inputs were read.
+  public var notes: [String]
+  public var warnings: [AnalysisWarning]
+
+  enum CodingKeys: String, CodingKey {
+    case schema = "$schema"
+    case schemaVersion, tool, inputs, timeSpan, counts, secretsRedacted, streams, fixes, notes, warnings
+  }
+
+  /// One input file and what was read of it.
+  public struct InputSummary: Sendable, Codable, Equatable {
+    public var name: String
+    public var kind: InputKind
+    /// Bytes in the file as stored (compressed, for gzip).
+    public var bytes: Int64
+    public var decodedBytes: Int64
+    public var lines: Int
+    /// Lines that were log records (had a timestamp or level prefix).
+    public var logRecords: Int
+    /// Lines that produced a fact or belonged to a traceback.
+    public var linesUnderstood: Int
+    public var streams: Int
+  }
+
+  /// The first and last timestamps seen in the inputs.
+  public struct TimeSpan: Sendable, Codable, Equatable {
+    public var start: String
+    public var end: String
+    public var seconds: Double
+  }
+
+  /// How many streams, by outcome and cause.
+  public struct Counts: Sendable, Codable, Equatable {
+    public var streams = 0
+    public var completed = 0
+    public var failed = 0
+    /// Failed streams by cause, every cause present (zero when none).
+    public var byCause: [String: Int] = [:]
+    /// Streams where the SDK let a raw transport exception escape.
+    public var unwrappedExceptionLeaks = 0
+    /// SDK calls (a call and its retries) and how many of them ended in failure.
+    public var calls = 0
+    public var callsFailed = 0
+    /// Attempts the SDK retried.
+    public var retries = 0
+    /// Streams counted but not listed, because the report lists at most a bounded number.
+    public var unlistedStreams = 0
+  }
+}

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Regenerates SampleLogs/ by running the real anthropic and openai Python
+packages (a current and an older release of each, in their own virtual
+environments) against the fault server on 127.0.0.1, and gzipping what the
+application logged.
+
+    python3 Tools/samples/generate.py            # all incidents
+    python3 Tools/samples/generate.py 03 10      # only incidents whose name starts so
+
+Then re-record the expected reports with
+    RECORD_GOLDEN=1 swift test --filter GoldenReportTests
+and read the diff before committing it.  Every run is bounded: the server
+stops itself after its lifetime, and each client process is killed after
+CLIENT_LIMIT seconds.
+"""
+import gzip
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+SAMPLES = ROOT / "SampleLogs"
+CLIENT_LIMIT = 150
+VENVS = {"current": HERE / ".venv-current", "older": HERE / ".venv-older"}
+
+# Each incident: a list of log files; each file is one application run.
+#   (file name, venv, log format, environment, app arguments)
+INCIDENTS = {
+    "01-server-fin-mid-delta": [
+        ("app.log.gz", "current", "thread", {}, ["--job", "complete", "--job", "fin-mid-delta",
+                                                 "--job", "complete"]),
+    ],
+    "02-server-rst-mid-delta": [
+        ("app.log.gz", "older", "sdk-debug", {"ANTHROPIC_LOG": "debug"},
+         ["--job", "complete@create", "--job", "rst-mid-delta@create"]),
+    ],
+    "03-proxy-idle-timeout": [
+        ("app.log.gz", "current", "dash", {}, ["--job", "idle-close", "--job", "complete"]),
+    ],
+    "04-client-read-timeout": [
+        ("anthropic.log.gz", "current", "pipe", {}, ["--timeout", "15", "--job", "stall"]),
+        ("openai.log.gz", "current", "pipe", {}, ["--timeout", "15", "--job", "stall@openai"]),
+    ],
+    "05-api-status-errors": [
+        ("app.log.gz", "current", "thread", {}, ["--job", "status-400", "--job", "status-401",
+                                                 "--job", "status-429", "--job", "status-529",
+                                                 "--job", "overloaded-then-ok"]),
+    ],
+    "06-midstream-error-event": [
+        ("app.log.gz", "older", "basic", {}, ["--job", "error-event", "--job", "complete"]),
+    ],
+    "07-clean-truncation": [
+        ("app.log.gz", "current", "loguru", {}, ["--job", "clean-truncation@create"]),
+    ],
+    "08-client-cancel": [
+        ("app.log.gz", "current", "thread", {}, ["--job", "complete@app-error",
+                                                 "--job", "complete@deadline"]),
+    ],
+    "09-openai-streams": [
+        ("openai-3.54.log.gz", "current", "thread", {},
+         ["--job", "complete@openai", "--job", "fin-mid-delta@openai"]),
+        ("openai-2.54.log.gz", "older", "thread", {}, ["--job", "rst-mid-delta@openai"]),
+    ],
+    "10-mixed-workers": [
+        ("app.log.gz", "current", "thread", {},
+         ["--concurrency", "4", "--leak-key", "--stagger", "0.4",
+          "--job", "complete", "--job", "fin-mid-delta", "--job", "complete@create",
+          "--job", "tool-pause", "--job", "rst-mid-delta", "--job", "complete@openai",
+          "--job", "status-529", "--job", "error-event", "--job", "complete",
+          "--job", "clean-truncation@create", "--job", "fin-mid-delta@uncaught",
+          "--job", "complete"]),
+        ("app.log.1.gz", "current", "thread", {}, ["--concurrency", "2", "--job", "complete",
+                                                   "--job", "complete@openai", "--job", "complete"]),
+    ],
+}
+# Files written whole and then cut, as a log rotated mid-write is: (incident, file, fraction kept)
+TRUNCATE = {("10-mixed-workers", "app.log.1.gz"): 0.6}
+
+
+def venv_python(name):
+    venv = VENVS[name]
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "-r",
+                        str(HERE / f"requirements-{name}.txt")], check=True)
+    return str(python)
+
+
+def scrub(text):
+    """Replaces machine-specific paths so the samples do not depend on where they were made."""
+    for venv in VENVS.values():
+        text = text.replace(str(venv), "/srv/app/.venv")
+    return text.replace(str(HERE), "/srv/app")
+
+
+def main():
+    wanted = sys.argv[1:]
+    incidents = {k: v for k, v in INCIDENTS.items() if not wanted or any(k.startswith(w) for w in wanted)}
+    pythons = {venv: venv_python(venv) for files in incidents.values() for _, venv, _, _, _ in files}
+    workdir = Path(tempfile.mkdtemp(prefix="dropscope-samples-"))
+    port_file = workdir / "port"
+    server = subprocess.Popen([sys.executable, str(HERE / "fault_server.py"), "--port-file",
+                               str(port_file), "--lifetime", str(CLIENT_LIMIT + 60)])
+    try:
+        for _ in range(100):
+            if port_file.exists() and port_file.read_text():
+                break
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port_file.read_text()}"
+        runs = []
+        for incident, files in incidents.items():
+            for name, venv, fmt, env, args in files:
+                out = workdir / f"{incident}--{name}.txt"
+                cmd = [pythons[venv], str(HERE / "app.py"), "--base", base, "--format", fmt] + args
+                handle = open(out, "w")
+                proc = subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT,
+                                        env={**os.environ, **env, "PYTHONUNBUFFERED": "1"})
+                runs.append((incident, name, out, proc, handle))
+        deadline = time.monotonic() + CLIENT_LIMIT
+        for incident, name, out, proc, handle in runs:
+            try:
+                proc.wait(timeout=max(1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                print(f"{incident}/{name}: client killed after {CLIENT_LIMIT} s", file=sys.stderr)
+            handle.close()
+            target_dir = SAMPLES / incident
+            target_dir.mkdir(parents=True, exist_ok=True)
+            data = scrub(out.read_text()).encode()
+            packed = gzip.compress(data, mtime=0)
+            keep = TRUNCATE.get((incident, name))
+            if keep:
+                packed = packed[: int(len(packed) * keep)]
+            (target_dir / name).write_bytes(packed)
+            print(f"{incident}/{name}: {len(data)} bytes of log, exit {proc.returncode}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
