@@ -20,7 +20,6 @@ let package = Package(
     .target(
       name: "DropscopeCore",
       dependencies: ["CZlib"],
-      swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
     ),
     .executableTarget(
       name: "dropscope",
@@ -31,7 +30,7 @@ let package = Package(
     ),
     .testTarget(
       name: "DropscopeCoreTests",
-      dependencies: ["DropscopeCore"],
+      dependencies: ["DropscopeCore", "CZlib", "dropscope"],
       resources: [.copy("Fixtures")]
     ),
   ]

@@ -98,6 +98,7 @@ public struct Analyzer {
     var firstTime: Microseconds?
     var lastTime: Microseconds?
     var sawUnzoned = false
+    var skippedReports: [String] = []
 
     for (index, input) in inputs.enumerated() {
       onInputStart?(input.displayName)
@@ -114,8 +115,10 @@ public struct Analyzer {
         reader.read(line: line, number: number)
         if !pending.isEmpty { flush() }
       }
+      if result.damaged { diagnoser.damagedInputs.insert(index) }
       reader.finish()
       flush()
+      if result.isDropscopeReport { skippedReports.append(input.displayName) }
       secrets += result.secrets
       warnings += result.warnings
       if result.readAsText, reader.lineCount > 0, reader.understoodCount == 0, reader.recordCount == 0 {
@@ -134,6 +137,9 @@ public struct Analyzer {
 
     var notes: [String] = []
     if sawUnzoned { notes.append("Timestamps without a time zone were read as UTC.") }
+    if !skippedReports.isEmpty {
+      notes.append("Skipped \(skippedReports.count) dropscope report\(skippedReports.count == 1 ? "" : "s") found among the inputs (not logs): \(skippedReports.prefix(3).map { "`\($0)`" }.joined(separator: ", "))\(skippedReports.count > 3 ? ", …" : "").")
+    }
     for (chain, location) in assembler.unattributedExceptions.prefix(20) {
       let name = location.input < inputs.count ? inputs[location.input].displayName : "?"
       notes.append("An exception outside any stream was logged at \(name):\(location.line): `\(chain.final?.type ?? "?")`.")

@@ -8,6 +8,15 @@ public struct Fix: Sendable, Codable, Equatable {
   public var code: String?
   /// Upstream threads and documentation.
   public var links: [String]
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(id, forKey: .id)
+    try c.encode(title, forKey: .title)
+    try c.encode(advice, forKey: .advice)
+    try c.encode(code, forKey: .code)
+    try c.encode(links, forKey: .links)
+  }
 }
 
 extension Catalogue {

@@ -9,9 +9,12 @@ struct Diagnoser {
   var contextNames: [Int: [Int: String]] = [:]
   /// SDK versions mentioned in each input.
   var sdkVersions: [Int: [String: String]] = [:]
+  /// Inputs whose data was cut (truncated or corrupt gzip): their last streams may be missing their end.
+  var damagedInputs: Set<Int> = []
 
   func diagnose(_ stream: ObservedStream) -> StreamVerdict {
     var work = Work(stream: stream, names: inputNames)
+    work.inputDamaged = damagedInputs.contains(stream.input)
     work.addCommonEvidence()
     if stream.endMarker != nil {
       work.completed()
@@ -44,6 +47,9 @@ private struct Work {
   var evidence: [Evidence] = []
   var fixes: [String] = []
   var wouldDecide: String?
+  var inputDamaged = false
+  /// Whether `silence` is only an upper bound (from an untimed, uncaught traceback).
+  var silenceIsUpperBound = false
 
   init(stream: ObservedStream, names: [String]) {
     self.stream = stream
@@ -146,10 +152,22 @@ private struct Work {
     }
     describeSurface(final: final, wrapper: wrapper, deciding: deciding?.0, sdkName: sdkName)
     let midStream = stream.status == 200 || stream.eventCount > 0
-    let closeTime = stream.exceptionAt?.time
+    let closeTime = stream.exceptionUncaught ? nil : stream.exceptionAt?.time
+    if stream.exceptionUncaught, let printed = stream.exceptionAt {
+      cite(printed, "the traceback was printed uncaught, with no timestamp of its own; the time shown is that of the last timestamped line before it")
+    }
     let lastByte = stream.lastEvent?.time ?? stream.responseHead?.time
     if let closeTime, let lastByte, closeTime >= lastByte, midStream {
       silence = Double(closeTime - lastByte) / 1e6
+    } else if stream.exceptionUncaught, let bound = chain.printedNoLaterThan, let lastByte, bound >= lastByte, midStream {
+      // The uncaught traceback has no time, but it was printed before a later timestamped line.
+      let most = Double(bound - lastByte) / 1e6
+      if most < Catalogue.flowingGapSeconds {
+        silence = most
+        silenceIsUpperBound = true
+        evidence.append(Evidence(location: nil, time: TimeFormatting.iso(bound), quote: nil,
+                                 note: "the traceback was printed before the next timestamped line (\(TimeFormatting.iso(bound))), so the close came at most \(TimeFormatting.seconds(most)) after the last event"))
+      }
     }
     let retried = stream.end == .retried
     if retried {
@@ -255,13 +273,18 @@ private struct Work {
     cause = .serverCloseDuringDelta
     if let silence {
       confidence = .high
-      summary = "The server side \(how) while content was flowing: \(stream.contentCount) deltas received, the last \(TimeFormatting.seconds(silence)) before the close."
+      let gap = precision >= 1 && silence < 1
+        ? "within the same second as the close (the log's timestamps are to the second)"
+        : silenceIsUpperBound ? "at most \(TimeFormatting.seconds(silence)) before the close"
+        : "\(TimeFormatting.seconds(silence)) before the close"
+      summary = "The server side \(how) while content was flowing: \(stream.contentCount) deltas received, the last \(gap)."
       evidence.append(Evidence(location: nil, time: nil, quote: nil,
-                               note: "\(stream.contentCount) deltas received, the last \(TimeFormatting.seconds(silence)) before the close: content was flowing"))
+                               note: "\(stream.contentCount) deltas received, the last \(gap): content was flowing"))
     } else if stream.eventCount > 0 {
       confidence = .medium
-      summary = "The server side \(how) in the middle of the stream, after \(stream.contentCount) content deltas. The log has no timestamps to measure the silence before the close, so an idle timeout cannot be ruled out."
-      wouldDecide = "Timestamps on the log lines, or a capture, would show whether content was still flowing when the connection closed."
+      let why = stream.exceptionUncaught ? "The uncaught traceback has no timestamp" : "The log has no timestamps"
+      summary = "The server side \(how) in the middle of the stream, after \(stream.contentCount) content deltas. \(why) to measure the silence before the close, so an idle timeout cannot be ruled out."
+      wouldDecide = "Timestamps on the failure, or a capture, would show whether content was still flowing when the connection closed."
     } else {
       confidence = .medium
       summary = "The server side \(how) in the middle of the response body\(midStream ? " (after HTTP 200)" : ""). The log does not record the events that arrived, so whether content was flowing or the line was idle is not shown."
@@ -299,6 +322,14 @@ private struct Work {
   }
 
   mutating func noException() {
+    if inputDamaged, stream.end == .endOfInput {
+      cause = .unknown
+      confidence = .low
+      summary = "The input was cut (a damaged or truncated file) while this stream was open\(stream.eventCount > 0 ? ", after \(stream.eventCount) events" : ""); how it ended is in the missing part."
+      wouldDecide = "The rest of this log (an intact copy of the file) would show how the stream ended."
+      fixes = ["capture-for-evidence"]
+      return
+    }
     if stream.eventCount > 0, stream.followingLine != nil || stream.end == .nextRequest {
       cause = .serverCloseDuringDelta
       findings.append(.cleanTruncation)
@@ -349,14 +380,22 @@ private struct Work {
     if raw, sdkName != nil, stream.end != .retried {
       findings.append(.unwrappedExceptionLeak)
       surfacedAs = "raw `\(final.type)`: the SDK did not wrap it in its own `APIConnectionError`/`APITimeoutError`, so `except \(sdkName ?? "sdk").APIError` and the SDK's retries never saw it"
-    } else if let wrapper, let deciding, wrapper.location == final.location {
-      surfacedAs = "`\(final.type)` (wrapped by the SDK; the cause is `\(deciding.type)`)"
+    } else if final.module == "anthropic" || final.module == "openai",
+      let cause = chainCause(of: final, wrapper: wrapper, deciding: deciding)
+    {
+      surfacedAs = "`\(final.type)` (wrapped by the SDK; the cause is `\(cause.type)`)"
     } else {
       surfacedAs = "`\(final.type)`"
     }
     if stream.exceptionUncaught || (stream.exceptionAt?.quote.map { $0.hasPrefix("Exception in thread") } ?? false) {
       surfacedAs = (surfacedAs ?? "") + ", uncaught: the thread died with it"
     }
+  }
+
+  /// The transport exception an SDK exception wraps: the last transport-module record before it.
+  func chainCause(of final: ExceptionRecord, wrapper: ExceptionRecord?, deciding: ExceptionRecord?) -> ExceptionRecord? {
+    guard let chain = stream.exception ?? stream.internalException, chain.records.count > 1 else { return nil }
+    return chain.records.dropLast().last { Catalogue.transportModules.contains($0.module) }
   }
 
   mutating func addLeakFix(sdkName: String?) {
@@ -374,7 +413,7 @@ private struct Work {
 
   mutating func citeException(_ chain: ExceptionChain, note: String, record: ExceptionRecord? = nil) {
     guard let final = chain.final else { return }
-    if let at = stream.exceptionAt {
+    if let at = stream.exceptionAt, !stream.exceptionUncaught {
       cite(at, quote: at.quote, "the application logged the failure here; the traceback starts at line \(chain.start.line)")
     }
     let shown = record ?? final

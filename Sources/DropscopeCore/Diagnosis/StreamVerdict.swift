@@ -59,6 +59,15 @@ public struct Evidence: Sendable, Codable, Equatable {
   /// What this evidence shows, in plain words.
   public var note: String
 
+  /// Writes every key, with `null` for what is absent, so the schema is the same for every entry.
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(location, forKey: .location)
+    try c.encode(time, forKey: .time)
+    try c.encode(quote, forKey: .quote)
+    try c.encode(note, forKey: .note)
+  }
+
   public init(location: String?, time: String?, quote: String?, note: String) {
     self.location = location
     self.time = time
@@ -105,4 +114,35 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
   public var fixes: [String]
   /// For uncertain verdicts: which evidence would decide.
   public var wouldDecide: String?
+
+  /// Writes every key, with `null` for what is absent (`cause` is null for a completed stream).
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(id, forKey: .id)
+    try c.encode(input, forKey: .input)
+    try c.encode(context, forKey: .context)
+    try c.encode(requestID, forKey: .requestID)
+    try c.encode(call, forKey: .call)
+    try c.encode(attempt, forKey: .attempt)
+    try c.encode(attemptsInCall, forKey: .attemptsInCall)
+    try c.encode(url, forKey: .url)
+    try c.encode(status, forKey: .status)
+    try c.encode(startedAt, forKey: .startedAt)
+    try c.encode(endedAt, forKey: .endedAt)
+    try c.encode(outcome, forKey: .outcome)
+    try c.encode(cause, forKey: .cause)
+    try c.encode(findings, forKey: .findings)
+    try c.encode(confidence, forKey: .confidence)
+    try c.encode(side, forKey: .side)
+    try c.encode(summary, forKey: .summary)
+    try c.encode(surfacedAs, forKey: .surfacedAs)
+    try c.encode(sdk, forKey: .sdk)
+    try c.encode(eventsReceived, forKey: .eventsReceived)
+    try c.encode(contentEventsReceived, forKey: .contentEventsReceived)
+    try c.encode(lastEvent, forKey: .lastEvent)
+    try c.encode(silenceBeforeEnd, forKey: .silenceBeforeEnd)
+    try c.encode(evidence, forKey: .evidence)
+    try c.encode(fixes, forKey: .fixes)
+    try c.encode(wouldDecide, forKey: .wouldDecide)
+  }
 }

@@ -15,6 +15,10 @@ struct InputDecoder {
     var secrets = 0
     /// Whether the input was read as text (and so should have had log lines).
     var readAsText = false
+    /// Whether decoding stopped early because the data was damaged or cut.
+    var damaged = false
+    /// Whether the input is a report dropscope wrote, skipped on purpose.
+    var isDropscopeReport = false
   }
 
   init(input: AnalysisInput, maxLineLength: Int) {
@@ -68,6 +72,7 @@ struct InputDecoder {
         let damage = inflater!.feed(chunk) { decoded in text.feed(decoded, onLine) }
         if let damage {
           result.warnings.append(AnalysisWarning(input: name, offset: damage.offset, message: damage.message))
+          result.damaged = true
           break
         }
       } else {
@@ -76,8 +81,9 @@ struct InputDecoder {
       if text.refused { break }
     }
     result.rawBytes = file.offset
-    if let damage = inflater?.finish() {
+    if !result.damaged, let damage = inflater?.finish() {
       result.warnings.append(AnalysisWarning(input: name, offset: damage.offset, message: damage.message))
+      result.damaged = true
     }
     text.finish(onLine)
     if first {
@@ -90,6 +96,7 @@ struct InputDecoder {
     result.secrets = text.secrets
     result.readAsText = !text.refused && text.decodedBytes > 0
     result.warnings += text.warnings
+    result.isDropscopeReport = text.skippedReport
     return result
   }
 }
@@ -101,6 +108,7 @@ private struct TextStage {
   var decodedBytes: Int64 = 0
   var secrets = 0
   var refused = false
+  var skippedReport = false
   var warnings: [AnalysisWarning] = []
   private var sniffed = false
   private var utf8 = UTF8Checker()
@@ -122,7 +130,7 @@ private struct TextStage {
         return
       }
       if isDropscopeReport(head) {
-        warnings.append(AnalysisWarning(input: name, message: "skipped: this is a dropscope report, not a log"))
+        skippedReport = true
         refused = true
         return
       }

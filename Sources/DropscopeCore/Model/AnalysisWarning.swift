@@ -9,6 +9,14 @@ public struct AnalysisWarning: Sendable, Equatable, Codable {
   /// What happened and what it means for the report.
   public var message: String
 
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(input, forKey: .input)
+    try c.encode(offset, forKey: .offset)
+    try c.encode(line, forKey: .line)
+    try c.encode(message, forKey: .message)
+  }
+
   public init(input: String, offset: Int64? = nil, line: Int? = nil, message: String) {
     self.input = input
     self.offset = offset

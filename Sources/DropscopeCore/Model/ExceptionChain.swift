@@ -46,10 +46,14 @@ public struct ExceptionChain: Sendable, Equatable {
   public var records: [ExceptionRecord]
   /// Where the traceback begins (its `Traceback (most recent call last):` line).
   public var start: SourceLocation
+  /// For a traceback printed with no timestamp: the time of the first timestamped line
+  /// written after it began, so the exception happened no later than this.
+  public var printedNoLaterThan: Microseconds?
 
-  public init(records: [ExceptionRecord], start: SourceLocation) {
+  public init(records: [ExceptionRecord], start: SourceLocation, printedNoLaterThan: Microseconds? = nil) {
     self.records = records
     self.start = start
+    self.printedNoLaterThan = printedNoLaterThan
   }
 
   /// The exception that reached the application.

@@ -153,7 +153,7 @@ final class LogReader<Sink: FactSink> {
         found = true
         continue
       }
-      if !sawEvent, let event = streamEvent(line, word) {
+      if let event = streamEvent(line, word), !sawEvent || event == .chatFinished {
         if event == .chatFinished {
           guard finishReasonIsSet(line, after: wordEnd) else { continue }
         }
@@ -299,7 +299,21 @@ final class LogReader<Sink: FactSink> {
       traceback?.expectingException = true
       return true
     }
-    guard tb.expectingException, LogLinePrefix.parse(line) == nil,
+    if let record = LogLinePrefix.parse(line) {
+      if tb.firstLaterTime == nil, let time = record.time { traceback?.firstLaterTime = time }
+      // Another thread's record written into the middle of a traceback (stderr is not
+      // written atomically): read it as usual and keep the traceback open.
+      let interleaved = tb.expectingException || (tb.uncaught && tb.interleavedRecords < 20)
+      if interleaved, tb.interleavedRecords < 500 {
+        traceback?.interleavedRecords += 1
+        return false
+      }
+      if tb.firstLaterTime == nil { tb.firstLaterTime = record.time }
+      emit(tb)
+      traceback = nil
+      return false
+    }
+    guard tb.expectingException,
       let record = exceptionLine(line, number, link: tb.records.isEmpty ? .first : tb.pendingLink, frames: tb.frames)
     else {
       emit(tb)
@@ -335,7 +349,8 @@ final class LogReader<Sink: FactSink> {
 
   private func emit(_ tb: TracebackBuilder) {
     guard !tb.records.isEmpty else { return }
-    let chain = ExceptionChain(records: tb.records, start: tb.start)
+    let chain = ExceptionChain(records: tb.records, start: tb.start,
+                               printedNoLaterThan: tb.uncaught ? tb.firstLaterTime : nil)
     let location = tb.recordLine.map { SourceLocation(input: input, line: $0) } ?? tb.start
     sink.accept(Fact(time: tb.time, location: location, context: tb.context,
                      kind: .exception(chain, internal: tb.isInternal, uncaught: tb.uncaught),
@@ -429,6 +444,10 @@ private struct TracebackBuilder {
   var recordLine: Int?
   var isInternal = false
   var uncaught = false
+  /// Log records of other threads read while this traceback was open.
+  var interleavedRecords = 0
+  /// The time of the first timestamped record read after the traceback began.
+  var firstLaterTime: Microseconds?
 
   init(start: SourceLocation) {
     self.start = start

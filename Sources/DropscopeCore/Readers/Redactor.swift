@@ -109,7 +109,9 @@ public enum Redactor {
       if c == 0x0a || c == 0x0d { break }
       if let quote {
         if c == quote { break }
-      } else if c == 0x2c || (c == 0x20 && !(isAuthorization && i - start <= 7)) || (c == 0x3b && !isCookie) {
+      } else if isCookie {
+        // An unquoted Cookie header runs to the end of the line: `a=1; b=2`.
+      } else if c == 0x2c || c == 0x3b || (c == 0x20 && !(isAuthorization && i - start <= 7)) {
         break
       }
       i += 1

@@ -24,6 +24,21 @@ public struct Report: Sendable, Codable, Equatable {
     case schemaVersion, tool, inputs, timeSpan, counts, secretsRedacted, streams, fixes, notes, warnings
   }
 
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(schema, forKey: .schema)
+    try c.encode(schemaVersion, forKey: .schemaVersion)
+    try c.encode(tool, forKey: .tool)
+    try c.encode(inputs, forKey: .inputs)
+    try c.encode(timeSpan, forKey: .timeSpan)
+    try c.encode(counts, forKey: .counts)
+    try c.encode(secretsRedacted, forKey: .secretsRedacted)
+    try c.encode(streams, forKey: .streams)
+    try c.encode(fixes, forKey: .fixes)
+    try c.encode(notes, forKey: .notes)
+    try c.encode(warnings, forKey: .warnings)
+  }
+
   /// One input file and what was read of it.
   public struct InputSummary: Sendable, Codable, Equatable {
     public var name: String

@@ -1,0 +1,57 @@
+import Foundation
+import XCTest
+
+/// Runs the built `dropscope` binary as a user would and checks its exit status.
+final class CommandLineTests: XCTestCase {
+  func run(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let bundle = Bundle(for: CommandLineTests.self).bundleURL
+    let candidates = [bundle.appendingPathComponent("dropscope"), bundle.deletingLastPathComponent().appendingPathComponent("dropscope")]
+    let binary = try XCTUnwrap(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "dropscope binary not built")
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    process.currentDirectoryURL = TestSupport.root
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+  }
+
+  func testAnalyzeSampleLogsPrintsAReportAndExitsZero() throws {
+    let result = try run(["analyze", "SampleLogs/"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertTrue(result.stdout.hasPrefix("# dropscope report"))
+    XCTAssertTrue(result.stdout.contains("server_close_during_delta"))
+  }
+
+  func testFailOnDropsExitsOneWhenAStreamFailed() throws {
+    XCTAssertEqual(try run(["analyze", "--fail-on-drops", "SampleLogs/01-server-fin-mid-delta"]).status, 1)
+  }
+
+  func testStandardInputAndJSONToAFile() throws {
+    let log = try Data(contentsOf: TestSupport.sampleLogs.appendingPathComponent("03-proxy-idle-timeout/app.log.gz"))
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("dropscope-\(UUID()).json")
+    defer { try? FileManager.default.removeItem(at: output) }
+    let result = try run(["analyze", "-", "--format", "json", "-o", output.path], stdin: log)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any]
+    let streams = try XCTUnwrap(json?["streams"] as? [[String: Any]])
+    XCTAssertEqual(streams.first?["cause"] as? String, "idle_timeout")
+    XCTAssertEqual(streams.first?["input"] as? String, "<stdin>")
+  }
+
+  func testUnreadableInputAndBadFlagsFailClearly() throws {
+    let missing = try run(["analyze", "no-such-dir/"])
+    XCTAssertEqual(missing.status, 66)
+    XCTAssertTrue(missing.stderr.contains("cannot read 'no-such-dir/'"), missing.stderr)
+    let badFlag = try run(["analyze", "--format", "yaml", "SampleLogs/"])
+    XCTAssertEqual(badFlag.status, 64)
+  }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+
+@testable import DropscopeCore
+
+/// Each folder of SampleLogs is an incident recorded from the real SDKs; its expected
+/// reports sit beside the logs. `RECORD_GOLDEN=1 swift test --filter GoldenReportTests`
+/// re-records them (and fails, so a recording is never mistaken for a pass).
+final class GoldenReportTests: XCTestCase {
+  static let expectedMarkdown = "expected-report.md"
+  static let expectedJSON = "expected-report.json"
+
+  func incidents() throws -> [URL] {
+    try FileManager.default.contentsOfDirectory(at: TestSupport.sampleLogs, includingPropertiesForKeys: nil)
+      .filter { $0.hasDirectoryPath }
+      .sorted { $0.lastPathComponent < $1.lastPathComponent }
+  }
+
+  func logs(in incident: URL) throws -> [URL] {
+    try FileManager.default.contentsOfDirectory(at: incident, includingPropertiesForKeys: nil)
+      .filter { !$0.lastPathComponent.hasPrefix("expected-") }
+      .sorted { $0.lastPathComponent < $1.lastPathComponent }
+  }
+
+  func testEveryIncidentMatchesItsExpectedReports() throws {
+    let record = ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1"
+    let all = try incidents()
+    XCTAssertGreaterThanOrEqual(all.count, 10, "SampleLogs should hold one incident per cause plus a mixed one")
+    for incident in all {
+      let report = TestSupport.analyze(try logs(in: incident), relativeTo: TestSupport.sampleLogs)
+      let outputs = [
+        (Self.expectedMarkdown, try MarkdownRenderer().render(report)),
+        (Self.expectedJSON, try JSONRenderer().render(report)),
+      ]
+      for (name, actual) in outputs {
+        let url = incident.appendingPathComponent(name)
+        if record {
+          try actual.write(to: url, atomically: true, encoding: .utf8)
+          continue
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        if actual != expected {
+          let diffLine = zip(actual.split(separator: "\n", omittingEmptySubsequences: false),
+                             expected.split(separator: "\n", omittingEmptySubsequences: false))
+            .enumerated().first { $0.element.0 != $0.element.1 }
+          XCTFail("""
+            \(incident.lastPathComponent)/\(name) differs from the analysis\
+            \(diffLine.map { " at line \($0.offset + 1):\n  got:      \($0.element.0)\n  expected: \($0.element.1)" } ?? " in length")
+            """)
+        }
+      }
+    }
+    if record { XCTFail("recorded the expected reports; run again without RECORD_GOLDEN to compare") }
+  }
+
+  func testReportIsDeterministic() throws {
+    let all = try incidents()
+    let urls = try all.flatMap { try logs(in: $0) }
+    let first = TestSupport.analyze(urls, relativeTo: TestSupport.sampleLogs)
+    let second = TestSupport.analyze(urls, relativeTo: TestSupport.sampleLogs)
+    XCTAssertEqual(try JSONRenderer().render(first), try JSONRenderer().render(second))
+    XCTAssertEqual(try MarkdownRenderer().render(first), try MarkdownRenderer().render(second))
+  }
+
+  /// The verdict each incident was made to show, checked on the JSON a user would get.
+  func testEveryIncidentGetsTheCauseItWasRecordedFor() throws {
+    let expectations: [String: [(cause: String?, leak: Bool)]] = [
+      "01-server-fin-mid-delta": [(nil, false), ("server_close_during_delta", true), (nil, false)],
+      "02-server-rst-mid-delta": [(nil, false), ("server_close_during_delta", true)],
+      "03-proxy-idle-timeout": [("idle_timeout", true), (nil, false)],
+      "04-client-read-timeout": [("idle_timeout", true), ("idle_timeout", false)],
+      "06-midstream-error-event": [("server_error", false), (nil, false)],
+      "07-clean-truncation": [("server_close_during_delta", false)],
+      "08-client-cancel": [("client_error", false), ("client_error", false)],
+      "09-openai-streams": [("server_close_during_delta", true), (nil, false), ("server_close_during_delta", false)],
+    ]
+    for (name, expected) in expectations {
+      let incident = TestSupport.sampleLogs.appendingPathComponent(name)
+      let report = TestSupport.analyze(try logs(in: incident), relativeTo: TestSupport.sampleLogs)
+      XCTAssertEqual(report.streams.map(\.cause?.rawValue), expected.map(\.cause), name)
+      XCTAssertEqual(report.streams.map { $0.findings.contains(.unwrappedExceptionLeak) }, expected.map(\.leak), name)
+      for stream in report.streams where stream.outcome == .failed {
+        XCTAssertFalse(stream.evidence.isEmpty, "\(name) stream \(stream.id) has no evidence")
+        XCTAssertFalse(stream.fixes.isEmpty, "\(name) stream \(stream.id) has no fix")
+      }
+    }
+  }
+
+  func testJSONCarriesTheDocumentedFields() throws {
+    let incident = TestSupport.sampleLogs.appendingPathComponent("10-mixed-workers")
+    let report = TestSupport.analyze(try logs(in: incident), relativeTo: TestSupport.sampleLogs)
+    let json = try JSONSerialization.jsonObject(with: Data(try JSONRenderer().render(report).utf8)) as! [String: Any]
+    XCTAssertEqual(json["$schema"] as? String, "dropscope.report.v1")
+    XCTAssertNotNil(json["warnings"] as? [Any])
+    let streams = try XCTUnwrap(json["streams"] as? [[String: Any]])
+    for stream in streams {
+      for key in ["request_id", "outcome", "cause", "findings", "confidence", "evidence", "fixes"] {
+        XCTAssertTrue(stream.keys.contains(key), "stream lacks \(key)")
+      }
+      if stream["outcome"] as? String == "completed" { XCTAssertTrue(stream["cause"] is NSNull) }
+    }
+  }
+}

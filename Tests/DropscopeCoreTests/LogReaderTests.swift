@@ -1,0 +1,155 @@
+import XCTest
+
+@testable import DropscopeCore
+
+/// The log record shapes, timestamps and tracebacks the reader must understand.
+final class LogReaderTests: XCTestCase {
+  private func prefix(_ line: String) -> (LogLinePrefix?, [UInt8]) {
+    let bytes = Array(line.utf8)
+    return (bytes.withUnsafeBytes { LogLinePrefix.parse($0) }, bytes)
+  }
+
+  private func field(_ bytes: [UInt8], _ range: Range<Int>?) -> String? {
+    range.map { String(decoding: bytes[$0], as: UTF8.self) }
+  }
+
+  private func message(_ bytes: [UInt8], _ p: LogLinePrefix) -> String {
+    String(decoding: bytes[p.messageStart...], as: UTF8.self)
+  }
+
+  func testRecordShapes() throws {
+    let cases: [(String, level: LogLinePrefix.Level, logger: String, thread: String?, message: String, timed: Bool)] = [
+      ("INFO:httpx:HTTP Request: POST https://x/v1/messages \"HTTP/1.1 200 OK\"", .info, "httpx", nil,
+       "HTTP Request: POST https://x/v1/messages \"HTTP/1.1 200 OK\"", false),
+      ("2026-11-22 15:52:48,030 INFO [worker_0] app.chat: call 1: streaming", .info, "app.chat", "worker_0",
+       "call 1: streaming", true),
+      ("2026-05-06 10:35:11,443 - httpx - INFO - HTTP Request: POST u", .info, "httpx", nil, "HTTP Request: POST u", true),
+      ("2026-11-22 15:53:56,806 | INFO     | worker_0 | app.chat | call 1: x - y", .info, "app.chat", "worker_0",
+       "call 1: x - y", true),
+      ("[2026-11-22 15:53:50 - anthropic._base_client:1068 - DEBUG] Sending HTTP Request: POST u", .debug,
+       "anthropic._base_client", nil, "Sending HTTP Request: POST u", true),
+      ("2026-11-22 15:55:35.816 | INFO     | __main__:run_anthropic:86 - call 1: streaming", .info, "__main__", nil,
+       "call 1: streaming", true),
+      ("2026-04-03 20:47:24,189 INFO httpx: HTTP Request: POST u", .info, "httpx", nil, "HTTP Request: POST u", true),
+    ]
+    for c in cases {
+      let (parsed, bytes) = prefix(c.0)
+      let p = try XCTUnwrap(parsed, c.0)
+      XCTAssertEqual(p.level, c.level, c.0)
+      XCTAssertEqual(field(bytes, p.logger), c.logger, c.0)
+      XCTAssertEqual(field(bytes, p.thread), c.thread, c.0)
+      XCTAssertEqual(message(bytes, p), c.message, c.0)
+      XCTAssertEqual(p.time != nil, c.timed, c.0)
+    }
+  }
+
+  func testLinesThatAreNotRecords() {
+    for line in ["Traceback (most recent call last):", "  File \"/x.py\", line 3, in f",
+                 "httpx2.RemoteProtocolError: peer closed connection", "", "Exception in thread worker-2:"] {
+      XCTAssertNil(prefix(line).0, line)
+    }
+  }
+
+  func testTimestamps() throws {
+    func parse(_ text: String) -> Microseconds? {
+      Array(text.utf8).withUnsafeBytes { TimestampParser.parse($0, at: 0)?.time }
+    }
+    XCTAssertEqual(parse("1970-01-01 00:00:01,500"), 1_500_000)
+    XCTAssertEqual(parse("2026-11-22T15:52:48.123456Z"), 1_795_362_768_123_456)
+    XCTAssertEqual(parse("2026-11-22T16:52:48+01:00"), 1_795_362_768_000_000)
+    XCTAssertEqual(parse("2024-02-29 00:00:00"), 1_709_164_800_000_000)
+    XCTAssertNil(parse("2026-13-22 15:52:48"))
+    XCTAssertNil(parse("not a time at all, no"))
+    XCTAssertEqual(TimeFormatting.iso(1_795_362_768_123_456), "2026-11-22T15:52:48.123Z")
+  }
+
+  func testChainedTracebackIsOneExceptionWithItsCause() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 INFO [w1] httpx: HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,100 DEBUG [w1] app: event message_start
+      2026-11-22 10:00:00,200 DEBUG [w1] app: event content_block_delta
+      2026-11-22 10:00:00,230 ERROR [w1] app: stream failed
+      Traceback (most recent call last):
+        File "/venv/lib/python3.11/site-packages/httpcore/_exceptions.py", line 14, in map_exceptions
+          raise to_exc(exc) from exc
+      httpcore.RemoteProtocolError: peer closed connection without sending complete message body (incomplete chunked read)
+
+      The above exception was the direct cause of the following exception:
+
+      Traceback (most recent call last):
+        File "/venv/lib/python3.11/site-packages/anthropic/_streaming.py", line 72, in _iter_events
+          yield from self._decoder.iter_bytes(self.response.iter_bytes())
+      httpx.RemoteProtocolError: peer closed connection without sending complete message body (incomplete chunked read)
+      2026-11-22 10:00:01,000 INFO [w1] app: next
+      """)
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(report.streams.count, 1)
+    XCTAssertEqual(stream.cause, .serverCloseDuringDelta)
+    XCTAssertEqual(stream.confidence, .high)
+    XCTAssertTrue(stream.findings.contains(.unwrappedExceptionLeak))
+    XCTAssertEqual(stream.sdk, "anthropic < 1.0 (httpx)")
+    XCTAssertTrue(stream.evidence.contains { $0.location == "app.log:15" && $0.quote?.hasPrefix("httpx.RemoteProtocolError") == true })
+  }
+
+  func testInterleavedWorkersAreNotMerged() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 INFO [a] httpx2: HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,010 INFO [b] httpx2: HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,100 DEBUG [a] app: event message_start
+      2026-11-22 10:00:00,110 DEBUG [b] app: event message_start
+      2026-11-22 10:00:00,200 DEBUG [b] app: event content_block_delta
+      2026-11-22 10:00:00,300 DEBUG [a] app: event content_block_delta
+      2026-11-22 10:00:00,400 DEBUG [a] app: event message_stop
+      2026-11-22 10:00:00,500 ERROR [b] app: stream failed
+      Traceback (most recent call last):
+        File "/venv/site-packages/anthropic/_streaming.py", line 72, in _iter_events
+      httpx2.ReadError: [Errno 104] Connection reset by peer
+      """)
+    XCTAssertEqual(report.streams.count, 2)
+    XCTAssertEqual(report.streams.map(\.context), ["a", "b"])
+    XCTAssertEqual(report.streams.map(\.outcome), [.completed, .failed])
+    XCTAssertEqual(report.streams[1].cause, .serverCloseDuringDelta)
+    XCTAssertEqual(report.streams[1].eventsReceived, 2)
+  }
+
+  func testSilenceBeforeServerCloseMatchingALimitIsAnIdleTimeout() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 - httpx2 - INFO - HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,100 - app - DEBUG - event content_block_delta
+      2026-11-22 10:01:40,900 - app - ERROR - stream failed
+      Traceback (most recent call last):
+        File "/venv/site-packages/anthropic/_streaming.py", line 72, in _iter_events
+      httpx2.RemoteProtocolError: peer closed connection without sending complete message body (incomplete chunked read)
+      """)
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(stream.cause, .idleTimeout)
+    XCTAssertEqual(stream.side, .server)
+    XCTAssertEqual(stream.silenceBeforeEnd, 100.8)
+    XCTAssertTrue(stream.summary.contains("Cloudflare"), stream.summary)
+  }
+
+  func testRetriedCallKeepsItsAttemptsTogether() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 INFO [w] httpx2: HTTP Request: POST https://x/v1/messages "HTTP/1.1 529 "
+      2026-11-22 10:00:00,001 INFO [w] anthropic._base_client: Retrying request to /v1/messages in 0.43 seconds
+      2026-11-22 10:00:00,500 INFO [w] httpx2: HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,600 DEBUG [w] app: event message_start
+      2026-11-22 10:00:00,700 DEBUG [w] app: event message_stop
+      """)
+    XCTAssertEqual(report.streams.map(\.call), [1, 1])
+    XCTAssertEqual(report.streams.map(\.attempt), [1, 2])
+    XCTAssertEqual(report.streams.map(\.outcome), [.failed, .completed])
+    XCTAssertEqual(report.streams[0].cause, .serverError)
+    XCTAssertEqual(report.counts.callsFailed, 0)
+    XCTAssertEqual(report.counts.retries, 1)
+  }
+
+  func testOpenAIFinishReasonEndsTheMessage() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 INFO [w] httpx: HTTP Request: POST https://x/v1/chat/completions "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,100 DEBUG [w] app: chunk chat.completion.chunk finish_reason=None
+      2026-11-22 10:00:00,200 DEBUG [w] app: chunk chat.completion.chunk finish_reason=stop
+      """)
+    XCTAssertEqual(report.streams.map(\.outcome), [.completed])
+  }
+}

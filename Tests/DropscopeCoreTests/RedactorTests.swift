@@ -1,0 +1,39 @@
+import XCTest
+
+@testable import DropscopeCore
+
+/// Secrets never reach a report.
+final class RedactorTests: XCTestCase {
+  func testKeysAndHeaderValuesAreRedacted() {
+    let cases: [(String, String)] = [
+      ("api_key=sk-ant-api03-Xq7PzR2mWv9KdL4nB8cT1yH6jF3sA0eG5uI end", "api_key=sk-ant-[REDACTED] end"),
+      ("key sk-proj-4fJ9kL2mN8pQ1rS5tU7vW0xY3zA6bC9dE2fG5h.", "key sk-proj-[REDACTED]."),
+      ("Authorization: Bearer abc.def.ghi", "Authorization: [REDACTED]"),
+      ("{'x-api-key': 'k-123456', 'other': 1}", "{'x-api-key': '[REDACTED]', 'other': 1}"),
+      ("'set-cookie': '__cf_bm=Zx81; path=/; HttpOnly'", "'set-cookie': '[REDACTED]'"),
+      ("Cookie: session=abc; theme=dark", "Cookie: [REDACTED]"),
+      ("task-sk-not-a-key and sk-short", "task-sk-not-a-key and sk-short"),
+    ]
+    for (input, expected) in cases {
+      XCTAssertEqual(Redactor.redact(input).text, expected, input)
+    }
+  }
+
+  func testNoSecretFromTheInputReachesEitherReport() throws {
+    let secret = "sk-ant-api03-Xq7PzR2mWv9KdL4nB8cT1yH6jF3sA0eG5uI-oZ_kpQ2wE7rT9yU1iO3pA5sD7fG9hJ2kL4zX6cV8bN0mQ-AAAAAA"
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 INFO [w] app: client config: api_key=\(secret)
+      2026-11-22 10:00:00,001 INFO [w] httpx2: HTTP Request: POST https://x/v1/messages?key=\(secret) "HTTP/1.1 401 Unauthorized"
+      2026-11-22 10:00:00,002 ERROR [w] app: failed with x-api-key: \(secret)
+      Traceback (most recent call last):
+        File "/venv/site-packages/anthropic/_base_client.py", line 1, in request
+      anthropic.AuthenticationError: Error code: 401 - {'error': 'bad key \(secret)'}
+      """)
+    let markdown = try MarkdownRenderer().render(report)
+    let json = try JSONRenderer().render(report)
+    XCTAssertFalse(markdown.contains("Xq7PzR2m"))
+    XCTAssertFalse(json.contains("Xq7PzR2m"))
+    XCTAssertTrue(markdown.contains("sk-ant-[REDACTED]"))
+    XCTAssertEqual(report.secretsRedacted, 4)
+  }
+}

@@ -1,0 +1,62 @@
+import CZlib
+import Foundation
+import XCTest
+
+@testable import DropscopeCore
+
+/// Paths and helpers shared by the tests.
+enum TestSupport {
+  /// The package root, found from this file's path.
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  static let sampleLogs = root.appendingPathComponent("SampleLogs")
+  static let fixtures = root.appendingPathComponent("Tests/DropscopeCoreTests/Fixtures")
+
+  /// A fresh temporary folder, removed by the caller's teardown.
+  static func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("dropscope-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  /// Compresses bytes into one gzip member with zlib.
+  static func gzip(_ bytes: [UInt8]) -> [UInt8] {
+    var stream = z_stream()
+    let stream_ = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    stream_.initialize(to: stream)
+    defer { deflateEnd(stream_); stream_.deallocate() }
+    precondition(deflateInit2_(stream_, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
+                               Int32(MemoryLayout<z_stream>.size)) == Z_OK)
+    var output = [UInt8](repeating: 0, count: Int(deflateBound(stream_, uLong(bytes.count))) + 64)
+    var input = bytes
+    let written: Int = input.withUnsafeMutableBufferPointer { inBuf in
+      output.withUnsafeMutableBufferPointer { outBuf in
+        stream_.pointee.next_in = inBuf.baseAddress
+        stream_.pointee.avail_in = uInt(inBuf.count)
+        stream_.pointee.next_out = outBuf.baseAddress
+        stream_.pointee.avail_out = uInt(outBuf.count)
+        precondition(deflate(stream_, Z_FINISH) == Z_STREAM_END)
+        return outBuf.count - Int(stream_.pointee.avail_out)
+      }
+    }
+    _ = stream
+    return Array(output[0..<written])
+  }
+
+  /// Analyzes files, naming them relative to `base`.
+  static func analyze(_ urls: [URL], relativeTo base: URL) -> Report {
+    let inputs = urls.map { url in
+      AnalysisInput(path: url.path, displayName: String(url.path.dropFirst(base.path.count + 1)))
+    }
+    return Analyzer().analyze(inputs)
+  }
+
+  /// Analyzes log text given in the test.
+  static func analyze(text: String, name: String = "app.log") throws -> Report {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let url = directory.appendingPathComponent(name)
+    try Data(text.utf8).write(to: url)
+    return analyze([url], relativeTo: directory)
+  }
+}
