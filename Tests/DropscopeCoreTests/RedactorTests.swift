@@ -1,25 +1,23 @@
-import XCTest
+import Testing
 
 @testable import DropscopeCore
 
 /// Secrets never reach a report.
-final class RedactorTests: XCTestCase {
-  func testKeysAndHeaderValuesAreRedacted() {
-    let cases: [(String, String)] = [
-      ("api_key=sk-ant-api03-Xq7PzR2mWv9KdL4nB8cT1yH6jF3sA0eG5uI end", "api_key=sk-ant-[REDACTED] end"),
-      ("key sk-proj-4fJ9kL2mN8pQ1rS5tU7vW0xY3zA6bC9dE2fG5h.", "key sk-proj-[REDACTED]."),
-      ("Authorization: Bearer abc.def.ghi", "Authorization: [REDACTED]"),
-      ("{'x-api-key': 'k-123456', 'other': 1}", "{'x-api-key': '[REDACTED]', 'other': 1}"),
-      ("'set-cookie': '__cf_bm=Zx81; path=/; HttpOnly'", "'set-cookie': '[REDACTED]'"),
-      ("Cookie: session=abc; theme=dark", "Cookie: [REDACTED]"),
-      ("task-sk-not-a-key and sk-short", "task-sk-not-a-key and sk-short"),
-    ]
-    for (input, expected) in cases {
-      XCTAssertEqual(Redactor.redact(input).text, expected, input)
-    }
+@Suite struct RedactorTests {
+  @Test(arguments: [
+    ("api_key=sk-ant-api03-Xq7PzR2mWv9KdL4nB8cT1yH6jF3sA0eG5uI end", "api_key=sk-ant-[REDACTED] end"),
+    ("key sk-proj-4fJ9kL2mN8pQ1rS5tU7vW0xY3zA6bC9dE2fG5h.", "key sk-proj-[REDACTED]."),
+    ("Authorization: Bearer abc.def.ghi", "Authorization: [REDACTED]"),
+    ("{'x-api-key': 'k-123456', 'other': 1}", "{'x-api-key': '[REDACTED]', 'other': 1}"),
+    ("'set-cookie': '__cf_bm=Zx81; path=/; HttpOnly'", "'set-cookie': '[REDACTED]'"),
+    ("Cookie: session=abc; theme=dark", "Cookie: [REDACTED]"),
+    ("task-sk-not-a-key and sk-short", "task-sk-not-a-key and sk-short"),
+  ])
+  func keysAndHeaderValuesAreRedacted(input: String, expected: String) {
+    #expect(Redactor.redact(input).text == expected)
   }
 
-  func testNoSecretFromTheInputReachesEitherReport() throws {
+  @Test func noSecretFromTheInputReachesEitherReport() throws {
     let secret = "sk-ant-api03-Xq7PzR2mWv9KdL4nB8cT1yH6jF3sA0eG5uI-oZ_kpQ2wE7rT9yU1iO3pA5sD7fG9hJ2kL4zX6cV8bN0mQ-AAAAAA"
     let report = try TestSupport.analyze(text: """
       2026-11-22 10:00:00,000 INFO [w] app: client config: api_key=\(secret)
@@ -31,9 +29,9 @@ final class RedactorTests: XCTestCase {
       """)
     let markdown = try MarkdownRenderer().render(report)
     let json = try JSONRenderer().render(report)
-    XCTAssertFalse(markdown.contains("Xq7PzR2m"))
-    XCTAssertFalse(json.contains("Xq7PzR2m"))
-    XCTAssertTrue(markdown.contains("sk-ant-[REDACTED]"))
-    XCTAssertEqual(report.secretsRedacted, 4)
+    #expect(!markdown.contains("Xq7PzR2m"))
+    #expect(!json.contains("Xq7PzR2m"))
+    #expect(markdown.contains("sk-ant-[REDACTED]"))
+    #expect(report.secretsRedacted == 4)
   }
 }

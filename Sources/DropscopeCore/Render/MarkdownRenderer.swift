@@ -25,7 +25,7 @@ public struct MarkdownRenderer: ReportRenderer {
       out.line("| Time span | \(span.start) – \(span.end) (\(TimeFormatting.seconds(span.seconds))) |")
     }
     out.line("| Streams | \(c.streams): \(c.completed) completed, **\(c.failed) failed** |")
-    out.line("| SDK calls | \(c.calls), \(c.callsFailed) failed after \(c.retries) SDK retries |")
+    out.line("| SDK calls | \(c.calls), of which \(c.callsFailed) failed in the end; the SDK retried \(c.retries) attempts |")
     out.line("| Raw exceptions leaked by the SDK | \(c.unwrappedExceptionLeaks) |")
     out.line("| Secrets redacted | \(report.secretsRedacted) (none appear below) |")
     out.line("| Warnings | \(report.warnings.count) |")
@@ -76,7 +76,7 @@ public struct MarkdownRenderer: ReportRenderer {
       if let context = s.context { whereParts.append("thread `\(context)`") }
       if let id = s.requestID { whereParts.append("request `\(id)`") }
       out.line("- **Where:** \(whereParts.joined(separator: ", "))")
-      out.line("- **Call:** \(s.call), attempt \(s.attempt) of \(s.attemptsInCall)\(s.attemptsInCall > 1 ? ": each attempt that reached the API was billed for its input tokens" : "")")
+      out.line("- **Call:** \(s.call), attempt \(s.attempt) of \(s.attemptsInCall)")
       if let started = s.startedAt { out.line("- **Started:** \(started)\(s.endedAt.map { ", ended \($0)" } ?? "")") }
       if let would = s.wouldDecide { out.line("- **What would decide it:** \(would)") }
       out.blank()
