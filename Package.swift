@@ -17,9 +17,11 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]
     ),
+    .target(name: "CByteSearch"),
     .target(
       name: "DropscopeCore",
-      dependencies: ["CZlib"],
+      dependencies: ["CZlib", "CByteSearch"],
+      swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
     ),
     .executableTarget(
       name: "dropscope",

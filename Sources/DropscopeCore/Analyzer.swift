@@ -67,7 +67,7 @@ public struct AnalysisInput: Sendable, Equatable {
 /// Limits that keep memory bounded whatever the input size.
 public struct AnalysisOptions: Sendable {
   /// Completed streams listed one by one in the report; more are counted.
-  public var maxListedCompletedStreams = 2_000
+  public var maxListedCompletedStreams = 200
   /// Failed streams listed one by one; more are counted.
   public var maxListedFailedStreams = 5_000
   /// Longest line read; longer lines are cut, with a warning.
@@ -108,7 +108,13 @@ public struct Analyzer {
         guard !pending.isEmpty else { return }
         diagnoser.contextNames[index] = reader.contextNames
         diagnoser.sdkVersions = assembler.sdkVersions
-        for stream in pending { collector.add(diagnoser.diagnose(stream), input: stream.input) }
+        for stream in pending {
+          if stream.endMarker != nil, stream.exception == nil, !collector.listsMoreCompleted {
+            collector.countCompletedUnlisted(call: stream.call, attempt: stream.attempt, input: stream.input)
+          } else {
+            collector.add(diagnoser.diagnose(stream), input: stream.input)
+          }
+        }
         pending.removeAll(keepingCapacity: true)
       }
       let result = source.run { line, number in

@@ -52,7 +52,8 @@ final class LogReaderTests: XCTestCase {
 
   func testTimestamps() throws {
     func parse(_ text: String) -> Microseconds? {
-      Array(text.utf8).withUnsafeBytes { TimestampParser.parse($0, at: 0)?.time }
+      var cache = TimestampParser.SecondCache()
+      return Array(text.utf8).withUnsafeBytes { TimestampParser.parse($0, at: 0, cache: &cache)?.time }
     }
     XCTAssertEqual(parse("1970-01-01 00:00:01,500"), 1_500_000)
     XCTAssertEqual(parse("2026-11-22T15:52:48.123456Z"), 1_795_362_768_123_456)
@@ -61,6 +62,12 @@ final class LogReaderTests: XCTestCase {
     XCTAssertNil(parse("2026-13-22 15:52:48"))
     XCTAssertNil(parse("not a time at all, no"))
     XCTAssertEqual(TimeFormatting.iso(1_795_362_768_123_456), "2026-11-22T15:52:48.123Z")
+    // The per-second cache gives the same answers as a fresh parse, across a change of second.
+    var cache = TimestampParser.SecondCache()
+    let times = ["2026-11-22 15:52:48,001", "2026-11-22 15:52:48,900", "2026-11-22 15:52:49,000"].map { text in
+      Array(text.utf8).withUnsafeBytes { TimestampParser.parse($0, at: 0, cache: &cache)?.time }
+    }
+    XCTAssertEqual(times, [1_795_362_768_001_000, 1_795_362_768_900_000, 1_795_362_769_000_000])
   }
 
   func testChainedTracebackIsOneExceptionWithItsCause() throws {

@@ -7,7 +7,8 @@
 final class Assembler: FactSink {
   /// Receives each stream as soon as nothing more can be added to it.
   private let finished: (ObservedStream) -> Void
-  private var open: [Int: ObservedStream] = [:]
+  /// The open stream of each context of the input being read, indexed by context id.
+  private var open = OpenStreams()
   private var byRequestID: [String: ObservedStream] = [:]
   /// Per context: the call a retry left open, and the last call number used.
   private var pendingRetryCall: [Int: (call: Int, attempt: Int)] = [:]
@@ -23,7 +24,7 @@ final class Assembler: FactSink {
   }
 
   @inline(__always)
-  private func key(_ input: Int, _ context: Int) -> Int { input << 24 | context }
+  private func key(_ input: Int, _ context: Int) -> Int { context }
 
   func accept(_ fact: Fact) {
     let k = key(fact.location.input, fact.context)
@@ -94,11 +95,11 @@ final class Assembler: FactSink {
   }
 
   func inputEnded(_ input: Int) {
-    let keys = open.keys.filter { $0 >> 24 == input }.sorted()
-    for k in keys {
+    for k in open.contexts {
       if let stream = open[k] { finish(stream, key: k, reason: stream.endMarker != nil ? .completed : .endOfInput) }
     }
-    pendingRetryCall = pendingRetryCall.filter { $0.key >> 24 != input }
+    open = OpenStreams()
+    pendingRetryCall = [:]
   }
 
   // MARK: - Helpers
@@ -168,4 +169,20 @@ final class Assembler: FactSink {
     if let id = stream.requestID, byRequestID[id] === stream { byRequestID[id] = nil }
     finished(stream)
   }
+}
+
+/// Open streams by context id: inputs are read one after another, so context ids are small and dense.
+private struct OpenStreams {
+  private var slots: [ObservedStream?] = []
+
+  subscript(context: Int) -> ObservedStream? {
+    get { context < slots.count ? slots[context] : nil }
+    set {
+      if context >= slots.count { slots += Array(repeating: nil, count: context + 1 - slots.count) }
+      slots[context] = newValue
+    }
+  }
+
+  /// Contexts with an open stream, in id order.
+  var contexts: [Int] { slots.indices.filter { slots[$0] != nil } }
 }

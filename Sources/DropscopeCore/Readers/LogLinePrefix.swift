@@ -22,6 +22,12 @@ struct LogLinePrefix {
   /// Parses the header of `line`.
   /// - Returns: nil when the line is not a log record (a traceback line, stderr output, …).
   static func parse(_ line: UnsafeRawBufferPointer) -> LogLinePrefix? {
+    var cache = TimestampParser.SecondCache()
+    return parse(line, cache: &cache)
+  }
+
+  /// Parses the header of `line`, reusing the second of the previous timestamp when it is the same.
+  static func parse(_ line: UnsafeRawBufferPointer, cache: inout TimestampParser.SecondCache) -> LogLinePrefix? {
     var prefix = LogLinePrefix()
     let n = line.count
     guard n > 0 else { return nil }
@@ -31,7 +37,7 @@ struct LogLinePrefix {
       bracketOpen = true
       i = 1
     }
-    if let stamp = TimestampParser.parse(line, at: i) {
+    if let stamp = TimestampParser.parse(line, at: i, cache: &cache) {
       prefix.time = stamp.time
       prefix.zoned = stamp.zoned
       i = stamp.end

@@ -31,9 +31,10 @@ final class LogReader<Sink: FactSink> {
   private(set) var transportModules: Set<String> = []
 
   private var threadIDs: [String: Int] = [:]
-  private var lastThread: [UInt8] = []
-  private var lastThreadID = 0
-  private var previousLine: [UInt8] = []
+  /// Thread names seen lately, compared as bytes so most lines create no String.
+  private var recentThreads: [(bytes: [UInt8], id: Int)] = []
+  private var previousLine = PreviousLine()
+  private var secondCache = TimestampParser.SecondCache()
   private var previousRecord: (time: Microseconds?, context: Int, line: Int)?
   private var traceback: TracebackBuilder?
   private var uncaughtContext: Int?
@@ -52,7 +53,7 @@ final class LogReader<Sink: FactSink> {
       rememberPreviousLine(line, record: nil)
       return
     }
-    guard let prefix = LogLinePrefix.parse(line) else {
+    guard let prefix = LogLinePrefix.parse(line, cache: &secondCache) else {
       readUnprefixed(line, number)
       rememberPreviousLine(line, record: nil)
       return
@@ -122,8 +123,8 @@ final class LogReader<Sink: FactSink> {
     default:
       break
     }
-    if let at = line.firstOffset(of: "receive_response_body.failed", from: m) {
-      fact(.bodyReadFailed(line.string(at..<line.count)), quoted: true)
+    if line[m] == 0x72, line.hasBytes("receive_response_body.failed", at: m) {
+      fact(.bodyReadFailed(line.string(m..<line.count)), quoted: true)
       return true
     }
     return scanWords(line, from: m) { kind in fact(kind) }
@@ -142,6 +143,7 @@ final class LogReader<Sink: FactSink> {
         continue
       }
       // Back up to the start of the word.
+      let trigger = i
       var wordStart = i
       while wordStart > start, isWordByte(line[wordStart - 1]) { wordStart -= 1 }
       var wordEnd = i + 1
@@ -162,7 +164,11 @@ final class LogReader<Sink: FactSink> {
         found = true
         continue
       }
-      if c == 0x2f || c == 0x3d, let version = sdkVersion(line, word) {
+      // `anthropic==0.79.0`, `Anthropic/Python 0.79.0`: checked cheaply before any String is made.
+      let mayNameVersion = c == 0x3d
+        ? trigger + 1 < n && line[trigger + 1] == 0x3d
+        : c == 0x2f && (line.hasBytes("Anthropic/Python", at: wordStart) || line.hasBytes("OpenAI/Python", at: wordStart))
+      if mayNameVersion, let version = sdkVersion(line, word) {
         emit(.sdkVersion(name: version.name, version: version.version))
         found = true
       }
@@ -247,8 +253,7 @@ final class LogReader<Sink: FactSink> {
     }
     if line.hasBytes("Exception in thread ", at: 0), line.count > 21, line[line.count - 1] == 0x3a {
       understoodCount += 1
-      previousLine.removeAll(keepingCapacity: true)
-      previousLine.append(contentsOf: line)
+      previousLine.store(line)
       var end = line.count - 1
       if let space = line.firstOffset(of: " (", from: 20), space < end { end = space }
       uncaughtContext = contextID(line, 20..<end)
@@ -299,7 +304,7 @@ final class LogReader<Sink: FactSink> {
       traceback?.expectingException = true
       return true
     }
-    if let record = LogLinePrefix.parse(line) {
+    if let record = LogLinePrefix.parse(line, cache: &secondCache) {
       if tb.firstLaterTime == nil, let time = record.time { traceback?.firstLaterTime = time }
       // Another thread's record written into the middle of a traceback (stderr is not
       // written atomically): read it as usual and keep the traceback open.
@@ -360,10 +365,15 @@ final class LogReader<Sink: FactSink> {
   // MARK: - Helpers
 
   private func contextID(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int {
-    let matchesLast = range.count == lastThread.count && lastThread.withUnsafeBytes { last in
-      memcmp(last.baseAddress!, line.baseAddress! + range.lowerBound, range.count) == 0
+    let start = line.baseAddress! + range.lowerBound
+    for entry in recentThreads where entry.bytes.count == range.count {
+      let same = entry.bytes.withUnsafeBytes { known in
+        var i = 0
+        while i < range.count, known[i] == start.load(fromByteOffset: i, as: UInt8.self) { i += 1 }
+        return i == range.count
+      }
+      if same { return entry.id }
     }
-    if matchesLast, !lastThread.isEmpty { return lastThreadID }
     let name = line.string(range)
     let id: Int
     if let known = threadIDs[name] {
@@ -372,8 +382,8 @@ final class LogReader<Sink: FactSink> {
       id = threadIDs.count + 1
       threadIDs[name] = id
     }
-    lastThread = Array(UnsafeRawBufferPointer(rebasing: line[range]))
-    lastThreadID = id
+    if recentThreads.count >= 32 { recentThreads.removeFirst() }
+    recentThreads.append((Array(UnsafeRawBufferPointer(rebasing: line[range])), id))
     return id
   }
 
@@ -385,8 +395,7 @@ final class LogReader<Sink: FactSink> {
   private func rememberPreviousLine(_ line: UnsafeRawBufferPointer, record: (Microseconds?, Int, Int)?) {
     if let record {
       previousRecord = (record.0, record.1, record.2)
-      previousLine.removeAll(keepingCapacity: true)
-      previousLine.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[0..<min(line.count, 4096)]))
+      previousLine.store(line)
     } else if traceback == nil {
       previousRecord = nil
     }
@@ -396,8 +405,8 @@ final class LogReader<Sink: FactSink> {
     Redactor.redact(line.string(0..<min(line.count, 600))).text
   }
 
-  private func quote(_ bytes: [UInt8]) -> String {
-    bytes.withUnsafeBytes { quote($0) }
+  private func quote(_ previous: PreviousLine) -> String {
+    quote(previous.bytes)
   }
 
   private func parseResponseHead(_ line: UnsafeRawBufferPointer, from: Int) -> (status: Int, url: String?)? {
@@ -429,6 +438,20 @@ final class LogReader<Sink: FactSink> {
     while end < line.count, line[end].isASCIIDigit || line[end] == 0x2e { end += 1 }
     return end > from ? Double(line.string(from..<end)) : nil
   }
+}
+
+/// A copy of the last log record line, kept for quoting when a traceback follows it.
+private struct PreviousLine {
+  static let capacity = 4096
+  let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: PreviousLine.capacity, alignment: 8)
+  var count = 0
+
+  mutating func store(_ line: UnsafeRawBufferPointer) {
+    count = min(line.count, PreviousLine.capacity)
+    if count > 0 { storage.baseAddress!.copyMemory(from: line.baseAddress!, byteCount: count) }
+  }
+
+  var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
 }
 
 /// A traceback being read, segment by segment.

@@ -35,22 +35,39 @@ public enum Redactor {
     findSecrets(in: bytes).count
   }
 
+  /// Secret markers (with how far before them the key starts), each found through a rare anchor
+  /// byte it contains: the input is scanned once per anchor with `memchr`, and only the bytes around
+  /// each hit are compared.
   private static let needles: [(needle: StaticString, keyOffset: Int)] = [
-    ("sk-", 0), ("uthorization", 1), ("pi-key", 3), ("pi-Key", 3), ("PI-KEY", 3), ("pi_key", 2), ("ookie", 1),
+    ("sk-", 0), ("ookie", 1), ("pi-key", 3), ("pi_key", 2), ("pi-Key", 3), ("PI-KEY", 3),
+    ("uthorization", 1), ("UTHORIZATION", 1),
   ]
+  private static let anchors: [UInt8] = Array("kKzZ".utf8)
+  /// Each needle with the anchor it is found by and the anchor's offset in it.
+  private static let anchoredNeedles: [(needle: StaticString, keyOffset: Int, anchor: UInt8, anchorOffset: Int)] =
+    needles.map { needle, keyOffset in
+      let bytes = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+      let offset = bytes.firstIndex { anchors.contains($0) }!
+      return (needle, keyOffset, bytes[offset], offset)
+    }
 
   /// Finds the secrets in `bytes`, sorted and without overlaps.
   static func findSecrets(in bytes: UnsafeRawBufferPointer) -> [SecretSpan] {
-    guard !bytes.isEmpty else { return [] }
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
     var spans: [SecretSpan] = []
-    for (needle, keyOffset) in needles {
+    for anchor in anchors {
       var from = 0
-      while from < bytes.count, let position = bytes.firstOffset(of: needle, from: from) {
-        from = position + needle.utf8CodeUnitCount
-        let span = keyOffset == 0
-          ? apiKey(bytes, at: position)
-          : headerValue(bytes, keyEnd: position + needle.utf8CodeUnitCount, keyStart: position - keyOffset)
-        if let span { spans.append(span) }
+      while from < bytes.count, let hit = memchr(base + from, Int32(anchor), bytes.count - from) {
+        let at = UnsafeRawPointer(hit) - base
+        from = at + 1
+        for (needle, keyOffset, needleAnchor, anchorOffset) in anchoredNeedles where needleAnchor == anchor {
+          let position = at - anchorOffset
+          guard bytes.hasBytes(needle, at: position) else { continue }
+          let span = keyOffset == 0
+            ? apiKey(bytes, at: position)
+            : headerValue(bytes, keyEnd: position + needle.utf8CodeUnitCount, keyStart: position - keyOffset)
+          if let span { spans.append(span) }
+        }
       }
     }
     guard spans.count > 1 else { return spans }

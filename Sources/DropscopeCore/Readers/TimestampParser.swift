@@ -5,17 +5,23 @@
 enum TimestampParser {
   /// Parses a timestamp at `offset` of `bytes`.
   /// - Returns: the instant, the offset after it, and whether it carried a zone; nil if none is there.
-  static func parse(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> (time: Microseconds, end: Int, zoned: Bool)? {
+  static func parse(
+    _ bytes: UnsafeRawBufferPointer, at offset: Int, cache: inout SecondCache
+  ) -> (time: Microseconds, end: Int, zoned: Bool)? {
     let b = bytes
     let o = offset
-    guard o + 19 <= b.count,
-      b[o + 4] == 0x2d, b[o + 7] == 0x2d, b[o + 13] == 0x3a, b[o + 16] == 0x3a,
-      b[o + 10] == 0x20 || b[o + 10] == 0x54
-    else { return nil }
-    guard let year = fixed(b, o, 4), let month = fixed(b, o + 5, 2), let day = fixed(b, o + 8, 2),
-      let hour = fixed(b, o + 11, 2), let minute = fixed(b, o + 14, 2), let second = fixed(b, o + 17, 2),
-      (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-    else { return nil }
+    guard o + 19 <= b.count else { return nil }
+    let word0 = b.loadUnaligned(fromByteOffset: o, as: UInt64.self)
+    let word1 = b.loadUnaligned(fromByteOffset: o + 8, as: UInt64.self)
+    let tail = UInt32(b[o + 16]) | UInt32(b[o + 17]) << 8 | UInt32(b[o + 18]) << 16
+    let baseSeconds: Int64
+    if cache.valid, cache.word0 == word0, cache.word1 == word1, cache.tail == tail {
+      baseSeconds = cache.seconds
+    } else {
+      guard let seconds = civilSeconds(b, o) else { return nil }
+      cache = SecondCache(valid: true, word0: word0, word1: word1, tail: tail, seconds: seconds)
+      baseSeconds = seconds
+    }
     var i = o + 19
     var micros: Int64 = 0
     if i < b.count, b[i] == 0x2c || b[i] == 0x2e, i + 1 < b.count, b[i + 1].isASCIIDigit {
@@ -50,9 +56,29 @@ enum TimestampParser {
         i = end
       }
     }
+    return ((baseSeconds - Int64(zoneOffsetSeconds)) * 1_000_000 + micros, i, zoned)
+  }
+
+  /// Parses the `YYYY-MM-DD HH:MM:SS` part at `o` into seconds since the epoch (zone not applied).
+  private static func civilSeconds(_ b: UnsafeRawBufferPointer, _ o: Int) -> Int64? {
+    guard b[o + 4] == 0x2d, b[o + 7] == 0x2d, b[o + 13] == 0x3a, b[o + 16] == 0x3a,
+      b[o + 10] == 0x20 || b[o + 10] == 0x54
+    else { return nil }
+    guard let year = fixed(b, o, 4), let month = fixed(b, o + 5, 2), let day = fixed(b, o + 8, 2),
+      let hour = fixed(b, o + 11, 2), let minute = fixed(b, o + 14, 2), let second = fixed(b, o + 17, 2),
+      (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+    else { return nil }
     let days = daysFromCivil(year: year, month: month, day: day)
-    let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - zoneOffsetSeconds)
-    return (seconds * 1_000_000 + micros, i, zoned)
+    return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+  }
+
+  /// The last `YYYY-MM-DD HH:MM:SS` parsed, as raw bytes and its value: log lines share their second.
+  struct SecondCache {
+    var valid = false
+    var word0: UInt64 = 0
+    var word1: UInt64 = 0
+    var tail: UInt32 = 0
+    var seconds: Int64 = 0
   }
 
   @inline(__always)

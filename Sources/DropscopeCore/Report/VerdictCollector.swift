@@ -14,6 +14,19 @@ final class VerdictCollector {
     for cause in Cause.allCases { counts.byCause[cause.rawValue] = 0 }
   }
 
+  /// Whether a completed stream would be listed; when not, `countCompletedUnlisted` is enough.
+  var listsMoreCompleted: Bool { listedCompleted < options.maxListedCompletedStreams }
+
+  /// Counts a completed stream without listing it (no verdict needs to be built).
+  func countCompletedUnlisted(call: Int, attempt: Int, input: Int) {
+    counts.streams += 1
+    counts.completed += 1
+    counts.unlistedStreams += 1
+    streamsPerInput[input, default: 0] += 1
+    attemptsPerCall[call] = max(attemptsPerCall[call] ?? 0, attempt)
+    callFailed[call] = false
+  }
+
   func add(_ verdict: StreamVerdict, input: Int) {
     counts.streams += 1
     streamsPerInput[input, default: 0] += 1

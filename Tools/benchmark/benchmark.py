@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Measures dropscope against `gzip -dc` on a realistic large incident log.
+
+    python3 Tools/benchmark/benchmark.py            # ~400 MB of log, ~30 MB gzipped
+    python3 Tools/benchmark/benchmark.py --mb 50    # a quicker run
+
+The log is generated once into bench-data/ (ignored by git): eight worker threads
+interleave, every stream logs its HTTP line, request id and one debug line per SSE
+event, and a few hundred streams fail with the real tracebacks the SDKs print
+(taken from SampleLogs).  Both commands run --runs times in this same invocation;
+the report gives the median wall time of each, their ratio, and dropscope's peak
+resident memory (from wait4).  This is a measurement, not a test: it never fails
+on a number.
+"""
+import argparse
+import gzip
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "bench-data"
+
+
+def real_traceback(incident, marker):
+    """The traceback block of a real failure in a sample log, for reuse."""
+    with gzip.open(ROOT / "SampleLogs" / incident / "app.log.gz", "rt") as f:
+        lines = f.read().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Traceback"))
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith(marker))
+    return "\n".join(lines[start:end + 1]) + "\n"
+
+
+def generate(path, target_mb, seed=7):
+    rng = random.Random(seed)
+    fin = real_traceback("01-server-fin-mid-delta", "httpx2.RemoteProtocolError")
+    rst = real_traceback("02-server-rst-mid-delta", "httpx.ReadError")
+    b58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    t = 1795305600.0  # 2026-11-22 00:00:00 UTC
+    workers = [f"worker_{i}" for i in range(8)]
+    streams = {}
+    call = 0
+    written = 0
+    target = target_mb * 1024 * 1024
+    failures = 0
+
+    def stamp(ts):
+        s = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts))
+        return f"{s},{int(ts * 1000) % 1000:03d}"
+
+    with gzip.open(path, "wt", compresslevel=6) as out:
+        while written < target:
+            worker = rng.choice(workers)
+            t += rng.uniform(0.0005, 0.004)
+            st = streams.get(worker)
+            lines = []
+            prefix = f"{stamp(t)} %s [{worker}] %s: "
+            if st is None:
+                call += 1
+                rid = "req_011C" + "".join(rng.choice(b58) for _ in range(20))
+                fate = "ok"
+                if call % 300 == 150:
+                    fate = rng.choice(["fin", "rst", "idle"])
+                streams[worker] = {"n": call, "rid": rid, "left": rng.randint(20, 60), "fate": fate}
+                lines.append(prefix % ("INFO", "app.chat") + f"call {call}: streaming claude-sonnet-4-5")
+                lines.append(prefix % ("INFO", "httpx2") + 'HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"')
+                lines.append(prefix % ("INFO", "app.chat") + f"call {call}: response headers received, request-id={rid}")
+                lines.append(prefix % ("DEBUG", "app.stream") + "event message_start")
+                lines.append(prefix % ("DEBUG", "app.stream") + "event content_block_start")
+            elif st["left"] > 0:
+                st["left"] -= 1
+                lines.append(prefix % ("DEBUG", "app.stream") + "event content_block_delta")
+                if st["fate"] != "ok" and st["left"] == 8:
+                    if st["fate"] == "idle":
+                        t += 61.0
+                    failures += 1
+                    lines.append(prefix % ("ERROR", "app.chat") + f"call {st['n']}: stream failed")
+                    out.write("\n".join(lines) + "\n")
+                    out.write(fin if st["fate"] != "rst" else rst)
+                    written += sum(len(l) + 1 for l in lines) + len(fin)
+                    del streams[worker]
+                    continue
+            else:
+                for event in ["content_block_stop", "message_delta", "message_stop"]:
+                    lines.append(prefix % ("DEBUG", "app.stream") + f"event {event}")
+                lines.append(prefix % ("INFO", "app.chat") + f"call {st['n']}: done, stop_reason=end_turn")
+                del streams[worker]
+            text = "\n".join(lines) + "\n"
+            out.write(text)
+            written += len(text)
+    return call, failures
+
+
+def measure(cmd, stdout):
+    """Runs cmd; returns (wall seconds, peak RSS in MiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit(f"{cmd[0]} failed: {proc.stderr.read().decode()[:500]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=int, default=400, help="size of the decompressed log")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    DATA.mkdir(exist_ok=True)
+    log = DATA / f"bench-{args.mb}mb.log.gz"
+    if not log.exists():
+        print(f"generating {log.name} …", flush=True)
+        calls, failures = generate(log, args.mb)
+        print(f"  {calls} streams, {failures} failures", flush=True)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "dropscope"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip() + "/dropscope"
+    size = log.stat().st_size
+    with gzip.open(log, "rb") as f:
+        decoded = sum(len(b) for b in iter(lambda: f.read(1 << 24), b""))
+    gz, ds, rss = [], [], []
+    for _ in range(args.runs):
+        with open(os.devnull, "wb") as null:
+            gz.append(measure(["gzip", "-dc", str(log)], null)[0])
+            wall, peak = measure([binary, "analyze", "--quiet", "--format", "json", str(log)], null)
+            ds.append(wall)
+            rss.append(peak)
+    g, d = statistics.median(gz), statistics.median(ds)
+    print(f"input: {log.name}: {size / 1e6:.1f} MB gzipped, {decoded / 1e6:.1f} MB of log")
+    print(f"gzip -dc > /dev/null     median {g:.2f} s  ({decoded / g / 1e6:.0f} MB/s of log)")
+    print(f"dropscope analyze        median {d:.2f} s  ({decoded / d / 1e6:.0f} MB/s of log), peak RSS {max(rss):.1f} MiB")
+    print(f"ratio dropscope / gzip:  {d / g:.2f}x  (target ≤ 1.0x; memory target < 64 MiB)")
+
+
+if __name__ == "__main__":
+    main()
