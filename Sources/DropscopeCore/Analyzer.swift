@@ -103,7 +103,6 @@ public struct Analyzer {
     for (index, input) in inputs.enumerated() {
       onInputStart?(input.displayName)
       let reader = LogReader(input: index, sink: assembler)
-      var source = InputDecoder(input: input, maxLineLength: options.maxLineLength)
       func flush() {
         guard !pending.isEmpty else { return }
         diagnoser.contextNames[index] = reader.contextNames
@@ -117,8 +116,8 @@ public struct Analyzer {
         }
         pending.removeAll(keepingCapacity: true)
       }
-      let result = source.run { line, number in
-        reader.read(line: line, number: number)
+      let result = LinePipeline.run(input, maxLineLength: options.maxLineLength) { line, number, classified in
+        reader.read(line: line, number: number, classified: classified)
         if !pending.isEmpty { flush() }
       }
       if result.damaged { diagnoser.damagedInputs.insert(index) }

@@ -27,8 +27,6 @@ final class LogReader<Sink: FactSink> {
   private(set) var firstTime: Microseconds?
   private(set) var lastTime: Microseconds?
   private(set) var sawUnzonedTime = false
-  /// SDK and transport hints seen in this input.
-  private(set) var transportModules: Set<String> = []
 
   private var threadIDs: [String: Int] = [:]
   /// Thread names seen lately, compared as bytes so most lines create no String.
@@ -45,15 +43,20 @@ final class LogReader<Sink: FactSink> {
     self.sink = sink
   }
 
-  /// Reads one line.
+  /// Reads one line, classifying it first.
   func read(line: UnsafeRawBufferPointer, number: Int) {
+    read(line: line, number: number, classified: LineClassifier.classify(line, cache: &secondCache))
+  }
+
+  /// Reads one line that `LineClassifier` has already classified.
+  func read(line: UnsafeRawBufferPointer, number: Int, classified: ClassifiedLine) {
     lineCount = number
-    if traceback != nil, continueTraceback(line, number) {
+    if traceback != nil, continueTraceback(line, number, isRecord: classified.prefix) {
       understoodCount += 1
       rememberPreviousLine(line, record: nil)
       return
     }
-    guard let prefix = LogLinePrefix.parse(line, cache: &secondCache) else {
+    guard let prefix = classified.prefix else {
       readUnprefixed(line, number)
       rememberPreviousLine(line, record: nil)
       return
@@ -67,7 +70,7 @@ final class LogReader<Sink: FactSink> {
     let context = prefix.thread.map { contextID(line, $0) } ?? 0
     let time = prefix.time
     let location = SourceLocation(input: input, line: number)
-    if readMessage(line, prefix: prefix, context: context, time: time, location: location) {
+    if readMessage(line, classified.message, prefix: prefix, context: context, time: time, location: location) {
       understoodCount += 1
     } else {
       sink.accept(Fact(time: time, location: location, context: context, kind: .otherLine))
@@ -84,131 +87,47 @@ final class LogReader<Sink: FactSink> {
 
   // MARK: - Messages
 
-  /// Recognises the message of a log record; returns whether it produced a fact.
+  /// Turns a classified log message into facts; returns whether it produced any.
   private func readMessage(
-    _ line: UnsafeRawBufferPointer, prefix: LogLinePrefix, context: Int, time: Microseconds?, location: SourceLocation
+    _ line: UnsafeRawBufferPointer, _ message: MessageClass, prefix: LogLinePrefix, context: Int,
+    time: Microseconds?, location: SourceLocation
   ) -> Bool {
     let m = prefix.messageStart
     func fact(_ kind: Fact.Kind, quoted: Bool = false) {
       sink.accept(Fact(time: time, location: location, context: context, kind: kind, quote: quoted ? quote(line) : nil))
     }
-    guard m < line.count else { return false }
-    switch line[m] {
-    case 0x48 where line.hasBytes("HTTP Request: ", at: m):
+    switch message {
+    case .unrecognised:
+      return false
+    case .responseHead:
       guard let head = parseResponseHead(line, from: m + 14) else { return false }
       let transport = prefix.logger.map { line.string($0) } ?? ""
-      if !transport.isEmpty { transportModules.insert(transport) }
       fact(.responseHead(status: head.status, url: head.url, transport: transport), quoted: true)
-      return true
-    case 0x53 where line.hasBytes("Sending HTTP Request: ", at: m):
-      let url = urlToken(line, from: m + 22)
-      fact(.requestSending(url: url))
-      return true
-    case 0x52 where line.hasBytes("Retrying request", at: m):
+    case .requestSending:
+      fact(.requestSending(url: urlToken(line, from: m + 22)))
+    case .retryScheduled:
       var delay: Double?
       if let at = line.firstOffset(of: " in ", from: m) { delay = decimalSeconds(line, from: at + 4) }
       fact(.retryScheduled(delaySeconds: delay), quoted: true)
-      return true
-    case 0x72 where line.hasBytes("request_id: ", at: m):
+    case .requestIDLine:
       guard let id = requestID(line, from: m + 12) else { return false }
       fact(.requestID(id))
-      return true
-    case 0x45 where line.hasBytes("Encountered ", at: m):
+    case .encountered:
       internalPending.insert(context)
-      return true
-    case 0x54 where line.hasBytes("Traceback (most recent call last):", at: m):
+    case .tracebackHeader:
       startTraceback(location: location, record: previousRecord.map { ($0.time, $0.context, $0.line) },
                      quote: previousRecord != nil ? quote(previousLine) : nil, context: context, time: time)
-      return true
-    default:
-      break
-    }
-    if line[m] == 0x72, line.hasBytes("receive_response_body.failed", at: m) {
+    case .bodyReadFailed:
       fact(.bodyReadFailed(line.string(m..<line.count)), quoted: true)
-      return true
-    }
-    return scanWords(line, from: m) { kind in fact(kind) }
-  }
-
-  /// Finds SSE event names, chunk finish reasons, request ids and SDK versions in free text.
-  private func scanWords(_ line: UnsafeRawBufferPointer, from start: Int, _ emit: (Fact.Kind) -> Void) -> Bool {
-    var found = false
-    var sawEvent = false
-    var i = start
-    let n = line.count
-    while i < n {
-      let c = line[i]
-      guard c == 0x5f || c == 0x2e || c == 0x5b || c == 0x2f || c == 0x3d else {
-        i += 1
-        continue
-      }
-      // Back up to the start of the word.
-      let trigger = i
-      var wordStart = i
-      while wordStart > start, isWordByte(line[wordStart - 1]) { wordStart -= 1 }
-      var wordEnd = i + 1
-      while wordEnd < n, isWordByte(line[wordEnd]) { wordEnd += 1 }
-      i = wordEnd
-      let word = wordStart..<wordEnd
-      if line[wordStart] == 0x72, line.hasBytes("req_", at: wordStart), word.count >= 20 {
-        emit(.requestID(line.string(word)))
-        found = true
-        continue
-      }
-      if let event = streamEvent(line, word), !sawEvent || event == .chatFinished {
-        if event == .chatFinished {
-          guard finishReasonIsSet(line, after: wordEnd) else { continue }
-        }
-        emit(.event(event))
-        sawEvent = true
-        found = true
-        continue
-      }
-      // `anthropic==0.79.0`, `Anthropic/Python 0.79.0`: checked cheaply before any String is made.
-      let mayNameVersion = c == 0x3d
-        ? trigger + 1 < n && line[trigger + 1] == 0x3d
-        : c == 0x2f && (line.hasBytes("Anthropic/Python", at: wordStart) || line.hasBytes("OpenAI/Python", at: wordStart))
-      if mayNameVersion, let version = sdkVersion(line, word) {
-        emit(.sdkVersion(name: version.name, version: version.version))
-        found = true
+    case .words(let scan):
+      if let event = scan.event { fact(.event(event)) }
+      if scan.finished { fact(.event(.chatFinished)) }
+      if let id = scan.requestID { fact(.requestID(line.string(id))) }
+      if let word = scan.version, let version = sdkVersion(line, word) {
+        fact(.sdkVersion(name: version.name, version: version.version))
       }
     }
-    return found
-  }
-
-  @inline(__always)
-  private func isWordByte(_ c: UInt8) -> Bool {
-    c.isIdentifierByte || c == 0x2e || c == 0x5b || c == 0x5d
-  }
-
-  private func streamEvent(_ line: UnsafeRawBufferPointer, _ word: Range<Int>) -> StreamEvent? {
-    let s = word.lowerBound
-    switch (word.count, line[s]) {
-    case (13, 0x6d) where line.hasBytes("message_start", at: s): return .messageStart
-    case (12, 0x6d) where line.hasBytes("message_stop", at: s): return .messageStop
-    case (13, 0x6d) where line.hasBytes("message_delta", at: s): return .messageDelta
-    case (19, 0x63) where line.hasBytes("content_block_start", at: s): return .contentBlockStart
-    case (19, 0x63) where line.hasBytes("content_block_delta", at: s): return .contentBlockDelta
-    case (18, 0x63) where line.hasBytes("content_block_stop", at: s): return .contentBlockStop
-    case (21, 0x63) where line.hasBytes("chat.completion.chunk", at: s): return .chatCompletionChunk
-    case (13, 0x66) where line.hasBytes("finish_reason", at: s): return .chatFinished
-    case (6, 0x5b) where line.hasBytes("[DONE]", at: s): return .done
-    case (26, 0x72) where line.hasBytes("response.output_text.delta", at: s): return .responseDelta
-    case (18, 0x72) where line.hasBytes("response.completed", at: s): return .responseCompleted
-    case (15, 0x72) where line.hasBytes("response.failed", at: s): return .responseFailed
-    case (19, 0x72) where line.hasBytes("response.incomplete", at: s): return .responseIncomplete
-    default: return nil
-    }
-  }
-
-  /// Whether `finish_reason` is followed by a value other than None/null.
-  private func finishReasonIsSet(_ line: UnsafeRawBufferPointer, after end: Int) -> Bool {
-    var i = end
-    while i < line.count, line[i] == 0x3d || line[i] == 0x3a || line[i] == 0x20 || line[i] == 0x22 || line[i] == 0x27 {
-      i += 1
-    }
-    guard i < line.count else { return false }
-    return !(line.hasBytes("None", at: i) || line.hasBytes("null", at: i))
+    return true
   }
 
   /// `Anthropic/Python 0.79.0`, `OpenAI/Python 3.54.0`, `anthropic==0.79.0`, `openai==2.54.0`.
@@ -278,7 +197,7 @@ final class LogReader<Sink: FactSink> {
   }
 
   /// Feeds a line to the open traceback; returns false when the line is not part of it.
-  private func continueTraceback(_ line: UnsafeRawBufferPointer, _ number: Int) -> Bool {
+  private func continueTraceback(_ line: UnsafeRawBufferPointer, _ number: Int, isRecord record: LogLinePrefix?) -> Bool {
     guard var tb = traceback else { return false }
     if line.isEmpty { return true }
     if line[0] == 0x20 || line[0] == 0x09 {
@@ -304,7 +223,7 @@ final class LogReader<Sink: FactSink> {
       traceback?.expectingException = true
       return true
     }
-    if let record = LogLinePrefix.parse(line, cache: &secondCache) {
+    if let record {
       if tb.firstLaterTime == nil, let time = record.time { traceback?.firstLaterTime = time }
       // Another thread's record written into the middle of a traceback (stderr is not
       // written atomically): read it as usual and keep the traceback open.

@@ -1,0 +1,149 @@
+import Foundation
+
+/// Lines decoded and classified on one thread, read on another.
+///
+/// The decoding thread reads the file, inflates it, splits lines and classifies them
+/// (`LineClassifier` keeps no state); the calling thread runs the stateful reader and the
+/// assembler. Blocks of lines pass through a bounded queue and are recycled, so memory
+/// stays at a few blocks whatever the input size.
+enum LinePipeline {
+  /// Decodes `input` on a second thread and calls `onLine` on this one, in line order.
+  static func run(
+    _ input: AnalysisInput, maxLineLength: Int,
+    _ onLine: (UnsafeRawBufferPointer, Int, ClassifiedLine) -> Void
+  ) -> InputDecoder.Result {
+    let queue = BlockQueue(limit: 4)
+    let producer = Producer(input: input, maxLineLength: maxLineLength, queue: queue)
+    let thread = Thread { producer.run() }
+    thread.stackSize = 1 << 20
+    thread.start()
+    while let block = queue.take() {
+      for line in block.lines {
+        onLine(UnsafeRawBufferPointer(rebasing: block.storage[line.start..<(line.start + line.count)]), line.number,
+               line.classified)
+      }
+      queue.recycle(block)
+    }
+    return producer.result
+  }
+
+  /// Runs the decoder and fills blocks with classified lines.
+  private final class Producer: @unchecked Sendable {
+    let input: AnalysisInput
+    let maxLineLength: Int
+    let queue: BlockQueue
+    /// Written before `queue.finish()`, read after the queue is drained.
+    var result = InputDecoder.Result()
+
+    init(input: AnalysisInput, maxLineLength: Int, queue: BlockQueue) {
+      self.input = input
+      self.maxLineLength = maxLineLength
+      self.queue = queue
+    }
+
+    func run() {
+      var decoder = InputDecoder(input: input, maxLineLength: maxLineLength)
+      var block = queue.takeFree()
+      var cache = TimestampParser.SecondCache()
+      result = decoder.run { line, number in
+        let classified = LineClassifier.classify(line, cache: &cache)
+        if !block.append(line, number: number, classified: classified) {
+          queue.put(block)
+          block = queue.takeFree()
+          _ = block.append(line, number: number, classified: classified)
+        }
+      }
+      queue.put(block)
+      queue.finish()
+    }
+  }
+}
+
+/// A block of decoded lines with their classification.
+final class LineBlock: @unchecked Sendable {
+  let storage: UnsafeMutableRawBufferPointer
+  private var used = 0
+  private(set) var lines: [(start: Int, count: Int, number: Int, classified: ClassifiedLine)] = []
+
+  init(capacity: Int) {
+    storage = .allocate(byteCount: capacity, alignment: 16)
+    lines.reserveCapacity(8192)
+  }
+
+  deinit { storage.deallocate() }
+
+  /// Copies a line in; returns false when the block is full (an empty block takes any line up to its capacity).
+  func append(_ line: UnsafeRawBufferPointer, number: Int, classified: ClassifiedLine) -> Bool {
+    let room = storage.count - used
+    if line.count > room || lines.count >= 8192 {
+      guard lines.isEmpty else { return false }
+    }
+    let count = min(line.count, room)
+    if count > 0 { (storage.baseAddress! + used).copyMemory(from: line.baseAddress!, byteCount: count) }
+    lines.append((used, count, number, classified))
+    used += count
+    return true
+  }
+
+  func reset() {
+    used = 0
+    lines.removeAll(keepingCapacity: true)
+  }
+}
+
+/// A bounded hand-over of blocks between the decoding thread and the reader.
+final class BlockQueue: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var ready: [LineBlock] = []
+  private var free: [LineBlock] = []
+  private var allocated = 0
+  private var finished = false
+  private let limit: Int
+  static let blockCapacity = 1 << 20
+
+  init(limit: Int) {
+    self.limit = limit
+  }
+
+  /// An empty block for the producer; waits while all blocks are in use.
+  func takeFree() -> LineBlock {
+    condition.lock()
+    defer { condition.unlock() }
+    while free.isEmpty, allocated >= limit { condition.wait() }
+    if let block = free.popLast() {
+      block.reset()
+      return block
+    }
+    allocated += 1
+    return LineBlock(capacity: BlockQueue.blockCapacity)
+  }
+
+  func put(_ block: LineBlock) {
+    condition.lock()
+    ready.append(block)
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func finish() {
+    condition.lock()
+    finished = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The next full block for the reader; nil once the producer has finished and all are taken.
+  func take() -> LineBlock? {
+    condition.lock()
+    defer { condition.unlock() }
+    while ready.isEmpty, !finished { condition.wait() }
+    return ready.isEmpty ? nil : ready.removeFirst()
+  }
+
+  func recycle(_ block: LineBlock) {
+    condition.lock()
+    free.append(block)
+    condition.broadcast()
+    condition.unlock()
+  }
+}

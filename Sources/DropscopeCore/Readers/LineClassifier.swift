@@ -1,0 +1,142 @@
+/// What one line of a log is, decided from its bytes alone.
+///
+/// Classification keeps no state, so it can run ahead of the reader on another thread;
+/// the reader turns classified lines into facts, with the state that needs (tracebacks,
+/// thread names, the previous record).
+struct ClassifiedLine {
+  /// The record header; nil when the line is not a log record (traceback lines, stderr output).
+  var prefix: LogLinePrefix?
+  var message: MessageClass = .unrecognised
+}
+
+/// The kinds of log message the reader acts on.
+enum MessageClass {
+  case unrecognised
+  /// `HTTP Request: POST … "HTTP/1.1 200 OK"` (httpx/httpx2 INFO line).
+  case responseHead
+  /// `Sending HTTP Request: POST …` (SDK debug).
+  case requestSending
+  /// `Retrying request to /v1/messages in 0.43 seconds`.
+  case retryScheduled
+  /// `request_id: req_…` (SDK debug).
+  case requestIDLine
+  /// `Encountered Exception` (SDK debug): the traceback that follows is internal to a retry.
+  case encountered
+  /// A record whose message is `Traceback (most recent call last):`.
+  case tracebackHeader
+  /// httpcore's `receive_response_body.failed exception=…` trace.
+  case bodyReadFailed
+  /// Free text with an SSE event, a request id or an SDK version in it.
+  case words(WordScan)
+}
+
+/// What a scan of free text found: at most one event, the first request id, the first version mention.
+struct WordScan {
+  var event: StreamEvent?
+  /// A `finish_reason` with a value (the chunk that ends an OpenAI message).
+  var finished = false
+  var requestID: Range<Int>?
+  var version: Range<Int>?
+
+  var isEmpty: Bool { event == nil && !finished && requestID == nil && version == nil }
+}
+
+enum LineClassifier {
+  /// Classifies `line`, reusing `cache` for timestamps that share their second.
+  static func classify(_ line: UnsafeRawBufferPointer, cache: inout TimestampParser.SecondCache) -> ClassifiedLine {
+    guard let prefix = LogLinePrefix.parse(line, cache: &cache) else { return ClassifiedLine(prefix: nil) }
+    return ClassifiedLine(prefix: prefix, message: message(line, from: prefix.messageStart))
+  }
+
+  static func message(_ line: UnsafeRawBufferPointer, from m: Int) -> MessageClass {
+    guard m < line.count else { return .unrecognised }
+    switch line[m] {
+    case 0x48 where line.hasBytes("HTTP Request: ", at: m): return .responseHead
+    case 0x53 where line.hasBytes("Sending HTTP Request: ", at: m): return .requestSending
+    case 0x52 where line.hasBytes("Retrying request", at: m): return .retryScheduled
+    case 0x72 where line.hasBytes("request_id: ", at: m): return .requestIDLine
+    case 0x72 where line.hasBytes("receive_response_body.failed", at: m): return .bodyReadFailed
+    case 0x45 where line.hasBytes("Encountered ", at: m): return .encountered
+    case 0x54 where line.hasBytes("Traceback (most recent call last):", at: m): return .tracebackHeader
+    default:
+      let scan = scanWords(line, from: m)
+      return scan.isEmpty ? .unrecognised : .words(scan)
+    }
+  }
+
+  /// Finds SSE event names, chunk finish reasons, request ids and SDK versions in free text.
+  ///
+  /// Looks only at words around `_ . [ / =`, so most bytes are passed over in one comparison.
+  static func scanWords(_ line: UnsafeRawBufferPointer, from start: Int) -> WordScan {
+    var scan = WordScan()
+    var i = start
+    let n = line.count
+    while i < n {
+      let c = line[i]
+      guard c == 0x5f || c == 0x2e || c == 0x5b || c == 0x2f || c == 0x3d else {
+        i += 1
+        continue
+      }
+      let trigger = i
+      var wordStart = i
+      while wordStart > start, isWordByte(line[wordStart - 1]) { wordStart -= 1 }
+      var wordEnd = i + 1
+      while wordEnd < n, isWordByte(line[wordEnd]) { wordEnd += 1 }
+      i = wordEnd
+      let word = wordStart..<wordEnd
+      if line[wordStart] == 0x72, line.hasBytes("req_", at: wordStart), word.count >= 20 {
+        if scan.requestID == nil { scan.requestID = word }
+        continue
+      }
+      if let event = streamEvent(line, word) {
+        if event == .chatFinished {
+          if finishReasonIsSet(line, after: wordEnd) { scan.finished = true }
+        } else if scan.event == nil {
+          scan.event = event
+        }
+        continue
+      }
+      // `anthropic==0.79.0`, `Anthropic/Python 0.79.0`: checked cheaply before any String is made.
+      let mayNameVersion = c == 0x3d
+        ? trigger + 1 < n && line[trigger + 1] == 0x3d
+        : c == 0x2f && (line.hasBytes("Anthropic/Python", at: wordStart) || line.hasBytes("OpenAI/Python", at: wordStart))
+      if mayNameVersion, scan.version == nil { scan.version = word }
+    }
+    return scan
+  }
+
+  @inline(__always)
+  private static func isWordByte(_ c: UInt8) -> Bool {
+    c.isIdentifierByte || c == 0x2e || c == 0x5b || c == 0x5d
+  }
+
+  private static func streamEvent(_ line: UnsafeRawBufferPointer, _ word: Range<Int>) -> StreamEvent? {
+    let s = word.lowerBound
+    switch (word.count, line[s]) {
+    case (13, 0x6d) where line.hasBytes("message_start", at: s): return .messageStart
+    case (12, 0x6d) where line.hasBytes("message_stop", at: s): return .messageStop
+    case (13, 0x6d) where line.hasBytes("message_delta", at: s): return .messageDelta
+    case (19, 0x63) where line.hasBytes("content_block_start", at: s): return .contentBlockStart
+    case (19, 0x63) where line.hasBytes("content_block_delta", at: s): return .contentBlockDelta
+    case (18, 0x63) where line.hasBytes("content_block_stop", at: s): return .contentBlockStop
+    case (21, 0x63) where line.hasBytes("chat.completion.chunk", at: s): return .chatCompletionChunk
+    case (13, 0x66) where line.hasBytes("finish_reason", at: s): return .chatFinished
+    case (6, 0x5b) where line.hasBytes("[DONE]", at: s): return .done
+    case (26, 0x72) where line.hasBytes("response.output_text.delta", at: s): return .responseDelta
+    case (18, 0x72) where line.hasBytes("response.completed", at: s): return .responseCompleted
+    case (15, 0x72) where line.hasBytes("response.failed", at: s): return .responseFailed
+    case (19, 0x72) where line.hasBytes("response.incomplete", at: s): return .responseIncomplete
+    default: return nil
+    }
+  }
+
+  /// Whether `finish_reason` is followed by a value other than None/null.
+  private static func finishReasonIsSet(_ line: UnsafeRawBufferPointer, after end: Int) -> Bool {
+    var i = end
+    while i < line.count, line[i] == 0x3d || line[i] == 0x3a || line[i] == 0x20 || line[i] == 0x22 || line[i] == 0x27 {
+      i += 1
+    }
+    guard i < line.count else { return false }
+    return !(line.hasBytes("None", at: i) || line.hasBytes("null", at: i))
+  }
+}
