@@ -12,6 +12,7 @@ struct InputDecoder {
     var rawBytes: Int64 = 0
     var decodedBytes: Int64 = 0
     var warnings: [AnalysisWarning] = []
+    /// Secrets in the decoded text (counted by the caller that sees the lines).
     var secrets = 0
     /// Whether the input was read as text (and so should have had log lines).
     var readAsText = false
@@ -93,7 +94,6 @@ struct InputDecoder {
       result.warnings.append(AnalysisWarning(input: name, message: "the gzip file holds no data"))
     }
     result.decodedBytes = text.decodedBytes
-    result.secrets = text.secrets
     result.readAsText = !text.refused && text.decodedBytes > 0
     result.warnings += text.warnings
     result.isDropscopeReport = text.skippedReport
@@ -106,7 +106,6 @@ private struct TextStage {
   let name: String
   var splitter: LineSplitter
   var decodedBytes: Int64 = 0
-  var secrets = 0
   var refused = false
   var skippedReport = false
   var warnings: [AnalysisWarning] = []
@@ -137,7 +136,6 @@ private struct TextStage {
     }
     utf8.check(chunk, at: decodedBytes)
     decodedBytes += Int64(chunk.count)
-    secrets += Redactor.countSecrets(in: chunk)
     splitter.feed(chunk, onLine)
   }
 

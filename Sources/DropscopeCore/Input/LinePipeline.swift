@@ -17,14 +17,19 @@ enum LinePipeline {
     let thread = Thread { producer.run() }
     thread.stackSize = 1 << 20
     thread.start()
+    var secrets = 0
     while let block = queue.take() {
       for line in block.lines {
         onLine(UnsafeRawBufferPointer(rebasing: block.storage[line.start..<(line.start + line.count)]), line.number,
                line.classified)
       }
+      // Counted here rather than while decoding: it balances the two threads.
+      secrets += Redactor.countSecrets(in: block.bytes)
       queue.recycle(block)
     }
-    return producer.result
+    var result = producer.result
+    result.secrets = secrets
+    return result
   }
 
   /// Runs the decoder and fills blocks with classified lines.
@@ -72,16 +77,21 @@ final class LineBlock: @unchecked Sendable {
 
   deinit { storage.deallocate() }
 
-  /// Copies a line in; returns false when the block is full (an empty block takes any line up to its capacity).
+  /// The lines' bytes, each followed by a newline.
+  var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<used]) }
+
+  /// Copies a line in (with a newline after it); returns false when the block is full.
+  /// An empty block takes any line up to its capacity.
   func append(_ line: UnsafeRawBufferPointer, number: Int, classified: ClassifiedLine) -> Bool {
-    let room = storage.count - used
+    let room = storage.count - used - 1
     if line.count > room || lines.count >= 8192 {
       guard lines.isEmpty else { return false }
     }
     let count = min(line.count, room)
     if count > 0 { (storage.baseAddress! + used).copyMemory(from: line.baseAddress!, byteCount: count) }
+    storage[used + count] = 0x0a
     lines.append((used, count, number, classified))
-    used += count
+    used += count + 1
     return true
   }
 

@@ -13,6 +13,12 @@ extension UnsafeRawBufferPointer {
     let length = literal.utf8CodeUnitCount
     guard offset >= 0, offset + length <= count else { return false }
     let source = literal.utf8Start
+    if length >= 8 {
+      // Compare the first eight bytes at once; most mismatches end there.
+      let head = UnsafeRawPointer(source).loadUnaligned(as: UInt64.self)
+      guard loadUnaligned(fromByteOffset: offset, as: UInt64.self) == head else { return false }
+      return memcmp(baseAddress! + offset + 8, source + 8, length - 8) == 0
+    }
     for i in 0..<length where self[offset + i] != source[i] { return false }
     return true
   }
