@@ -26,7 +26,7 @@ final class Assembler: FactSink {
   @inline(__always)
   private func key(_ input: Int, _ context: Int) -> Int { context }
 
-  func accept(_ fact: Fact) {
+  func accept(_ fact: borrowing Fact) {
     let k = key(fact.location.input, fact.context)
     switch fact.kind {
     case .otherLine:
@@ -104,7 +104,7 @@ final class Assembler: FactSink {
 
   // MARK: - Helpers
 
-  private func begin(_ fact: Fact, key k: Int) -> ObservedStream {
+  private func begin(_ fact: borrowing Fact, key k: Int) -> ObservedStream {
     if let current = open[k] {
       finish(current, key: k, reason: current.endMarker != nil ? .completed : .nextRequest)
     }
@@ -122,7 +122,7 @@ final class Assembler: FactSink {
     return stream
   }
 
-  private func record(_ event: StreamEvent, _ fact: Fact, in stream: ObservedStream) {
+  private func record(_ event: StreamEvent, _ fact: borrowing Fact, in stream: ObservedStream) {
     let observation = ObservedStream.Observation(location: fact.location, time: fact.time)
     stream.eventCount += 1
     if stream.firstEvent == nil { stream.firstEvent = observation }
@@ -143,7 +143,7 @@ final class Assembler: FactSink {
   }
 
   /// The stream an exception belongs to: by the request id in its message, else the context's open stream.
-  private func target(for chain: ExceptionChain, fact: Fact, key k: Int) -> ObservedStream? {
+  private func target(for chain: ExceptionChain, fact: borrowing Fact, key k: Int) -> ObservedStream? {
     if let final = chain.final, let id = requestID(in: final.message), let stream = byRequestID[id],
       open[key(stream.input, stream.context)] === stream
     {

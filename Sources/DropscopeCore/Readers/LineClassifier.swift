@@ -7,6 +7,8 @@ struct ClassifiedLine {
   /// The record header; nil when the line is not a log record (traceback lines, stderr output).
   var prefix: LogLinePrefix?
   var message: MessageClass = .unrecognised
+  /// FNV-1a hash of the thread name, so the reader can recognise a known thread without reading it.
+  var threadHash: UInt64 = 0
 }
 
 /// The kinds of log message the reader acts on.
@@ -45,7 +47,8 @@ enum LineClassifier {
   /// Classifies `line`, reusing `cache` for timestamps that share their second.
   static func classify(_ line: UnsafeRawBufferPointer, cache: inout TimestampParser.SecondCache) -> ClassifiedLine {
     guard let prefix = LogLinePrefix.parse(line, cache: &cache) else { return ClassifiedLine(prefix: nil) }
-    return ClassifiedLine(prefix: prefix, message: message(line, from: prefix.messageStart))
+    let hash = prefix.thread.map { LineClassifierHash.fnv1a(line, $0) } ?? 0
+    return ClassifiedLine(prefix: prefix, message: message(line, from: prefix.messageStart), threadHash: hash)
   }
 
   static func message(_ line: UnsafeRawBufferPointer, from m: Int) -> MessageClass {
@@ -73,7 +76,7 @@ enum LineClassifier {
     let n = line.count
     while i < n {
       let c = line[i]
-      guard c == 0x5f || c == 0x2e || c == 0x5b || c == 0x2f || c == 0x3d else {
+      guard isWordTrigger(c) else {
         i += 1
         continue
       }
@@ -103,6 +106,14 @@ enum LineClassifier {
       if mayNameVersion, scan.version == nil { scan.version = word }
     }
     return scan
+  }
+
+  /// Whether a word worth reading may stand around this byte: `_ . [ / =`, tested as bits of two masks.
+  @inline(__always)
+  private static func isWordTrigger(_ c: UInt8) -> Bool {
+    let low: UInt64 = 1 << 0x2e | 1 << 0x2f | 1 << 0x3d  // . / =
+    let high: UInt64 = 1 << (0x5b - 64) | 1 << (0x5f - 64)  // [ _
+    return c < 64 ? (low >> c) & 1 == 1 : c < 128 ? (high >> (c - 64)) & 1 == 1 : false
   }
 
   @inline(__always)
@@ -138,5 +149,16 @@ enum LineClassifier {
     }
     guard i < line.count else { return false }
     return !(line.hasBytes("None", at: i) || line.hasBytes("null", at: i))
+  }
+}
+
+/// The hash the classifier and the reader agree on for thread names.
+enum LineClassifierHash {
+  /// FNV-1a over `range` of `bytes`; never 0.
+  @inline(__always)
+  static func fnv1a(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for i in range { hash = (hash ^ UInt64(bytes[i])) &* 0x100_0000_01b3 }
+    return hash == 0 ? 1 : hash
   }
 }

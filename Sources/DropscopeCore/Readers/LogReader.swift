@@ -7,7 +7,7 @@ import Darwin
 /// Receives the facts a reader emits.
 public protocol FactSink: AnyObject {
   /// Takes one fact; facts of one input arrive in line order.
-  func accept(_ fact: Fact)
+  func accept(_ fact: borrowing Fact)
   /// Called when an input has been read to its end.
   func inputEnded(_ input: Int)
 }
@@ -29,8 +29,8 @@ final class LogReader<Sink: FactSink> {
   private(set) var sawUnzonedTime = false
 
   private var threadIDs: [String: Int] = [:]
-  /// Thread names seen lately, compared as bytes so most lines create no String.
-  private var recentThreads: [(bytes: [UInt8], id: Int)] = []
+  /// Thread names seen lately, by hash, so most lines create no String.
+  private var recentThreads: [(hash: UInt64, id: Int)] = []
   private var previousLine = PreviousLine()
   private var secondCache = TimestampParser.SecondCache()
   private var previousRecord: (time: Microseconds?, context: Int, line: Int)?
@@ -67,7 +67,7 @@ final class LogReader<Sink: FactSink> {
       lastTime = max(lastTime ?? time, time)
       if !prefix.zoned { sawUnzonedTime = true }
     }
-    let context = prefix.thread.map { contextID(line, $0) } ?? 0
+    let context = prefix.thread.map { contextID(line, $0, hash: classified.threadHash) } ?? 0
     let time = prefix.time
     let location = SourceLocation(input: input, line: number)
     if readMessage(line, classified.message, prefix: prefix, context: context, time: time, location: location) {
@@ -283,16 +283,10 @@ final class LogReader<Sink: FactSink> {
 
   // MARK: - Helpers
 
-  private func contextID(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int {
-    let start = line.baseAddress! + range.lowerBound
-    for entry in recentThreads where entry.bytes.count == range.count {
-      let same = entry.bytes.withUnsafeBytes { known in
-        var i = 0
-        while i < range.count, known[i] == start.load(fromByteOffset: i, as: UInt8.self) { i += 1 }
-        return i == range.count
-      }
-      if same { return entry.id }
-    }
+  /// The context id of a thread name, found by its hash; a String is made only for a new name.
+  private func contextID(_ line: UnsafeRawBufferPointer, _ range: Range<Int>, hash: UInt64 = 0) -> Int {
+    let key = hash != 0 ? hash : LineClassifierHash.fnv1a(line, range)
+    for entry in recentThreads where entry.hash == key { return entry.id }
     let name = line.string(range)
     let id: Int
     if let known = threadIDs[name] {
@@ -301,8 +295,8 @@ final class LogReader<Sink: FactSink> {
       id = threadIDs.count + 1
       threadIDs[name] = id
     }
-    if recentThreads.count >= 32 { recentThreads.removeFirst() }
-    recentThreads.append((Array(UnsafeRawBufferPointer(rebasing: line[range])), id))
+    if recentThreads.count >= 64 { recentThreads.removeFirst() }
+    recentThreads.append((key, id))
     return id
   }
 
