@@ -51,7 +51,8 @@ enum LinePipeline {
       var block = queue.takeFree()
       var cache = TimestampParser.SecondCache()
       result = decoder.run { line, number in
-        let classified = LineClassifier.classify(line, cache: &cache)
+        // The message is classified on the reader's thread: that balances the two threads' work.
+        let classified = LineClassifier.classify(line, cache: &cache, withMessage: false)
         if !block.append(line, number: number, classified: classified) {
           queue.put(block)
           block = queue.takeFree()

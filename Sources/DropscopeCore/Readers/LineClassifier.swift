@@ -6,7 +6,8 @@
 struct ClassifiedLine {
   /// The record header; nil when the line is not a log record (traceback lines, stderr output).
   var prefix: LogLinePrefix?
-  var message: MessageClass = .unrecognised
+  /// The message's class; nil when it was left for the reader to classify.
+  var message: MessageClass?
   /// FNV-1a hash of the thread name, so the reader can recognise a known thread without reading it.
   var threadHash: UInt64 = 0
 }
@@ -45,10 +46,14 @@ struct WordScan {
 
 enum LineClassifier {
   /// Classifies `line`, reusing `cache` for timestamps that share their second.
-  static func classify(_ line: UnsafeRawBufferPointer, cache: inout TimestampParser.SecondCache) -> ClassifiedLine {
+  /// - Parameter withMessage: whether to classify the message too, or leave it to the reader.
+  static func classify(
+    _ line: UnsafeRawBufferPointer, cache: inout TimestampParser.SecondCache, withMessage: Bool = true
+  ) -> ClassifiedLine {
     guard let prefix = LogLinePrefix.parse(line, cache: &cache) else { return ClassifiedLine(prefix: nil) }
     let hash = prefix.thread.map { LineClassifierHash.fnv1a(line, $0) } ?? 0
-    return ClassifiedLine(prefix: prefix, message: message(line, from: prefix.messageStart), threadHash: hash)
+    return ClassifiedLine(prefix: prefix, message: withMessage ? message(line, from: prefix.messageStart) : nil,
+                          threadHash: hash)
   }
 
   static func message(_ line: UnsafeRawBufferPointer, from m: Int) -> MessageClass {

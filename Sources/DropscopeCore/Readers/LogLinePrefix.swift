@@ -175,12 +175,16 @@ struct LogLinePrefix {
   /// Whether a token can be a logger or thread name: identifier bytes, dots, colons, dashes, angle brackets.
   private static func isHeaderToken(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
     guard !range.isEmpty, range.count <= 120 else { return false }
-    for i in range {
-      let c = line[i]
-      if c.isIdentifierByte || c == 0x2e || c == 0x3a || c == 0x2d || c == 0x3c || c == 0x3e { continue }
-      return false
-    }
+    for i in range where !isHeaderByte(line[i]) { return false }
     return true
+  }
+
+  /// `0-9 A-Z a-z _ . : - < >`, tested as bits of two masks.
+  @inline(__always)
+  private static func isHeaderByte(_ c: UInt8) -> Bool {
+    let low: UInt64 = 0x03ff_0000_0000_0000 | 1 << 45 | 1 << 46 | 1 << 58 | 1 << 60 | 1 << 62
+    let high: UInt64 = 0x07ff_fffe_87ff_fffe  // A-Z (65-90), _ (95), a-z (97-122)
+    return c < 64 ? (low >> c) & 1 == 1 : c < 128 ? (high >> (c - 64)) & 1 == 1 : false
   }
 
   /// Reads a level word at `offset`.

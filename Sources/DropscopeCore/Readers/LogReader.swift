@@ -70,7 +70,8 @@ final class LogReader<Sink: FactSink> {
     let context = prefix.thread.map { contextID(line, $0, hash: classified.threadHash) } ?? 0
     let time = prefix.time
     let location = SourceLocation(input: input, line: number)
-    if readMessage(line, classified.message, prefix: prefix, context: context, time: time, location: location) {
+    let message = classified.message ?? LineClassifier.message(line, from: prefix.messageStart)
+    if readMessage(line, message, prefix: prefix, context: context, time: time, location: location) {
       understoodCount += 1
     } else {
       sink.accept(Fact(time: time, location: location, context: context, kind: .otherLine))
