@@ -5,8 +5,8 @@ final class VerdictCollector {
   private var listedCompleted = 0
   private var listedFailed = 0
   private var counts = Report.Counts()
-  private var callFailed: [Int: Bool] = [:]
-  private var attemptsPerCall: [Int: Int] = [:]
+  /// Calls whose last attempt has not been seen yet (a retry is pending), with their listed verdicts.
+  private var openCalls: [Int: [Int]] = [:]
   private(set) var streamsPerInput: [Int: Int] = [:]
 
   init(options: AnalysisOptions) {
@@ -23,17 +23,29 @@ final class VerdictCollector {
     counts.completed += 1
     counts.unlistedStreams += 1
     streamsPerInput[input, default: 0] += 1
-    attemptsPerCall[call] = max(attemptsPerCall[call] ?? 0, attempt)
-    callFailed[call] = false
+    endCall(call, attempts: attempt, failed: false)
+  }
+
+  /// Closes a call at its last attempt: counts it and tells its listed attempts how many there were.
+  private func endCall(_ call: Int, attempts: Int, failed: Bool) {
+    counts.calls += 1
+    if failed { counts.callsFailed += 1 }
+    for index in openCalls.removeValue(forKey: call) ?? [] { listed[index].attemptsInCall = attempts }
   }
 
   func add(_ verdict: StreamVerdict, input: Int) {
     counts.streams += 1
     streamsPerInput[input, default: 0] += 1
-    attemptsPerCall[verdict.call] = max(attemptsPerCall[verdict.call] ?? 0, verdict.attempt)
-    // A call failed if its last attempt failed.
-    callFailed[verdict.call] = verdict.outcome == .failed
-    if verdict.findings.contains(.retriedBySDK) { counts.retries += 1 }
+    let retried = verdict.findings.contains(.retriedBySDK)
+    if retried { counts.retries += 1 }
+    defer {
+      if retried {
+        if openCalls[verdict.call] == nil { openCalls[verdict.call] = [] }
+      } else {
+        // This is the call's last attempt: the call failed if it failed.
+        endCall(verdict.call, attempts: verdict.attempt, failed: verdict.outcome == .failed)
+      }
+    }
     switch verdict.outcome {
     case .completed:
       counts.completed += 1
@@ -52,17 +64,20 @@ final class VerdictCollector {
       }
       listedFailed += 1
     }
+    if retried || openCalls[verdict.call] != nil { openCalls[verdict.call, default: []].append(listed.count) }
     listed.append(verdict)
   }
 
   func report(
     inputs: [Report.InputSummary], span: Report.TimeSpan?, secrets: Int, notes: [String], warnings: [AnalysisWarning]
   ) -> Report {
-    var streams = listed.sorted { $0.id < $1.id }
-    for i in streams.indices { streams[i].attemptsInCall = attemptsPerCall[streams[i].call] ?? streams[i].attempt }
-    var result = counts
-    result.calls = callFailed.count
-    result.callsFailed = callFailed.values.filter { $0 }.count
+    // Calls still waiting for a retry when the input ended: their last attempt seen is their last.
+    for call in openCalls.keys.sorted() {
+      let attempts = openCalls[call]?.map { listed[$0].attempt }.max() ?? 1
+      endCall(call, attempts: attempts, failed: true)
+    }
+    let streams = listed.sorted { $0.id < $1.id }
+    let result = counts
     let used = Set(streams.flatMap(\.fixes))
     let fixes = used.sorted().compactMap { Catalogue.fixes[$0] }
     return Report(tool: "dropscope \(DropscopeVersion.current)", inputs: inputs, timeSpan: span, counts: result,
