@@ -73,6 +73,7 @@ final class GoldenReportTests: XCTestCase {
       "07-clean-truncation": [("server_close_during_delta", false)],
       "08-client-cancel": [("client_error", false), ("client_error", false)],
       "09-openai-streams": [("server_close_during_delta", true), (nil, false), ("server_close_during_delta", false)],
+      "11-httpcore-trace": [(nil, false), ("server_close_during_delta", true)],
     ]
     for (name, expected) in expectations {
       let incident = TestSupport.sampleLogs.appendingPathComponent(name)

@@ -159,4 +159,20 @@ final class LogReaderTests: XCTestCase {
       """)
     XCTAssertEqual(report.streams.map(\.outcome), [.completed])
   }
+
+  func testHTTPCoreTraceAloneDecidesWhenNoTracebackWasLogged() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 DEBUG [w] httpcore.http11: receive_response_headers.complete return_value=(b'HTTP/1.1', 200, b'OK', [(b'request-id', b'req_011CdZGhRjg34hRt2BUYnYFh')])
+      2026-11-22 10:00:00,001 INFO [w] httpx: HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,100 DEBUG [w] app: event content_block_delta
+      2026-11-22 10:00:00,150 DEBUG [w] httpcore.http11: receive_response_body.failed exception=RemoteProtocolError(RemoteProtocolError('peer closed connection without sending complete message body (incomplete chunked read)'))
+      2026-11-22 10:00:00,200 WARNING [w] app: gave up on this answer
+      """)
+    XCTAssertEqual(report.streams.count, 1, "the trace and the INFO line are one response")
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(stream.requestID, "req_011CdZGhRjg34hRt2BUYnYFh")
+    XCTAssertEqual(stream.cause, .serverCloseDuringDelta)
+    XCTAssertEqual(stream.silenceBeforeEnd, 0.05)
+    XCTAssertFalse(stream.findings.contains(.unwrappedExceptionLeak), "without a traceback the leak cannot be shown")
+  }
 }

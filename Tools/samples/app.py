@@ -169,10 +169,15 @@ def main():
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=600.0, help="the client's read timeout")
     parser.add_argument("--stagger", type=float, default=0.15)
+    parser.add_argument("--httpcore-debug", action="store_true",
+                        help="turn on httpcore's DEBUG trace, as people do when debugging drops")
     parser.add_argument("--leak-key", action="store_true",
                         help="log the client configuration with the API key, as careless apps do")
     args = parser.parse_args()
     configure_logging(args.format)
+    if args.httpcore_debug:
+        for name in ("httpcore", "httpcore2"):
+            logging.getLogger(name).setLevel(logging.DEBUG)
     if args.leak_key:
         log.info("client config: base_url=%s api_key=%s", args.base, FAKE_KEY)
 

@@ -77,6 +77,10 @@ INCIDENTS = {
         ("app.log.1.gz", "current", "thread", {}, ["--concurrency", "2", "--job", "complete",
                                                    "--job", "complete@openai", "--job", "complete"]),
     ],
+    "11-httpcore-trace": [
+        ("app.log.gz", "current", "thread", {}, ["--httpcore-debug", "--job", "complete",
+                                                 "--job", "rst-mid-delta"]),
+    ],
 }
 # Files written whole and then cut, as a log rotated mid-write is: (incident, file, fraction kept)
 TRUNCATE = {("10-mixed-workers", "app.log.1.gz"): 0.6}

@@ -50,15 +50,21 @@ final class Assembler: FactSink {
       }
     case .responseHead(let status, let url, let transport):
       let stream: ObservedStream
-      if let current = open[k], current.status == nil, current.eventCount == 0, current.exception == nil {
+      if let current = open[k], current.status == nil || current.status == status, current.eventCount == 0,
+        current.exception == nil
+      {
+        // The same response seen twice (httpcore's trace, then httpx's INFO line) is one stream.
         stream = current
       } else {
         stream = begin(fact, key: k)
       }
+      let isHTTPXLine = transport == "httpx" || transport == "httpx2"
       stream.status = status
       stream.url = url ?? stream.url
-      stream.transport = transport.isEmpty ? stream.transport : transport
-      stream.responseHead = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      if stream.responseHead == nil || isHTTPXLine {
+        stream.responseHead = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      }
+      if stream.transport == nil || isHTTPXLine { stream.transport = transport.isEmpty ? stream.transport : transport }
       stream.lastActivity = fact.time ?? stream.lastActivity
     case .requestID(let id):
       guard byRequestID[id] == nil, let stream = open[k], stream.requestID == nil else { return }
@@ -87,8 +93,9 @@ final class Assembler: FactSink {
         stream.requestID = id
       }
       finish(stream, key: key(stream.input, stream.context), reason: .exception)
-    case .bodyReadFailed:
+    case .bodyReadFailed(let text):
       open[k]?.bodyReadFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      open[k]?.bodyReadFailureText = text
     case .sdkVersion(let name, let version):
       sdkVersions[fact.location.input, default: [:]][name] = version
     }

@@ -31,7 +31,9 @@ final class ObservedStream {
   var internalException: ExceptionChain?
   var retry: Observation?
   var retryDelay: Double?
+  /// httpcore's trace of the failed body read, and its `exception=…` text.
   var bodyReadFailure: Observation?
+  var bodyReadFailureText: String?
   /// The first other line the same context wrote after the last event, with no exception between.
   var followingLine: Observation?
   var lastActivity: Microseconds?

@@ -20,7 +20,7 @@ struct Diagnoser {
       work.completed()
     } else if let status = stream.status, status >= 400 {
       work.errorStatus(status)
-    } else if let chain = stream.exception ?? stream.internalException {
+    } else if let chain = stream.exception ?? stream.internalException ?? work.chainFromTransportTrace() {
       work.exception(chain, sdkVersions: sdkVersions[stream.input] ?? [:])
     } else {
       work.noException()
@@ -155,7 +155,11 @@ private struct Work {
     }
     describeSurface(final: final, wrapper: wrapper, deciding: deciding?.0, sdkName: sdkName)
     let midStream = stream.status == 200 || stream.eventCount > 0
-    let closeTime = stream.exceptionUncaught ? nil : stream.exceptionAt?.time
+    // httpcore's trace of the failed read is the transport's own time; the application logs a little later.
+    if let failure = stream.bodyReadFailure {
+      cite(failure, "httpcore's trace: the response body read failed here, as the transport saw it")
+    }
+    let closeTime = stream.bodyReadFailure?.time ?? (stream.exceptionUncaught ? nil : stream.exceptionAt?.time)
     if stream.exceptionUncaught, let printed = stream.exceptionAt {
       cite(printed, "the traceback was printed uncaught, with no timestamp of its own; the time shown is that of the last timestamped line before it")
     }
@@ -374,6 +378,21 @@ private struct Work {
       : "A request was sent, but the log shows neither a response nor an error for it."
     wouldDecide = "Debug logging of the SDK (ANTHROPIC_LOG=debug) or a capture would show what happened to the request."
     fixes = ["capture-for-evidence"]
+  }
+
+  /// An exception read from httpcore's `receive_response_body.failed exception=Type(…)` trace,
+  /// for a stream whose application logged no traceback.
+  func chainFromTransportTrace() -> ExceptionChain? {
+    guard let text = stream.bodyReadFailureText, let failure = stream.bodyReadFailure,
+      let equals = text.range(of: "exception=")
+    else { return nil }
+    let value = text[equals.upperBound...]
+    let type = String(value.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." })
+    guard !type.isEmpty else { return nil }
+    var message = String(value.dropFirst(type.count))
+    if message.hasPrefix("("), message.hasSuffix(")") { message = String(message.dropFirst().dropLast()) }
+    let record = ExceptionRecord(type: type, message: message, framePaths: [], location: failure.location, link: .first)
+    return ExceptionChain(records: [record], start: failure.location)
   }
 
   // MARK: - How it surfaced

@@ -29,6 +29,8 @@ enum MessageClass {
   case tracebackHeader
   /// httpcore's `receive_response_body.failed exception=…` trace.
   case bodyReadFailed
+  /// httpcore's `receive_response_headers.complete return_value=(b'HTTP/1.1', 200, …)` trace.
+  case transportResponseHead
   /// Free text with an SSE event, a request id or an SDK version in it.
   case words(WordScan)
 }
@@ -64,6 +66,8 @@ enum LineClassifier {
     case 0x52 where line.hasBytes("Retrying request", at: m): return .retryScheduled
     case 0x72 where line.hasBytes("request_id: ", at: m): return .requestIDLine
     case 0x72 where line.hasBytes("receive_response_body.failed", at: m): return .bodyReadFailed
+    case 0x72 where line.hasBytes("receive_response_headers.complete return_value=(b'HTTP/", at: m):
+      return .transportResponseHead
     case 0x45 where line.hasBytes("Encountered ", at: m): return .encountered
     case 0x54 where line.hasBytes("Traceback (most recent call last):", at: m): return .tracebackHeader
     default:

@@ -119,7 +119,15 @@ final class LogReader<Sink: FactSink> {
       startTraceback(location: location, record: previousRecord.map { ($0.time, $0.context, $0.line) },
                      quote: previousRecord != nil ? quote(previousLine) : nil, context: context, time: time)
     case .bodyReadFailed:
-      fact(.bodyReadFailed(line.string(m..<line.count)), quoted: true)
+      fact(.bodyReadFailed(line.string(m..<min(line.count, m + 600))), quoted: true)
+    case .transportResponseHead:
+      // return_value=(b'HTTP/1.1', 200, b'OK', [...]): the status follows the first "', ".
+      guard let comma = line.firstOffset(of: "', ", from: m), let (status, _) = line.decimal(at: comma + 3, maxDigits: 3)
+      else { return false }
+      let logger = prefix.logger.map { line.string($0) } ?? "httpcore"
+      let module = String(logger.prefix { $0 != "." })
+      fact(.responseHead(status: status, url: nil, transport: module), quoted: true)
+      if let id = LineClassifier.scanWords(line, from: comma).requestID { fact(.requestID(line.string(id))) }
     case .words(let scan):
       if let event = scan.event { fact(.event(event)) }
       if scan.finished { fact(.event(.chatFinished)) }
