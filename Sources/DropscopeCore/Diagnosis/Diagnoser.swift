@@ -200,7 +200,7 @@ private struct Work {
       if let silence { text += ": no bytes for \(TimeFormatting.seconds(silence)) before it" }
       if let match = limit.first {
         findings.append(.matchesKnownLimit)
-        text += ", which matches the \(TimeFormatting.seconds(match.seconds)) \(match.components)"
+        text += ", which matches the \(TimeFormatting.limit(match.seconds)) \(match.components)"
       }
       summary = text + ". The server did not close the connection; the client gave up."
       fixes = ["client-read-timeout"]
@@ -265,9 +265,9 @@ private struct Work {
       if let match = matches.first {
         findings.append(.matchesKnownLimit)
         confidence = .high
-        text += ": that matches a \(TimeFormatting.seconds(match.seconds)) idle limit (\(match.components))."
+        text += ": that matches a \(TimeFormatting.limit(match.seconds)) idle limit (\(match.components))."
         evidence.append(Evidence(location: nil, time: nil, quote: nil,
-                                 note: "silence of \(TimeFormatting.seconds(silence)) before the close matches the known limit: \(TimeFormatting.seconds(match.seconds)) \(match.kind.rawValue), \(match.components) (source: \(match.source))"))
+                                 note: "silence of \(TimeFormatting.seconds(silence)) before the close matches the known limit: \(TimeFormatting.limit(match.seconds)) \(match.kind.rawValue), \(match.components) (source: \(match.source))"))
       } else {
         confidence = .medium
         text += ". No known default idle limit matches \(TimeFormatting.seconds(silence)); a proxy with a custom limit is the likely closer."
@@ -302,7 +302,7 @@ private struct Work {
       if let cap = Catalogue.limits(matching: duration, kind: .total, precision: precision).first {
         findings.append(.matchesKnownLimit)
         evidence.append(Evidence(location: nil, time: nil, quote: nil,
-                                 note: "the stream lasted \(TimeFormatting.seconds(duration)), which matches a \(TimeFormatting.seconds(cap.seconds)) total-duration cap (\(cap.components))"))
+                                 note: "the stream lasted \(TimeFormatting.seconds(duration)), which matches a \(TimeFormatting.limit(cap.seconds)) total-duration cap (\(cap.components))"))
       }
     }
     fixes = ["retry-server-close"]
@@ -353,7 +353,7 @@ private struct Work {
       {
         findings.append(.matchesKnownLimit)
         evidence.append(Evidence(location: nil, time: nil, quote: nil,
-                                 note: "the stream lasted \(TimeFormatting.seconds(Double(end - start) / 1e6)), which matches a \(TimeFormatting.seconds(cap.seconds)) total-duration cap (\(cap.components))"))
+                                 note: "the stream lasted \(TimeFormatting.seconds(Double(end - start) / 1e6)), which matches a \(TimeFormatting.limit(cap.seconds)) total-duration cap (\(cap.components))"))
       }
       return
     }

@@ -20,6 +20,11 @@ enum TimeFormatting {
     return "\(Int(value.rounded())) s"
   }
 
+  /// A configured limit, in whole seconds: `60 s`.
+  static func limit(_ value: Double) -> String {
+    "\(Int(value.rounded())) s"
+  }
+
   private static func rounded(_ value: Double, _ digits: Int) -> String {
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
