@@ -134,6 +134,7 @@ public struct Analyzer {
       if let t = reader.firstTime { firstTime = min(firstTime ?? t, t) }
       if let t = reader.lastTime { lastTime = max(lastTime ?? t, t) }
       sawUnzoned = sawUnzoned || reader.sawUnzonedTime
+      if result.isDropscopeReport { continue }
       summaries.append(Report.InputSummary(
         name: input.displayName, kind: result.kind, bytes: result.rawBytes, decodedBytes: result.decodedBytes,
         lines: reader.lineCount, logRecords: reader.recordCount, linesUnderstood: reader.understoodCount,

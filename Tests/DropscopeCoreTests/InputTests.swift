@@ -95,6 +95,7 @@ final class InputTests: XCTestCase {
     var huge = [UInt8](repeating: UInt8(ascii: "a"), count: 5 * 1024 * 1024)
     huge += Array("\n".utf8) + Array(InputTests.goodLog.utf8)
     try write("z-long-line.log", huge)
+    try write("y-no-newline.log", [UInt8](repeating: UInt8(ascii: "b"), count: 5 * 1024 * 1024))
     try write("truncated.log.gz", Array(TestSupport.gzip(Array(String(repeating: "line of text\n", count: 2000).utf8)).prefix(40)))
 
     let report = try analyzeDirectory()
@@ -107,6 +108,7 @@ final class InputTests: XCTestCase {
     XCTAssertTrue(warned("notes.txt", "no log lines"))
     XCTAssertTrue(warned("invalid-utf8.log", "invalid UTF-8"))
     XCTAssertTrue(warned("z-long-line.log", "longer than 1024 KiB"))
+    XCTAssertTrue(warned("y-no-newline.log", "longer than 1024 KiB"))
     XCTAssertTrue(warned("truncated.log.gz", "truncated gzip"))
     // The good log, and the good part of the long-line file, are still analyzed.
     XCTAssertEqual(report.streams.map(\.input), ["a-good.log", "z-long-line.log"])

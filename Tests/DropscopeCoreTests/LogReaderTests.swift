@@ -151,6 +151,21 @@ final class LogReaderTests: XCTestCase {
     XCTAssertEqual(report.counts.retries, 1)
   }
 
+  func testOpenAIRetryWordingAndSDKDebugFormat() throws {
+    let report = try TestSupport.analyze(text: """
+      [2026-11-22 14:53:37 - openai._base_client:1179 - DEBUG] Sending HTTP Request: POST
+      [2026-11-22 14:53:37 - httpx2:1025 - INFO] HTTP Request: POST https://x/v1/chat/completions "HTTP/1.1 503 Service Unavailable"
+      [2026-11-22 14:53:37 - openai._base_client:1272 - INFO] Retrying request in 0.377979 seconds (retry 1 of 2)
+      [2026-11-22 14:53:38 - openai._base_client:1179 - DEBUG] Sending HTTP Request: POST
+      [2026-11-22 14:53:38 - httpx2:1025 - INFO] HTTP Request: POST https://x/v1/chat/completions "HTTP/1.1 200 OK"
+      [2026-11-22 14:53:38 - app:9 - DEBUG] chunk chat.completion.chunk finish_reason=stop
+      """)
+    XCTAssertEqual(report.streams.map(\.attempt), [1, 2])
+    XCTAssertEqual(report.streams.map(\.outcome), [.failed, .completed])
+    XCTAssertEqual(report.streams.first?.cause, .serverError)
+    XCTAssertTrue(report.streams.first?.summary.contains("0.38 s") == true, report.streams.first?.summary ?? "")
+  }
+
   func testOpenAIFinishReasonEndsTheMessage() throws {
     let report = try TestSupport.analyze(text: """
       2026-11-22 10:00:00,000 INFO [w] httpx: HTTP Request: POST https://x/v1/chat/completions "HTTP/1.1 200 OK"
