@@ -142,6 +142,26 @@ async def pause_with_pings(conn, seconds, every):
             await conn.send_event(sse("ping", {"type": "ping"}))
 
 
+async def cut_connection(conn, scenario):
+    """Ends the connection the way a fault scenario says; returns False for other scenarios."""
+    if scenario == "fin-mid-delta":
+        conn.fin()
+    elif scenario == "rst-mid-delta":
+        conn.rst()
+    elif scenario == "idle-close":
+        await asyncio.sleep(IDLE_CLOSE)  # what a proxy with a 60 s idle limit does
+        conn.fin()
+    elif scenario == "stall":
+        try:  # silent until the client gives up (it closes), bounded
+            await asyncio.wait_for(conn.reader.read(1), timeout=STALL_MAX)
+        except asyncio.TimeoutError:
+            pass
+        conn.fin()
+    else:
+        return False
+    return True
+
+
 async def anthropic_stream(conn, scenario, rid, model):
     """Writes an Anthropic Messages stream; returns 'keep' or 'closed'."""
     await conn.send(stream_head(rid))
@@ -163,22 +183,7 @@ async def anthropic_stream(conn, scenario, rid, model):
         await conn.send_event(sse("content_block_delta", {"type": "content_block_delta", "index": 0,
                                   "delta": {"type": "text_delta", "text": word + " "}}))
         await asyncio.sleep(rng.uniform(0.02, 0.05))
-    if scenario == "fin-mid-delta":
-        conn.fin()
-        return "closed"
-    if scenario == "rst-mid-delta":
-        conn.rst()
-        return "closed"
-    if scenario == "idle-close":
-        await asyncio.sleep(IDLE_CLOSE)
-        conn.fin()
-        return "closed"
-    if scenario == "stall":
-        try:
-            await asyncio.wait_for(conn.reader.read(1), timeout=STALL_MAX)
-        except asyncio.TimeoutError:
-            pass
-        conn.fin()
+    if await cut_connection(conn, scenario):
         return "closed"
     if scenario == "error-event":
         await conn.send_event(sse("error", {"type": "error", "error": {
@@ -240,22 +245,7 @@ async def openai_stream(conn, scenario, rid, model):
             break
         await conn.send_event(sse_data(chunk_obj({"content": word + " "})))
         await asyncio.sleep(rng.uniform(0.02, 0.05))
-    if scenario == "fin-mid-delta":
-        conn.fin()
-        return "closed"
-    if scenario == "rst-mid-delta":
-        conn.rst()
-        return "closed"
-    if scenario == "idle-close":
-        await asyncio.sleep(IDLE_CLOSE)
-        conn.fin()
-        return "closed"
-    if scenario == "stall":
-        try:
-            await asyncio.wait_for(conn.reader.read(1), timeout=STALL_MAX)
-        except asyncio.TimeoutError:
-            pass
-        conn.fin()
+    if await cut_connection(conn, scenario):
         return "closed"
     if scenario == "clean-truncation":
         await conn.send(b"0\r\n\r\n")

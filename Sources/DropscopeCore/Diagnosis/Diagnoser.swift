@@ -297,15 +297,19 @@ private struct Work {
       summary = "The server side \(how) in the middle of the response body\(midStream ? " (after HTTP 200)" : ""). The log does not record the events that arrived, so whether content was flowing or the line was idle is not shown."
       wouldDecide = "Logging each SSE event with a timestamp, or a capture, would separate a close during deltas from an idle timeout."
     }
-    if let start = stream.startTime, let end = stream.exceptionAt?.time {
-      let duration = Double(end - start) / 1e6
-      if let cap = Catalogue.limits(matching: duration, kind: .total, precision: precision).first {
-        findings.append(.matchesKnownLimit)
-        evidence.append(Evidence(location: nil, time: nil, quote: nil,
-                                 note: "the stream lasted \(TimeFormatting.seconds(duration)), which matches a \(TimeFormatting.limit(cap.seconds)) total-duration cap (\(cap.components))"))
-      }
-    }
+    noteTotalDurationCap(endingAt: stream.exceptionAt?.time)
     fixes = ["retry-server-close"]
+  }
+
+  /// Notes when the stream's whole duration matches a known cap on total response time:
+  /// streams cut while content flows at a constant elapsed time point at a cap, not chance.
+  mutating func noteTotalDurationCap(endingAt end: Microseconds?) {
+    guard let start = stream.startTime, let end, end > start else { return }
+    let duration = Double(end - start) / 1e6
+    guard let cap = Catalogue.limits(matching: duration, kind: .total, precision: precision).first else { return }
+    findings.append(.matchesKnownLimit)
+    evidence.append(Evidence(location: nil, time: nil, quote: nil,
+                             note: "the stream lasted \(TimeFormatting.seconds(duration)), which matches a \(TimeFormatting.limit(cap.seconds)) total-duration cap (\(cap.components))"))
   }
 
   mutating func unrecognised(_ chain: ExceptionChain, final: ExceptionRecord, midStream: Bool) {
@@ -348,13 +352,7 @@ private struct Work {
       }
       wouldDecide = "A capture would show whether the terminating chunk arrived; the proxy's limits on response duration would show which hop cut it."
       fixes = ["check-stop-reason"]
-      if let start = stream.startTime, let end = stream.lastEvent?.time,
-        let cap = Catalogue.limits(matching: Double(end - start) / 1e6, kind: .total, precision: precision).first
-      {
-        findings.append(.matchesKnownLimit)
-        evidence.append(Evidence(location: nil, time: nil, quote: nil,
-                                 note: "the stream lasted \(TimeFormatting.seconds(Double(end - start) / 1e6)), which matches a \(TimeFormatting.limit(cap.seconds)) total-duration cap (\(cap.components))"))
-      }
+      noteTotalDurationCap(endingAt: stream.lastEvent?.time)
       return
     }
     if stream.eventCount > 0 {
