@@ -26,7 +26,9 @@ struct Diagnoser {
       work.noException()
     }
     if stream.end == .retried, !work.findings.contains(.retriedBySDK) { work.findings.append(.retriedBySDK) }
-    if work.outcome == .failed, stream.status == 200, work.cause != .clientError || stream.contentCount > 0 {
+    if work.outcome == .failed, stream.status == 200, work.cause != .unknown,
+      work.cause != .clientError || stream.contentCount > 0
+    {
       work.summary += " The API had accepted this request, so its input tokens were billed; sending it again bills them again."
     }
     if stream.exceptionUncaught { work.findings.append(.uncaughtException) }
