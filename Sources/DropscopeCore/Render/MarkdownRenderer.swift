@@ -144,6 +144,12 @@ public struct MarkdownRenderer: ReportRenderer {
   }
 
   private func warningsAndNotes(_ report: Report, _ out: inout MarkdownWriter) {
+    if !report.notes.isEmpty {
+      out.line("## Notes")
+      out.blank()
+      for note in report.notes { out.line("- \(note)") }
+      out.blank()
+    }
     if !report.warnings.isEmpty {
       out.line("## Warnings")
       out.blank()
@@ -152,12 +158,6 @@ public struct MarkdownRenderer: ReportRenderer {
         if let line = w.line { place += " line \(line)" } else if let offset = w.offset { place += " at offset \(offset)" }
         out.line("- \(place): \(w.message)")
       }
-      out.blank()
-    }
-    if !report.notes.isEmpty {
-      out.line("## Notes")
-      out.blank()
-      for note in report.notes { out.line("- \(note)") }
       out.blank()
     }
     out.line("<sub>\(report.tool) · report schema \(report.schemaVersion)</sub>")
