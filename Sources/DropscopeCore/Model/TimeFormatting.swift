@@ -6,12 +6,6 @@ enum TimeFormatting {
     return "\(date)T\(clock)Z"
   }
 
-  /// `2026-11-22 15:52:48.486`
-  static func readable(_ time: Microseconds) -> String {
-    let (date, clock) = split(time)
-    return "\(date) \(clock)"
-  }
-
   /// Seconds with the precision a reader wants: `0.02 s`, `61.0 s`, `612 s`.
   static func seconds(_ value: Double) -> String {
     let magnitude = abs(value)

@@ -43,11 +43,6 @@ final class LogReader<Sink: FactSink> {
     self.sink = sink
   }
 
-  /// Reads one line, classifying it first.
-  func read(line: UnsafeRawBufferPointer, number: Int) {
-    read(line: line, number: number, classified: LineClassifier.classify(line, cache: &secondCache))
-  }
-
   /// Reads one line that `LineClassifier` has already classified.
   func read(line: UnsafeRawBufferPointer, number: Int, classified: ClassifiedLine) {
     lineCount = number
