@@ -74,8 +74,18 @@ final class GoldenReportTests: XCTestCase {
       "08-client-cancel": [("client_error", false), ("client_error", false)],
       "09-openai-streams": [("server_close_during_delta", true), (nil, false), ("server_close_during_delta", false)],
       "11-httpcore-trace": [(nil, false), ("server_close_during_delta", true)],
+      "05-api-status-errors": [("client_error", false), ("client_error", false)]
+        + Array(repeating: ("client_error", false), count: 3) + Array(repeating: ("server_error", false), count: 5)
+        + [(nil, false)],
+      "10-mixed-workers": [(nil, false), ("unknown", false), ("server_close_during_delta", true), (nil, false),
+                           (nil, false), (nil, false), ("server_close_during_delta", true),
+                           ("server_close_during_delta", true), ("server_error", false), ("server_error", false),
+                           (nil, false), (nil, false), ("server_error", false), ("server_error", false),
+                           ("server_close_during_delta", false), (nil, false)],
     ]
-    for (name, expected) in expectations {
+    var checked = 0
+    for (name, expected) in expectations.sorted(by: { $0.key < $1.key }) {
+      checked += expected.count
       let incident = TestSupport.sampleLogs.appendingPathComponent(name)
       let report = TestSupport.analyze(try logs(in: incident), relativeTo: TestSupport.sampleLogs)
       XCTAssertEqual(report.streams.map(\.cause?.rawValue), expected.map(\.cause), name)
@@ -85,6 +95,7 @@ final class GoldenReportTests: XCTestCase {
         XCTAssertFalse(stream.fixes.isEmpty, "\(name) stream \(stream.id) has no fix")
       }
     }
+    XCTAssertEqual(checked, 46, "every stream of every incident has an expected verdict")
   }
 
   func testJSONCarriesTheDocumentedFields() throws {
