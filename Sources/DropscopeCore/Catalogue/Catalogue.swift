@@ -33,10 +33,10 @@ public enum Catalogue {
   /// A recognisable exception: which classes, which message, what it means on the wire.
   public struct Signature: Sendable {
     public var id: String
-    /// Class names without module (`RemoteProtocolError`); any module matches.
-    public var classNames: [String]
-    /// Text the message must contain; nil matches any message.
-    public var messageContains: String?
+    /// Class names without module (`RemoteProtocolError`); empty matches any class.
+    public var classNames: [String] = []
+    /// Texts of which the message must contain one; empty matches any message.
+    public var messageContains: [String] = []
     /// Whether the message must be empty (async httpx errors often print none).
     public var emptyMessage = false
     public var wire: WireEvent
@@ -45,70 +45,126 @@ public enum Catalogue {
     public var source: String
   }
 
-  /// Signatures in the order they are tried; the first match decides.
+  /// Signatures in the order they are tried; the first match decides. Distinctive messages match
+  /// whatever class carries them: applications (LiteLLM, agents) re-wrap transport errors in their own.
   public static let signatures: [Signature] = [
-    Signature(id: "incomplete_chunked_read", classNames: ["RemoteProtocolError"],
-              messageContains: "incomplete chunked read", wire: .peerClosedMidBody,
+    Signature(id: "connection_reset",
+              messageContains: ["Connection reset by peer", "ECONNRESET", "WinError 10054",
+                                "forcibly closed by the remote host", "StreamReset"],
+              wire: .connectionReset,
+              meaning: "the connection was reset (TCP RST, or an HTTP/2 RST_STREAM) while the client was reading",
+              source: "encode/httpcore httpcore/_backends/sync.py; aio-libs/aiohttp client_proto.py; signatures.md a.1, a.4"),
+    Signature(id: "incomplete_chunked_read",
+              messageContains: ["incomplete chunked read", "InvalidChunkLength", "Response ended prematurely",
+                                "Response payload is not completed", "IncompleteRead(0 bytes read)"],
+              wire: .peerClosedMidBody,
               meaning: "the peer closed the connection (FIN) in the middle of the chunked SSE body, before the terminating chunk",
-              source: "python-hyper/h11 h11/_readers.py ChunkedReader.read_eof; anthropics/anthropic-sdk-python#1470"),
-    Signature(id: "incomplete_content_length_read", classNames: ["RemoteProtocolError"],
-              messageContains: "without sending complete message body (received", wire: .peerClosedMidBody,
+              source: "python-hyper/h11 h11/_readers.py ChunkedReader.read_eof; urllib3 response.py; aiohttp http_parser.py; anthropics/anthropic-sdk-python#1470"),
+    Signature(id: "incomplete_content_length_read",
+              messageContains: ["without sending complete message body (received", "more expected)", "ContentLengthError"],
+              wire: .peerClosedMidBody,
               meaning: "the peer closed the connection before the Content-Length body was complete",
-              source: "python-hyper/h11 h11/_readers.py ContentLengthReader.read_eof"),
-    Signature(id: "server_disconnected", classNames: ["RemoteProtocolError"],
-              messageContains: "Server disconnected without sending a response", wire: .closedBeforeResponse,
+              source: "python-hyper/h11 h11/_readers.py ContentLengthReader.read_eof; urllib3 exceptions.py"),
+    Signature(id: "http2_goaway", messageContains: ["ConnectionTerminated"], wire: .peerClosedMidBody,
+              meaning: "the server sent an HTTP/2 GOAWAY while the stream was in flight (error_code 0 is a graceful connection recycle)",
+              source: "encode/httpcore httpcore/_sync/http2.py; RFC 9113 §6.8"),
+    Signature(id: "tls_unexpected_eof",
+              messageContains: ["EOF occurred in violation of protocol", "UNEXPECTED_EOF_WHILE_READING",
+                                "unexpected eof while reading"],
+              wire: .peerClosedMidBody,
+              meaning: "the peer closed the TCP connection without a TLS close_notify, in the middle of the response",
+              source: "openssl/openssl#18574; protocol-facts.md §4.3"),
+    Signature(id: "tls_record_failure", messageContains: ["record layer failure", "BAD_RECORD_MAC"],
+              wire: .connectionReset,
+              meaning: "the TLS connection died mid-response (a broken record: a middlebox or a reset connection)",
+              source: "turnstonelabs/turnstone#937"),
+    Signature(id: "server_disconnected",
+              messageContains: ["Server disconnected without sending a response", "RemoteDisconnected",
+                                "Remote end closed connection without response"],
+              wire: .closedBeforeResponse,
               meaning: "the connection closed before any response status line arrived (often a stale pooled keep-alive connection or a proxy refusing the request)",
-              source: "encode/httpcore httpcore/_sync/http11.py"),
-    Signature(id: "connection_reset", classNames: ["ReadError", "ConnectionResetError", "ClientOSError"],
-              messageContains: "Connection reset by peer", wire: .connectionReset,
-              meaning: "the connection was reset (TCP RST) while the client was reading",
-              source: "encode/httpcore httpcore/_backends/sync.py; signatures.md a.1"),
+              source: "encode/httpcore httpcore/_sync/http11.py; requests/urllib3 connectionpool.py"),
+    Signature(id: "server_disconnected_mid_stream", classNames: ["ServerDisconnectedError", "RemoteProtocolError"],
+              messageContains: ["Server disconnected"], wire: .peerClosedMidBody,
+              meaning: "the server side closed the connection (aiohttp, or httpcore on HTTP/2)",
+              source: "aio-libs/aiohttp client_exceptions.py; encode/httpcore httpcore/_sync/http2.py"),
     Signature(id: "read_error_without_message", classNames: ["ReadError", "BrokenResourceError"],
               emptyMessage: true, wire: .connectionReset,
               meaning: "a read failed with no message: on async httpx this is a reset connection (anyio.BrokenResourceError ← ConnectionResetError)",
               source: "headroomlabs-ai/headroom#3674; signatures.md d.4"),
-    Signature(id: "read_timeout", classNames: ["ReadTimeout", "ReadTimeoutError", "SocketTimeoutError"],
+    Signature(id: "read_timeout", classNames: ["ReadTimeout", "ReadTimeoutError", "SocketTimeoutError", "ServerTimeoutError"],
               wire: .readTimeout,
               meaning: "no bytes arrived for the client's read timeout, and the client gave up",
-              source: "encode/httpcore httpcore/_backends/sync.py, anyio.py"),
-    Signature(id: "sdk_timeout", classNames: ["APITimeoutError"], wire: .readTimeout,
+              source: "encode/httpcore httpcore/_backends/sync.py, anyio.py; aiohttp client_proto.py"),
+    Signature(id: "read_timeout_message",
+              messageContains: ["Read timed out", "Timeout on reading data from socket", "The read operation timed out",
+                                "UND_ERR_BODY_TIMEOUT", "Body Timeout Error"],
+              wire: .readTimeout,
+              meaning: "no bytes arrived for the client's read timeout (or undici's 300 s body timeout), and the client gave up",
+              source: "urllib3 connectionpool.py; aiohttp client_proto.py; nodejs/undici docs/api/Client.md"),
+    Signature(id: "client_idle_watchdog",
+              messageContains: ["Stream idle timeout", "Response stalled mid-stream", "The response stopped arriving"],
+              wire: .readTimeout,
+              meaning: "the application's own idle watchdog aborted a stream that had gone quiet",
+              source: "anthropics/claude-code#57637, #90005; github/copilot-cli#4286"),
+    Signature(id: "sdk_timeout", classNames: ["APITimeoutError", "APIConnectionTimeoutError"], wire: .readTimeout,
               meaning: "the SDK's timeout fired (before the response, or mid-stream on openai ≥ 3.14)",
               source: "anthropics/anthropic-sdk-python src/anthropic/_exceptions.py; openai/openai-python _streaming.py (3.14.0)"),
-    Signature(id: "connect_error", classNames: ["ConnectError", "ConnectTimeout"], wire: .connectFailure,
+    Signature(id: "app_connection_closed_mid_response",
+              messageContains: ["Connection closed mid-response", "Connection lost mid-response"],
+              wire: .peerClosedMidBody,
+              meaning: "the application reports the connection closed after content had streamed",
+              source: "anthropics/claude-code#83943, #90005"),
+    Signature(id: "connect_error", classNames: ["ConnectError", "ConnectTimeout", "ClientConnectorError"],
+              wire: .connectFailure,
               meaning: "no connection could be made (refused, DNS, TLS or connect timeout)",
-              source: "encode/httpx httpx/_exceptions.py"),
+              source: "encode/httpx httpx/_exceptions.py; aiohttp client_exceptions.py"),
     Signature(id: "pool_timeout", classNames: ["PoolTimeout"], wire: .poolExhausted,
               meaning: "no free connection in the client's pool: too many streams open or not closed",
               source: "encode/httpcore httpcore/_synchronization.py"),
     Signature(id: "in_band_error_event", classNames: ["APIStatusError", "APIError"],
-              messageContains: "{'type': 'error'", wire: .inBandError,
+              messageContains: ["{'type': 'error'", "\"type\":\"error\"", "An error occurred during streaming"],
+              wire: .inBandError,
               meaning: "the API accepted the stream (200) and then sent an `event: error` inside it",
-              source: "anthropics/anthropic-sdk-python#1258, #1918; signatures.md a.2"),
-    Signature(id: "status_error", classNames: [], messageContains: "Error code: ", wire: .errorStatus,
+              source: "anthropics/anthropic-sdk-python#1258, #1918; openai/openai-python#1160; signatures.md a.2"),
+    Signature(id: "status_error", messageContains: ["Error code: "], wire: .errorStatus,
               meaning: "the API answered with an error status before any stream began",
               source: "anthropics/anthropic-sdk-python _base_client.py _make_status_error_from_response"),
-    Signature(id: "cancelled", classNames: ["CancelledError", "KeyboardInterrupt", "GeneratorExit"], wire: .cancelled,
+    Signature(id: "cancelled", classNames: ["CancelledError", "KeyboardInterrupt", "GeneratorExit", "APIUserAbortError"],
+              wire: .cancelled,
               meaning: "the application cancelled the stream",
-              source: "Python asyncio / signals"),
+              source: "Python asyncio / signals; anthropic-sdk-typescript src/core/error.ts"),
     Signature(id: "connection_error_wrapper", classNames: ["APIConnectionError"], wire: .wrapper,
               meaning: "the SDK wrapped a transport error as APIConnectionError",
               source: "anthropics/anthropic-sdk-python _base_client.py; openai/openai-python _streaming.py (≥ 3.14.0)"),
   ]
-
-  /// Modules whose exceptions are raw transport errors, not the SDK's own.
-  public static let transportModules: Set<String> = ["httpx", "httpx2", "httpcore", "httpcore2", "h11", "h2", "anyio", "ssl"]
 
   /// The first signature that matches `record`.
   public static func signature(for record: ExceptionRecord) -> Signature? {
     for signature in signatures {
       if !signature.classNames.isEmpty, !signature.classNames.contains(record.className) { continue }
       if signature.emptyMessage, !record.message.isEmpty { continue }
-      if let text = signature.messageContains, !record.message.contains(text) { continue }
-      if signature.wire == .errorStatus, !record.message.hasPrefix("Error code: ") { continue }
+      if !signature.messageContains.isEmpty, !signature.messageContains.contains(where: record.message.contains) {
+        continue
+      }
+      if signature.wire == .errorStatus, !(record.message.hasPrefix("Error code: ") || record.className.isEmpty) { continue }
       return signature
     }
     return nil
   }
+
+  /// The signature whose distinctive message text appears in a log message written without a traceback
+  /// (`logger.error(f"stream failed: {exc}")`); class-only signatures cannot be recognised this way.
+  public static func signature(inMessage text: String) -> Signature? {
+    for signature in signatures where !signature.messageContains.isEmpty && signature.wire != .errorStatus {
+      if signature.messageContains.contains(where: text.contains) { return signature }
+    }
+    return nil
+  }
+
+  /// Modules whose exceptions are raw transport errors, not the SDK's own.
+  public static let transportModules: Set<String> = ["httpx", "httpx2", "httpcore", "httpcore2", "h11", "h2", "anyio", "ssl"]
+
 
   // MARK: - SDKs
 
