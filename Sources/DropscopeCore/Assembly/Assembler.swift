@@ -157,8 +157,10 @@ final class Assembler: FactSink {
       return stream
     }
     if let stream = open[k], stream.endMarker == nil { return stream }
+    // An exception with no open stream is about one if it is a known streaming failure or comes from the client stack.
     let involvesClient = chain.records.contains { record in
-      Catalogue.transportModules.contains(record.module) || record.module == "anthropic" || record.module == "openai"
+      Catalogue.signature(for: record) != nil || Catalogue.transportModules.contains(record.module)
+        || record.module == "anthropic" || record.module == "openai"
     } || chain.hasFrame(containing: "/anthropic/") || chain.hasFrame(containing: "/openai/")
     guard involvesClient else { return nil }
     return begin(fact, key: k)

@@ -28,6 +28,12 @@ public enum Catalogue {
     case cancelled
     /// The SDK wrapped another exception; look at its cause.
     case wrapper
+    /// The API said it was overloaded (a 529, or an in-band `overloaded_error`), as an application reports it.
+    case overloaded
+    /// A proxy in front of the API could not reach its upstream (an Envoy or gateway 502/503).
+    case proxyUpstreamFailure = "proxy_upstream_failure"
+    /// The server closed the connection: before any response, or mid-stream if the stream had begun.
+    case serverDisconnected = "server_disconnected"
   }
 
   /// A recognisable exception: which classes, which message, what it means on the wire.
@@ -84,10 +90,23 @@ public enum Catalogue {
               wire: .closedBeforeResponse,
               meaning: "the connection closed before any response status line arrived (often a stale pooled keep-alive connection or a proxy refusing the request)",
               source: "encode/httpcore httpcore/_sync/http11.py; requests/urllib3 connectionpool.py"),
-    Signature(id: "server_disconnected_mid_stream", classNames: ["ServerDisconnectedError", "RemoteProtocolError"],
-              messageContains: ["Server disconnected"], wire: .peerClosedMidBody,
+    Signature(id: "server_disconnected_any_time", classNames: ["ServerDisconnectedError", "RemoteProtocolError"],
+              messageContains: ["Server disconnected"], wire: .serverDisconnected,
               meaning: "the server side closed the connection (aiohttp, or httpcore on HTTP/2)",
               source: "aio-libs/aiohttp client_exceptions.py; encode/httpcore httpcore/_sync/http2.py"),
+    Signature(id: "app_stream_disconnected", messageContains: ["stream disconnected before completion"],
+              wire: .peerClosedMidBody,
+              meaning: "the client reports the stream disconnected before its end (OpenAI Codex CLI)",
+              source: "openai/codex#8775"),
+    Signature(id: "proxy_upstream_failure",
+              messageContains: ["upstream connect error or disconnect/reset before headers", "upstream prematurely closed"],
+              wire: .proxyUpstreamFailure,
+              meaning: "a proxy in front of the API could not reach or lost its upstream (Envoy's 503 body, nginx's upstream error)",
+              source: "anthropics/claude-code#7043; nginx error.log strings (protocol-facts.md §4.5)"),
+    Signature(id: "bedrock_in_band_exception", messageContains: ["Bad response code, expected 200", ":exception-type"],
+              wire: .inBandError,
+              meaning: "Bedrock sent an exception frame in the middle of the event stream",
+              source: "anthropics/anthropic-sdk-python#1477"),
     Signature(id: "read_error_without_message", classNames: ["ReadError", "BrokenResourceError"],
               emptyMessage: true, wire: .connectionReset,
               meaning: "a read failed with no message: on async httpx this is a reset connection (anyio.BrokenResourceError ← ConnectionResetError)",
@@ -130,6 +149,10 @@ public enum Catalogue {
     Signature(id: "status_error", messageContains: ["Error code: "], wire: .errorStatus,
               meaning: "the API answered with an error status before any stream began",
               source: "anthropics/anthropic-sdk-python _base_client.py _make_status_error_from_response"),
+    Signature(id: "overloaded_reported", messageContains: ["overloaded_error", "Exception - Overloaded"],
+              wire: .overloaded,
+              meaning: "the API reported it was overloaded (HTTP 529 before the stream, or an in-band overloaded_error)",
+              source: "anthropics/claude-code#3563; Aider-AI/aider#957; anthropics/anthropic-sdk-typescript#616"),
     Signature(id: "cancelled", classNames: ["CancelledError", "KeyboardInterrupt", "GeneratorExit", "APIUserAbortError"],
               wire: .cancelled,
               meaning: "the application cancelled the stream",

@@ -165,7 +165,8 @@ private struct Work {
     if stream.exceptionUncaught, let printed = stream.exceptionAt {
       cite(printed, "the traceback was printed uncaught, with no timestamp of its own; the time shown is that of the last timestamped line before it")
     }
-    let lastByte = stream.lastEvent?.time ?? stream.responseHead?.time
+    // Only logged events say when bytes last arrived: without them the silence before the close is unknown.
+    let lastByte = stream.lastEvent?.time
     if let closeTime, let lastByte, closeTime >= lastByte, midStream {
       silence = Double(closeTime - lastByte) / 1e6
     } else if stream.exceptionUncaught, let bound = chain.printedNoLaterThan, let lastByte, bound >= lastByte, midStream {
@@ -250,6 +251,29 @@ private struct Work {
         ? "The application's own deadline (an asyncio timeout) cancelled the stream\(stream.contentCount > 0 ? " after \(stream.contentCount) content deltas" : "")."
         : "The application cancelled the stream (`\(record.type)`)."
       fixes = ["cancellation"]
+    case .serverDisconnected:
+      if midStream {
+        serverSideClose(.peerClosedMidBody, midStream: true)
+      } else {
+        cause = .unknown
+        side = .server
+        confidence = .medium
+        summary = "The server side closed the connection (\(record.type.isEmpty ? "reported" : record.type): \(record.message)), and the log does not show whether a response had begun."
+        wouldDecide = "The HTTP status line for this request (httpx's INFO line), or a capture, would show whether the stream had started."
+        fixes = ["capture-for-evidence"]
+      }
+    case .overloaded:
+      cause = .serverError
+      side = .server
+      confidence = midStream || stream.status != nil ? .high : .medium
+      summary = "The API reported that it was overloaded (`overloaded_error`)\(midStream ? ", inside the stream" : ""); this is the API's capacity, not the network."
+      fixes = [midStream ? "retry-in-band-error" : "backoff-overloaded"]
+    case .proxyUpstreamFailure:
+      cause = .serverError
+      side = .server
+      confidence = .high
+      summary = "A proxy in front of the API could not reach, or lost, its upstream: \(record.message.prefix(160))"
+      fixes = ["backoff-overloaded"]
     case .wrapper:
       unrecognised(chain, final: final, midStream: midStream)
     }

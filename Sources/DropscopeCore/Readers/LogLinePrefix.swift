@@ -13,6 +13,9 @@ struct LogLinePrefix {
   var logger: Range<Int>?
   var thread: Range<Int>?
   var messageStart = 0
+  /// Where the message begins with its leading spaces kept (one separating space after the header):
+  /// tracebacks forwarded through a logger keep their indentation there.
+  var rawMessageStart = 0
 
   /// Log levels, as Python and loguru print them.
   enum Level: UInt8 {
@@ -49,6 +52,7 @@ struct LogLinePrefix {
       guard j < n, line[j] == 0x3a else { return nil }
       prefix.logger = (end + 1)..<j
       prefix.messageStart = j + 1
+      prefix.rawMessageStart = j + 1
       return prefix
     } else if !bracketOpen {
       return nil
@@ -59,6 +63,8 @@ struct LogLinePrefix {
     var candidates = NameFields()
     var tokensSeen = 0
     while i < n, tokensSeen < 10 {
+      let gapStart = i
+      prefix.rawMessageStart = min(gapStart + 1, n)
       while i < n, line[i] == 0x20 { i += 1 }
       guard i < n else { break }
       let start = i
@@ -96,6 +102,7 @@ struct LogLinePrefix {
         prefix.level = level
         if closesBracket || endsWithColon {
           prefix.messageStart = min(i + 1, n)
+          prefix.rawMessageStart = prefix.messageStart
           return prefix.finishing(candidates, line)
         }
         continue
@@ -108,6 +115,7 @@ struct LogLinePrefix {
       if endsWithColon || closesBracket {
         candidates.push(start..<end)
         prefix.messageStart = min(i + 1, n)
+        prefix.rawMessageStart = prefix.messageStart
         return prefix.finishing(candidates, line)
       }
       let next = nextToken(line, from: i)
@@ -131,6 +139,9 @@ struct LogLinePrefix {
   /// Assigns the collected name fields: the last is the logger, one before it the thread.
   private func finishing(_ candidates: NameFields, _ line: UnsafeRawBufferPointer) -> LogLinePrefix {
     var result = self
+    if result.rawMessageStart == 0 || result.rawMessageStart > result.messageStart {
+      result.rawMessageStart = result.messageStart
+    }
     guard var logger = candidates.last else { return result }
     // "module:function:line" (loguru) and "name:lineno" (SDK format): the logger is the part before ":".
     var j = logger.lowerBound

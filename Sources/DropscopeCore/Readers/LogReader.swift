@@ -33,6 +33,8 @@ final class LogReader<Sink: FactSink> {
   private var recentThreads: [(hash: UInt64, id: Int)] = []
   private var previousLine = PreviousLine()
   private var secondCache = TimestampParser.SecondCache()
+  /// An exception recognised in a WARNING/ERROR message, held for one line (see `read`).
+  private var pendingMessageException: Fact?
   private var previousRecord: (time: Microseconds?, context: Int, line: Int)?
   private var traceback: TracebackBuilder?
   private var uncaughtContext: Int?
@@ -46,10 +48,25 @@ final class LogReader<Sink: FactSink> {
   /// Reads one line that `LineClassifier` has already classified.
   func read(line: UnsafeRawBufferPointer, number: Int, classified: ClassifiedLine) {
     lineCount = number
-    if traceback != nil, continueTraceback(line, number, isRecord: classified.prefix) {
-      understoodCount += 1
-      rememberPreviousLine(line, record: nil)
-      return
+    if let pending = pendingMessageException {
+      // An error written into a log message: dropped when its own traceback follows, which says more.
+      pendingMessageException = nil
+      if !startsTraceback(line, classified) { sink.accept(pending) }
+    }
+    if let tb = traceback {
+      // A traceback forwarded through a logger (`… | ERROR | stderr | <traceback line>`) continues in
+      // the messages of records; one printed to stderr continues in whole lines.
+      let consumed: Bool
+      if tb.embedded, let forwarded = tb.forwardedText(of: line) {
+        consumed = continueTraceback(Self.undecorated(forwarded), number, isRecord: nil)
+      } else {
+        consumed = continueTraceback(Self.undecorated(line), number, isRecord: classified.prefix)
+      }
+      if consumed {
+        understoodCount += 1
+        rememberPreviousLine(line, record: nil)
+        return
+      }
     }
     guard let prefix = classified.prefix else {
       readUnprefixed(line, number)
@@ -65,6 +82,20 @@ final class LogReader<Sink: FactSink> {
     let context = prefix.thread.map { contextID(line, $0, hash: classified.threadHash) } ?? 0
     let time = prefix.time
     let location = SourceLocation(input: input, line: number)
+    // A forwarded traceback starts with a record whose message is its header (`T…`, or `|`/`+` decorated).
+    let first = prefix.messageStart < line.count ? line[prefix.messageStart] : 0
+    if first == 0x54 || first == 0x7c || first == 0x2b,
+      Self.isTracebackHeader(Self.undecorated(UnsafeRawBufferPointer(rebasing: line[prefix.messageStart...])))
+    {
+      startTraceback(location: location, record: previousRecord.map { ($0.time, $0.context, $0.line) },
+                     quote: previousRecord != nil ? quote(previousLine) : nil, context: context, time: time)
+      traceback?.embedded = true
+      traceback?.forwardingOffset = prefix.rawMessageStart
+      traceback?.forwardingMarker = Array(line[max(0, prefix.rawMessageStart - 12)..<prefix.rawMessageStart])
+      understoodCount += 1
+      rememberPreviousLine(line, record: nil)
+      return
+    }
     let message = classified.message ?? LineClassifier.message(line, from: prefix.messageStart)
     if readMessage(line, message, prefix: prefix, context: context, time: time, location: location) {
       understoodCount += 1
@@ -76,6 +107,8 @@ final class LogReader<Sink: FactSink> {
 
   /// Ends the input: finishes an open traceback.
   func finish() {
+    if let pending = pendingMessageException { sink.accept(pending) }
+    pendingMessageException = nil
     if let traceback { emit(traceback) }
     traceback = nil
     sink.inputEnded(input)
@@ -92,9 +125,15 @@ final class LogReader<Sink: FactSink> {
     func fact(_ kind: Fact.Kind, quoted: Bool = false) {
       sink.accept(Fact(time: time, location: location, context: context, kind: kind, quote: quoted ? quote(line) : nil))
     }
+    if let level = prefix.level, level.rawValue >= LogLinePrefix.Level.warning.rawValue,
+      let chain = exceptionInMessage(line, from: m, location: location)
+    {
+      pendingMessageException = Fact(time: time, location: location, context: context,
+                                     kind: .exception(chain, internal: false, uncaught: false), quote: quote(line))
+    }
     switch message {
     case .unrecognised:
-      return false
+      return pendingMessageException != nil
     case .responseHead:
       guard let head = parseResponseHead(line, from: m + 14) else { return false }
       let transport = prefix.logger.map { line.string($0) } ?? ""
@@ -157,9 +196,10 @@ final class LogReader<Sink: FactSink> {
 
   // MARK: - Lines without a log prefix
 
-  private func readUnprefixed(_ line: UnsafeRawBufferPointer, _ number: Int) {
+  private func readUnprefixed(_ raw: UnsafeRawBufferPointer, _ number: Int) {
     let location = SourceLocation(input: input, line: number)
-    if line.hasBytes("Traceback (most recent call last):", at: 0) {
+    let line = Self.undecorated(raw)
+    if Self.isTracebackHeader(line) {
       understoodCount += 1
       if let record = previousRecord {
         // The traceback of a logged exception (`logger.exception(...)`, `exc_info=True`).
@@ -183,6 +223,95 @@ final class LogReader<Sink: FactSink> {
       return
     }
     uncaughtContext = nil
+    guard line.count > 0 else { return }
+    guard line[0].isASCIILetter else {
+      // Command-line tools indent their error lines (` API Error (529 …)`, `  ⎿  API Error …`).
+      if line[0] == 0x20 || line[0] >= 0x80 { readApplicationErrorLine(line, location, indented: true) }
+      return
+    }
+    // An exception line with no traceback above it, as people paste them; chained ones may follow.
+    if let record = exceptionLine(line, number, link: .first, frames: []), looksLikeException(record) {
+      understoodCount += 1
+      startTraceback(location: location, record: nil, quote: nil, context: previousRecord?.context ?? 0,
+                     time: previousRecord?.time)
+      traceback?.records = [record]
+      traceback?.expectingException = false
+      return
+    }
+    readApplicationErrorLine(line, location)
+  }
+
+  /// An application's own error line (`API Error: Connection closed mid-response. …`) with a known failure in it.
+  /// - Parameter indented: an indented line counts only if it reads as an error line, not as a traceback's source code.
+  private func readApplicationErrorLine(_ line: UnsafeRawBufferPointer, _ location: SourceLocation, indented: Bool = false) {
+    let text = Redactor.redact(line.string(0..<min(line.count, 2000))).text
+      .trimmingCharacters(in: [" ", "\t", "⎿"])
+    if indented, !(text.hasPrefix("API Error") || text.hasPrefix("Error") || text.hasPrefix("ERROR")) { return }
+    guard Catalogue.signature(inMessage: text) != nil else { return }
+    understoodCount += 1
+    let record = ExceptionRecord(type: "", message: text, framePaths: [], location: location, link: .first)
+    sink.accept(Fact(time: previousRecord?.time, location: location, context: previousRecord?.context ?? 0,
+                     kind: .exception(ExceptionChain(records: [record], start: location), internal: false,
+                                      uncaught: false),
+                     quote: text))
+  }
+
+  /// Whether a bare `dotted.Name: message` line is an exception worth reading.
+  private func looksLikeException(_ record: ExceptionRecord) -> Bool {
+    guard record.type.contains(".") else { return false }
+    let name = record.className
+    return name.hasSuffix("Error") || name.hasSuffix("Exception") || name.hasSuffix("Timeout")
+      || name.hasSuffix("Interrupt") || Catalogue.signature(for: record) != nil
+  }
+
+  /// A traceback line without the `|` decoration Python prints around exception groups.
+  static func undecorated(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    var i = 0
+    while i < line.count, line[i] == 0x20 { i += 1 }
+    guard i < line.count else { return line }
+    if line[i] == 0x7c {  // "    | text"
+      i += 1
+      if i < line.count, line[i] == 0x20 { i += 1 }
+      return UnsafeRawBufferPointer(rebasing: line[i...])
+    }
+    if line[i] == 0x2b {  // "  + Exception Group Traceback …" or "  +-+---- 1 ----"
+      return UnsafeRawBufferPointer(rebasing: line[i...])
+    }
+    return line
+  }
+
+  /// `Traceback (most recent call last):`, or the exception-group form of it.
+  static func isTracebackHeader(_ line: UnsafeRawBufferPointer) -> Bool {
+    line.hasBytes("Traceback (most recent call last):", at: 0)
+      || line.hasBytes("+ Exception Group Traceback (most recent call last):", at: 0)
+  }
+
+  /// Whether this line begins a traceback.
+  private func startsTraceback(_ line: UnsafeRawBufferPointer, _ classified: ClassifiedLine) -> Bool {
+    if let prefix = classified.prefix {
+      return line.hasBytes("Traceback (most recent call last):", at: prefix.messageStart)
+    }
+    return line.hasBytes("Traceback (most recent call last):", at: 0)
+  }
+
+  /// A known error written into a log message (`stream failed: litellm.APIConnectionError: … peer closed …`),
+  /// as a one-exception chain: the class is the dotted name just before the matched text, if there is one.
+  private func exceptionInMessage(_ line: UnsafeRawBufferPointer, from m: Int, location: SourceLocation) -> ExceptionChain? {
+    let text = Redactor.redact(line.string(m..<min(line.count, m + 2000))).text
+    guard Catalogue.signature(inMessage: text) != nil else { return nil }
+    var type = ""
+    var message = text
+    // The last `dotted.Name: ` whose name looks like an exception class.
+    for word in text.split(separator: " ") where word.hasSuffix(":") {
+      let name = word.dropLast()
+      let last = name.split(separator: ".").last ?? ""
+      if name.contains("."), last.hasSuffix("Error") || last.hasSuffix("Exception") || last.hasSuffix("Timeout") {
+        type = String(name)
+        if let range = text.range(of: String(word)) { message = String(text[range.upperBound...]).trimmingPrefixSpaces() }
+      }
+    }
+    let record = ExceptionRecord(type: type, message: message, framePaths: [], location: location, link: .first)
+    return ExceptionChain(records: [record], start: location)
   }
 
   // MARK: - Tracebacks
@@ -215,14 +344,18 @@ final class LogReader<Sink: FactSink> {
       return true
     }
     if line.hasBytes("The above exception was the direct cause", at: 0) {
+      // A chain may go on with or without a `Traceback` header (debuggers print it without).
       traceback?.pendingLink = .directCause
+      traceback?.expectingException = true
       return true
     }
     if line.hasBytes("During handling of the above exception", at: 0) {
       traceback?.pendingLink = .duringHandling
+      traceback?.expectingException = true
       return true
     }
-    if line.hasBytes("Traceback (most recent call last):", at: 0) {
+    if line.hasBytes("+-", at: 0) { return true }
+    if Self.isTracebackHeader(line) {
       traceback?.frames.removeAll()
       traceback?.expectingException = true
       return true
@@ -388,8 +521,33 @@ private struct TracebackBuilder {
   var interleavedRecords = 0
   /// The time of the first timestamped record read after the traceback began.
   var firstLaterTime: Microseconds?
+  /// Whether the traceback's lines arrive inside log records (stderr forwarded through a logger).
+  var embedded = false
+  /// Where forwarded lines carry their text, and the header bytes just before it (`| stderr | `).
+  var forwardingOffset = 0
+  var forwardingMarker: [UInt8] = []
+
+  /// The traceback text a forwarded line carries, if the line has the forwarding header's layout.
+  func forwardedText(of line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+    let markerStart = forwardingOffset - forwardingMarker.count
+    guard markerStart >= 0 else { return nil }
+    // A forwarded blank line may have lost its trailing space.
+    let available = min(line.count, forwardingOffset) - markerStart
+    guard available >= forwardingMarker.count - 1, available > 0 else { return nil }
+    for i in 0..<available where line[markerStart + i] != forwardingMarker[i] { return nil }
+    guard line.count > forwardingOffset else { return UnsafeRawBufferPointer(rebasing: line[line.count...]) }
+    return UnsafeRawBufferPointer(rebasing: line[forwardingOffset...])
+  }
 
   init(start: SourceLocation) {
     self.start = start
+  }
+}
+
+extension String {
+  fileprivate func trimmingPrefixSpaces() -> String { String(drop { $0 == " " }) }
+
+  fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
+    String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
   }
 }
