@@ -7,15 +7,57 @@
 /// - loguru's `2026-11-22 15:52:48.030 | LEVEL    | module:function:line - message`;
 /// - `[LEVEL] message`.
 struct LogLinePrefix {
-  var time: Microseconds?
+  // Stored compactly (about 40 bytes): one is kept per line while lines wait between threads.
+  private var timeValue: Int64 = .min
+  private var levelValue: UInt8 = .max
+  private var loggerBounds = Bounds()
+  private var threadBounds = Bounds()
+  private var messageOffset: Int32 = 0
+  private var rawMessageOffset: Int32 = 0
   var zoned = false
-  var level: Level?
-  var logger: Range<Int>?
-  var thread: Range<Int>?
-  var messageStart = 0
+
+  var time: Microseconds? {
+    get { timeValue == .min ? nil : timeValue }
+    set { timeValue = newValue ?? .min }
+  }
+  var level: Level? {
+    get { Level(rawValue: levelValue) }
+    set { levelValue = newValue?.rawValue ?? .max }
+  }
+  var logger: Range<Int>? {
+    get { loggerBounds.range }
+    set { loggerBounds = Bounds(newValue) }
+  }
+  var thread: Range<Int>? {
+    get { threadBounds.range }
+    set { threadBounds = Bounds(newValue) }
+  }
+  var messageStart: Int {
+    get { Int(messageOffset) }
+    set { messageOffset = Int32(clamping: newValue) }
+  }
   /// Where the message begins with its leading spaces kept (one separating space after the header):
   /// tracebacks forwarded through a logger keep their indentation there.
-  var rawMessageStart = 0
+  var rawMessageStart: Int {
+    get { Int(rawMessageOffset) }
+    set { rawMessageOffset = Int32(clamping: newValue) }
+  }
+
+  /// An optional range of a line, in eight bytes.
+  private struct Bounds {
+    var lower: Int32 = -1
+    var upper: Int32 = 0
+
+    init() {}
+
+    init(_ range: Range<Int>?) {
+      guard let range else { return }
+      lower = Int32(clamping: range.lowerBound)
+      upper = Int32(clamping: range.upperBound)
+    }
+
+    var range: Range<Int>? { lower < 0 ? nil : Int(lower)..<Int(upper) }
+  }
 
   /// Log levels, as Python and loguru print them.
   enum Level: UInt8 {
