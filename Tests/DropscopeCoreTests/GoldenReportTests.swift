@@ -74,6 +74,9 @@ final class GoldenReportTests: XCTestCase {
       "08-client-cancel": [("client_error", false), ("client_error", false)],
       "09-openai-streams": [("server_close_during_delta", true), (nil, false), ("server_close_during_delta", false)],
       "11-httpcore-trace": [(nil, false), ("server_close_during_delta", true)],
+      "12-json-logs": [(nil, false), ("server_close_during_delta", true), ("server_error", false), (nil, false),
+                       ("server_close_during_delta", true), ("server_error", false), ("server_error", false),
+                       ("server_error", false)],
       "05-api-status-errors": [("client_error", false), ("client_error", false)]
         + Array(repeating: ("client_error", false), count: 3) + Array(repeating: ("server_error", false), count: 5)
         + [(nil, false)],
@@ -95,7 +98,7 @@ final class GoldenReportTests: XCTestCase {
         XCTAssertFalse(stream.fixes.isEmpty, "\(name) stream \(stream.id) has no fix")
       }
     }
-    XCTAssertEqual(checked, 46, "every stream of every incident has an expected verdict")
+    XCTAssertEqual(checked, 54, "every stream of every incident has an expected verdict")
   }
 
   func testJSONCarriesTheDocumentedFields() throws {

@@ -42,6 +42,30 @@ events_log = logging.getLogger("app.stream")
 
 
 def configure_logging(fmt):
+    if fmt == "jsonlogger":
+        # python-json-logger: one JSON object per record, the traceback in "exc_info".
+        from pythonjsonlogger.json import JsonFormatter
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(threadName)s %(name)s %(message)s"))
+        logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+        logging.getLogger("app").setLevel(logging.DEBUG)
+        return
+    if fmt == "structlog":
+        # structlog rendering stdlib records too (httpx's lines), tracebacks as one string in "exception".
+        import structlog
+        shared = [structlog.stdlib.add_log_level, structlog.stdlib.add_logger_name,
+                  structlog.processors.TimeStamper(fmt="iso", utc=True)]
+        structlog.configure(processors=shared + [structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+                            logger_factory=structlog.stdlib.LoggerFactory())
+        formatter = structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                        structlog.processors.format_exc_info, structlog.processors.JSONRenderer()])
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(formatter)
+        logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+        logging.getLogger("app").setLevel(logging.DEBUG)
+        return
     if fmt == "sdk-debug":
         # ANTHROPIC_LOG/OPENAI_LOG=debug: the SDK calls basicConfig with its own format.
         logging.getLogger("app").setLevel(logging.DEBUG)
@@ -164,7 +188,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True)
     parser.add_argument("--format", default="thread",
-                        choices=sorted(list(FORMATS) + ["sdk-debug", "loguru"]))
+                        choices=sorted(list(FORMATS) + ["sdk-debug", "loguru", "jsonlogger", "structlog"]))
     parser.add_argument("--job", action="append", default=[])
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=600.0, help="the client's read timeout")

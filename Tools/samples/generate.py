@@ -81,6 +81,12 @@ INCIDENTS = {
         ("app.log.gz", "current", "thread", {}, ["--httpcore-debug", "--job", "complete",
                                                  "--job", "rst-mid-delta"]),
     ],
+    "12-json-logs": [
+        ("structlog.log.gz", "current", "structlog", {}, ["--job", "complete", "--job", "fin-mid-delta",
+                                                         "--job", "status-529"]),
+        ("jsonlogger.log.gz", "current", "jsonlogger", {}, ["--concurrency", "2", "--job", "rst-mid-delta",
+                                                           "--job", "complete@openai", "--job", "error-event"]),
+    ],
 }
 # Files written whole and then cut, as a log rotated mid-write is: (incident, file, fraction kept)
 TRUNCATE = {("10-mixed-workers", "app.log.1.gz"): 0.6}

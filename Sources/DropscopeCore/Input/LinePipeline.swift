@@ -50,13 +50,21 @@ enum LinePipeline {
       var decoder = InputDecoder(input: input, maxLineLength: maxLineLength)
       var block = queue.takeFree()
       var cache = TimestampParser.SecondCache()
-      result = decoder.run { line, number in
+      func add(_ line: UnsafeRawBufferPointer, _ number: Int) {
         // The message is classified on the reader's thread: that balances the two threads' work.
         let classified = LineClassifier.classify(line, cache: &cache, withMessage: false)
         if !block.append(line, number: number, classified: classified) {
           queue.put(block)
           block = queue.takeFree()
           _ = block.append(line, number: number, classified: classified)
+        }
+      }
+      result = decoder.run { line, number in
+        // A structured (JSON) record is read as the text lines it stands for, under its own line number.
+        if line.first == UInt8(ascii: "{"), let expanded = JSONRecord.expand(line) {
+          for text in expanded { text.withUnsafeBytes { add($0, number) } }
+        } else {
+          add(line, number)
         }
       }
       queue.put(block)
