@@ -24,6 +24,8 @@ final class LogReader<Sink: FactSink> {
   private(set) var lineCount = 0
   private(set) var recordCount = 0
   private(set) var understoodCount = 0
+  /// The last physical line counted as understood (a JSON record expands to several lines under one number).
+  private var lastUnderstoodLine = 0
   private(set) var firstTime: Microseconds?
   private(set) var lastTime: Microseconds?
   private(set) var sawUnzonedTime = false
@@ -63,7 +65,7 @@ final class LogReader<Sink: FactSink> {
         consumed = continueTraceback(Self.undecorated(line), number, isRecord: classified.prefix)
       }
       if consumed {
-        understoodCount += 1
+        markUnderstood()
         rememberPreviousLine(line, record: nil)
         return
       }
@@ -92,13 +94,13 @@ final class LogReader<Sink: FactSink> {
       traceback?.embedded = true
       traceback?.forwardingOffset = prefix.rawMessageStart
       traceback?.forwardingMarker = Array(line[max(0, prefix.rawMessageStart - 12)..<prefix.rawMessageStart])
-      understoodCount += 1
+      markUnderstood()
       rememberPreviousLine(line, record: nil)
       return
     }
     let message = classified.message ?? LineClassifier.message(line, from: prefix.messageStart)
     if readMessage(line, message, prefix: prefix, context: context, time: time, location: location) {
-      understoodCount += 1
+      markUnderstood()
     } else {
       sink.accept(Fact(time: time, location: location, context: context, kind: .otherLine))
     }
@@ -200,7 +202,7 @@ final class LogReader<Sink: FactSink> {
     let location = SourceLocation(input: input, line: number)
     let line = Self.undecorated(raw)
     if Self.isTracebackHeader(line) {
-      understoodCount += 1
+      markUnderstood()
       if let record = previousRecord {
         // The traceback of a logged exception (`logger.exception(...)`, `exc_info=True`).
         startTraceback(location: location, record: (record.time, record.context, record.line),
@@ -215,7 +217,7 @@ final class LogReader<Sink: FactSink> {
       return
     }
     if line.hasBytes("Exception in thread ", at: 0), line.count > 21, line[line.count - 1] == 0x3a {
-      understoodCount += 1
+      markUnderstood()
       previousLine.store(line)
       var end = line.count - 1
       if let space = line.firstOffset(of: " (", from: 20), space < end { end = space }
@@ -231,7 +233,7 @@ final class LogReader<Sink: FactSink> {
     }
     // An exception line with no traceback above it, as people paste them; chained ones may follow.
     if let record = exceptionLine(line, number, link: .first, frames: []), looksLikeException(record) {
-      understoodCount += 1
+      markUnderstood()
       startTraceback(location: location, record: nil, quote: nil, context: previousRecord?.context ?? 0,
                      time: previousRecord?.time)
       traceback?.records = [record]
@@ -248,7 +250,7 @@ final class LogReader<Sink: FactSink> {
       .trimmingCharacters(in: [" ", "\t", "⎿"])
     if indented, !(text.hasPrefix("API Error") || text.hasPrefix("Error") || text.hasPrefix("ERROR")) { return }
     guard Catalogue.signature(inMessage: text) != nil else { return }
-    understoodCount += 1
+    markUnderstood()
     let record = ExceptionRecord(type: "", message: text, framePaths: [], location: location, link: .first)
     sink.accept(Fact(time: previousRecord?.time, location: location, context: previousRecord?.context ?? 0,
                      kind: .exception(ExceptionChain(records: [record], start: location), internal: false,
@@ -419,6 +421,13 @@ final class LogReader<Sink: FactSink> {
   }
 
   // MARK: - Helpers
+
+  /// Counts the current physical line as understood, once.
+  private func markUnderstood() {
+    guard lineCount != lastUnderstoodLine else { return }
+    lastUnderstoodLine = lineCount
+    understoodCount += 1
+  }
 
   /// The context id of a thread name, found by its hash; a String is made only for a new name.
   private func contextID(_ line: UnsafeRawBufferPointer, _ range: Range<Int>, hash: UInt64 = 0) -> Int {
