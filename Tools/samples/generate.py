@@ -81,6 +81,10 @@ INCIDENTS = {
         ("app.log.gz", "current", "thread", {}, ["--httpcore-debug", "--job", "complete",
                                                  "--job", "rst-mid-delta"]),
     ],
+    "13-node-fetch": [
+        ("console.log.gz", "node", "console", {}, ["fin-mid-delta", "complete", "rst-mid-delta", "stall"]),
+        ("pino.log.gz", "node", "pino", {}, ["complete@openai", "fin-mid-delta@openai", "rst-mid-delta"]),
+    ],
     "12-json-logs": [
         ("structlog.log.gz", "current", "structlog", {}, ["--job", "complete", "--job", "fin-mid-delta",
                                                          "--job", "status-529"]),
@@ -112,7 +116,7 @@ def scrub(text):
 def main():
     wanted = sys.argv[1:]
     incidents = {k: v for k, v in INCIDENTS.items() if not wanted or any(k.startswith(w) for w in wanted)}
-    pythons = {venv: venv_python(venv) for files in incidents.values() for _, venv, _, _, _ in files}
+    pythons = {venv: venv_python(venv) for files in incidents.values() for _, venv, _, _, _ in files if venv != "node"}
     workdir = Path(tempfile.mkdtemp(prefix="dropscope-samples-"))
     port_file = workdir / "port"
     server = subprocess.Popen([sys.executable, str(HERE / "fault_server.py"), "--port-file",
@@ -127,7 +131,12 @@ def main():
         for incident, files in incidents.items():
             for name, venv, fmt, env, args in files:
                 out = workdir / f"{incident}--{name}.txt"
-                cmd = [pythons[venv], str(HERE / "app.py"), "--base", base, "--format", fmt] + args
+                if venv == "node":
+                    # Node's own fetch (undici): the npm registry, and so the TS SDKs, cannot be reached here.
+                    cmd = ["node", str(HERE / "node_app.mjs"), base] + args
+                    env = {**env, "LOG_FORMAT": fmt}
+                else:
+                    cmd = [pythons[venv], str(HERE / "app.py"), "--base", base, "--format", fmt] + args
                 handle = open(out, "w")
                 proc = subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT,
                                         env={**os.environ, **env, "PYTHONUNBUFFERED": "1"})

@@ -12,6 +12,8 @@ final class Assembler: FactSink {
   private var byRequestID: [String: ObservedStream] = [:]
   /// Per context: the call a retry left open, and the last call number used.
   private var pendingRetryCall: [Int: (call: Int, attempt: Int)] = [:]
+  /// Request ids logged by a context before the stream they belong to began.
+  private var pendingRequestID: [Int: String] = [:]
   private var nextSequence = 1
   private var nextCall = 1
   /// Exceptions that could not be tied to a stream and involve no SDK or transport code.
@@ -30,12 +32,18 @@ final class Assembler: FactSink {
     let k = key(fact.location.input, fact.context)
     switch fact.kind {
     case .otherLine:
-      if let stream = open[k], stream.eventCount > 0, stream.followingLine == nil, stream.endMarker == nil {
-        stream.followingLine = .init(location: fact.location, time: fact.time)
+      if let stream = open[k] {
+        if stream.endMarker != nil {
+          stream.wroteAfterEnd = true
+        } else if stream.eventCount > 0, stream.followingLine == nil {
+          stream.followingLine = .init(location: fact.location, time: fact.time)
+        }
       }
     case .event(let event):
+      // After its end marker a stream takes only events that follow at once (OpenAI's usage chunk);
+      // once the thread has written anything else, the next event belongs to the next stream.
       let stream: ObservedStream
-      if let current = open[k], !(current.endMarker != nil && event == .messageStart) {
+      if let current = open[k], !(current.endMarker != nil && (event == .messageStart || current.wroteAfterEnd)) {
         stream = current
       } else {
         stream = begin(fact, key: k)
@@ -67,7 +75,12 @@ final class Assembler: FactSink {
       if stream.transport == nil || isHTTPXLine { stream.transport = transport.isEmpty ? stream.transport : transport }
       stream.lastActivity = fact.time ?? stream.lastActivity
     case .requestID(let id):
-      guard byRequestID[id] == nil, let stream = open[k], stream.requestID == nil else { return }
+      guard byRequestID[id] == nil else { return }
+      guard let stream = open[k], stream.requestID == nil, stream.endMarker == nil else {
+        // Logged before its stream's first line: it waits for the thread's next stream.
+        pendingRequestID[k] = id
+        return
+      }
       stream.requestID = id
       byRequestID[id] = stream
     case .retryScheduled(let delay):
@@ -107,6 +120,7 @@ final class Assembler: FactSink {
     }
     open = OpenStreams()
     pendingRetryCall = [:]
+    pendingRequestID = [:]
   }
 
   // MARK: - Helpers
@@ -124,6 +138,10 @@ final class Assembler: FactSink {
     } else {
       stream.call = nextCall
       nextCall += 1
+    }
+    if let id = pendingRequestID.removeValue(forKey: k), byRequestID[id] == nil {
+      stream.requestID = id
+      byRequestID[id] = stream
     }
     open[k] = stream
     return stream

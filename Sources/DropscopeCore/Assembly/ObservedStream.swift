@@ -22,6 +22,8 @@ final class ObservedStream {
   var lastEventKind: StreamEvent?
   var openBlock = false
   var endMarker: Observation?
+  /// Whether the context wrote other lines after the end marker (so later events start a new stream).
+  var wroteAfterEnd = false
   var endMarkerKind: StreamEvent?
 
   var exception: ExceptionChain?

@@ -34,6 +34,8 @@ public enum Catalogue {
     case proxyUpstreamFailure = "proxy_upstream_failure"
     /// The server closed the connection: before any response, or mid-stream if the stream had begun.
     case serverDisconnected = "server_disconnected"
+    /// The body ended before the end-of-message event, with no transport error (TS SDK's MessageStream says so).
+    case endedWithoutEndMarker = "ended_without_end_marker"
   }
 
   /// A recognisable exception: which classes, which message, what it means on the wire.
@@ -49,6 +51,8 @@ public enum Catalogue {
     /// The meaning in plain words.
     public var meaning: String
     public var source: String
+    /// For wrappers: what to conclude when no cause below them is recognised.
+    public var fallback: WireEvent? = nil
   }
 
   /// Signatures in the order they are tried; the first match decides. Distinctive messages match
@@ -157,6 +161,28 @@ public enum Catalogue {
               wire: .cancelled,
               meaning: "the application cancelled the stream",
               source: "Python asyncio / signals; anthropic-sdk-typescript src/core/error.ts"),
+    Signature(id: "undici_other_side_closed", messageContains: ["other side closed", "UND_ERR_SOCKET", "Premature close",
+                                                                "ERR_STREAM_PREMATURE_CLOSE"],
+              wire: .peerClosedMidBody,
+              meaning: "the peer closed the socket in the middle of the body (undici `SocketError: other side closed`, node-fetch `Premature close`)",
+              source: "nodejs/undici lib/core/errors.js; anthropics/anthropic-sdk-typescript#960; openai/openai-node#294"),
+    Signature(id: "ts_stream_ended_early",
+              messageContains: ["stream ended without producing a Message", "request ended without sending any chunks",
+                                "stream ended without producing a ChatCompletionMessage"],
+              wire: .endedWithoutEndMarker,
+              meaning: "the TypeScript SDK's stream helper saw the body end before `message_stop`",
+              source: "anthropic-sdk-typescript src/lib/MessageStream.ts; openai/openai-node#553"),
+    Signature(id: "abort_deadline", classNames: ["TimeoutError", "AbortError"], messageContains: ["aborted"],
+              wire: .cancelled,
+              meaning: "the application's AbortSignal (a deadline or a cancel) aborted the request",
+              source: "Node AbortSignal.timeout; nodejs/undici"),
+    Signature(id: "undici_terminated", classNames: ["TypeError", "AnthropicError", "OpenAIError"], messageContains: ["terminated"],
+              wire: .wrapper,
+              meaning: "undici terminated the body (`TypeError: terminated`); its `[cause]` says why",
+              source: "nodejs/undici; signatures.md a.3", fallback: .peerClosedMidBody),
+    Signature(id: "undici_fetch_failed", classNames: ["TypeError"], messageContains: ["fetch failed"], wire: .wrapper,
+              meaning: "fetch failed before a response; its `[cause]` says why",
+              source: "nodejs/undici; anthropics/claude-code#4574", fallback: .connectFailure),
     Signature(id: "connection_error_wrapper", classNames: ["APIConnectionError"], wire: .wrapper,
               meaning: "the SDK wrapped a transport error as APIConnectionError",
               source: "anthropics/anthropic-sdk-python _base_client.py; openai/openai-python _streaming.py (≥ 3.14.0)"),

@@ -134,7 +134,8 @@ private struct Work {
 
   mutating func exception(_ chain: ExceptionChain, sdkVersions: [String: String]) {
     guard let final = chain.final else { return noException() }
-    let sdkName = chain.hasFrame(containing: "/anthropic/") || final.module == "anthropic" ? "anthropic"
+    let sdkName = chain.hasFrame(containing: "/anthropic/") || chain.hasFrame(containing: "@anthropic-ai/sdk")
+      || final.module == "anthropic" ? "anthropic"
       : chain.hasFrame(containing: "/openai/") || final.module == "openai" ? "openai" : nil
     let transport = chain.records.lazy.map(\.module).first { $0 == "httpx2" || $0 == "httpx" }
       ?? stream.transport.flatMap { $0 == "httpx" || $0 == "httpx2" ? $0 : nil }
@@ -146,14 +147,23 @@ private struct Work {
     // The deciding exception: the outermost one with a known signature, looking through SDK wrappers.
     var deciding: (ExceptionRecord, Catalogue.Signature)?
     var wrapper: ExceptionRecord?
+    var wrapperSignature: Catalogue.Signature?
     for record in chain.records.reversed() {
       guard let signature = Catalogue.signature(for: record) else { continue }
       if signature.wire == .wrapper {
-        if wrapper == nil { wrapper = record }
+        if wrapper == nil {
+          wrapper = record
+          wrapperSignature = signature
+        }
         continue
       }
       deciding = (record, signature)
       break
+    }
+    // A wrapper whose causes say nothing known: what the wrapper itself implies, if anything.
+    if deciding == nil, let wrapper, var signature = wrapperSignature, let fallback = signature.fallback {
+      signature.wire = fallback
+      deciding = (wrapper, signature)
     }
     describeSurface(final: final, wrapper: wrapper, deciding: deciding?.0, sdkName: sdkName)
     let midStream = stream.status == 200 || stream.eventCount > 0
@@ -246,7 +256,8 @@ private struct Work {
       cause = .clientError
       side = .client
       confidence = .high
-      let deadline = final.className == "TimeoutError" && chain.records.contains { $0.className == "CancelledError" }
+      // asyncio.timeout raises TimeoutError from CancelledError; Node's AbortSignal.timeout a TimeoutError.
+      let deadline = final.className == "TimeoutError"
       summary = deadline
         ? "The application's own deadline (an asyncio timeout) cancelled the stream\(stream.contentCount > 0 ? " after \(stream.contentCount) content deltas" : "")."
         : "The application cancelled the stream (`\(record.type)`)."
@@ -262,6 +273,14 @@ private struct Work {
         wouldDecide = "The HTTP status line for this request (httpx's INFO line), or a capture, would show whether the stream had started."
         fixes = ["capture-for-evidence"]
       }
+    case .endedWithoutEndMarker:
+      cause = .serverCloseDuringDelta
+      side = .server
+      confidence = .medium
+      findings.append(.cleanTruncation)
+      summary = "The stream helper saw the body end before `message_stop` (\(record.message.prefix(90))): the response was cut short without a transport error."
+      wouldDecide = "A capture would show whether the terminating chunk arrived; the proxy's limits on response duration would show which hop cut it."
+      fixes = ["check-stop-reason"]
     case .overloaded:
       cause = .serverError
       side = .server
@@ -423,6 +442,7 @@ private struct Work {
 
   mutating func describeSurface(final: ExceptionRecord, wrapper: ExceptionRecord?, deciding: ExceptionRecord?, sdkName: String?) {
     let raw = Catalogue.transportModules.contains(final.module)
+      || (final.className == "TypeError" && final.message.hasPrefix("terminated"))
     if raw, sdkName != nil, stream.end != .retried {
       findings.append(.unwrappedExceptionLeak)
       surfacedAs = "raw `\(final.type)`: the SDK did not wrap it in its own `APIConnectionError`/`APITimeoutError`, so `except \(sdkName ?? "sdk").APIError` and the SDK's retries never saw it"
@@ -430,6 +450,8 @@ private struct Work {
       let cause = chainCause(of: final, wrapper: wrapper, deciding: deciding)
     {
       surfacedAs = "`\(final.type)` (wrapped by the SDK; the cause is `\(cause.type)`)"
+    } else if let deciding, deciding.location != final.location || deciding.type != final.type {
+      surfacedAs = "`\(final.type)`\(final.message.isEmpty ? "" : ": \(final.message.prefix(60))") (cause: `\(deciding.type)`\(deciding.message.isEmpty ? "" : ": \(deciding.message.prefix(80))"))"
     } else {
       surfacedAs = "`\(final.type)`"
     }

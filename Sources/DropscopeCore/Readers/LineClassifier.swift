@@ -113,6 +113,8 @@ enum LineClassifier {
         ? trigger + 1 < n && line[trigger + 1] == 0x3d
         : c == 0x2f && (line.hasBytes("Anthropic/Python", at: wordStart) || line.hasBytes("OpenAI/Python", at: wordStart))
       if mayNameVersion, scan.version == nil { scan.version = word }
+      // `request-id=req_…`, `https://…/req_…`: the word right of `=` or `/` is read on its own too.
+      if c == 0x3d || c == 0x2f { i = trigger + 1 }
     }
     return scan
   }

@@ -35,6 +35,8 @@ final class LogReader<Sink: FactSink> {
   private var recentThreads: [(hash: UInt64, id: Int)] = []
   private var previousLine = PreviousLine()
   private var secondCache = TimestampParser.SecondCache()
+  /// A Node error being read (header, frames, causes, properties).
+  private var nodeError: NodeErrorBuilder?
   /// An exception recognised in a WARNING/ERROR message, held for one line (see `read`).
   private var pendingMessageException: Fact?
   private var previousRecord: (time: Microseconds?, context: Int, line: Int)?
@@ -54,6 +56,11 @@ final class LogReader<Sink: FactSink> {
       // An error written into a log message: dropped when its own traceback follows, which says more.
       pendingMessageException = nil
       if !startsTraceback(line, classified) { sink.accept(pending) }
+    }
+    if nodeError != nil, continueNodeError(line, number, isRecord: classified.prefix != nil) {
+      markUnderstood()
+      rememberPreviousLine(line, record: nil)
+      return
     }
     if let tb = traceback {
       // A traceback forwarded through a logger (`… | ERROR | stderr | <traceback line>`) continues in
@@ -113,6 +120,8 @@ final class LogReader<Sink: FactSink> {
     pendingMessageException = nil
     if let traceback { emit(traceback) }
     traceback = nil
+    if let nodeError { emit(nodeError) }
+    nodeError = nil
     sink.inputEnded(input)
   }
 
@@ -229,6 +238,14 @@ final class LogReader<Sink: FactSink> {
     guard line[0].isASCIILetter else {
       // Command-line tools indent their error lines (` API Error (529 …)`, `  ⎿  API Error …`).
       if line[0] == 0x20 || line[0] >= 0x80 { readApplicationErrorLine(line, location, indented: true) }
+      return
+    }
+    // A Node error as `console.error` and pino print it: `TypeError: terminated`, then `    at …` frames.
+    if let record = nodeErrorHeader(line, number) {
+      markUnderstood()
+      nodeError = NodeErrorBuilder(start: location, records: [record], time: previousRecord?.time ?? lastTime,
+                                   context: previousRecord?.context ?? 0, recordLine: previousRecord?.line,
+                                   recordQuote: previousRecord != nil ? quote(previousLine) : nil)
       return
     }
     // An exception line with no traceback above it, as people paste them; chained ones may follow.
@@ -420,6 +437,84 @@ final class LogReader<Sink: FactSink> {
                      quote: tb.recordQuote))
   }
 
+
+  // MARK: - Node errors
+
+  /// `TypeError: terminated`, `Error: read ECONNRESET`, `DOMException [TimeoutError]: …`, `AnthropicError: …`.
+  private func nodeErrorHeader(_ line: UnsafeRawBufferPointer, _ number: Int, from start: Int = 0) -> ExceptionRecord? {
+    var i = start
+    while i < line.count, line[i].isIdentifierByte || line[i] == 0x24 { i += 1 }
+    guard i > start, i < line.count else { return nil }
+    var name = line.string(start..<i)
+    guard name.hasSuffix("Error") || name.hasSuffix("Exception") || name == "Error" else { return nil }
+    if line.hasBytes(" [", at: i), let close = line.firstOffset(of: "]", from: i + 2), close - i < 40 {
+      name = line.string((i + 2)..<close)  // DOMException [TimeoutError] → TimeoutError
+      i = close + 1
+    }
+    guard line.hasBytes(": ", at: i) || i == line.count else { return nil }
+    let message = i + 2 <= line.count ? Redactor.redact(line.string((i + 2)..<min(line.count, i + 2002))).text : ""
+    return ExceptionRecord(type: name, message: message, framePaths: [], location: SourceLocation(input: input, line: number),
+                           link: .first)
+  }
+
+  /// Feeds a line to the open Node error; returns false when the line is not part of it.
+  private func continueNodeError(_ line: UnsafeRawBufferPointer, _ number: Int, isRecord: Bool) -> Bool {
+    guard var error = nodeError else { return false }
+    defer { if nodeError != nil { nodeError = error } }
+    var i = 0
+    while i < line.count, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
+    if !isRecord, line.hasBytes("at ", at: i), i >= 2 {
+      // `    at Fetch.onAborted (node:internal/deps/undici/undici:11350:53)` or `    at file:///app/x.mjs:3:9`
+      var path = line.string((i + 3)..<line.count)
+      if let open = path.lastIndex(of: "("), path.hasSuffix(")") {
+        path = String(path[path.index(after: open)..<path.index(before: path.endIndex)])
+      }
+      if path.hasSuffix(" {") { path = String(path.dropLast(2)) }
+      if error.records[error.records.count - 1].framePaths.count < 256 {
+        error.records[error.records.count - 1].framePaths.append(path)
+      }
+      error.depth += line.last == 0x7b ? 1 : 0
+      return true
+    }
+    if !isRecord {
+      let head = line.string(i..<min(line.count, i + 12))
+      for marker in ["[cause]: ", "caused by: ", "Caused by: "] where head.hasPrefix(marker) {
+        if var cause = nodeErrorHeader(line, number, from: i + marker.utf8.count) {
+          cause.link = .directCause
+          error.records.append(cause)
+          error.depth += line.last == 0x7b ? 1 : 0
+          return true
+        }
+      }
+      if error.depth > 0 {
+        // Inspected properties: keep the error codes, which tell a FIN from a reset or a timeout.
+        if line.hasBytes("code: '", at: i) {
+          let start = i + 7
+          var end = start
+          while end < line.count, line[end] != 0x27 { end += 1 }
+          error.records[error.records.count - 1].message += " code=" + line.string(start..<end)
+        }
+        for byte in line {
+          if byte == 0x7b { error.depth += 1 } else if byte == 0x7d { error.depth -= 1 }
+        }
+        return true
+      }
+    }
+    emit(error)
+    nodeError = nil
+    return false
+  }
+
+  private func emit(_ error: NodeErrorBuilder) {
+    // Node prints the error the application caught first and its causes after; chains read innermost first.
+    var records = Array(error.records.reversed())
+    for index in records.indices { records[index].link = index == 0 ? .first : .directCause }
+    let chain = ExceptionChain(records: records, start: error.start)
+    let location = error.recordLine.map { SourceLocation(input: input, line: $0) } ?? error.start
+    sink.accept(Fact(time: error.time, location: location, context: error.context,
+                     kind: .exception(chain, internal: false, uncaught: false), quote: error.recordQuote))
+  }
+
   // MARK: - Helpers
 
   /// Counts the current physical line as understood, once.
@@ -511,6 +606,18 @@ private struct PreviousLine {
   }
 
   var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
+}
+
+/// A Node error being read: the caught error first, then its `[cause]`s.
+private struct NodeErrorBuilder {
+  var start: SourceLocation
+  var records: [ExceptionRecord]
+  var time: Microseconds?
+  var context: Int
+  var recordLine: Int?
+  var recordQuote: String?
+  /// Depth of the `{ … }` property blocks Node prints after the frames.
+  var depth = 0
 }
 
 /// A traceback being read, segment by segment.
