@@ -190,4 +190,19 @@ final class LogReaderTests: XCTestCase {
     XCTAssertEqual(stream.silenceBeforeEnd, 0.05)
     XCTAssertFalse(stream.findings.contains(.unwrappedExceptionLeak), "without a traceback the leak cannot be shown")
   }
+
+  /// Templates from anthropic-sdk-typescript `src/client.ts` (signatures.md b.4).
+  func testTypeScriptSDKLogLinesAndRetries() throws {
+    let report = try TestSupport.analyze(text: """
+      [log_9f8e7d, request-id: "req_011CQAT2htEbP89WH3RxqMUN"] post https://api.anthropic.com/v1/messages failed with status 529 in 412ms - retrying, 1 attempts remaining
+      [log_1a2b3c, retryOf: log_9f8e7d, request-id: "req_011CSHoEeqs5C35K2UUqR7Fy"] post https://api.anthropic.com/v1/messages succeeded with status 200 in 842ms
+      2026-11-22T10:00:01.000Z DEBUG chat: event message_start
+      2026-11-22T10:00:01.100Z DEBUG chat: event content_block_delta
+      2026-11-22T10:00:01.200Z DEBUG chat: event message_stop
+      """)
+    XCTAssertEqual(report.streams.map(\.status), [529, 200])
+    XCTAssertEqual(report.streams.map(\.requestID), ["req_011CQAT2htEbP89WH3RxqMUN", "req_011CSHoEeqs5C35K2UUqR7Fy"])
+    XCTAssertEqual(report.streams.map(\.attempt), [1, 2])
+    XCTAssertEqual(report.streams.map(\.outcome), [.failed, .completed])
+  }
 }

@@ -31,8 +31,17 @@ enum MessageClass {
   case bodyReadFailed
   /// httpcore's `receive_response_headers.complete return_value=(b'HTTP/1.1', 200, …)` trace.
   case transportResponseHead
+  /// The TypeScript SDKs' `[log_1a2b3c] post https://… succeeded with status 200 in 842ms` (or `failed with status`).
+  case tsSDKResponse
   /// Free text with an SSE event, a request id or an SDK version in it.
   case words(WordScan)
+}
+
+extension MessageClass {
+  var isTSSDKResponse: Bool {
+    if case .tsSDKResponse = self { return true }
+    return false
+  }
 }
 
 /// What a scan of free text found: at most one event, the first request id, the first version mention.
@@ -70,6 +79,10 @@ enum LineClassifier {
       return .transportResponseHead
     case 0x45 where line.hasBytes("Encountered ", at: m): return .encountered
     case 0x54 where line.hasBytes("Traceback (most recent call last):", at: m): return .tracebackHeader
+    case 0x5b where line.hasBytes("[log_", at: m) && line.firstOffset(of: " with status ", from: m) != nil:
+      return .tsSDKResponse
+    case 0x70 where line.hasBytes("post ", at: m) && line.firstOffset(of: " with status ", from: m) != nil:
+      return .tsSDKResponse
     default:
       let scan = scanWords(line, from: m)
       return scan.isEmpty ? .unrecognised : .words(scan)

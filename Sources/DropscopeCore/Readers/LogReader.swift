@@ -173,6 +173,8 @@ final class LogReader<Sink: FactSink> {
       let module = String(logger.prefix { $0 != "." })
       fact(.responseHead(status: status, url: nil, transport: module), quoted: true)
       if let id = LineClassifier.scanWords(line, from: comma).requestID { fact(.requestID(line.string(id))) }
+    case .tsSDKResponse:
+      readTSSDKResponse(line, from: m) { fact($0, quoted: $1) }
     case .words(let scan):
       if let event = scan.event { fact(.event(event)) }
       if scan.finished { fact(.event(.chatFinished)) }
@@ -235,6 +237,17 @@ final class LogReader<Sink: FactSink> {
     }
     uncaughtContext = nil
     guard line.count > 0 else { return }
+    // The TypeScript SDKs log to the console with no prefix: `[log_1a2b3c, request-id: "req_…"] post … with status 200`.
+    if line.hasBytes("[log_", at: 0), LineClassifier.message(line, from: 0).isTSSDKResponse {
+      markUnderstood()
+      let context = previousRecord?.context ?? 0
+      readTSSDKResponse(line, from: 0) { kind, quoted in
+        sink.accept(Fact(time: previousRecord?.time ?? lastTime, location: location, context: context, kind: kind,
+                         quote: quoted ? quote(line) : nil))
+      }
+      return
+    }
+
     guard line[0].isASCIILetter else {
       // Command-line tools indent their error lines (` API Error (529 …)`, `  ⎿  API Error …`).
       if line[0] == 0x20 || line[0] >= 0x80 { readApplicationErrorLine(line, location, indented: true) }
@@ -437,6 +450,20 @@ final class LogReader<Sink: FactSink> {
                      quote: tb.recordQuote))
   }
 
+
+
+  /// `[log_1a2b3c, retryOf: log_9f8e7d, request-id: "req_…"] post https://… failed with status 529 in 412ms - retrying, 1 attempts remaining`
+  private func readTSSDKResponse(_ line: UnsafeRawBufferPointer, from m: Int, _ emit: (Fact.Kind, Bool) -> Void) {
+    guard let at = line.firstOffset(of: " with status ", from: m), let (status, _) = line.decimal(at: at + 13, maxDigits: 3)
+    else { return }
+    var url: String?
+    if let post = line.firstOffset(of: "post ", from: m) ?? line.firstOffset(of: "get ", from: m) {
+      url = urlToken(line, from: post)
+    }
+    emit(.responseHead(status: status, url: url, transport: "fetch"), true)
+    if let id = LineClassifier.scanWords(line, from: m).requestID { emit(.requestID(line.string(id)), false) }
+    if line.firstOffset(of: "- retrying", from: at) != nil { emit(.retryScheduled(delaySeconds: nil), true) }
+  }
 
   // MARK: - Node errors
 
