@@ -72,6 +72,8 @@ public struct AnalysisOptions: Sendable {
   public var maxListedFailedStreams = 5_000
   /// Longest line read; longer lines are cut, with a warning.
   public var maxLineLength = 1 << 20
+  /// Prices per million input and output tokens, to put a money figure on the drops.
+  public var pricePerMillion: (input: Double, output: Double)?
 
   public init() {}
 }

@@ -40,6 +40,13 @@ extension Dropscope {
     @Flag(help: "Do not show progress on standard error.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Prices per million tokens, to put a money figure on the drops.", valueName: "input=3,output=15"))
+    var price: TokenPrice?
+
+    func validate() throws {
+      if let price, price.input < 0 || price.output < 0 { throw ValidationError("--price takes non-negative prices") }
+    }
+
     func run() throws {
       let inputs: [AnalysisInput]
       do {
@@ -48,7 +55,9 @@ extension Dropscope {
         printError(error.description)
         throw ExitCode(66)
       }
-      var analyzer = Analyzer()
+      var options = AnalysisOptions()
+      if let price { options.pricePerMillion = (price.input, price.output) }
+      var analyzer = Analyzer(options: options)
       if !quiet, isatty(2) != 0 {
         analyzer.onInputStart = { name in
           FileHandle.standardError.write(Data("dropscope: reading \(name)\n".utf8))
@@ -71,6 +80,29 @@ extension Dropscope {
 
     private func printError(_ message: String) {
       FileHandle.standardError.write(Data("dropscope: error: \(message)\n".utf8))
+    }
+  }
+
+  /// `input=3,output=15`: dollars per million input and output tokens.
+  struct TokenPrice: ExpressibleByArgument {
+    var input: Double
+    var output: Double
+
+    init?(argument: String) {
+      var input: Double?
+      var output: Double?
+      for part in argument.split(separator: ",") {
+        let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard pair.count == 2, let value = Double(pair[1]) else { return nil }
+        switch pair[0] {
+        case "input": input = value
+        case "output": output = value
+        default: return nil
+        }
+      }
+      guard let input else { return nil }
+      self.input = input
+      self.output = output ?? 0
     }
   }
 

@@ -205,4 +205,33 @@ final class LogReaderTests: XCTestCase {
     XCTAssertEqual(report.streams.map(\.attempt), [1, 2])
     XCTAssertEqual(report.streams.map(\.outcome), [.failed, .completed])
   }
+
+  func testStreamsCutAtTheSameElapsedTimePointAtACap() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00.000 INFO [a] httpx: HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:05.000 INFO [b] httpx: HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:10.000 INFO [c] httpx: HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:29.800 DEBUG [a] app: event content_block_delta
+      2026-11-22 10:00:29.900 ERROR [a] app: stream failed: httpx.RemoteProtocolError: peer closed connection without sending complete message body (incomplete chunked read)
+      2026-11-22 10:00:34.850 DEBUG [b] app: event content_block_delta
+      2026-11-22 10:00:34.950 ERROR [b] app: stream failed: httpx.RemoteProtocolError: peer closed connection without sending complete message body (incomplete chunked read)
+      2026-11-22 10:00:39.900 DEBUG [c] app: event content_block_delta
+      2026-11-22 10:00:40.050 ERROR [c] app: stream failed: httpx.RemoteProtocolError: peer closed connection without sending complete message body (incomplete chunked read)
+      """)
+    XCTAssertEqual(report.streams.map(\.cause), [.serverCloseDuringDelta, .serverCloseDuringDelta, .serverCloseDuringDelta])
+    XCTAssertTrue(report.notes.contains { $0.contains("3 streams were cut") && $0.contains("matches the 30 s") }, "\(report.notes)")
+  }
+
+  func testResponsesAPIEvents() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 INFO [a] httpx: HTTP Request: POST https://x/v1/responses "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,100 DEBUG [a] app: event response.output_text.delta sequence_number=4
+      2026-11-22 10:00:00,200 DEBUG [a] app: event response.failed sequence_number=5
+      2026-11-22 10:00:01,000 INFO [b] httpx: HTTP Request: POST https://x/v1/responses "HTTP/1.1 200 OK"
+      2026-11-22 10:00:01,100 DEBUG [b] app: event response.output_text.delta sequence_number=4
+      2026-11-22 10:00:01,200 DEBUG [b] app: event response.completed sequence_number=9
+      """)
+    XCTAssertEqual(report.streams.map(\.cause), [.serverError, nil])
+    XCTAssertEqual(report.streams.map(\.outcome), [.failed, .completed])
+  }
 }

@@ -116,7 +116,7 @@ def run_anthropic(base, scenario, n, mode, timeout):
                  stream.response.headers.get("request-id"))
         stop_reason = None
         for event in stream:
-            events_log.debug("event %s", event.type)
+            log_event(event)
             if event.type == "message_delta":
                 stop_reason = event.delta.stop_reason
         log.info("call %d: stream ended, stop_reason=%s", n, stop_reason)
@@ -126,13 +126,23 @@ def run_anthropic(base, scenario, n, mode, timeout):
         seen = 0
         for event in stream:
             if event.type in RAW_EVENTS:
-                events_log.debug("event %s", event.type)
+                log_event(event)
                 seen += 1
                 if mode == "app-error" and seen == 5:
                     handle_partial(event)
         final = stream.get_final_message()
     log.info("call %d: done, stop_reason=%s, output_tokens=%d", n, final.stop_reason,
              final.usage.output_tokens)
+
+
+def log_event(event):
+    """Logs an SSE event, with the usage that message_start and message_delta carry, as apps that track cost do."""
+    if event.type == "message_start":
+        events_log.debug("event %s input_tokens=%d", event.type, event.message.usage.input_tokens)
+    elif event.type == "message_delta":
+        events_log.debug("event %s output_tokens=%d", event.type, event.usage.output_tokens)
+    else:
+        events_log.debug("event %s", event.type)
 
 
 def handle_partial(event):
@@ -149,7 +159,7 @@ async def run_anthropic_deadline(base, scenario, n, timeout):
         async with client.messages.stream(model=MODEL, max_tokens=1024, messages=prompt(n)) as stream:
             async for event in stream:
                 if event.type in RAW_EVENTS:
-                    events_log.debug("event %s", event.type)
+                    log_event(event)
     log.info("call %d: done", n)
 
 

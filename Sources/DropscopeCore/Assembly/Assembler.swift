@@ -109,6 +109,10 @@ final class Assembler: FactSink {
     case .bodyReadFailed(let text):
       open[k]?.bodyReadFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
       open[k]?.bodyReadFailureText = text
+    case .usage(let input, let output):
+      guard let stream = open[k] else { return }
+      if let input, stream.inputTokens == nil { stream.inputTokens = input }
+      if let output { stream.outputTokens = max(stream.outputTokens ?? 0, output) }
     case .sdkVersion(let name, let version):
       sdkVersions[fact.location.input, default: [:]][name] = version
     }
@@ -159,6 +163,7 @@ final class Assembler: FactSink {
     switch event {
     case .contentBlockStart: stream.openBlock = true
     case .contentBlockStop: stream.openBlock = false
+    case .responseFailed: stream.inBandFailure = observation
     default: break
     }
     if event.isEndOfMessage, stream.endMarker == nil {

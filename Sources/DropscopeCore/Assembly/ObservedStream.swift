@@ -22,6 +22,8 @@ final class ObservedStream {
   var lastEventKind: StreamEvent?
   var openBlock = false
   var endMarker: Observation?
+  /// A `response.failed` event: the API reported the failure inside the stream.
+  var inBandFailure: Observation?
   /// Whether the context wrote other lines after the end marker (so later events start a new stream).
   var wroteAfterEnd = false
   var endMarkerKind: StreamEvent?
@@ -39,6 +41,9 @@ final class ObservedStream {
   /// The first other line the same context wrote after the last event, with no exception between.
   var followingLine: Observation?
   var lastActivity: Microseconds?
+  /// Usage the application logged for this stream.
+  var inputTokens: Int?
+  var outputTokens: Int?
   var end: EndReason = .endOfInput
 
   /// A line that supports a claim: where, when, and the redacted text if worth quoting.

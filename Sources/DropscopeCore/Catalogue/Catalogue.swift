@@ -237,6 +237,37 @@ public enum Catalogue {
       source: "openai/openai-python _streaming.py in 3.13.0 vs 3.14.0 wheels; openai/openai-python#3811, #2065"),
   ]
 
+  /// The SDK release range a traceback shows, from class names and messages that changed between releases,
+  /// then from the transport generation; nil when nothing in it says.
+  public static func sdkRelease(sdk: String, chain: ExceptionChain, transport: String?) -> String? {
+    let records = chain.records
+    switch sdk {
+    case "anthropic":
+      // commit b87dcf12 (0.47.0): a 529 became OverloadedError; f762ea95 (0.57.0) lengthened the timeout message.
+      if records.contains(where: { $0.type == "anthropic.InternalServerError" && $0.message.hasPrefix("Error code: 529") }) {
+        return "anthropic < 0.47 (a 529 raised as InternalServerError)"
+      }
+      if records.contains(where: { $0.className == "APITimeoutError" && $0.message == "Request timed out." }) {
+        return "anthropic < 0.57 (short APITimeoutError message)"
+      }
+      if records.contains(where: { $0.type.hasPrefix("anthropic._exceptions.") }) {
+        return "anthropic 0.47–0.x (errors printed from anthropic._exceptions)"
+      }
+    case "openai":
+      // 3.14.0 wraps transport errors raised while the stream is read, in _streaming.py.
+      if let final = records.last, final.module == "openai",
+        final.className == "APIConnectionError" || final.className == "APITimeoutError",
+        final.framePaths.contains(where: { $0.hasSuffix("openai/_streaming.py") })
+      {
+        return "openai ≥ 3.14 (wraps mid-stream transport errors)"
+      }
+      if transport == "httpx2" { return "openai 3.0–3.13 (httpx2; mid-stream transport errors not wrapped)" }
+    default:
+      break
+    }
+    return transport.flatMap { generation(sdk: sdk, transport: $0) }
+  }
+
   /// Which SDK generation a transport module implies.
   public static func generation(sdk: String, transport: String) -> String? {
     switch (sdk, transport) {
@@ -286,14 +317,14 @@ public enum Catalogue {
                source: "googleapis compute BackendService.timeoutSec; learn.microsoft.com front-door-troubleshoot-routing"),
   ]
 
-  /// The known limits of `kind` that a duration of `seconds` matches, allowing for log timestamp precision.
+  /// The known limits of `kind` that a duration of `seconds` matches, closest first, allowing for log timestamp precision.
   /// - Parameter precision: the resolution of the timestamps the duration came from, in seconds.
   public static func limits(matching seconds: Double, kind: KnownLimit.Kind, precision: Double) -> [KnownLimit] {
     knownLimits.filter { limit in
       guard limit.kind == kind else { return false }
       let slack = max(2.0, limit.seconds * 0.05) + precision
       return seconds >= limit.seconds - 1.0 - precision && seconds <= limit.seconds + slack
-    }
+    }.sorted { abs($0.seconds - seconds) < abs($1.seconds - seconds) }
   }
 
   /// A silence shorter than this is ordinary pacing, not a stall.

@@ -20,6 +20,8 @@ struct Diagnoser {
       work.completed()
     } else if let status = stream.status, status >= 400 {
       work.errorStatus(status)
+    } else if let failure = stream.inBandFailure, stream.exception == nil {
+      work.inBandFailure(failure)
     } else if let chain = stream.exception ?? stream.internalException ?? work.chainFromTransportTrace() {
       work.exception(chain, sdkVersions: sdkVersions[stream.input] ?? [:])
     } else {
@@ -104,6 +106,16 @@ private struct Work {
     }
   }
 
+  /// The Responses API's `response.failed` event, logged by the application.
+  mutating func inBandFailure(_ failure: ObservedStream.Observation) {
+    cause = .serverError
+    side = .server
+    confidence = .high
+    summary = "The API reported the failure inside the stream (`response.failed`) after \(stream.contentCount) content deltas."
+    cite(failure, "the `response.failed` event")
+    fixes = ["retry-in-band-error"]
+  }
+
   mutating func errorStatus(_ status: Int) {
     let retried = stream.end == .retried
     let retryNote = retried ? " The SDK retried it\(stream.retryDelay.map { " after \(TimeFormatting.seconds($0))" } ?? "")." : ""
@@ -141,7 +153,7 @@ private struct Work {
       ?? stream.transport.flatMap { $0 == "httpx" || $0 == "httpx2" ? $0 : nil }
     if let sdkName {
       let version = sdkVersions[sdkName].map { "\(sdkName) \($0)" }
-      sdk = version ?? transport.flatMap { Catalogue.generation(sdk: sdkName, transport: $0) } ?? sdkName
+      sdk = version ?? Catalogue.sdkRelease(sdk: sdkName, chain: chain, transport: transport) ?? sdkName
     }
 
     // The deciding exception: the outermost one with a known signature, looking through SDK wrappers.
@@ -507,6 +519,15 @@ private struct Work {
 
   // MARK: - Result
 
+  /// Seconds from the request (or response head) to the close, where both are timed.
+  var duration: Double? {
+    guard let start = stream.startTime ?? stream.responseHead?.time,
+      let end = stream.bodyReadFailure?.time ?? (stream.exceptionUncaught ? nil : stream.exceptionAt?.time) ?? stream.lastEvent?.time,
+      end >= start
+    else { return nil }
+    return (Double(end - start) / 1e3).rounded() / 1e3
+  }
+
   func verdict(context: String?) -> StreamVerdict {
     StreamVerdict(
       id: stream.sequence, input: names[stream.input], context: context, requestID: stream.requestID,
@@ -517,6 +538,8 @@ private struct Work {
       confidence: confidence, side: outcome == .completed ? nil : side, summary: summary, surfacedAs: surfacedAs,
       sdk: sdk, eventsReceived: stream.eventCount, contentEventsReceived: stream.contentCount,
       lastEvent: stream.lastEventKind?.rawValue, silenceBeforeEnd: silence.map { ($0 * 1000).rounded() / 1000 },
+      duration: duration, inputTokens: stream.inputTokens, outputTokens: stream.outputTokens,
+      billed: outcome == .failed && (stream.status == 200 || stream.eventCount > 0) && cause != .unknown,
       evidence: evidence, fixes: fixes, wouldDecide: wouldDecide)
   }
 }

@@ -107,8 +107,15 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
   public var eventsReceived: Int
   public var contentEventsReceived: Int
   public var lastEvent: String?
-  /// Seconds from the last byte seen (event or headers) to the end of the stream.
+  /// Seconds from the last event logged to the end of the stream.
   public var silenceBeforeEnd: Double?
+  /// Seconds from the start of the stream to its end, where both are known.
+  public var duration: Double?
+  /// Input tokens (from `message_start`) and output tokens (cumulative) the application logged.
+  public var inputTokens: Int?
+  public var outputTokens: Int?
+  /// Whether the API had accepted the request (HTTP 200) before it failed, so its tokens were billed.
+  public var billed: Bool
   public var evidence: [Evidence]
   /// Ids of the fixes in the report's `fixes` catalogue.
   public var fixes: [String]
@@ -141,6 +148,10 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
     try c.encode(contentEventsReceived, forKey: .contentEventsReceived)
     try c.encode(lastEvent, forKey: .lastEvent)
     try c.encode(silenceBeforeEnd, forKey: .silenceBeforeEnd)
+    try c.encode(duration, forKey: .duration)
+    try c.encode(inputTokens, forKey: .inputTokens)
+    try c.encode(outputTokens, forKey: .outputTokens)
+    try c.encode(billed, forKey: .billed)
     try c.encode(evidence, forKey: .evidence)
     try c.encode(fixes, forKey: .fixes)
     try c.encode(wouldDecide, forKey: .wouldDecide)

@@ -41,6 +41,8 @@ public struct Fact: Sendable {
     case bodyReadFailed(String)
     /// A library or client version visible in the log (`Anthropic/Python 0.79.0`).
     case sdkVersion(name: String, version: String)
+    /// Token usage the application logged (`message_start` input tokens, cumulative output tokens).
+    case usage(input: Int?, output: Int?)
     /// Any other line written by a context that has a stream open.
     case otherLine
   }
@@ -67,7 +69,7 @@ public enum StreamEvent: String, Sendable, CaseIterable {
   /// Whether this event ends a message on its protocol.
   public var isEndOfMessage: Bool {
     switch self {
-    case .messageStop, .done, .chatFinished, .responseCompleted: return true
+    case .messageStop, .done, .chatFinished, .responseCompleted, .responseIncomplete: return true
     default: return false
     }
   }

@@ -51,8 +51,13 @@ struct WordScan {
   var finished = false
   var requestID: Range<Int>?
   var version: Range<Int>?
+  /// Usage the application logged: `input_tokens=2113`, `'output_tokens': 18`, `"prompt_tokens":12`.
+  var inputTokens: Int?
+  var outputTokens: Int?
 
-  var isEmpty: Bool { event == nil && !finished && requestID == nil && version == nil }
+  var isEmpty: Bool {
+    event == nil && !finished && requestID == nil && version == nil && inputTokens == nil && outputTokens == nil
+  }
 }
 
 enum LineClassifier {
@@ -113,6 +118,10 @@ enum LineClassifier {
         if scan.requestID == nil { scan.requestID = word }
         continue
       }
+      if let tokens = tokenCount(line, word) {
+        if tokens.input { scan.inputTokens = scan.inputTokens ?? tokens.count } else { scan.outputTokens = tokens.count }
+        continue
+      }
       if let event = streamEvent(line, word) {
         if event == .chatFinished {
           if finishReasonIsSet(line, after: wordEnd) { scan.finished = true }
@@ -143,6 +152,27 @@ enum LineClassifier {
   @inline(__always)
   private static func isWordByte(_ c: UInt8) -> Bool {
     c.isIdentifierByte || c == 0x2e || c == 0x5b || c == 0x5d
+  }
+
+  /// `input_tokens` / `prompt_tokens` / `output_tokens` / `completion_tokens` followed by a number.
+  private static func tokenCount(_ line: UnsafeRawBufferPointer, _ word: Range<Int>) -> (input: Bool, count: Int)? {
+    let s = word.lowerBound
+    let input: Bool
+    switch (word.count, line[s]) {
+    case (12, 0x69) where line.hasBytes("input_tokens", at: s): input = true
+    case (13, 0x70) where line.hasBytes("prompt_tokens", at: s): input = true
+    case (13, 0x6f) where line.hasBytes("output_tokens", at: s): input = false
+    case (17, 0x63) where line.hasBytes("completion_tokens", at: s): input = false
+    default: return nil
+    }
+    var i = word.upperBound
+    while i < line.count, i - word.upperBound < 4,
+      line[i] == 0x3d || line[i] == 0x3a || line[i] == 0x20 || line[i] == 0x22 || line[i] == 0x27
+    {
+      i += 1
+    }
+    guard let (count, _) = line.decimal(at: i, maxDigits: 9) else { return nil }
+    return (input, count)
   }
 
   private static func streamEvent(_ line: UnsafeRawBufferPointer, _ word: Range<Int>) -> StreamEvent? {

@@ -178,6 +178,9 @@ final class LogReader<Sink: FactSink> {
     case .words(let scan):
       if let event = scan.event { fact(.event(event)) }
       if scan.finished { fact(.event(.chatFinished)) }
+      if scan.inputTokens != nil || scan.outputTokens != nil {
+        fact(.usage(input: scan.inputTokens, output: scan.outputTokens))
+      }
       if let id = scan.requestID { fact(.requestID(line.string(id))) }
       if let word = scan.version, let version = sdkVersion(line, word) {
         fact(.sdkVersion(name: version.name, version: version.version))

@@ -27,6 +27,7 @@ public struct MarkdownRenderer: ReportRenderer {
     out.line("| Streams | \(c.streams): \(c.completed) completed, **\(c.failed) failed** |")
     out.line("| SDK calls | \(c.calls), of which \(c.callsFailed) failed in the end; the SDK retried \(c.retries) attempts |")
     out.line("| Raw exceptions leaked by the SDK | \(c.unwrappedExceptionLeaks) |")
+    out.line("| What the drops cost | \(costText(report.cost)) |")
     out.line("| Secrets redacted | \(report.secretsRedacted) (none appear below) |")
     out.line("| Warnings | \(report.warnings.count) |")
     out.blank()
@@ -97,7 +98,7 @@ public struct MarkdownRenderer: ReportRenderer {
       out.blank()
       if !s.fixes.isEmpty {
         let titles = s.fixes.map { id in "[\(Catalogue.fixes[id]?.title ?? id)](#fix-\(id))" }
-        out.line("**Fix:** \(titles.joined(separator: "; "))")
+        out.line("**Fix\(s.sdk.map { " (for \($0))" } ?? ""):** \(titles.joined(separator: "; "))")
         out.blank()
       }
     }
@@ -161,6 +162,41 @@ public struct MarkdownRenderer: ReportRenderer {
       out.blank()
     }
     out.line("<sub>\(report.tool) · report schema \(report.schemaVersion)</sub>")
+  }
+
+  private func costText(_ cost: Report.Cost) -> String {
+    guard cost.billedFailures > 0 else { return "nothing billed: no stream failed after the API accepted it" }
+    var text = "\(cost.billedFailures) failed stream\(cost.billedFailures == 1 ? " was" : "s were") accepted and billed"
+    if cost.billedFailuresWithUsage > 0 {
+      text += ": \(grouped(cost.inputTokens)) input tokens (usage logged for \(cost.billedFailuresWithUsage) of \(cost.billedFailures))"
+      if cost.outputTokens > 0 { text += " and \(grouped(cost.outputTokens)) output tokens" }
+      text += ", billed again by each retry"
+      if let amount = cost.amount, let input = cost.inputPricePerMillion, let output = cost.outputPricePerMillion {
+        text += "; at $\(price(input))/$\(price(output)) per million input/output tokens: **$\(money(amount))**"
+      }
+    } else {
+      text += "; the log shows no token usage (log `message_start` usage to measure it)"
+    }
+    return text
+  }
+
+  private func grouped(_ value: Int) -> String {
+    let digits = Array(String(value))
+    var out = ""
+    for (i, d) in digits.enumerated() {
+      if i > 0, (digits.count - i) % 3 == 0 { out += "," }
+      out.append(d)
+    }
+    return out
+  }
+
+  private func price(_ value: Double) -> String {
+    value == value.rounded() ? String(Int(value)) : String(value)
+  }
+
+  private func money(_ value: Double) -> String {
+    let cents = (value * 10_000).rounded() / 10_000
+    return String(cents)
   }
 
   private func exceptionName(_ s: StreamVerdict) -> String {

@@ -11,6 +11,8 @@ public struct Report: Sendable, Codable, Equatable {
   public var counts: Counts
   /// Secrets (API keys, auth headers, cookies) found in the inputs; none of them appear in the report.
   public var secretsRedacted: Int
+  /// What the failed streams cost: tokens billed for attempts that failed after the API accepted them.
+  public var cost: Cost
   /// Every stream (HTTP attempt), in the order it started.
   public var streams: [StreamVerdict]
   /// The fixes that the streams refer to, by id.
@@ -21,7 +23,7 @@ public struct Report: Sendable, Codable, Equatable {
 
   enum CodingKeys: String, CodingKey {
     case schema = "$schema"
-    case schemaVersion, tool, inputs, timeSpan, counts, secretsRedacted, streams, fixes, notes, warnings
+    case schemaVersion, tool, inputs, timeSpan, counts, secretsRedacted, cost, streams, fixes, notes, warnings
   }
 
   public func encode(to encoder: Encoder) throws {
@@ -33,6 +35,7 @@ public struct Report: Sendable, Codable, Equatable {
     try c.encode(timeSpan, forKey: .timeSpan)
     try c.encode(counts, forKey: .counts)
     try c.encode(secretsRedacted, forKey: .secretsRedacted)
+    try c.encode(cost, forKey: .cost)
     try c.encode(streams, forKey: .streams)
     try c.encode(fixes, forKey: .fixes)
     try c.encode(notes, forKey: .notes)
@@ -59,6 +62,34 @@ public struct Report: Sendable, Codable, Equatable {
     public var start: String
     public var end: String
     public var seconds: Double
+  }
+
+  /// What the drops cost. Each attempt the API accepted was billed for its input tokens (and the output
+  /// generated before the drop); sending it again bills them again. Rejected attempts (429, 529) are not billed.
+  public struct Cost: Sendable, Codable, Equatable {
+    /// Failed streams the API had accepted (HTTP 200 or events seen).
+    public var billedFailures = 0
+    /// Of those, how many logged their input tokens (`message_start` usage).
+    public var billedFailuresWithUsage = 0
+    /// Input tokens billed for them, as far as logged.
+    public var inputTokens = 0
+    /// Output tokens reported before the drops, as far as logged (cumulative `message_delta` usage).
+    public var outputTokens = 0
+    /// Prices per million tokens, when given (`--price input=3,output=15`), and the amount they give.
+    public var inputPricePerMillion: Double?
+    public var outputPricePerMillion: Double?
+    public var amount: Double?
+
+    public func encode(to encoder: Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(billedFailures, forKey: .billedFailures)
+      try c.encode(billedFailuresWithUsage, forKey: .billedFailuresWithUsage)
+      try c.encode(inputTokens, forKey: .inputTokens)
+      try c.encode(outputTokens, forKey: .outputTokens)
+      try c.encode(inputPricePerMillion, forKey: .inputPricePerMillion)
+      try c.encode(outputPricePerMillion, forKey: .outputPricePerMillion)
+      try c.encode(amount, forKey: .amount)
+    }
   }
 
   /// How many streams, by outcome and cause.

@@ -5,6 +5,7 @@ final class VerdictCollector {
   private var listedCompleted = 0
   private var listedFailed = 0
   private var counts = Report.Counts()
+  private var cost = Report.Cost()
   /// Calls whose last attempt has not been seen yet (a retry is pending), with their listed verdicts.
   private var openCalls: [Int: [Int]] = [:]
   private(set) var streamsPerInput: [Int: Int] = [:]
@@ -56,6 +57,14 @@ final class VerdictCollector {
       listedCompleted += 1
     case .failed:
       counts.failed += 1
+      if verdict.billed {
+        cost.billedFailures += 1
+        if let input = verdict.inputTokens {
+          cost.billedFailuresWithUsage += 1
+          cost.inputTokens += input
+        }
+        cost.outputTokens += verdict.outputTokens ?? 0
+      }
       counts.byCause[(verdict.cause ?? .unknown).rawValue, default: 0] += 1
       if verdict.findings.contains(.unwrappedExceptionLeak) { counts.unwrappedExceptionLeaks += 1 }
       guard listedFailed < options.maxListedFailedStreams else {
@@ -76,12 +85,55 @@ final class VerdictCollector {
       let attempts = openCalls[call]?.map { listed[$0].attempt }.max() ?? 1
       endCall(call, attempts: attempts, failed: true)
     }
-    let streams = listed.sorted { $0.id < $1.id }
+    var streams = listed.sorted { $0.id < $1.id }
+    var notes = notes
+    notes += Self.noteSameElapsedCuts(&streams)
     let result = counts
+    var cost = self.cost
+    if let price = options.pricePerMillion {
+      cost.inputPricePerMillion = price.input
+      cost.outputPricePerMillion = price.output
+      cost.amount = (Double(cost.inputTokens) * price.input + Double(cost.outputTokens) * price.output) / 1e6
+    }
     let used = Set(streams.flatMap(\.fixes))
     let fixes = used.sorted().compactMap { Catalogue.fixes[$0] }
     return Report(tool: "dropscope \(DropscopeVersion.current)", inputs: inputs, timeSpan: span, counts: result,
-                  secretsRedacted: secrets, streams: streams, fixes: fixes, notes: notes, warnings: warnings)
+                  secretsRedacted: secrets, cost: cost, streams: streams, fixes: fixes, notes: notes, warnings: warnings)
+  }
+}
+
+extension VerdictCollector {
+  /// Finds streams cut by the server side at the same elapsed time: three or more within a second (or 3%)
+  /// of one another point at a cap on total response time, not at chance.
+  static func noteSameElapsedCuts(_ streams: inout [StreamVerdict]) -> [String] {
+    let cut = streams.indices.filter { streams[$0].outcome == .failed && streams[$0].cause == .serverCloseDuringDelta && streams[$0].duration != nil }
+      .sorted { streams[$0].duration! < streams[$1].duration! }
+    var notes: [String] = []
+    var start = 0
+    while start < cut.count {
+      let first = streams[cut[start]].duration!
+      var end = start
+      while end + 1 < cut.count, streams[cut[end + 1]].duration! - first <= max(1.0, first * 0.03) { end += 1 }
+      if end - start + 1 >= 3 {
+        let group = Array(cut[start...end])
+        let last = streams[group.last!].duration!
+        let middle = (first + last) / 2
+        let cap = Catalogue.limits(matching: middle, kind: .total, precision: 0.5).first
+        let span = first == last ? TimeFormatting.seconds(first) : "\(TimeFormatting.seconds(first))–\(TimeFormatting.seconds(last))"
+        var text = "\(group.count) streams were cut by the server side \(span) after they began (streams \(group.map { String(streams[$0].id) }.joined(separator: ", "))): a cap on total response time, not chance"
+        if let cap { text += "; it matches the \(TimeFormatting.limit(cap.seconds)) \(cap.components)" }
+        notes.append(text + ".")
+        for index in group {
+          if !streams[index].findings.contains(.matchesKnownLimit), cap != nil { streams[index].findings.append(.matchesKnownLimit) }
+          streams[index].evidence.append(Evidence(location: nil, time: nil, quote: nil,
+            note: "\(group.count) streams in this report were cut at the same elapsed time (\(span)): a total-duration cap on the path"))
+        }
+        start = end + 1
+      } else {
+        start += 1
+      }
+    }
+    return notes
   }
 }
 
