@@ -118,10 +118,10 @@ public struct Analyzer {
         }
         pending.removeAll(keepingCapacity: true)
       }
-      let result = LinePipeline.run(input, maxLineLength: options.maxLineLength) { line, number, classified in
+      let result = LinePipeline.run(input, maxLineLength: options.maxLineLength, { line, number, classified in
         reader.read(line: line, number: number, classified: classified)
         if !pending.isEmpty { flush() }
-      }
+      }, onBlockEnd: reader.blockWillBeReused)
       if result.damaged { diagnoser.damagedInputs.insert(index) }
       reader.finish()
       flush()

@@ -8,28 +8,26 @@ import Foundation
 /// stays at a few blocks whatever the input size.
 enum LinePipeline {
   /// Decodes `input` on a second thread and calls `onLine` on this one, in line order.
+  /// - Parameter onBlockEnd: called before a block's memory is handed back for reuse: whoever kept
+  ///   pointers into its lines must copy what it needs.
   static func run(
     _ input: AnalysisInput, maxLineLength: Int,
-    _ onLine: (UnsafeRawBufferPointer, Int, ClassifiedLine) -> Void
+    _ onLine: (UnsafeRawBufferPointer, Int, ClassifiedLine) -> Void, onBlockEnd: () -> Void
   ) -> InputDecoder.Result {
     let queue = BlockQueue(limit: 4)
     let producer = Producer(input: input, maxLineLength: maxLineLength, queue: queue)
     let thread = Thread { producer.run() }
     thread.stackSize = 1 << 20
     thread.start()
-    var secrets = 0
     while let block = queue.take() {
       for line in block.lines {
         onLine(UnsafeRawBufferPointer(rebasing: block.storage[line.start..<(line.start + line.count)]), line.number,
                line.classified)
       }
-      // Counted here rather than while decoding: it balances the two threads.
-      secrets += Redactor.countSecrets(in: block.bytes)
+      onBlockEnd()
       queue.recycle(block)
     }
-    var result = producer.result
-    result.secrets = secrets
-    return result
+    return producer.result
   }
 
   /// Runs the decoder and fills blocks with classified lines.
@@ -49,12 +47,18 @@ enum LinePipeline {
     func run() {
       var decoder = InputDecoder(input: input, maxLineLength: maxLineLength)
       var block = queue.takeFree()
+      var secrets = 0
+      // Secrets are counted on this thread, block by block: that balances the two threads' work.
+      func hand(_ full: LineBlock) {
+        secrets += Redactor.countSecrets(in: full.bytes)
+        queue.put(full)
+      }
       var cache = TimestampParser.SecondCache()
       func add(_ line: UnsafeRawBufferPointer, _ number: Int) {
         // The message is classified on the reader's thread: that balances the two threads' work.
         let classified = LineClassifier.classify(line, cache: &cache, withMessage: false)
         if !block.append(line, number: number, classified: classified) {
-          queue.put(block)
+          hand(block)
           block = queue.takeFree()
           _ = block.append(line, number: number, classified: classified)
         }
@@ -67,7 +71,8 @@ enum LinePipeline {
           add(line, number)
         }
       }
-      queue.put(block)
+      hand(block)
+      result.secrets = secrets
       queue.finish()
     }
   }

@@ -114,6 +114,11 @@ final class LogReader<Sink: FactSink> {
     rememberPreviousLine(line, record: (time, context, number))
   }
 
+  /// Copies what the reader keeps of the current block's lines: the block is about to be reused.
+  func blockWillBeReused() {
+    previousLine.detach()
+  }
+
   /// Ends the input: finishes an open traceback.
   func finish() {
     if let pending = pendingMessageException { sink.accept(pending) }
@@ -624,18 +629,29 @@ final class LogReader<Sink: FactSink> {
   }
 }
 
-/// A copy of the last log record line, kept for quoting when a traceback follows it.
+/// The last log record line, kept for quoting when a traceback follows it.
+///
+/// The line is borrowed from its block and copied only when the block is about to be reused (`detach`),
+/// so most lines are never copied.
 private struct PreviousLine {
   static let capacity = 4096
   let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: PreviousLine.capacity, alignment: 8)
   var count = 0
+  var borrowed: UnsafeRawBufferPointer?
 
   mutating func store(_ line: UnsafeRawBufferPointer) {
-    count = min(line.count, PreviousLine.capacity)
-    if count > 0 { storage.baseAddress!.copyMemory(from: line.baseAddress!, byteCount: count) }
+    borrowed = UnsafeRawBufferPointer(rebasing: line[0..<min(line.count, PreviousLine.capacity)])
   }
 
-  var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
+  /// Copies a borrowed line into owned storage, before the memory it points into is reused.
+  mutating func detach() {
+    guard let line = borrowed else { return }
+    count = line.count
+    if count > 0 { storage.baseAddress!.copyMemory(from: line.baseAddress!, byteCount: count) }
+    borrowed = nil
+  }
+
+  var bytes: UnsafeRawBufferPointer { borrowed ?? UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
 }
 
 /// A Node error being read: the caught error first, then its `[cause]`s.
