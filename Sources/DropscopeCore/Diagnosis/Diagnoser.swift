@@ -96,6 +96,18 @@ private struct Work {
 
   // MARK: - Decisions
 
+  /// Sets a verdict's cause, side, confidence, summary and fixes in one place.
+  mutating func decide(
+    _ cause: Cause, side: Side, _ confidence: Confidence, _ summary: String, fixes: [String], wouldDecide: String? = nil
+  ) {
+    self.cause = cause
+    self.side = side
+    self.confidence = confidence
+    self.summary = summary
+    self.fixes = fixes
+    if let wouldDecide { self.wouldDecide = wouldDecide }
+  }
+
   mutating func completed() {
     outcome = .completed
     confidence = .high
@@ -230,31 +242,23 @@ private struct Work {
       summary = text + ". The server did not close the connection; the client gave up."
       fixes = ["client-read-timeout"]
     case .connectFailure:
-      cause = .clientError
-      side = .client
-      confidence = .high
-      summary = "No connection could be made to the API (\(record.type)): a local network, DNS, proxy or TLS failure."
-      fixes = ["connect-failure"]
+      decide(.clientError, side: .client, .high,
+             "No connection could be made to the API (\(record.type)): a local network, DNS, proxy or TLS failure.",
+             fixes: ["connect-failure"])
     case .poolExhausted:
-      cause = .clientError
-      side = .client
-      confidence = .high
-      summary = "The client's connection pool had no free connection (\(record.type)): streams were left open or too many ran at once."
-      fixes = ["application-exception"]
+      decide(.clientError, side: .client, .high,
+             "The client's connection pool had no free connection (\(record.type)): streams were left open or too many ran at once.",
+             fixes: ["application-exception"])
     case .closedBeforeResponse:
-      cause = .unknown
-      side = .server
-      confidence = .medium
-      summary = "The connection closed before any response arrived (\(record.type): \(record.message)). A stale pooled connection, a proxy refusing the request and a crashed server all look like this in a client log."
-      wouldDecide = "A capture or the proxy's log for this time shows who closed the connection and why."
-      fixes = ["capture-for-evidence"]
+      decide(.unknown, side: .server, .medium,
+             "The connection closed before any response arrived (\(record.type): \(record.message)). A stale pooled connection, a proxy refusing the request and a crashed server all look like this in a client log.",
+             fixes: ["capture-for-evidence"],
+             wouldDecide: "A capture or the proxy's log for this time shows who closed the connection and why.")
     case .inBandError:
-      cause = .serverError
-      side = .server
-      confidence = .high
       let type = record.message.range(of: "overloaded_error") != nil ? "overloaded_error" : "error"
-      summary = "The API accepted the stream (HTTP 200) and then sent an `event: error` (\(type)) inside it\(stream.contentCount > 0 ? " after \(stream.contentCount) content deltas" : ""). The SDK raised it as a bare `\(record.type)` and did not retry."
-      fixes = ["retry-in-band-error"]
+      decide(.serverError, side: .server, .high,
+             "The API accepted the stream (HTTP 200) and then sent an `event: error` (\(type)) inside it\(stream.contentCount > 0 ? " after \(stream.contentCount) content deltas" : ""). The SDK raised it as a bare `\(record.type)` and did not retry.",
+             fixes: ["retry-in-band-error"])
     case .errorStatus:
       if let status = statusCode(in: record.message) {
         errorStatus(status)
@@ -265,46 +269,36 @@ private struct Work {
         fixes = ["backoff-overloaded"]
       }
     case .cancelled:
-      cause = .clientError
-      side = .client
-      confidence = .high
       // asyncio.timeout raises TimeoutError from CancelledError; Node's AbortSignal.timeout a TimeoutError.
       let deadline = final.className == "TimeoutError"
-      summary = deadline
-        ? "The application's own deadline (an asyncio timeout) cancelled the stream\(stream.contentCount > 0 ? " after \(stream.contentCount) content deltas" : "")."
-        : "The application cancelled the stream (`\(record.type)`)."
-      fixes = ["cancellation"]
+      decide(.clientError, side: .client, .high,
+             deadline
+               ? "The application's own deadline (an asyncio timeout) cancelled the stream\(stream.contentCount > 0 ? " after \(stream.contentCount) content deltas" : "")."
+               : "The application cancelled the stream (`\(record.type)`).",
+             fixes: ["cancellation"])
     case .serverDisconnected:
       if midStream {
         serverSideClose(.peerClosedMidBody, midStream: true)
       } else {
-        cause = .unknown
-        side = .server
-        confidence = .medium
-        summary = "The server side closed the connection (\(record.type.isEmpty ? "reported" : record.type): \(record.message)), and the log does not show whether a response had begun."
-        wouldDecide = "The HTTP status line for this request (httpx's INFO line), or a capture, would show whether the stream had started."
-        fixes = ["capture-for-evidence"]
+        decide(.unknown, side: .server, .medium,
+               "The server side closed the connection (\(record.type.isEmpty ? "reported" : record.type): \(record.message)), and the log does not show whether a response had begun.",
+               fixes: ["capture-for-evidence"],
+               wouldDecide: "The HTTP status line for this request (httpx's INFO line), or a capture, would show whether the stream had started.")
       }
     case .endedWithoutEndMarker:
-      cause = .serverCloseDuringDelta
-      side = .server
-      confidence = .medium
       findings.append(.cleanTruncation)
-      summary = "The stream helper saw the body end before `message_stop` (\(record.message.prefix(90))): the response was cut short without a transport error."
-      wouldDecide = "A capture would show whether the terminating chunk arrived; the proxy's limits on response duration would show which hop cut it."
-      fixes = ["check-stop-reason"]
+      decide(.serverCloseDuringDelta, side: .server, .medium,
+             "The stream helper saw the body end before `message_stop` (\(record.message.prefix(90))): the response was cut short without a transport error.",
+             fixes: ["check-stop-reason"],
+             wouldDecide: "A capture would show whether the terminating chunk arrived; the proxy's limits on response duration would show which hop cut it.")
     case .overloaded:
-      cause = .serverError
-      side = .server
-      confidence = midStream || stream.status != nil ? .high : .medium
-      summary = "The API reported that it was overloaded (`overloaded_error`)\(midStream ? ", inside the stream" : ""); this is the API's capacity, not the network."
-      fixes = [midStream ? "retry-in-band-error" : "backoff-overloaded"]
+      decide(.serverError, side: .server, midStream || stream.status != nil ? .high : .medium,
+             "The API reported that it was overloaded (`overloaded_error`)\(midStream ? ", inside the stream" : ""); this is the API's capacity, not the network.",
+             fixes: [midStream ? "retry-in-band-error" : "backoff-overloaded"])
     case .proxyUpstreamFailure:
-      cause = .serverError
-      side = .server
-      confidence = .high
-      summary = "A proxy in front of the API could not reach, or lost, its upstream: \(record.message.prefix(160))"
-      fixes = ["backoff-overloaded"]
+      decide(.serverError, side: .server, .high,
+             "A proxy in front of the API could not reach, or lost, its upstream: \(record.message.prefix(160))",
+             fixes: ["backoff-overloaded"])
     case .wrapper:
       unrecognised(chain, final: final, midStream: midStream)
     }
