@@ -77,6 +77,7 @@ final class GoldenReportTests: XCTestCase {
       "13-node-fetch": [("server_close_during_delta", false), (nil, false), ("server_close_during_delta", false),
                         ("client_error", false), (nil, false), ("server_close_during_delta", false),
                         ("server_close_during_delta", false)],
+      "14-openai-responses": [(nil, false), ("server_close_during_delta", false), ("server_error", false)],
       "12-json-logs": [(nil, false), ("server_error", false), ("server_close_during_delta", true), (nil, false),
                        ("server_close_during_delta", true), ("server_error", false), ("server_error", false),
                        ("server_error", false)],
@@ -100,7 +101,7 @@ final class GoldenReportTests: XCTestCase {
         XCTAssertFalse(stream.fixes.isEmpty, "\(name) stream \(stream.id) has no fix")
       }
     }
-    XCTAssertEqual(checked, 60, "every stream of every incident has an expected verdict")
+    XCTAssertEqual(checked, 63, "every stream of every incident has an expected verdict")
   }
 
   func testJSONCarriesTheDocumentedFields() throws {
@@ -126,6 +127,7 @@ final class GoldenReportTests: XCTestCase {
       "idle-close": "idle_timeout", "clean-truncation": "server_close_during_delta",
       "status-400": "client_error", "status-401": "client_error", "status-429": "client_error",
       "status-529": "server_error", "error-event": "server_error", "tool-pause": nil,
+      "response-failed": "server_error",
     ]
     var checked = 0
     for incident in try incidents() {

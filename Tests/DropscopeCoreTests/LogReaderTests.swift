@@ -234,4 +234,22 @@ final class LogReaderTests: XCTestCase {
     XCTAssertEqual(report.streams.map(\.cause), [.serverError, nil])
     XCTAssertEqual(report.streams.map(\.outcome), [.failed, .completed])
   }
+
+  func testIdempotencyKeyGroupsAttemptsAndStainlessHeadersNameTheVersion() throws {
+    let report = try TestSupport.analyze(text: """
+      [2026-11-22 10:00:00 - anthropic._base_client:497 - DEBUG] Request options: {'method': 'post', 'url': '/v1/messages', 'idempotency_key': 'stainless-python-retry-fc68964b-1f76-4c3e'}
+      [2026-11-22 10:00:00 - httpx:1025 - INFO] HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 529 "
+      [2026-11-22 10:00:01 - anthropic._base_client:497 - DEBUG] Request options: {'method': 'post', 'url': '/v1/messages', 'idempotency_key': 'stainless-python-retry-fc68964b-1f76-4c3e'}
+      [2026-11-22 10:00:01 - proxy:12 - DEBUG] forwarded headers {'user-agent': 'Anthropic/Python 0.79.0', 'x-stainless-package-version': '0.79.0', 'x-stainless-retry-count': '1'}
+      [2026-11-22 10:00:01 - httpx:1025 - INFO] HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      [2026-11-22 10:00:02 - app:9 - ERROR] stream failed
+      Traceback (most recent call last):
+        File "/venv/site-packages/anthropic/_streaming.py", line 72, in _iter_events
+      httpx.ReadError: [Errno 104] Connection reset by peer
+      """)
+    XCTAssertEqual(report.streams.map(\.call), [1, 1], "the same idempotency key is one call, even with no retry line")
+    XCTAssertEqual(report.streams.map(\.attempt), [1, 2])
+    XCTAssertEqual(report.streams[1].sdk, "anthropic 0.79.0")
+    XCTAssertTrue(report.streams[1].evidence.contains { $0.note.contains("x-stainless-retry-count: 1") })
+  }
 }

@@ -176,10 +176,29 @@ def run_openai(base, scenario, n, timeout):
     log.info("call %d: stream ended, finish_reason=%s", n, finish)
 
 
+def run_openai_responses(base, scenario, n, timeout):
+    import openai
+    client = openai.OpenAI(api_key=FAKE_OPENAI_KEY, base_url=f"{base}/s/{scenario}/v1",
+                           timeout=timeout, max_retries=2)
+    log.info("call %d: responses stream gpt-4o from %s", n, scenario)
+    stream = client.responses.create(model="gpt-4o", input=f"Summarise incident report #{n}.", stream=True)
+    for event in stream:
+        if event.type == "response.completed":
+            events_log.debug("event %s sequence_number=%d input_tokens=%d", event.type, event.sequence_number,
+                             event.response.usage.input_tokens)
+        else:
+            events_log.debug("event %s sequence_number=%d", event.type, event.sequence_number)
+        if event.type == "response.failed":
+            log.error("call %d: response failed: %s", n, event.response.error.message)
+    log.info("call %d: stream ended", n)
+
+
 def run_job(base, job, n, timeout):
     scenario, _, mode = job.partition("@")
     mode = mode or "stream"
-    if mode == "openai":
+    if mode == "responses":
+        run_openai_responses(base, scenario, n, timeout)
+    elif mode == "openai":
         run_openai(base, scenario, n, timeout)
     elif mode == "deadline":
         asyncio.run(run_anthropic_deadline(base, scenario, n, timeout))

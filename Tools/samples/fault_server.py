@@ -256,6 +256,46 @@ async def openai_stream(conn, scenario, rid, model):
     return "keep"
 
 
+async def responses_stream(conn, scenario, rid, model):
+    """The OpenAI Responses API: named events `response.*`, each with a sequence_number."""
+    await conn.send(stream_head(rid, openai=True))
+    resp_id = "resp_" + "".join(rng.choice("0123456789abcdef") for _ in range(32))
+    seq = 0
+
+    async def event(kind, **fields):
+        nonlocal seq
+        data = {"type": kind, "sequence_number": seq, **fields}
+        seq += 1
+        await conn.send_event(sse(kind, data))
+
+    base = {"id": resp_id, "object": "response", "created_at": int(time.time()), "model": model, "output": [],
+            "status": "in_progress"}
+    await event("response.created", response=base)
+    await event("response.in_progress", response=base)
+    item = {"id": "msg_" + resp_id[5:], "type": "message", "role": "assistant", "status": "in_progress", "content": []}
+    await event("response.output_item.added", output_index=0, item=item)
+    await event("response.content_part.added", item_id=item["id"], output_index=0, content_index=0,
+                part={"type": "output_text", "text": "", "annotations": []})
+    cut_at = {"fin-mid-delta": 10, "rst-mid-delta": 13, "response-failed": 7}.get(scenario)
+    for i, word in enumerate(TEXT):
+        if cut_at is not None and i == cut_at:
+            break
+        await event("response.output_text.delta", item_id=item["id"], output_index=0, content_index=0,
+                    delta=word + " ", logprobs=[])
+        await asyncio.sleep(rng.uniform(0.02, 0.05))
+    if await cut_connection(conn, scenario):
+        return "closed"
+    if scenario == "response-failed":
+        await event("response.failed", response={**base, "status": "failed",
+                                                  "error": {"code": "server_error", "message": "The model failed to respond."}})
+        await conn.send(b"0\r\n\r\n")
+        return "keep"
+    usage = {"input_tokens": 1874, "output_tokens": len(TEXT), "total_tokens": 1874 + len(TEXT)}
+    await event("response.completed", response={**base, "status": "completed", "usage": usage})
+    await conn.send(b"0\r\n\r\n")
+    return "keep"
+
+
 async def handle(reader, writer):
     conn = Conn(reader, writer)
     try:
@@ -266,7 +306,7 @@ async def handle(reader, writer):
                 return
             parts = path.split("/")
             scenario = parts[2] if len(parts) > 2 and parts[1] == "s" else "complete"
-            openai = path.endswith("/chat/completions")
+            openai = path.endswith("/chat/completions") or path.endswith("/responses")
             try:
                 payload = json.loads(body or b"{}")
             except ValueError:
@@ -285,7 +325,7 @@ async def handle(reader, writer):
                     await send_status(conn, 529, rid, openai)
                     continue
                 scenario = "complete"
-            streamer = openai_stream if openai else anthropic_stream
+            streamer = (responses_stream if path.endswith("/responses") else openai_stream) if openai else anthropic_stream
             if await streamer(conn, scenario, rid, model) == "closed":
                 return
     except (ConnectionError, asyncio.CancelledError):

@@ -85,6 +85,10 @@ INCIDENTS = {
         ("console.log.gz", "node", "console", {}, ["fin-mid-delta", "complete", "rst-mid-delta", "stall"]),
         ("pino.log.gz", "node", "pino", {}, ["complete@openai", "fin-mid-delta@openai", "rst-mid-delta"]),
     ],
+    "14-openai-responses": [
+        ("app.log.gz", "current", "thread", {}, ["--job", "complete@responses", "--job", "fin-mid-delta@responses",
+                                                 "--job", "response-failed@responses"]),
+    ],
     "12-json-logs": [
         ("structlog.log.gz", "current", "structlog", {}, ["--job", "complete", "--job", "fin-mid-delta",
                                                          "--job", "status-529"]),

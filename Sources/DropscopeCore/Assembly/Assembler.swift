@@ -12,6 +12,10 @@ final class Assembler: FactSink {
   private var byRequestID: [String: ObservedStream] = [:]
   /// Per context: the call a retry left open, and the last call number used.
   private var pendingRetryCall: [Int: (call: Int, attempt: Int)] = [:]
+  /// Per context: the idempotency key logged for the next attempt, and the last key with its call and attempt.
+  private var pendingCallKey: [Int: String] = [:]
+  private var pendingRetryCount: [Int: Int] = [:]
+  private var lastCallKey: [Int: (key: String, call: Int, attempt: Int)] = [:]
   /// Request ids logged by a context before the stream they belong to began.
   private var pendingRequestID: [Int: String] = [:]
   private var nextSequence = 1
@@ -109,6 +113,16 @@ final class Assembler: FactSink {
     case .bodyReadFailed(let text):
       open[k]?.bodyReadFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
       open[k]?.bodyReadFailureText = text
+    case .callKey(let key):
+      pendingCallKey[k] = key
+    case .sdkRetryCount(let count):
+      // Request headers are printed before the response: the count belongs to the thread's next stream,
+      // or to its open one if that has no response yet.
+      if let stream = open[k], stream.status == nil, stream.eventCount == 0 {
+        stream.sdkRetryCount = count
+      } else {
+        pendingRetryCount[k] = count
+      }
     case .usage(let input, let output):
       guard let stream = open[k] else { return }
       if let input, stream.inputTokens == nil { stream.inputTokens = input }
@@ -125,6 +139,9 @@ final class Assembler: FactSink {
     open = OpenStreams()
     pendingRetryCall = [:]
     pendingRequestID = [:]
+    pendingCallKey = [:]
+    pendingRetryCount = [:]
+    lastCallKey = [:]
   }
 
   // MARK: - Helpers
@@ -136,13 +153,20 @@ final class Assembler: FactSink {
     let stream = ObservedStream(sequence: nextSequence, input: fact.location.input, context: fact.context,
                                 location: fact.location, time: fact.time)
     nextSequence += 1
+    let key = pendingCallKey.removeValue(forKey: k)
     if let pending = pendingRetryCall.removeValue(forKey: k) {
       stream.call = pending.call
       stream.attempt = pending.attempt + 1
+    } else if let key, let last = lastCallKey[k], last.key == key {
+      // Another attempt with the same idempotency key: the SDK retried this call.
+      stream.call = last.call
+      stream.attempt = last.attempt + 1
     } else {
       stream.call = nextCall
       nextCall += 1
     }
+    if let key { lastCallKey[k] = (key, stream.call, stream.attempt) }
+    stream.sdkRetryCount = pendingRetryCount.removeValue(forKey: k)
     if let id = pendingRequestID.removeValue(forKey: k), byRequestID[id] == nil {
       stream.requestID = id
       byRequestID[id] = stream

@@ -41,6 +41,8 @@ final class ObservedStream {
   /// The first other line the same context wrote after the last event, with no exception between.
   var followingLine: Observation?
   var lastActivity: Microseconds?
+  /// `x-stainless-retry-count` of this request: how many attempts the SDK made before it.
+  var sdkRetryCount: Int?
   /// Usage the application logged for this stream.
   var inputTokens: Int?
   var outputTokens: Int?

@@ -77,6 +77,10 @@ private struct Work {
   }
 
   mutating func addCommonEvidence() {
+    if let count = stream.sdkRetryCount, count > 0 {
+      evidence.append(Evidence(location: nil, time: nil, quote: nil,
+                               note: "the request carried `x-stainless-retry-count: \(count)`: the SDK had tried it \(count) time\(count == 1 ? "" : "s") before"))
+    }
     if let head = stream.responseHead, let status = stream.status {
       let note = status == 200
         ? "response headers arrived (HTTP 200): the request was accepted and the stream began; this line says nothing about how it ended"

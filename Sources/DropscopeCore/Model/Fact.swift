@@ -41,6 +41,10 @@ public struct Fact: Sendable {
     case bodyReadFailed(String)
     /// A library or client version visible in the log (`Anthropic/Python 0.79.0`).
     case sdkVersion(name: String, version: String)
+    /// The SDK's idempotency key for a call: every attempt of one call carries the same key.
+    case callKey(String)
+    /// `x-stainless-retry-count`: the SDK's count of earlier attempts of this request.
+    case sdkRetryCount(Int)
     /// Token usage the application logged (`message_start` input tokens, cumulative output tokens).
     case usage(input: Int?, output: Int?)
     /// Any other line written by a context that has a stream open.

@@ -33,6 +33,10 @@ enum MessageClass {
   case transportResponseHead
   /// The TypeScript SDKs' `[log_1a2b3c] post https://… succeeded with status 200 in 842ms` (or `failed with status`).
   case tsSDKResponse
+  /// The Python SDKs' debug `Request options: {…, 'idempotency_key': 'stainless-python-retry-…'}`: one key per call.
+  case requestOptions
+  /// A line that prints request headers with `x-stainless-retry-count` or `x-stainless-package-version`.
+  case stainlessHeaders
   /// Free text with an SSE event, a request id or an SDK version in it.
   case words(WordScan)
 }
@@ -84,13 +88,16 @@ enum LineClassifier {
       return .transportResponseHead
     case 0x45 where line.hasBytes("Encountered ", at: m): return .encountered
     case 0x54 where line.hasBytes("Traceback (most recent call last):", at: m): return .tracebackHeader
+    case 0x52 where line.hasBytes("Request options: ", at: m): return .requestOptions
     case 0x5b where line.hasBytes("[log_", at: m) && line.firstOffset(of: " with status ", from: m) != nil:
       return .tsSDKResponse
     case 0x70 where line.hasBytes("post ", at: m) && line.firstOffset(of: " with status ", from: m) != nil:
       return .tsSDKResponse
     default:
       let scan = scanWords(line, from: m)
-      return scan.isEmpty ? .unrecognised : .words(scan)
+      if !scan.isEmpty { return .words(scan) }
+      let lower = line.offset(ofLong: "tainless-", from: m) ?? line.offset(ofLong: "TAINLESS-", from: m)
+      return lower != nil ? .stainlessHeaders : .unrecognised
     }
   }
 

@@ -178,6 +178,16 @@ final class LogReader<Sink: FactSink> {
       let module = String(logger.prefix { $0 != "." })
       fact(.responseHead(status: status, url: nil, transport: module), quoted: true)
       if let id = LineClassifier.scanWords(line, from: comma).requestID { fact(.requestID(line.string(id))) }
+    case .requestOptions:
+      guard let at = line.firstOffset(of: "idempotency_key", from: m) else { return false }
+      var i = at + 15
+      while i < line.count, line[i] == 0x27 || line[i] == 0x22 || line[i] == 0x3a || line[i] == 0x20 || line[i] == 0x3d { i += 1 }
+      let start = i
+      while i < line.count, line[i].isIdentifierByte || line[i] == 0x2d { i += 1 }
+      guard i > start else { return false }
+      fact(.callKey(line.string(start..<i)))
+    case .stainlessHeaders:
+      return readStainlessHeaders(line, from: m) { fact($0) }
     case .tsSDKResponse:
       readTSSDKResponse(line, from: m) { fact($0, quoted: $1) }
     case .words(let scan):
@@ -189,6 +199,8 @@ final class LogReader<Sink: FactSink> {
       if let id = scan.requestID { fact(.requestID(line.string(id))) }
       if let word = scan.version, let version = sdkVersion(line, word) {
         fact(.sdkVersion(name: version.name, version: version.version))
+        // A user agent is usually part of a printed header dump, which may hold the x-stainless headers too.
+        _ = readStainlessHeaders(line, from: m) { fact($0) }
       }
     }
     return true
@@ -471,6 +483,33 @@ final class LogReader<Sink: FactSink> {
     emit(.responseHead(status: status, url: url, transport: "fetch"), true)
     if let id = LineClassifier.scanWords(line, from: m).requestID { emit(.requestID(line.string(id)), false) }
     if line.firstOffset(of: "- retrying", from: at) != nil { emit(.retryScheduled(delaySeconds: nil), true) }
+  }
+
+
+  /// `'x-stainless-retry-count': '1'`, `X-Stainless-Package-Version: 0.79.0` in a printed header dict or list.
+  private func readStainlessHeaders(_ line: UnsafeRawBufferPointer, from m: Int, _ emit: (Fact.Kind) -> Void) -> Bool {
+    let text = line.string(m..<min(line.count, m + 4000))
+    let lower = text.lowercased()
+    func value(after key: String) -> String? {
+      guard let range = lower.range(of: key) else { return nil }
+      let rest = lower[range.upperBound...].drop { $0 == "'" || $0 == "\"" || $0 == ":" || $0 == " " || $0 == "=" }
+      let value = rest.prefix { $0.isNumber || $0 == "." }
+      return value.isEmpty ? nil : String(value)
+    }
+    var found = false
+    if let count = value(after: "x-stainless-retry-count").flatMap({ Int($0) }) {
+      emit(.sdkRetryCount(count))
+      found = true
+    }
+    if let version = value(after: "x-stainless-package-version") {
+      // The header names no SDK: the user agent or the API's own headers on the same line do.
+      let name = lower.contains("anthropic") ? "anthropic" : lower.contains("openai") ? "openai" : nil
+      if let name {
+        emit(.sdkVersion(name: name, version: version))
+        found = true
+      }
+    }
+    return found
   }
 
   // MARK: - Node errors
