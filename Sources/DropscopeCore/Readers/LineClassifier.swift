@@ -96,8 +96,9 @@ enum LineClassifier {
     default:
       let scan = scanWords(line, from: m)
       if !scan.isEmpty { return .words(scan) }
-      let lower = line.offset(ofLong: "tainless-", from: m) ?? line.offset(ofLong: "TAINLESS-", from: m)
-      return lower != nil ? .stainlessHeaders : .unrecognised
+      // `x-stainless-…` and `X-Stainless-…` alike; a header dump is a long line, so short messages are skipped.
+      guard line.count - m > 80 else { return .unrecognised }
+      return line.offset(ofLong: "tainless-", from: m) != nil ? .stainlessHeaders : .unrecognised
     }
   }
 
