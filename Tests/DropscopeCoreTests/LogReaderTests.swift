@@ -252,4 +252,21 @@ final class LogReaderTests: XCTestCase {
     XCTAssertEqual(report.streams[1].sdk, "anthropic 0.79.0")
     XCTAssertTrue(report.streams[1].evidence.contains { $0.note.contains("x-stainless-retry-count: 1") })
   }
+
+  func testStainlessTimeoutNamesTheClientsConfiguredTimeout() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 DEBUG [w] proxy: request headers {'User-Agent': 'OpenAI/Python 3.54.0', 'X-Stainless-Timeout': '15', 'X-Stainless-Retry-Count': '0'}
+      2026-11-22 10:00:00,010 INFO [w] httpx2: HTTP Request: POST https://x/v1/chat/completions "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,100 DEBUG [w] app: chunk chat.completion.chunk finish_reason=None
+      2026-11-22 10:00:15,110 ERROR [w] app: stream failed
+      Traceback (most recent call last):
+        File "/venv/site-packages/openai/_streaming.py", line 57, in _iter_events
+      httpx2.ReadTimeout: timed out
+      """)
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(stream.cause, .idleTimeout)
+    XCTAssertEqual(stream.side, .client)
+    XCTAssertEqual(stream.sdk, "openai 3.54.0")
+    XCTAssertTrue(stream.summary.contains("its timeout was 15 s"), stream.summary)
+  }
 }

@@ -15,6 +15,7 @@ final class Assembler: FactSink {
   /// Per context: the idempotency key logged for the next attempt, and the last key with its call and attempt.
   private var pendingCallKey: [Int: String] = [:]
   private var pendingRetryCount: [Int: Int] = [:]
+  private var pendingTimeout: [Int: Double] = [:]
   private var lastCallKey: [Int: (key: String, call: Int, attempt: Int)] = [:]
   /// Request ids logged by a context before the stream they belong to began.
   private var pendingRequestID: [Int: String] = [:]
@@ -123,6 +124,12 @@ final class Assembler: FactSink {
       } else {
         pendingRetryCount[k] = count
       }
+    case .sdkTimeout(let seconds):
+      if let stream = open[k], stream.status == nil, stream.eventCount == 0 {
+        stream.sdkTimeout = seconds
+      } else {
+        pendingTimeout[k] = seconds
+      }
     case .usage(let input, let output):
       guard let stream = open[k] else { return }
       if let input, stream.inputTokens == nil { stream.inputTokens = input }
@@ -141,6 +148,7 @@ final class Assembler: FactSink {
     pendingRequestID = [:]
     pendingCallKey = [:]
     pendingRetryCount = [:]
+    pendingTimeout = [:]
     lastCallKey = [:]
   }
 
@@ -167,6 +175,7 @@ final class Assembler: FactSink {
     }
     if let key { lastCallKey[k] = (key, stream.call, stream.attempt) }
     stream.sdkRetryCount = pendingRetryCount.removeValue(forKey: k)
+    stream.sdkTimeout = pendingTimeout.removeValue(forKey: k)
     if let id = pendingRequestID.removeValue(forKey: k), byRequestID[id] == nil {
       stream.requestID = id
       byRequestID[id] = stream

@@ -43,6 +43,8 @@ final class ObservedStream {
   var lastActivity: Microseconds?
   /// `x-stainless-retry-count` of this request: how many attempts the SDK made before it.
   var sdkRetryCount: Int?
+  /// `x-stainless-timeout` of this request: the client's configured timeout, in seconds.
+  var sdkTimeout: Double?
   /// Usage the application logged for this stream.
   var inputTokens: Int?
   var outputTokens: Int?

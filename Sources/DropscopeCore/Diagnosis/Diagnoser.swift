@@ -239,7 +239,9 @@ private struct Work {
         ? "The client's own read timeout fired in the middle of the stream"
         : "The client's timeout fired before the response headers arrived"
       if let silence { text += ": no bytes for \(TimeFormatting.seconds(silence)) before it" }
-      if let match = limit.first {
+      if let configured = stream.sdkTimeout {
+        text += " (the request said its timeout was \(TimeFormatting.limit(configured)), in `x-stainless-timeout`)"
+      } else if let match = limit.first {
         findings.append(.matchesKnownLimit)
         text += ", which matches the \(TimeFormatting.limit(match.seconds)) \(match.components)"
       }

@@ -45,6 +45,8 @@ public struct Fact: Sendable {
     case callKey(String)
     /// `x-stainless-retry-count`: the SDK's count of earlier attempts of this request.
     case sdkRetryCount(Int)
+    /// `x-stainless-timeout` / `x-stainless-read-timeout`: the client's configured timeout, in seconds.
+    case sdkTimeout(Double)
     /// Token usage the application logged (`message_start` input tokens, cumulative output tokens).
     case usage(input: Int?, output: Int?)
     /// Any other line written by a context that has a stream open.

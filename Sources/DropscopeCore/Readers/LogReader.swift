@@ -501,6 +501,10 @@ final class LogReader<Sink: FactSink> {
       emit(.sdkRetryCount(count))
       found = true
     }
+    if let timeout = (value(after: "x-stainless-read-timeout") ?? value(after: "x-stainless-timeout")).flatMap(Double.init) {
+      emit(.sdkTimeout(timeout))
+      found = true
+    }
     if let version = value(after: "x-stainless-package-version") {
       // The header names no SDK: the user agent or the API's own headers on the same line do.
       let name = lower.contains("anthropic") ? "anthropic" : lower.contains("openai") ? "openai" : nil
