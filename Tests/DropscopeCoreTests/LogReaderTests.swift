@@ -269,4 +269,19 @@ final class LogReaderTests: XCTestCase {
     XCTAssertEqual(stream.sdk, "openai 3.54.0")
     XCTAssertTrue(stream.summary.contains("its timeout was 15 s"), stream.summary)
   }
+
+  func testShortStreamsEndingTogetherAreNotACap() throws {
+    var text = ""
+    for (n, worker) in ["a", "b", "c", "d"].enumerated() {
+      text += """
+        2026-11-22 10:00:0\(n).000 INFO [\(worker)] httpx: HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK"
+        2026-11-22 10:00:0\(n).500 DEBUG [\(worker)] app: event content_block_delta
+        2026-11-22 10:00:0\(n).550 ERROR [\(worker)] app: failed: httpx.ReadError: [Errno 104] Connection reset by peer
+
+        """
+    }
+    let report = try TestSupport.analyze(text: text)
+    XCTAssertEqual(report.counts.failed, 4)
+    XCTAssertFalse(report.notes.contains { $0.contains("streams were cut") }, "\(report.notes)")
+  }
 }

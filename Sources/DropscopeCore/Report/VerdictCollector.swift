@@ -103,17 +103,19 @@ final class VerdictCollector {
 }
 
 extension VerdictCollector {
-  /// Finds streams cut by the server side at the same elapsed time: three or more within a second (or 3%)
-  /// of one another point at a cap on total response time, not at chance.
+  /// Finds streams cut by the server side at the same elapsed time: three or more, at least 5 s long, within
+  /// 3% (or half a second) of one another point at a cap on total response time, not at chance.
   static func noteSameElapsedCuts(_ streams: inout [StreamVerdict]) -> [String] {
-    let cut = streams.indices.filter { streams[$0].outcome == .failed && streams[$0].cause == .serverCloseDuringDelta && streams[$0].duration != nil }
-      .sorted { streams[$0].duration! < streams[$1].duration! }
+    // Caps on total response time are 15 s and more; short streams ending close together say nothing.
+    let cut = streams.indices.filter {
+      streams[$0].outcome == .failed && streams[$0].cause == .serverCloseDuringDelta && (streams[$0].duration ?? 0) >= 5
+    }.sorted { streams[$0].duration! < streams[$1].duration! }
     var notes: [String] = []
     var start = 0
     while start < cut.count {
       let first = streams[cut[start]].duration!
       var end = start
-      while end + 1 < cut.count, streams[cut[end + 1]].duration! - first <= max(1.0, first * 0.03) { end += 1 }
+      while end + 1 < cut.count, streams[cut[end + 1]].duration! - first <= max(0.5, first * 0.03) { end += 1 }
       if end - start + 1 >= 3 {
         let group = Array(cut[start...end])
         let last = streams[group.last!].duration!
