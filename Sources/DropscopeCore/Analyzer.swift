@@ -104,6 +104,21 @@ public struct Analyzer {
 
     for (index, input) in inputs.enumerated() {
       onInputStart?(input.displayName)
+      let sniffed = InputDecoder.sniffDecodedKind(path: input.path)
+      if sniffed == .pcap || sniffed == .pcapng {
+        let capture = readCapture(input, index: index, assembler: assembler, warnings: &warnings)
+        diagnoser.sdkVersions = assembler.sdkVersions
+        diagnoser.contextNames[index] = capture.contextNames
+        for stream in pending { collector.add(diagnoser.diagnose(stream), input: stream.input) }
+        pending.removeAll(keepingCapacity: true)
+        if let t = capture.firstTime { firstTime = min(firstTime ?? t, t) }
+        if let t = capture.lastTime { lastTime = max(lastTime ?? t, t) }
+        summaries.append(Report.InputSummary(
+          name: input.displayName, kind: sniffed, bytes: capture.result.rawBytes, decodedBytes: capture.result.decodedBytes,
+          lines: capture.packets, logRecords: capture.tcpSegments, linesUnderstood: capture.tcpSegments,
+          streams: collector.streamsPerInput[index, default: 0]))
+        continue
+      }
       let reader = LogReader(input: index, sink: assembler)
       func flush() {
         guard !pending.isEmpty else { return }
@@ -159,4 +174,48 @@ public struct Analyzer {
     return collector.report(inputs: summaries, span: span, secrets: secrets, notes: notes, warnings: warnings)
   }
 
+
+  /// What reading one capture gave.
+  private struct CaptureSummary {
+    var result: InputDecoder.Result
+    var packets: Int
+    var tcpSegments: Int
+    var firstTime: Microseconds?
+    var lastTime: Microseconds?
+    var contextNames: [Int: String]
+  }
+
+  /// Reads a pcap or pcapng file (plain or gzipped) packet by packet into the assembler.
+  private func readCapture(
+    _ input: AnalysisInput, index: Int, assembler: Assembler, warnings: inout [AnalysisWarning]
+  ) -> CaptureSummary {
+    let capture = CaptureReader(input: index, sink: assembler)
+    var file = CaptureFileReader()
+    var decoder = InputDecoder(input: input, maxLineLength: options.maxLineLength)
+    var firstTime: Microseconds?
+    var lastTime: Microseconds?
+    let result = decoder.runCapture { bytes in
+      file.feed(bytes) { packet in
+        if packet.time > 0 {
+          if firstTime == nil { firstTime = packet.time }
+          lastTime = max(lastTime ?? packet.time, packet.time)
+        }
+        capture.read(packet)
+      }
+      return file.failure == nil
+    }
+    warnings += result.warnings
+    if let failure = file.failure {
+      warnings.append(AnalysisWarning(input: input.displayName, message: "\(failure); the packets before it were analyzed"))
+    } else if let cut = file.unfinished() {
+      warnings.append(AnalysisWarning(input: input.displayName, offset: cut.offset,
+        message: "the capture ends in the middle of a packet at offset \(cut.offset) (\(cut.bytes) bytes of it are there): the capture was cut short, as when tcpdump is killed; everything before it was analyzed, and bytes missing at the end count as capture loss, not as a cut by the server"))
+    }
+    if file.failure == nil, file.packetCount == 0 {
+      warnings.append(AnalysisWarning(input: input.displayName, message: "the capture holds no packets"))
+    }
+    capture.finish()
+    return CaptureSummary(result: result, packets: file.packetCount, tcpSegments: capture.tcpSegments,
+                          firstTime: firstTime, lastTime: lastTime, contextNames: capture.contextNames)
+  }
 }

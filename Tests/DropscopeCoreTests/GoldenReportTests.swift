@@ -77,6 +77,11 @@ final class GoldenReportTests: XCTestCase {
       "13-node-fetch": [("server_close_during_delta", false), (nil, false), ("server_close_during_delta", false),
                         ("client_error", false), (nil, false), ("server_close_during_delta", false),
                         ("server_close_during_delta", false)],
+      // The application's log first, then the capture of the same runs (each read on its own; not joined yet).
+      "20-capture-loopback": [(nil, false), ("server_close_during_delta", true), ("server_close_during_delta", true),
+                              ("server_error", false), ("server_close_during_delta", false), ("idle_timeout", true),
+                              (nil, false), ("server_close_during_delta", false), ("server_close_during_delta", false),
+                              ("server_error", false), ("server_close_during_delta", false), ("idle_timeout", false)],
       "14-openai-responses": [(nil, false), ("server_close_during_delta", false), ("server_error", false)],
       "12-json-logs": [(nil, false), ("server_error", false), ("server_close_during_delta", true), (nil, false),
                        ("server_close_during_delta", true), ("server_error", false), ("server_error", false),
@@ -101,7 +106,7 @@ final class GoldenReportTests: XCTestCase {
         XCTAssertFalse(stream.fixes.isEmpty, "\(name) stream \(stream.id) has no fix")
       }
     }
-    XCTAssertEqual(checked, 63, "every stream of every incident has an expected verdict")
+    XCTAssertEqual(checked, 75, "every stream of every incident has an expected verdict")
   }
 
   func testJSONCarriesTheDocumentedFields() throws {

@@ -96,6 +96,12 @@ INCIDENTS = {
                                                            "--job", "complete@openai", "--job", "error-event"]),
     ],
 }
+# Incidents captured with tcpdump on loopback around their own fault server: (incident, venv, app arguments).
+CAPTURES = {
+    "20-capture-loopback": ("current", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta",
+                                        "--job", "rst-mid-delta", "--job", "error-event@create",
+                                        "--job", "clean-truncation@create", "--job", "stall"]),
+}
 # Files written whole and then cut, as a log rotated mid-write is: (incident, file, fraction kept)
 TRUNCATE = {("10-mixed-workers", "app.log.1.gz"): 0.6}
 
@@ -117,8 +123,47 @@ def scrub(text):
     return text.replace(str(HERE), "/srv/app")
 
 
+def capture(incident, venv, args, pythons):
+    """Runs one app against its own fault server while tcpdump records the loopback traffic."""
+    workdir = Path(tempfile.mkdtemp(prefix="dropscope-capture-"))
+    port_file = workdir / "port"
+    server = subprocess.Popen([sys.executable, str(HERE / "fault_server.py"), "--port-file", str(port_file),
+                               "--lifetime", str(CLIENT_LIMIT)])
+    try:
+        for _ in range(100):
+            if port_file.exists() and port_file.read_text():
+                break
+            time.sleep(0.05)
+        port = port_file.read_text()
+        target = SAMPLES / incident
+        target.mkdir(parents=True, exist_ok=True)
+        pcap = target / "capture.pcap"
+        dump = subprocess.Popen(["tcpdump", "-i", "lo", "-s", "0", "-U", "-w", str(pcap), f"tcp port {port}"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.0)
+        log = workdir / "app.log"
+        with open(log, "w") as handle:
+            subprocess.run([pythons[venv], str(HERE / "app.py"), "--base", f"http://127.0.0.1:{port}", "--format",
+                            "thread"] + args, stdout=handle, stderr=subprocess.STDOUT, timeout=CLIENT_LIMIT,
+                           env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        time.sleep(1.0)
+        dump.terminate()
+        dump.wait(timeout=10)
+        (target / "app.log.gz").write_bytes(gzip.compress(scrub(log.read_text()).encode(), mtime=0))
+        print(f"{incident}: capture {pcap.stat().st_size} bytes")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main():
     wanted = sys.argv[1:]
+    for incident, (venv, args) in CAPTURES.items():
+        if not wanted or any(incident.startswith(w) for w in wanted):
+            capture(incident, venv, args, {venv: venv_python(venv)})
+    if wanted and not any(k.startswith(w) for k in INCIDENTS for w in wanted):
+        return
     incidents = {k: v for k, v in INCIDENTS.items() if not wanted or any(k.startswith(w) for w in wanted)}
     pythons = {venv: venv_python(venv) for files in incidents.values() for _, venv, _, _, _ in files if venv != "node"}
     workdir = Path(tempfile.mkdtemp(prefix="dropscope-samples-"))

@@ -114,6 +114,23 @@ final class Assembler: FactSink {
     case .bodyReadFailed(let text):
       open[k]?.bodyReadFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
       open[k]?.bodyReadFailureText = text
+    case .connectionClosed(let byServer, let reset, let lastServer, let lastServerPacket, let lastClient, let state, let lost):
+      guard let stream = open[k] else { return }
+      stream.wireClose = .init(byServer: byServer, reset: reset,
+                               at: .init(location: fact.location, time: fact.time, quote: fact.quote),
+                               lastServerData: lastServer, lastServerPacket: lastServerPacket, lastClientData: lastClient,
+                               connState: state, lostBytes: lost)
+      finish(stream, key: k, reason: .connectionClosed)
+    case .captureEnded(let state):
+      guard let stream = open[k] else { return }
+      stream.captureEnded = .init(location: fact.location, time: fact.time)
+      stream.captureConnState = state
+    case .bodyEnded:
+      open[k]?.bodyComplete = .init(location: fact.location, time: fact.time)
+    case .inBandError(let text):
+      guard let stream = open[k] else { return }
+      stream.inBandFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      stream.inBandText = text
     case .callKey(let key):
       pendingCallKey[k] = key
     case .sdkRetryCount(let count):

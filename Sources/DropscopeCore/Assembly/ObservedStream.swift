@@ -22,8 +22,27 @@ final class ObservedStream {
   var lastEventKind: StreamEvent?
   var openBlock = false
   var endMarker: Observation?
-  /// A `response.failed` event: the API reported the failure inside the stream.
+  /// A `response.failed` or `event: error`: the API reported the failure inside the stream.
   var inBandFailure: Observation?
+  var inBandText: String?
+  /// What a capture shows of the connection's end.
+  var wireClose: WireClose?
+  var captureEnded: Observation?
+  var captureConnState: String?
+  /// The body's framing ended it (terminating chunk or Content-Length).
+  var bodyComplete: Observation?
+
+  /// The first FIN or RST of the connection, as a capture shows it.
+  struct WireClose {
+    var byServer: Bool
+    var reset: Bool
+    var at: Observation
+    var lastServerData: Microseconds?
+    var lastServerPacket: Int?
+    var lastClientData: Microseconds?
+    var connState: String
+    var lostBytes: Int
+  }
   /// Whether the context wrote other lines after the end marker (so later events start a new stream).
   var wroteAfterEnd = false
   var endMarkerKind: StreamEvent?
@@ -59,7 +78,7 @@ final class ObservedStream {
 
   /// Why the assembler stopped adding facts to the stream.
   enum EndReason: String {
-    case exception, retried, nextRequest, endOfInput, completed
+    case exception, retried, nextRequest, endOfInput, completed, connectionClosed
   }
 
   init(sequence: Int, input: Int, context: Int, location: SourceLocation, time: Microseconds?) {

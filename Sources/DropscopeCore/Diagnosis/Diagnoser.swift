@@ -22,6 +22,8 @@ struct Diagnoser {
       work.errorStatus(status)
     } else if let failure = stream.inBandFailure, stream.exception == nil {
       work.inBandFailure(failure)
+    } else if stream.exception == nil, stream.wireClose != nil || stream.bodyComplete != nil || stream.captureEnded != nil {
+      work.fromWire()
     } else if let chain = stream.exception ?? stream.internalException ?? work.chainFromTransportTrace() {
       work.exception(chain, sdkVersions: sdkVersions[stream.input] ?? [:])
     } else {
@@ -67,7 +69,7 @@ private struct Work {
 
   func place(_ location: SourceLocation) -> String {
     let name = location.input < names.count ? names[location.input] : "input \(location.input)"
-    return "\(name):\(location.line)"
+    return location.isPacket ? "\(name)#\(location.line)" : "\(name):\(location.line)"
   }
 
   mutating func cite(_ observation: ObservedStream.Observation?, quote: String? = nil, _ note: String) {
@@ -122,14 +124,58 @@ private struct Work {
     }
   }
 
-  /// The Responses API's `response.failed` event, logged by the application.
+  /// The API reported a failure inside the stream: `response.failed`, or an `event: error` a capture shows.
   mutating func inBandFailure(_ failure: ObservedStream.Observation) {
-    cause = .serverError
-    side = .server
-    confidence = .high
-    summary = "The API reported the failure inside the stream (`response.failed`) after \(stream.contentCount) content deltas."
-    cite(failure, "the `response.failed` event")
-    fixes = ["retry-in-band-error"]
+    let kind = stream.inBandText.map { $0.contains("overloaded_error") ? "`event: error` (overloaded_error)" : "an `error` event" }
+      ?? "`response.failed`"
+    decide(.serverError, side: .server, .high,
+           "The API reported the failure inside the stream (\(kind)) after \(stream.contentCount) content deltas.",
+           fixes: ["retry-in-band-error"])
+    cite(failure, "the API's in-band failure")
+  }
+
+  /// Decides from what a capture shows: the body's framing, who closed first and how, the silence before it.
+  mutating func fromWire() {
+    let midStream = stream.status == 200 || stream.eventCount > 0
+    if let close = stream.wireClose {
+      evidence.append(Evidence(location: nil, time: nil, quote: nil,
+                               note: "connection state \(close.connState) (Zeek conn_state)\(close.lostBytes > 0 ? "; the capture missed \(close.lostBytes) bytes (snap length or loss): counted as capture loss, not as a cut" : "")"))
+    }
+    if let body = stream.bodyComplete {
+      findings.append(.cleanTruncation)
+      decide(.serverCloseDuringDelta, side: .server, .high,
+             "The response body ended by its framing (the terminating chunk arrived) without the end-of-message event, after \(stream.eventCount) events (the last `\(stream.lastEventKind?.rawValue ?? "?")`): something on the server's side of the path ended the response early.",
+             fixes: ["check-stop-reason"])
+      cite(body, "the terminating chunk `0\\r\\n\\r\\n`: the body ended cleanly")
+      noteTotalDurationCap(endingAt: body.time)
+      return
+    }
+    if let close = stream.wireClose, let closeTime = close.at.time {
+      if let last = close.lastServerData, closeTime >= last { silence = Double(closeTime - last) / 1e6 }
+      let how = close.reset ? "RST" : "FIN"
+      cite(close.at, "the connection's first \(how): \(close.byServer ? "the server side" : "the client") closed it")
+      if close.byServer {
+        serverSideClose(close.reset ? .connectionReset : .peerClosedMidBody, midStream: midStream)
+        return
+      }
+      if let silence, silence >= Catalogue.flowingGapSeconds {
+        let configured = stream.sdkTimeout.map { " (the request said its timeout was \(TimeFormatting.limit($0)))" } ?? ""
+        decide(.idleTimeout, side: .client, .high,
+               "No bytes from the server for \(TimeFormatting.seconds(silence)), then the client closed the connection (\(how)): its own read timeout\(configured). The server did not close it.",
+               fixes: ["client-read-timeout"])
+      } else {
+        decide(.clientError, side: .client, .high,
+               "The client closed the connection (\(how)\(close.reset ? ": it still had unread data" : "")) while the server was sending\(silence.map { ", \(TimeFormatting.seconds($0)) after the last server byte" } ?? ""): the application cancelled the stream.",
+               fixes: ["cancellation"])
+      }
+      return
+    }
+    if let ended = stream.captureEnded {
+      decide(.unknown, side: .unknown, .low,
+             "The capture ends while this connection was still open\(midStream ? ", after \(stream.eventCount) events" : ""): how the stream ended is not in it.",
+             fixes: ["capture-for-evidence"], wouldDecide: "A capture that runs until the connection closes would show who closed it and how.")
+      cite(ended, "the capture's last packet of this connection")
+    }
   }
 
   mutating func errorStatus(_ status: Int) {
@@ -540,6 +586,7 @@ private struct Work {
       lastEvent: stream.lastEventKind?.rawValue, silenceBeforeEnd: silence.map { ($0 * 1000).rounded() / 1000 },
       duration: duration, inputTokens: stream.inputTokens, outputTokens: stream.outputTokens,
       billed: outcome == .failed && (stream.status == 200 || stream.eventCount > 0) && cause != .unknown,
+      connState: stream.wireClose?.connState ?? stream.captureConnState,
       evidence: evidence, fixes: fixes, wouldDecide: wouldDecide)
   }
 }

@@ -116,6 +116,8 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
   public var outputTokens: Int?
   /// Whether the API had accepted the request (HTTP 200) before it failed, so its tokens were billed.
   public var billed: Bool
+  /// Zeek's connection state (SF, S2, S3, RSTO, RSTR, …), when a capture shows the connection.
+  public var connState: String?
   public var evidence: [Evidence]
   /// Ids of the fixes in the report's `fixes` catalogue.
   public var fixes: [String]
@@ -152,6 +154,7 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
     try c.encode(inputTokens, forKey: .inputTokens)
     try c.encode(outputTokens, forKey: .outputTokens)
     try c.encode(billed, forKey: .billed)
+    try c.encode(connState, forKey: .connState)
     try c.encode(evidence, forKey: .evidence)
     try c.encode(fixes, forKey: .fixes)
     try c.encode(wouldDecide, forKey: .wouldDecide)

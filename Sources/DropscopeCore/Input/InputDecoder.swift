@@ -29,6 +29,39 @@ struct InputDecoder {
 
   /// Reads the input to its end, calling `onLine` with each line and its 1-based number.
   mutating func run(_ onLine: (UnsafeRawBufferPointer, Int) -> Void) -> Result {
+    var text = TextStage(name: input.displayName, maxLineLength: maxLineLength)
+    var result = decode(acceptCaptures: false, refusal: { text.refusal($0) }) { decoded in
+      text.feed(decoded, onLine)
+      return !text.refused
+    }
+    text.finish(onLine)
+    if result.kind == .gzip, text.decodedBytes == 0, result.warnings.isEmpty {
+      result.warnings.append(AnalysisWarning(input: input.displayName, message: "the gzip file holds no data"))
+    }
+    result.decodedBytes = text.decodedBytes
+    result.readAsText = !text.refused && text.decodedBytes > 0
+    result.warnings += text.warnings
+    result.isDropscopeReport = text.skippedReport
+    return result
+  }
+
+  /// Reads a capture (pcap or pcapng, plain or gzipped) to its end, calling `onBytes` with its decoded bytes.
+  mutating func runCapture(_ onBytes: (UnsafeRawBufferPointer) -> Bool) -> Result {
+    var decoded: Int64 = 0
+    var result = decode(acceptCaptures: true, refusal: { kind in
+      AnalysisWarning(input: input.displayName, message: "\(kind.rawValue) data is not a capture: skipped")
+    }) { bytes in
+      decoded += Int64(bytes.count)
+      return onBytes(bytes)
+    }
+    result.decodedBytes = decoded
+    return result
+  }
+
+  /// Opens the input, sniffs it, and delivers its decoded bytes (inflating gzip) until `deliver` says stop.
+  private func decode(
+    acceptCaptures: Bool, refusal: (InputKind) -> AnalysisWarning, _ deliver: (UnsafeRawBufferPointer) -> Bool
+  ) -> Result {
     var result = Result()
     let name = input.displayName
     var file: FileByteReader
@@ -41,11 +74,11 @@ struct InputDecoder {
     let chunkSize = 1 << 18
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
     defer { buffer.deallocate() }
-    var text = TextStage(name: name, maxLineLength: maxLineLength)
     var first = true
     var inflater: GzipInflater?
+    var going = true
 
-    while true {
+    while going {
       let count: Int
       do {
         count = try file.read(into: buffer, path: input.path)
@@ -63,41 +96,55 @@ struct InputDecoder {
           inflater = GzipInflater()
         case .text, .json:
           break
+        case .pcap, .pcapng where acceptCaptures:
+          break
         default:
-          result.warnings.append(text.refusal(result.kind))
+          result.warnings.append(refusal(result.kind))
           result.rawBytes = Int64(count)
           return result
         }
       }
       if inflater != nil {
-        let damage = inflater!.feed(chunk) { decoded in text.feed(decoded, onLine) }
+        let damage = inflater!.feed(chunk) { decoded in
+          if going { going = deliver(decoded) }
+        }
         if let damage {
           result.warnings.append(AnalysisWarning(input: name, offset: damage.offset, message: damage.message))
           result.damaged = true
           break
         }
       } else {
-        text.feed(chunk, onLine)
+        going = deliver(chunk)
       }
-      if text.refused { break }
     }
     result.rawBytes = file.offset
-    if !result.damaged, let damage = inflater?.finish() {
+    if !result.damaged, going, let damage = inflater?.finish() {
       result.warnings.append(AnalysisWarning(input: name, offset: damage.offset, message: damage.message))
       result.damaged = true
     }
-    text.finish(onLine)
     if first {
       result.kind = .empty
       result.warnings.append(AnalysisWarning(input: name, message: "empty file: nothing to analyze"))
-    } else if result.kind == .gzip, text.decodedBytes == 0, result.warnings.isEmpty {
-      result.warnings.append(AnalysisWarning(input: name, message: "the gzip file holds no data"))
     }
-    result.decodedBytes = text.decodedBytes
-    result.readAsText = !text.refused && text.decodedBytes > 0
-    result.warnings += text.warnings
-    result.isDropscopeReport = text.skippedReport
     return result
+  }
+
+  /// The kind of an input file, looking inside gzip: whether it is a capture decides how it is read.
+  static func sniffDecodedKind(path: String) -> InputKind {
+    guard path != "-", let file = try? FileByteReader(path: path) else { return .text }
+    var reader = file
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+    defer { buffer.deallocate() }
+    guard let count = try? reader.read(into: buffer, path: path), count > 0 else { return .empty }
+    let head = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+    let kind = InputKind.sniff(raw: head)
+    guard kind == .gzip else { return kind }
+    var inflater = GzipInflater(outputCapacity: 1 << 16)
+    var decoded: InputKind = .gzip
+    _ = inflater.feed(head) { bytes in
+      if decoded == .gzip { decoded = InputKind.sniff(decoded: UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, 4096)])) }
+    }
+    return decoded == .pcap || decoded == .pcapng ? decoded : .gzip
   }
 }
 

@@ -51,6 +51,15 @@ public struct Fact: Sendable {
     case usage(input: Int?, output: Int?)
     /// Any other line written by a context that has a stream open.
     case otherLine
+    /// A capture shows the connection's first FIN or RST: who sent it, and when each side last sent data.
+    case connectionClosed(byServer: Bool, reset: Bool, lastServerData: Microseconds?, lastServerPacket: Int?,
+                          lastClientData: Microseconds?, connState: String, lostBytes: Int)
+    /// A capture ends with the connection still open.
+    case captureEnded(connState: String)
+    /// The response body ended by its framing (the terminating chunk, or the Content-Length reached).
+    case bodyEnded
+    /// The API reported an error inside the stream (`event: error`, or a data object with `"error"`).
+    case inBandError(String)
   }
 }
 
@@ -71,6 +80,8 @@ public enum StreamEvent: String, Sendable, CaseIterable {
   case responseCompleted = "response.completed"
   case responseFailed = "response.failed"
   case responseIncomplete = "response.incomplete"
+  /// Any other event (a capture shows every one: `response.created`, `content_block_start` of tools, …).
+  case other = "(other)"
 
   /// Whether this event ends a message on its protocol.
   public var isEndOfMessage: Bool {

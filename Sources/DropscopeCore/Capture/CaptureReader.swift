@@ -1,0 +1,278 @@
+/// Reads the TCP connections of a capture into facts, the same facts logs give, plus what only the wire shows.
+///
+/// Each connection is a context (so keep-alive requests on it are streams one after another). Per direction
+/// the bytes are reassembled in order (out-of-order segments wait, retransmissions are trimmed, gaps are
+/// counted as capture loss), HTTP/1.1 requests and responses are parsed (chunked or Content-Length bodies),
+/// and `text/event-stream` bodies are decoded as SSE by the WHATWG rules. Who closed first, FIN or RST, and
+/// when the server last sent a byte become a `connectionClosed` fact.
+final class CaptureReader<Sink: FactSink> {
+  let input: Int
+  private let sink: Sink
+  private var connections: [ConnectionKey: Connection] = [:]
+  private var nextContext = 1
+  private(set) var tcpSegments = 0
+  private(set) var connectionCount = 0
+  private var lastTime: Microseconds = 0
+  /// Each connection's name, by context id: `client → server`.
+  private(set) var contextNames: [Int: String] = [:]
+
+  init(input: Int, sink: Sink) {
+    self.input = input
+    self.sink = sink
+  }
+
+  func read(_ packet: CapturedPacket) {
+    lastTime = max(lastTime, packet.time)
+    guard let segment = TCPSegment.decode(packet) else { return }
+    tcpSegments += 1
+    let key = ConnectionKey(segment.source, segment.destination)
+    let connection: Connection
+    if let known = connections[key], !(segment.isSYN && segment.flags & TCPSegment.ack == 0 && known.closed) {
+      connection = known
+    } else {
+      if let old = connections[key] { finish(old, captureEnded: false) }
+      connection = Connection(context: nextContext, first: segment)
+      contextNames[nextContext] = "\(connection.client) → \(connection.server)"
+      nextContext += 1
+      connectionCount += 1
+      connections[key] = connection
+    }
+    let fromClient = segment.source == connection.client
+    let location = SourceLocation(input: input, line: packet.number, isPacket: true)
+    connection.receive(segment, fromClient: fromClient, time: packet.time, location: location) { fact in
+      sink.accept(fact)
+    }
+  }
+
+  /// Ends the capture: connections still open end with it.
+  func finish() {
+    for connection in connections.values.sorted(by: { $0.context < $1.context }) {
+      finish(connection, captureEnded: true)
+    }
+    connections.removeAll()
+    sink.inputEnded(input)
+  }
+
+  private func finish(_ connection: Connection, captureEnded: Bool) {
+    connection.flush { sink.accept($0) }
+    if captureEnded, !connection.closed {
+      let location = SourceLocation(input: input, line: connection.lastPacket, isPacket: true)
+      sink.accept(Fact(time: connection.lastTime, location: location, context: connection.context,
+                       kind: .captureEnded(connState: connection.zeekState)))
+    }
+  }
+}
+
+/// A connection's two endpoints, in a canonical order.
+struct ConnectionKey: Hashable {
+  var a: TCPSegment.Endpoint
+  var b: TCPSegment.Endpoint
+
+  init(_ x: TCPSegment.Endpoint, _ y: TCPSegment.Endpoint) {
+    if (x.port, x.address.hashValue) < (y.port, y.address.hashValue) || (x.port == y.port && x.description < y.description) {
+      a = x
+      b = y
+    } else {
+      a = y
+      b = x
+    }
+  }
+}
+
+/// One TCP connection: its two byte streams and the HTTP exchanges on them.
+private final class Connection {
+  let context: Int
+  let client: TCPSegment.Endpoint
+  let server: TCPSegment.Endpoint
+  private var toServer = Direction()
+  private var toClient = Direction()
+  private var requests = HTTPRequestParser()
+  private var responses = HTTPResponseParser()
+  private(set) var closed = false
+  private(set) var lastTime: Microseconds = 0
+  private(set) var lastPacket = 0
+  /// Zeek's history facts: SYN from the client, SYN-ACK, FIN and RST from each side.
+  private var sawSYN = false, sawSYNACK = false
+  private var finFromClient = false, finFromServer = false, rstFromClient = false, rstFromServer = false
+
+  init(context: Int, first: TCPSegment) {
+    self.context = context
+    // The side that sends the first SYN is the client; without one, the side whose port looks like a server's.
+    if first.isSYN, first.flags & TCPSegment.ack == 0 {
+      client = first.source
+      server = first.destination
+    } else if first.isSYN {
+      client = first.destination
+      server = first.source
+    } else if Self.looksLikeServerPort(first.source.port) && !Self.looksLikeServerPort(first.destination.port) {
+      client = first.destination
+      server = first.source
+    } else {
+      client = first.source
+      server = first.destination
+    }
+  }
+
+  private static func looksLikeServerPort(_ port: UInt16) -> Bool {
+    port < 1024 || [8080, 8000, 8443, 3000, 5000, 4000].contains(port)
+  }
+
+  func receive(
+    _ segment: TCPSegment, fromClient: Bool, time: Microseconds, location: SourceLocation, _ emit: (Fact) -> Void
+  ) {
+    lastTime = time
+    lastPacket = location.line
+    if segment.isSYN {
+      if segment.flags & TCPSegment.ack == 0 { sawSYN = true } else { sawSYNACK = true }
+    }
+    let chunks: [Direction.Chunk]
+    if fromClient {
+      chunks = toServer.accept(segment, time: time, location: location)
+    } else {
+      chunks = toClient.accept(segment, time: time, location: location)
+    }
+    for chunk in chunks {
+      chunk.bytes.withUnsafeBytes { bytes in
+        let fact = { (kind: Fact.Kind, quote: String?) in
+          emit(Fact(time: chunk.time, location: chunk.location, context: self.context, kind: kind, quote: quote))
+        }
+        if fromClient {
+          requests.feed(bytes, fact)
+        } else {
+          responses.feed(bytes, fact)
+        }
+      }
+    }
+    guard segment.isFIN || segment.isRST else { return }
+    let firstClose = !(finFromClient || finFromServer || rstFromClient || rstFromServer)
+    if segment.isRST {
+      if fromClient { rstFromClient = true } else { rstFromServer = true }
+    } else {
+      if fromClient { finFromClient = true } else { finFromServer = true }
+    }
+    if firstClose {
+      closed = true
+      flush(emit)
+      emit(Fact(time: time, location: location, context: context,
+                kind: .connectionClosed(byServer: !fromClient, reset: segment.isRST,
+                                        lastServerData: toClient.lastDataTime, lastServerPacket: toClient.lastDataPacket,
+                                        lastClientData: toServer.lastDataTime, connState: zeekState,
+                                        lostBytes: toClient.lostBytes + toServer.lostBytes),
+                quote: "\(fromClient ? "client" : "server") \(fromClient ? client : server) sent \(segment.isRST ? "RST" : "FIN")"))
+    }
+  }
+
+  /// Delivers bytes held back by gaps: the capture will not bring the missing ones.
+  func flush(_ emit: (Fact) -> Void) {
+    for (direction, fromClient) in [(\Connection.toServer, true), (\Connection.toClient, false)] {
+      let chunks = self[keyPath: direction].drain()
+      for chunk in chunks {
+        chunk.bytes.withUnsafeBytes { bytes in
+          let fact = { (kind: Fact.Kind, quote: String?) in
+            emit(Fact(time: chunk.time, location: chunk.location, context: self.context, kind: kind, quote: quote))
+          }
+          if fromClient { requests.feed(bytes, fact) } else { responses.feed(bytes, fact) }
+        }
+      }
+    }
+  }
+
+  /// Zeek's `conn_state`, from what was seen so far (zeek scripts/base/protocols/conn/main.zeek).
+  var zeekState: String {
+    if !sawSYN { return rstFromServer ? "RSTR" : rstFromClient ? "RSTO" : "OTH" }
+    if rstFromClient { return "RSTO" }
+    if rstFromServer { return "RSTR" }
+    if finFromClient, finFromServer { return "SF" }
+    if finFromClient { return "S2" }
+    if finFromServer { return "S3" }
+    return sawSYNACK ? "S1" : "S0"
+  }
+
+  /// One direction's byte stream, reassembled in sequence order.
+  struct Direction {
+    struct Chunk {
+      var bytes: [UInt8]
+      var time: Microseconds
+      var location: SourceLocation
+    }
+
+    private var next: UInt32?
+    private var waiting: [(sequence: UInt32, chunk: Chunk)] = []
+    private var waitingBytes = 0
+    private(set) var lastDataTime: Microseconds?
+    private(set) var lastDataPacket: Int?
+    private(set) var lostBytes = 0
+
+    mutating func accept(_ segment: TCPSegment, time: Microseconds, location: SourceLocation) -> [Chunk] {
+      if segment.isSYN {
+        next = segment.sequence &+ 1
+        return []
+      }
+      let length = segment.payload.count + segment.missingPayload
+      guard length > 0 else { return [] }
+      lastDataTime = time
+      lastDataPacket = location.line
+      if segment.missingPayload > 0 { lostBytes += segment.missingPayload }
+      guard let expected = next else {
+        next = segment.sequence &+ UInt32(length)
+        return [Chunk(bytes: Array(segment.payload), time: time, location: location)]
+      }
+      let offset = Int32(bitPattern: segment.sequence &- expected)
+      var payload = segment.payload
+      if offset < 0 {
+        // A retransmission: keep only what is new.
+        let overlap = Int(-offset)
+        guard overlap < length else { return [] }
+        payload = UnsafeRawBufferPointer(rebasing: payload[min(overlap, payload.count)...])
+      } else if offset > 0 {
+        if waitingBytes < 8 << 20, waiting.count < 4096 {
+          waiting.append((segment.sequence, Chunk(bytes: Array(payload), time: time, location: location)))
+          waitingBytes += payload.count
+        }
+        return []
+      }
+      var out = [Chunk(bytes: Array(payload), time: time, location: location)]
+      next = segment.sequence &+ UInt32(segment.payload.count + segment.missingPayload)
+      out += takeReady()
+      return out
+    }
+
+    /// Segments that now follow on.
+    private mutating func takeReady() -> [Chunk] {
+      var out: [Chunk] = []
+      var progressed = true
+      while progressed, let expected = next {
+        progressed = false
+        if let index = waiting.firstIndex(where: { Int32(bitPattern: $0.sequence &- expected) <= 0 }) {
+          let item = waiting.remove(at: index)
+          waitingBytes -= item.chunk.bytes.count
+          let overlap = Int(-Int32(bitPattern: item.sequence &- expected))
+          if overlap < item.chunk.bytes.count {
+            var chunk = item.chunk
+            chunk.bytes.removeFirst(overlap)
+            next = expected &+ UInt32(chunk.bytes.count)
+            out.append(chunk)
+          }
+          progressed = true
+        }
+      }
+      return out
+    }
+
+    /// Whatever is still waiting, in order, counting the holes before it as lost.
+    mutating func drain() -> [Chunk] {
+      var out: [Chunk] = []
+      while !waiting.isEmpty {
+        waiting.sort { Int32(bitPattern: $0.sequence &- $1.sequence) < 0 }
+        let first = waiting[0]
+        if let expected = next {
+          lostBytes += max(0, Int(Int32(bitPattern: first.sequence &- expected)))
+        }
+        next = first.sequence
+        out += takeReady()
+      }
+      waitingBytes = 0
+      return out
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import XCTest
+
+@testable import DropscopeCore
+
+/// Captures built packet by packet: pcap and pcapng framing, TCP reassembly, HTTP/1.1 chunked bodies, SSE.
+final class CaptureTests: XCTestCase {
+  var directory: URL!
+
+  override func setUpWithError() throws {
+    directory = try TestSupport.temporaryDirectory()
+  }
+
+  override func tearDownWithError() throws {
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  /// A TCP segment between 10.0.0.1:50000 (client) and 10.0.0.2:443 (server), in an Ethernet frame.
+  struct Segment {
+    var fromClient: Bool
+    var sequence: UInt32
+    var flags: UInt8
+    var payload: [UInt8] = []
+    var time: Double
+  }
+
+  func frame(_ s: Segment) -> [UInt8] {
+    let client: [UInt8] = [10, 0, 0, 1], server: [UInt8] = [10, 0, 0, 2]
+    var tcp: [UInt8] = []
+    func be16(_ v: UInt16) -> [UInt8] { [UInt8(v >> 8), UInt8(v & 0xff)] }
+    func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xff), UInt8((v >> 8) & 0xff), UInt8(v & 0xff)] }
+    tcp += be16(s.fromClient ? 50000 : 443) + be16(s.fromClient ? 443 : 50000)
+    tcp += be32(s.sequence) + be32(0) + [0x50, s.flags] + be16(65535) + [0, 0, 0, 0]
+    tcp += s.payload
+    var ip: [UInt8] = [0x45, 0] + be16(UInt16(20 + tcp.count)) + [0, 0, 0x40, 0, 64, 6, 0, 0]
+    ip += (s.fromClient ? client : server) + (s.fromClient ? server : client)
+    return [UInt8](repeating: 0, count: 12) + [0x08, 0x00] + ip + tcp
+  }
+
+  func pcap(_ segments: [Segment], nanoseconds: Bool = false) -> [UInt8] {
+    func le32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+    var out = le32(nanoseconds ? 0xa1b2_3c4d : 0xa1b2_c3d4) + [2, 0, 4, 0] + le32(0) + le32(0) + le32(65535) + le32(1)
+    for s in segments {
+      let data = frame(s)
+      let seconds = UInt32(s.time)
+      let fraction = UInt32((s.time - Double(seconds)) * (nanoseconds ? 1e9 : 1e6))
+      out += le32(seconds) + le32(fraction) + le32(UInt32(data.count)) + le32(UInt32(data.count)) + data
+    }
+    return out
+  }
+
+  /// An HTTP/1.1 SSE exchange: the request, the 200 head, events as chunks; then whatever `ending` adds.
+  func exchange(events: [String], ending: [Segment] = [], lastEventTime: Double = 10.5) -> [Segment] {
+    var segments = [Segment(fromClient: true, sequence: 999, flags: 0x02, time: 10.0),
+                    Segment(fromClient: false, sequence: 4999, flags: 0x12, time: 10.001)]
+    let request = Array("POST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\nUser-Agent: Anthropic/Python 0.79.0\r\ncontent-length: 2\r\n\r\n{}".utf8)
+    segments.append(Segment(fromClient: true, sequence: 1000, flags: 0x18, payload: request, time: 10.002))
+    var serverSequence: UInt32 = 5000
+    let head = Array("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\nrequest-id: req_011CabcdefghijklmnopqrstuV\r\n\r\n".utf8)
+    segments.append(Segment(fromClient: false, sequence: serverSequence, flags: 0x18, payload: head, time: 10.1))
+    serverSequence += UInt32(head.count)
+    for (i, event) in events.enumerated() {
+      let body = Array("event: \(event)\ndata: {\"type\":\"\(event)\"}\n\n".utf8)
+      let chunk = Array(String(body.count, radix: 16).utf8) + [13, 10] + body + [13, 10]
+      let time = events.count == 1 ? lastEventTime : 10.2 + (lastEventTime - 10.2) * Double(i) / Double(events.count - 1)
+      segments.append(Segment(fromClient: false, sequence: serverSequence, flags: 0x18, payload: chunk, time: time))
+      serverSequence += UInt32(chunk.count)
+    }
+    return segments + ending.map { var s = $0; if !s.fromClient, s.sequence == 0 { s.sequence = serverSequence }; return s }
+  }
+
+  func analyze(_ bytes: [UInt8], name: String = "capture.pcap") throws -> Report {
+    let url = directory.appendingPathComponent(name)
+    try Data(bytes).write(to: url)
+    return TestSupport.analyze([url], relativeTo: directory)
+  }
+
+  func testServerFINWhileDeltasFlow() throws {
+    let events = ["message_start", "content_block_start"] + Array(repeating: "content_block_delta", count: 6)
+    let report = try analyze(pcap(exchange(events: events, ending: [Segment(fromClient: false, sequence: 0, flags: 0x11, time: 10.52)])))
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(report.streams.count, 1)
+    XCTAssertEqual(stream.status, 200)
+    XCTAssertEqual(stream.requestID, "req_011CabcdefghijklmnopqrstuV")
+    XCTAssertEqual(stream.cause, .serverCloseDuringDelta)
+    XCTAssertEqual(stream.confidence, .high)
+    XCTAssertEqual(stream.silenceBeforeEnd, 0.02)
+    XCTAssertEqual(stream.connState, "S3")
+    XCTAssertTrue(stream.evidence.contains { $0.location == "capture.pcap#13" }, "\(stream.evidence.map(\.location))")
+  }
+
+  func testServerRSTAfterSilenceMatchingALimitIsAnIdleTimeout() throws {
+    let events = ["message_start", "content_block_start", "content_block_delta"]
+    let report = try analyze(pcap(exchange(events: events, ending: [Segment(fromClient: false, sequence: 0, flags: 0x14, time: 110.6)])))
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(stream.cause, .idleTimeout)
+    XCTAssertEqual(stream.side, .server)
+    XCTAssertEqual(stream.connState, "RSTR")
+    XCTAssertTrue(stream.summary.contains("100 s"), stream.summary)
+  }
+
+  func testTerminatingChunkWithoutMessageStopIsACleanTruncation() throws {
+    let end = Segment(fromClient: false, sequence: 0, flags: 0x18, payload: Array("0\r\n\r\n".utf8), time: 10.6)
+    let report = try analyze(pcap(exchange(events: ["message_start", "content_block_delta"], ending: [end]), nanoseconds: true))
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(stream.cause, .serverCloseDuringDelta)
+    XCTAssertTrue(stream.findings.contains(.cleanTruncation))
+    XCTAssertEqual(stream.confidence, .high)
+  }
+
+  func testOutOfOrderAndRetransmittedSegmentsAreReassembled() throws {
+    var segments = exchange(events: ["message_start", "content_block_delta", "message_stop"])
+    // Swap two server segments and repeat one: the stream still completes.
+    let count = segments.count
+    segments.swapAt(count - 1, count - 2)
+    segments.append(segments[count - 1])
+    let report = try analyze(pcap(segments))
+    XCTAssertEqual(report.streams.map(\.outcome), [.completed])
+    XCTAssertEqual(report.streams.first?.eventsReceived, 3)
+  }
+
+  func testCaptureCutShortWarnsAndKeepsWhatCameBefore() throws {
+    let events = ["message_start", "content_block_delta", "content_block_delta"]
+    let bytes = pcap(exchange(events: events))
+    let report = try analyze(Array(bytes.dropLast(30)))
+    XCTAssertTrue(report.warnings.contains { $0.message.contains("the capture ends in the middle of a packet") }, "\(report.warnings)")
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(stream.cause, .unknown, "a capture that stops is capture loss, not a cut by the server")
+  }
+
+  func testSSEDecoderFollowsTheWHATWGRules() {
+    var decoder = SSEDecoder()
+    var kinds: [String] = []
+    let text = ": comment\r\nevent: message_start\r\ndata: {\"input_tokens\":12}\r\n\r\nevent: content_block_delta\rdata: a\rdata: b\r\revent: message_stop\ndata: {}"
+    Array(text.utf8).withUnsafeBytes { bytes in
+      decoder.feed(bytes) { kind, _ in kinds.append("\(kind)") }
+    }
+    XCTAssertEqual(kinds.count, 3, "\(kinds)")
+    XCTAssertTrue(kinds[0].contains("messageStart"))
+    XCTAssertTrue(kinds[1].contains("usage"))
+    XCTAssertTrue(kinds[2].contains("contentBlockDelta"), "the unfinished message_stop at the end is not dispatched")
+  }
+}
