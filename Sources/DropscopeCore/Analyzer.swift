@@ -88,6 +88,23 @@ public struct Analyzer {
     self.options = options
   }
 
+  /// The TCP connections of a capture file, as dropscope reads them (for cross-checks against other tools).
+  public func connections(inCapture path: String) -> [ConnectionSummary] {
+    final class Discard: FactSink {
+      func accept(_ fact: borrowing Fact) {}
+      func inputEnded(_ input: Int) {}
+    }
+    let capture = CaptureReader(input: 0, sink: Discard())
+    var file = CaptureFileReader()
+    var decoder = InputDecoder(input: AnalysisInput(path: path), maxLineLength: options.maxLineLength)
+    _ = decoder.runCapture { bytes in
+      file.feed(bytes) { capture.read($0) }
+      return file.failure == nil
+    }
+    capture.finish()
+    return capture.summaries
+  }
+
   /// Analyzes the inputs and returns the report.
   public func analyze(_ inputs: [AnalysisInput]) -> Report {
     let collector = VerdictCollector(options: options)

@@ -15,6 +15,8 @@ final class CaptureReader<Sink: FactSink> {
   private var lastTime: Microseconds = 0
   /// Each connection's name, by context id: `client → server`.
   private(set) var contextNames: [Int: String] = [:]
+  /// A summary of every connection, in the order they began.
+  private(set) var summaries: [ConnectionSummary] = []
 
   init(input: Int, sink: Sink) {
     self.input = input
@@ -50,17 +52,34 @@ final class CaptureReader<Sink: FactSink> {
       finish(connection, captureEnded: true)
     }
     connections.removeAll()
+    summaries.sort { $0.context < $1.context }
     sink.inputEnded(input)
   }
 
   private func finish(_ connection: Connection, captureEnded: Bool) {
     connection.flush { sink.accept($0) }
+    summaries.append(connection.summary)
     if captureEnded, !connection.closed {
       let location = SourceLocation(input: input, line: connection.lastPacket, isPacket: true)
       sink.accept(Fact(time: connection.lastTime, location: location, context: connection.context,
                        kind: .captureEnded(connState: connection.zeekState)))
     }
   }
+}
+
+/// What a capture shows of one TCP connection.
+public struct ConnectionSummary: Sendable, Equatable {
+  public var context: Int
+  public var client: String
+  public var server: String
+  /// TCP payload bytes each way (what the capture kept plus what its snap length cut).
+  public var clientBytes: Int
+  public var serverBytes: Int
+  /// The first FIN or RST: who sent it, which, and when.
+  public var firstCloseByServer: Bool?
+  public var firstCloseIsReset: Bool?
+  public var firstCloseTime: Microseconds?
+  public var connState: String
 }
 
 /// A connection's two endpoints, in a canonical order.
@@ -94,6 +113,14 @@ private final class Connection {
   /// Zeek's history facts: SYN from the client, SYN-ACK, FIN and RST from each side.
   private var sawSYN = false, sawSYNACK = false
   private var finFromClient = false, finFromServer = false, rstFromClient = false, rstFromServer = false
+  private var clientBytes = 0, serverBytes = 0
+  private var firstClose: (byServer: Bool, reset: Bool, time: Microseconds)?
+
+  var summary: ConnectionSummary {
+    ConnectionSummary(context: context, client: client.description, server: server.description, clientBytes: clientBytes,
+                      serverBytes: serverBytes, firstCloseByServer: firstClose?.byServer, firstCloseIsReset: firstClose?.reset,
+                      firstCloseTime: firstClose?.time, connState: zeekState)
+  }
 
   init(context: Int, first: TCPSegment) {
     self.context = context
@@ -122,6 +149,9 @@ private final class Connection {
   ) {
     lastTime = time
     lastPacket = location.line
+    if fromClient { clientBytes += segment.payload.count + segment.missingPayload } else {
+      serverBytes += segment.payload.count + segment.missingPayload
+    }
     if segment.isSYN {
       if segment.flags & TCPSegment.ack == 0 { sawSYN = true } else { sawSYNACK = true }
     }
@@ -151,6 +181,7 @@ private final class Connection {
       if fromClient { finFromClient = true } else { finFromServer = true }
     }
     if firstClose {
+      self.firstClose = (!fromClient, segment.isRST, time)
       closed = true
       flush(emit)
       emit(Fact(time: time, location: location, context: context,
