@@ -586,7 +586,7 @@ private struct Work {
       lastEvent: stream.lastEventKind?.rawValue, silenceBeforeEnd: silence.map { ($0 * 1000).rounded() / 1000 },
       duration: duration, inputTokens: stream.inputTokens, outputTokens: stream.outputTokens,
       billed: outcome == .failed && (stream.status == 200 || stream.eventCount > 0) && cause != .unknown,
-      connState: stream.wireClose?.connState ?? stream.captureConnState,
+      connState: stream.wireClose?.connState ?? stream.captureConnState, joinedStream: nil,
       evidence: evidence, fixes: fixes, wouldDecide: wouldDecide)
   }
 }

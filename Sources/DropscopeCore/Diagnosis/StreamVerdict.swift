@@ -118,6 +118,8 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
   public var billed: Bool
   /// Zeek's connection state (SF, S2, S3, RSTO, RSTR, …), when a capture shows the connection.
   public var connState: String?
+  /// The same request seen in another input (a log's stream and a capture's), by id.
+  public var joinedStream: Int?
   public var evidence: [Evidence]
   /// Ids of the fixes in the report's `fixes` catalogue.
   public var fixes: [String]
@@ -155,6 +157,7 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
     try c.encode(outputTokens, forKey: .outputTokens)
     try c.encode(billed, forKey: .billed)
     try c.encode(connState, forKey: .connState)
+    try c.encode(joinedStream, forKey: .joinedStream)
     try c.encode(evidence, forKey: .evidence)
     try c.encode(fixes, forKey: .fixes)
     try c.encode(wouldDecide, forKey: .wouldDecide)

@@ -88,6 +88,10 @@ final class VerdictCollector {
     var streams = listed.sorted { $0.id < $1.id }
     var notes = notes
     notes += Self.noteSameElapsedCuts(&streams)
+    let joined = Self.joinLogsAndCaptures(&streams)
+    if joined > 0 {
+      notes.append("\(joined) request\(joined == 1 ? " was" : "s were") seen both in a log and in a capture; each side's stream cites the other.")
+    }
     let result = counts
     var cost = self.cost
     if let price = options.pricePerMillion {
@@ -103,6 +107,50 @@ final class VerdictCollector {
 }
 
 extension VerdictCollector {
+  /// Pairs each log stream with the capture stream of the same request (same request id, or the same URL
+  /// started within a second) and lets each cite what the other shows.
+  /// - Returns: how many pairs were joined.
+  static func joinLogsAndCaptures(_ streams: inout [StreamVerdict]) -> Int {
+    let wire = streams.indices.filter { streams[$0].connState != nil }
+    guard !wire.isEmpty else { return 0 }
+    func start(_ s: StreamVerdict) -> Microseconds? {
+      s.startedAt.flatMap { text in
+        var cache = TimestampParser.SecondCache()
+        return Array(text.utf8).withUnsafeBytes { TimestampParser.parse($0, at: 0, cache: &cache)?.time }
+      }
+    }
+    var taken = Set<Int>()
+    var joined = 0
+    for l in streams.indices where streams[l].connState == nil {
+      let log = streams[l]
+      var match: Int?
+      if let id = log.requestID { match = wire.first { !taken.contains($0) && streams[$0].requestID == id } }
+      if match == nil, let url = log.url, let t = start(log) {
+        match = wire.filter { !taken.contains($0) && streams[$0].url == url }
+          .compactMap { w in start(streams[w]).map { (w, abs($0 - t)) } }
+          .filter { $0.1 <= 1_000_000 }.min { $0.1 < $1.1 }?.0
+      }
+      guard let w = match else { continue }
+      taken.insert(w)
+      joined += 1
+      let capture = streams[w]
+      let closeLocation = capture.evidence.last { $0.location?.contains("#") == true }?.location
+      streams[l].joinedStream = capture.id
+      streams[l].evidence.append(Evidence(location: closeLocation, time: nil, quote: nil,
+        note: "the capture of the same request (stream \(capture.id)) shows: \(firstSentence(capture.summary))"))
+      let exceptionLocation = log.evidence.last { $0.quote != nil && $0.location != nil }?.location
+      streams[w].joinedStream = log.id
+      streams[w].evidence.append(Evidence(location: exceptionLocation, time: nil, quote: nil,
+        note: "the application's log of the same request (stream \(log.id)): \(log.surfacedAs.map { "it saw \($0)" } ?? firstSentence(log.summary))"))
+    }
+    return joined
+  }
+
+  private static func firstSentence(_ text: String) -> String {
+    guard let end = text.range(of: ". ") else { return text }
+    return String(text[..<end.lowerBound]) + "."
+  }
+
   /// Finds streams cut by the server side at the same elapsed time: three or more, at least 5 s long, within
   /// 3% (or half a second) of one another point at a cap on total response time, not at chance.
   static func noteSameElapsedCuts(_ streams: inout [StreamVerdict]) -> [String] {
