@@ -340,8 +340,15 @@ async def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--port-file", help="write the bound port here")
     parser.add_argument("--lifetime", type=float, default=600.0, help="stop after this many seconds")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM) …")
+    parser.add_argument("--tls-key", help="… and this key")
     args = parser.parse_args()
-    server = await asyncio.start_server(handle, "127.0.0.1", args.port)
+    context = None
+    if args.tls_cert:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+    server = await asyncio.start_server(handle, "127.0.0.1", args.port, ssl=context)
     port = server.sockets[0].getsockname()[1]
     if args.port_file:
         with open(args.port_file, "w") as f:

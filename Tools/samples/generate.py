@@ -101,7 +101,11 @@ CAPTURES = {
     "20-capture-loopback": ("current", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta",
                                         "--job", "rst-mid-delta", "--job", "error-event@create",
                                         "--job", "clean-truncation@create", "--job", "stall"]),
+    # HTTPS with a throwaway certificate made for the run: the capture has no keys.
+    "21-capture-tls": ("current", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta",
+                                   "--job", "rst-mid-delta", "--job", "stall"]),
 }
+TLS_CAPTURES = {"21-capture-tls"}
 # Files written whole and then cut, as a log rotated mid-write is: (incident, file, fraction kept)
 TRUNCATE = {("10-mixed-workers", "app.log.1.gz"): 0.6}
 
@@ -127,8 +131,18 @@ def capture(incident, venv, args, pythons):
     """Runs one app against its own fault server while tcpdump records the loopback traffic."""
     workdir = Path(tempfile.mkdtemp(prefix="dropscope-capture-"))
     port_file = workdir / "port"
+    tls = incident in TLS_CAPTURES
+    server_args = []
+    client_env = {}
+    if tls:
+        cert, key = workdir / "cert.pem", workdir / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server_args = ["--tls-cert", str(cert), "--tls-key", str(key)]
+        client_env = {"SSL_CERT_FILE": str(cert)}
     server = subprocess.Popen([sys.executable, str(HERE / "fault_server.py"), "--port-file", str(port_file),
-                               "--lifetime", str(CLIENT_LIMIT)])
+                               "--lifetime", str(CLIENT_LIMIT)] + server_args)
     try:
         for _ in range(100):
             if port_file.exists() and port_file.read_text():
@@ -143,9 +157,10 @@ def capture(incident, venv, args, pythons):
         time.sleep(1.0)
         log = workdir / "app.log"
         with open(log, "w") as handle:
-            subprocess.run([pythons[venv], str(HERE / "app.py"), "--base", f"http://127.0.0.1:{port}", "--format",
+            base = f"https://localhost:{port}" if tls else f"http://127.0.0.1:{port}"
+            subprocess.run([pythons[venv], str(HERE / "app.py"), "--base", base, "--format",
                             "thread"] + args, stdout=handle, stderr=subprocess.STDOUT, timeout=CLIENT_LIMIT,
-                           env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                           env={**os.environ, "PYTHONUNBUFFERED": "1", **client_env})
         time.sleep(1.0)
         dump.terminate()
         dump.wait(timeout=10)

@@ -131,6 +131,11 @@ final class Assembler: FactSink {
       guard let stream = open[k] else { return }
       stream.inBandFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
       stream.inBandText = text
+    case .tlsSession(let serverName):
+      open[k]?.isTLS = true
+      open[k]?.serverName = serverName
+    case .tlsAlert:
+      open[k]?.serverAlert = .init(location: fact.location, time: fact.time, quote: fact.quote)
     case .callKey(let key):
       pendingCallKey[k] = key
     case .sdkRetryCount(let count):

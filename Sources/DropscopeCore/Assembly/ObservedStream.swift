@@ -31,6 +31,10 @@ final class ObservedStream {
   var captureConnState: String?
   /// The body's framing ended it (terminating chunk or Content-Length).
   var bodyComplete: Observation?
+  /// A TLS session seen without keys: its server name, and whether the server sent an alert (close_notify) before closing.
+  var isTLS = false
+  var serverName: String?
+  var serverAlert: Observation?
 
   /// The first FIN or RST of the connection, as a capture shows it.
   struct WireClose {

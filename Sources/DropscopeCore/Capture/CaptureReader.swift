@@ -107,6 +107,15 @@ private final class Connection {
   private var toClient = Direction()
   private var requests = HTTPRequestParser()
   private var responses = HTTPResponseParser()
+  /// Set from the first client bytes: a TLS handshake makes this a TLS session read record by record.
+  private var isTLS: Bool?
+  private var clientRecords = TLSRecordReader()
+  private var serverRecords = TLSRecordReader()
+  private var serverDataSinceRequest = false
+  private var requestOpen = false
+  private var tlsVersion13 = false
+  private var skippedClientFinished = false
+  private var serverName: String?
   private(set) var closed = false
   private(set) var lastTime: Microseconds = 0
   private(set) var lastPacket = 0
@@ -161,18 +170,7 @@ private final class Connection {
     } else {
       chunks = toClient.accept(segment, time: time, location: location)
     }
-    for chunk in chunks {
-      chunk.bytes.withUnsafeBytes { bytes in
-        let fact = { (kind: Fact.Kind, quote: String?) in
-          emit(Fact(time: chunk.time, location: chunk.location, context: self.context, kind: kind, quote: quote))
-        }
-        if fromClient {
-          requests.feed(bytes, fact)
-        } else {
-          responses.feed(bytes, fact)
-        }
-      }
-    }
+    for chunk in chunks { deliver(chunk, fromClient: fromClient, emit) }
     guard segment.isFIN || segment.isRST else { return }
     let firstClose = !(finFromClient || finFromServer || rstFromClient || rstFromServer)
     if segment.isRST {
@@ -193,18 +191,63 @@ private final class Connection {
     }
   }
 
+  /// Hands in-order bytes to the HTTP parsers, or, for a TLS session, to the record readers.
+  private func deliver(_ chunk: Direction.Chunk, fromClient: Bool, _ emit: (Fact) -> Void) {
+    func fact(_ kind: Fact.Kind, _ quote: String?) {
+      emit(Fact(time: chunk.time, location: chunk.location, context: context, kind: kind, quote: quote))
+    }
+    if isTLS == nil, fromClient, let first = chunk.bytes.first {
+      isTLS = first == 0x16 && chunk.bytes.count > 1 && chunk.bytes[1] == 0x03
+    }
+    chunk.bytes.withUnsafeBytes { bytes in
+      guard isTLS == true else {
+        if fromClient { requests.feed(bytes, fact) } else { responses.feed(bytes, fact) }
+        return
+      }
+      if fromClient {
+        clientRecords.feed(bytes) { type, serverName, _, _ in
+          if let serverName {
+            self.serverName = serverName
+            return
+          }
+          guard type == 23 else { return }
+          if tlsVersion13, !skippedClientFinished {
+            // TLS 1.3 encrypts the handshake: the client's first record is its Finished, not a request.
+            skippedClientFinished = true
+            return
+          }
+          if !requestOpen || serverDataSinceRequest {
+            // A request: the first on the session, or a new one after the server answered the previous.
+            let name = self.serverName.flatMap { $0.isEmpty ? nil : $0 }
+            fact(.requestSending(url: "https://\(name ?? server.description)"),
+                 requestOpen ? nil : "TLS session\(name.map { " to \($0)" } ?? ""): first encrypted request record")
+            fact(.tlsSession(serverName: name), nil)
+            requestOpen = true
+            serverDataSinceRequest = false
+          }
+        }
+      } else {
+        serverRecords.feed(bytes) { type, _, version, length in
+          if version == 0x0304 { tlsVersion13 = true }
+          // TLS 1.3 encrypts alerts too: a 19-byte record (2-byte alert, content type, 16-byte tag) is close_notify.
+          if type == 23, tlsVersion13, length == 19, requestOpen {
+            fact(.tlsAlert(byServer: true), "server TLS alert (an encrypted 19-byte record: close_notify)")
+          } else if type == 23, requestOpen {
+            serverDataSinceRequest = true
+            fact(.event(.encryptedData), nil)
+          } else if type == 21, requestOpen {
+            fact(.tlsAlert(byServer: true), "server TLS alert")
+          }
+        }
+      }
+    }
+  }
+
   /// Delivers bytes held back by gaps: the capture will not bring the missing ones.
   func flush(_ emit: (Fact) -> Void) {
     for (direction, fromClient) in [(\Connection.toServer, true), (\Connection.toClient, false)] {
       let chunks = self[keyPath: direction].drain()
-      for chunk in chunks {
-        chunk.bytes.withUnsafeBytes { bytes in
-          let fact = { (kind: Fact.Kind, quote: String?) in
-            emit(Fact(time: chunk.time, location: chunk.location, context: self.context, kind: kind, quote: quote))
-          }
-          if fromClient { requests.feed(bytes, fact) } else { responses.feed(bytes, fact) }
-        }
-      }
+      for chunk in chunks { deliver(chunk, fromClient: fromClient, emit) }
     }
   }
 
@@ -305,5 +348,89 @@ private final class Connection {
       waitingBytes = 0
       return out
     }
+  }
+}
+
+/// Reads TLS records from one direction of a connection: their types, and the SNI of a ClientHello.
+struct TLSRecordReader {
+  private var header: [UInt8] = []
+  private var body: [UInt8] = []
+  private var remaining = 0
+  private var type: UInt8 = 0
+  private var keepBody = false
+  private var length = 0
+
+  /// Calls `record` with each record's content type, for a ClientHello its server name ("" when none),
+  /// and for a ServerHello the version it chose.
+  mutating func feed(_ bytes: UnsafeRawBufferPointer, _ record: (UInt8, String?, UInt16?, Int) -> Void) {
+    var i = 0
+    while i < bytes.count {
+      if remaining == 0 {
+        header.append(bytes[i])
+        i += 1
+        guard header.count == 5 else { continue }
+        type = header[0]
+        remaining = Int(header[3]) << 8 | Int(header[4])
+        length = remaining
+        header.removeAll(keepingCapacity: true)
+        keepBody = type == 22 && remaining <= 1 << 16
+        body.removeAll(keepingCapacity: true)
+        if remaining == 0 { record(type, nil, nil, 0) }
+        continue
+      }
+      let take = min(remaining, bytes.count - i)
+      if keepBody { body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + take)])) }
+      i += take
+      remaining -= take
+      if remaining == 0 {
+        let version = type == 22 && body.first == 2 ? Self.negotiatedVersion(inServerHello: body) : nil
+        record(type, type == 22 ? Self.serverName(inClientHello: body) : nil, version, length)
+      }
+    }
+  }
+
+  /// The version a ServerHello chose: `supported_versions` (TLS 1.3) or the legacy field.
+  static func negotiatedVersion(inServerHello b: [UInt8]) -> UInt16? {
+    guard b.count > 40, b[0] == 2 else { return nil }
+    let legacy = UInt16(b[4]) << 8 | UInt16(b[5])
+    var i = 4 + 2 + 32
+    guard i < b.count else { return legacy }
+    i += 1 + Int(b[i])  // session id
+    i += 2 + 1  // cipher suite, compression method
+    guard i + 2 <= b.count else { return legacy }
+    let end = min(b.count, i + 2 + (Int(b[i]) << 8 | Int(b[i + 1])))
+    i += 2
+    while i + 4 <= end {
+      let type = Int(b[i]) << 8 | Int(b[i + 1]), length = Int(b[i + 2]) << 8 | Int(b[i + 3])
+      if type == 43, length == 2, i + 6 <= end { return UInt16(b[i + 4]) << 8 | UInt16(b[i + 5]) }
+      i += 4 + length
+    }
+    return legacy
+  }
+
+  /// The `server_name` extension of a ClientHello; "" for a ClientHello without one; nil for other handshakes.
+  static func serverName(inClientHello b: [UInt8]) -> String? {
+    guard b.count > 4, b[0] == 1 else { return nil }
+    var i = 4 + 2 + 32  // handshake header, version, random
+    guard i < b.count else { return "" }
+    i += 1 + Int(b[i])  // session id
+    guard i + 2 <= b.count else { return "" }
+    i += 2 + (Int(b[i]) << 8 | Int(b[i + 1]))  // cipher suites
+    guard i < b.count else { return "" }
+    i += 1 + Int(b[i])  // compression methods
+    guard i + 2 <= b.count else { return "" }
+    let end = min(b.count, i + 2 + (Int(b[i]) << 8 | Int(b[i + 1])))
+    i += 2
+    while i + 4 <= end {
+      let type = Int(b[i]) << 8 | Int(b[i + 1]), length = Int(b[i + 2]) << 8 | Int(b[i + 3])
+      if type == 0, i + 9 <= end {
+        let nameLength = Int(b[i + 7]) << 8 | Int(b[i + 8])
+        let start = i + 9
+        guard start + nameLength <= end else { return "" }
+        return String(decoding: b[start..<(start + nameLength)], as: UTF8.self)
+      }
+      i += 4 + length
+    }
+    return ""
   }
 }

@@ -136,6 +136,18 @@ private struct Work {
 
   /// Decides from what a capture shows: the body's framing, who closed first and how, the silence before it.
   mutating func fromWire() {
+    decideFromWire()
+    guard stream.isTLS else { return }
+    // Without keys the SSE events are invisible: what decides is record timing and who closed, so say so.
+    if confidence == .high { confidence = .medium }
+    summary = "Over TLS, seen without keys\(stream.serverName.map { " (\($0))" } ?? ""): " + summary.replacingOccurrences(of: "content deltas", with: "encrypted records").replacingOccurrences(of: "deltas", with: "encrypted records")
+    if let alert = stream.serverAlert {
+      cite(alert, "the server sent a TLS alert before closing: an orderly TLS close (close_notify) by the server side")
+    }
+    wouldDecide = "A TLS key log (SSLKEYLOGFILE) for this capture would show the SSE events, the end-of-message marker and the HTTP status."
+  }
+
+  private mutating func decideFromWire() {
     let midStream = stream.status == 200 || stream.eventCount > 0
     if let close = stream.wireClose {
       evidence.append(Evidence(location: nil, time: nil, quote: nil,
@@ -151,11 +163,35 @@ private struct Work {
       return
     }
     if let close = stream.wireClose, let closeTime = close.at.time {
-      if let last = close.lastServerData, closeTime >= last { silence = Double(closeTime - last) / 1e6 }
+      // In TLS the last server bytes may be its close_notify alert: measure from the last data record.
+      let lastData = stream.isTLS ? stream.lastEvent?.time : close.lastServerData
+      if let last = lastData, closeTime >= last { silence = Double(closeTime - last) / 1e6 }
       let how = close.reset ? "RST" : "FIN"
       cite(close.at, "the connection's first \(how): \(close.byServer ? "the server side" : "the client") closed it")
+      // In TLS the server's close_notify alert is its close, even when the client's TCP FIN comes first.
+      if stream.isTLS, !close.byServer, let alert = stream.serverAlert, let alertTime = alert.time, alertTime <= closeTime {
+        if let last = stream.lastEvent?.time, alertTime >= last { silence = Double(alertTime - last) / 1e6 }
+        serverSideClose(.peerClosedMidBody, midStream: midStream)
+        summary = summary.replacingOccurrences(of: "closed the connection (FIN)", with: "closed the TLS session (close_notify)")
+        return
+      }
       if close.byServer {
         serverSideClose(close.reset ? .connectionReset : .peerClosedMidBody, midStream: midStream)
+        return
+      }
+      if stream.isTLS {
+        // Without keys a finished response and an unfinished one look alike when the client closes.
+        let gap = silence.map { " \(TimeFormatting.seconds($0)) after" } ?? " after"
+        if let silence, let limit = Catalogue.limits(matching: silence, kind: .idle, precision: 0.01).first(where: { $0.closer == .client }) {
+          findings.append(.matchesKnownLimit)
+          decide(.idleTimeout, side: .client, .medium,
+                 "The client closed the connection (\(how))\(gap) the server's last encrypted record, which matches the \(TimeFormatting.limit(limit.seconds)) \(limit.components): its read timeout.",
+                 fixes: ["client-read-timeout"])
+        } else {
+          decide(.unknown, side: .client, .low,
+                 "The client closed the connection (\(how))\(gap) the server's last encrypted record: either the client's read timeout or cancellation ended an unfinished response, or the response was complete and its idle connection was closed later. Without keys the two look alike.",
+                 fixes: ["capture-for-evidence"])
+        }
         return
       }
       if let silence, silence >= Catalogue.flowingGapSeconds {

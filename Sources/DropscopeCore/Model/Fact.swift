@@ -60,6 +60,10 @@ public struct Fact: Sendable {
     case bodyEnded
     /// The API reported an error inside the stream (`event: error`, or a data object with `"error"`).
     case inBandError(String)
+    /// A TLS session began (ClientHello), with its server name if it sent one: the content is encrypted.
+    case tlsSession(serverName: String?)
+    /// A TLS alert record (after the handshake, most often close_notify): who sent it.
+    case tlsAlert(byServer: Bool)
   }
 }
 
@@ -80,6 +84,8 @@ public enum StreamEvent: String, Sendable, CaseIterable {
   case responseCompleted = "response.completed"
   case responseFailed = "response.failed"
   case responseIncomplete = "response.incomplete"
+  /// A TLS application-data record from the server: content whose events cannot be seen without keys.
+  case encryptedData = "(encrypted record)"
   /// Any other event (a capture shows every one: `response.created`, `content_block_start` of tools, …).
   case other = "(other)"
 
@@ -94,7 +100,7 @@ public enum StreamEvent: String, Sendable, CaseIterable {
   /// Whether this event carries content.
   public var isContent: Bool {
     switch self {
-    case .contentBlockDelta, .chatCompletionChunk, .responseDelta: return true
+    case .contentBlockDelta, .chatCompletionChunk, .responseDelta, .encryptedData: return true
     default: return false
     }
   }

@@ -130,6 +130,12 @@ extension VerdictCollector {
           .compactMap { w in start(streams[w]).map { (w, abs($0 - t)) } }
           .filter { $0.1 <= 1_000_000 }.min { $0.1 < $1.1 }?.0
       }
+      if match == nil, let host = log.url.flatMap(hostOf), let t = start(log) {
+        // A TLS session shows only its server name: the same host, started within a second.
+        match = wire.filter { !taken.contains($0) && streams[$0].url.flatMap(hostOf) == host }
+          .compactMap { w in start(streams[w]).map { (w, abs($0 - t)) } }
+          .filter { $0.1 <= 1_000_000 }.min { $0.1 < $1.1 }?.0
+      }
       guard let w = match else { continue }
       taken.insert(w)
       joined += 1
@@ -144,6 +150,14 @@ extension VerdictCollector {
         note: "the application's log of the same request (stream \(log.id)): \(log.surfacedAs.map { "it saw \($0)" } ?? firstSentence(log.summary))"))
     }
     return joined
+  }
+
+  /// `https://api.anthropic.com:443/v1/messages` → `api.anthropic.com`.
+  private static func hostOf(_ url: String) -> String? {
+    guard let scheme = url.range(of: "://") else { return nil }
+    let rest = url[scheme.upperBound...]
+    let host = rest.prefix { $0 != "/" && $0 != ":" }
+    return host.isEmpty ? nil : String(host)
   }
 
   private static func firstSentence(_ text: String) -> String {
