@@ -122,8 +122,10 @@ public struct Analyzer {
     for (index, input) in inputs.enumerated() {
       onInputStart?(input.displayName)
       let sniffed = InputDecoder.sniffDecodedKind(path: input.path)
-      if sniffed == .pcap || sniffed == .pcapng {
-        let capture = readCapture(input, index: index, assembler: assembler, warnings: &warnings)
+      if sniffed == .pcap || sniffed == .pcapng || sniffed == .transcript {
+        let capture = sniffed == .transcript
+          ? readTranscript(input, index: index, assembler: assembler, warnings: &warnings)
+          : readCapture(input, index: index, assembler: assembler, warnings: &warnings)
         diagnoser.sdkVersions = assembler.sdkVersions
         diagnoser.contextNames[index] = capture.contextNames
         for stream in pending { collector.add(diagnoser.diagnose(stream), input: stream.input) }
@@ -200,6 +202,34 @@ public struct Analyzer {
     var firstTime: Microseconds?
     var lastTime: Microseconds?
     var contextNames: [Int: String]
+  }
+
+  /// Reads a transcript (plain or gzipped) record by record into the assembler, as a capture.
+  private func readTranscript(
+    _ input: AnalysisInput, index: Int, assembler: Assembler, warnings: inout [AnalysisWarning]
+  ) -> CaptureSummary {
+    let capture = CaptureReader(input: index, sink: assembler)
+    var decoder = InputDecoder(input: input, maxLineLength: options.maxLineLength)
+    var records = 0, skipped = 0
+    var firstTime: Microseconds?
+    var lastTime: Microseconds?
+    let result = decoder.run { line, number in
+      guard let record = Transcript.parse(line) else {
+        if !line.isEmpty, line[0] != UInt8(ascii: "#") { skipped += 1 }
+        return
+      }
+      records += 1
+      if firstTime == nil { firstTime = record.time }
+      lastTime = max(lastTime ?? record.time, record.time)
+      capture.read(record, line: number)
+    }
+    warnings += result.warnings
+    if skipped > 0 {
+      warnings.append(AnalysisWarning(input: input.displayName, message: "\(skipped) lines are not transcript records and were skipped"))
+    }
+    capture.finish()
+    return CaptureSummary(result: result, packets: records, tcpSegments: records, firstTime: firstTime, lastTime: lastTime,
+                          contextNames: capture.contextNames)
   }
 
   /// Reads a pcap or pcapng file (plain or gzipped) packet by packet into the assembler.

@@ -8,7 +8,7 @@ struct Dropscope: ParsableCommand {
     commandName: "dropscope",
     abstract: "Diagnose dropped LLM-API streams from incident logs.",
     version: DropscopeVersion.current,
-    subcommands: [Analyze.self],
+    subcommands: [Analyze.self, TranscriptCommand.self],
     defaultSubcommand: Analyze.self
   )
 }
@@ -80,6 +80,33 @@ extension Dropscope {
 
     private func printError(_ message: String) {
       FileHandle.standardError.write(Data("dropscope: error: \(message)\n".utf8))
+    }
+  }
+
+  struct TranscriptCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "transcript",
+      abstract: "Write a capture (pcap or pcapng) as a plain-text SSE transcript, with secrets redacted.",
+      discussion: "The transcript is readable, fit to attach to a ticket instead of the capture, and `dropscope analyze` reads it back."
+    )
+
+    @Argument(help: "A pcap or pcapng file (plain or gzipped).")
+    var capture: String
+
+    @Option(name: .shortAndLong, help: "Write the transcript to this file instead of standard output.")
+    var output: String?
+
+    func run() throws {
+      guard FileManager.default.isReadableFile(atPath: capture) else {
+        FileHandle.standardError.write(Data("dropscope: error: \(DropscopeError.unreadableInput(path: capture, reason: "no such file or not readable").description)\n".utf8))
+        throw ExitCode(66)
+      }
+      let text = Transcript.render(capture: capture)
+      if let output {
+        try text.write(toFile: output, atomically: true, encoding: .utf8)
+      } else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+      }
     }
   }
 

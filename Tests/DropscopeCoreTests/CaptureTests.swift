@@ -141,3 +141,31 @@ final class CaptureTests: XCTestCase {
     XCTAssertTrue(kinds[2].contains("contentBlockDelta"), "the unfinished message_stop at the end is not dispatched")
   }
 }
+
+/// The transcript format: written from a capture, redacted, and read back to the same verdicts.
+final class TranscriptTests: XCTestCase {
+  func testTranscriptOfASampleCaptureIsRedactedAndReadsBackToTheSameVerdicts() throws {
+    let capture = TestSupport.sampleLogs.appendingPathComponent("20-capture-loopback/capture.pcap")
+    let text = Transcript.render(capture: capture.path)
+    XCTAssertTrue(text.hasPrefix(Transcript.header))
+    XCTAssertFalse(text.contains("sk-ant-api03-Xq7"), "the API key must not reach the transcript")
+    let directory = try TestSupport.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let url = directory.appendingPathComponent("incident.txt")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    let fromTranscript = TestSupport.analyze([url], relativeTo: directory)
+    let fromCapture = TestSupport.analyze([capture], relativeTo: capture.deletingLastPathComponent())
+    XCTAssertEqual(fromTranscript.inputs.first?.kind, .transcript)
+    XCTAssertEqual(fromTranscript.streams.map(\.cause), fromCapture.streams.map(\.cause))
+    XCTAssertEqual(fromTranscript.streams.map(\.connState), fromCapture.streams.map(\.connState))
+    XCTAssertEqual(fromTranscript.streams.map(\.silenceBeforeEnd), fromCapture.streams.map(\.silenceBeforeEnd))
+  }
+
+  func testEscapingRoundTrips() {
+    let bytes: [UInt8] = Array("a\r\n\t\"\\é".utf8) + [0x01, 0x7f]
+    let line = "2026-11-22T10:00:00.000001Z 1 10.0.0.1:1>10.0.0.2:2 data \"\(Transcript.escape(bytes))\""
+    let record = Array(line.utf8).withUnsafeBytes { Transcript.parse($0) }
+    XCTAssertEqual(record?.kind, .data(bytes))
+    XCTAssertEqual(record?.time, 1_795_341_600_000_001)
+  }
+}

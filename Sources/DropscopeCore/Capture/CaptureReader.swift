@@ -17,6 +17,10 @@ final class CaptureReader<Sink: FactSink> {
   private(set) var contextNames: [Int: String] = [:]
   /// A summary of every connection, in the order they began.
   private(set) var summaries: [ConnectionSummary] = []
+  /// Sees every connection event, for writing a transcript.
+  var observer: ((Transcript.Record) -> Void)?
+  /// Transcript inputs name their connections by id.
+  private var transcriptConnections: [Int: Connection] = [:]
 
   init(input: Int, sink: Sink) {
     self.input = input
@@ -33,25 +37,96 @@ final class CaptureReader<Sink: FactSink> {
       connection = known
     } else {
       if let old = connections[key] { finish(old, captureEnded: false) }
-      connection = Connection(context: nextContext, first: segment)
-      contextNames[nextContext] = "\(connection.client) → \(connection.server)"
-      nextContext += 1
-      connectionCount += 1
+      connection = open(first: segment, time: packet.time)
       connections[key] = connection
     }
-    let fromClient = segment.source == connection.client
     let location = SourceLocation(input: input, line: packet.number, isPacket: true)
-    connection.receive(segment, fromClient: fromClient, time: packet.time, location: location) { fact in
+    receive(segment, on: connection, time: packet.time, location: location)
+  }
+
+  /// Reads one record of a transcript: the same connection machinery as packets, with line locations.
+  func read(_ record: Transcript.Record, line: Int) {
+    lastTime = max(lastTime, record.time)
+    let source = Self.endpoint(record.source), destination = Self.endpoint(record.destination)
+    let connection: Connection
+    if let known = transcriptConnections[record.connection] {
+      connection = known
+    } else {
+      let first = TCPSegment(source: source, destination: destination, sequence: 0,
+                             flags: record.kind == .open ? TCPSegment.syn : 0, payload: UnsafeRawBufferPointer(start: nil, count: 0),
+                             missingPayload: 0)
+      connection = open(first: first, time: record.time)
+      transcriptConnections[record.connection] = connection
+    }
+    let location = SourceLocation(input: input, line: line)
+    let fromClient = source == connection.client
+    let sequence = connection.nextTranscriptSequence(fromClient: fromClient)
+    switch record.kind {
+    case .open:
+      let syn = TCPSegment(source: source, destination: destination, sequence: sequence, flags: TCPSegment.syn,
+                           payload: UnsafeRawBufferPointer(start: nil, count: 0), missingPayload: 0)
+      receive(syn, on: connection, time: record.time, location: location)
+    case .data(let bytes):
+      bytes.withUnsafeBytes { payload in
+        let segment = TCPSegment(source: source, destination: destination, sequence: sequence, flags: TCPSegment.ack,
+                                 payload: payload, missingPayload: 0)
+        receive(segment, on: connection, time: record.time, location: location)
+      }
+      connection.advanceTranscriptSequence(fromClient: fromClient, by: bytes.count)
+    case .fin, .rst:
+      let flags = record.kind == .fin ? TCPSegment.fin | TCPSegment.ack : TCPSegment.rst
+      let segment = TCPSegment(source: source, destination: destination, sequence: sequence, flags: flags,
+                               payload: UnsafeRawBufferPointer(start: nil, count: 0), missingPayload: 0)
+      receive(segment, on: connection, time: record.time, location: location)
+    case .timeout, .end:
+      break
+    }
+  }
+
+  private func open(first: TCPSegment, time: Microseconds) -> Connection {
+    let connection = Connection(context: nextContext, first: first)
+    contextNames[nextContext] = "\(connection.client) → \(connection.server)"
+    nextContext += 1
+    connectionCount += 1
+    observer?(Transcript.Record(time: time, connection: connection.context, source: connection.client.description,
+                                destination: connection.server.description, kind: .open))
+    return connection
+  }
+
+  private func receive(_ segment: TCPSegment, on connection: Connection, time: Microseconds, location: SourceLocation) {
+    let fromClient = segment.source == connection.client
+    connection.observer = observer
+    connection.receive(segment, fromClient: fromClient, time: time, location: location) { fact in
       sink.accept(fact)
     }
   }
 
+  /// `127.0.0.1:8765` or `[::1]:8765`; other names become a stable made-up address.
+  static func endpoint(_ text: String) -> TCPSegment.Endpoint {
+    var endpoint = TCPSegment.Endpoint(address: .zero, isIPv6: false, port: 0)
+    guard let colon = text.lastIndex(of: ":") else { return endpoint }
+    endpoint.port = UInt16(text[text.index(after: colon)...]) ?? 0
+    let host = text[..<colon]
+    let parts = host.split(separator: ".").compactMap { UInt8($0) }
+    if parts.count == 4, !host.hasPrefix("[") {
+      for i in 0..<4 { endpoint.address[i] = parts[i] }
+    } else {
+      endpoint.isIPv6 = true
+      var hasher = 0xcbf2_9ce4_8422_2325 as UInt64
+      for b in host.utf8 { hasher = (hasher ^ UInt64(b)) &* 0x100_0000_01b3 }
+      for i in 0..<8 { endpoint.address[i] = UInt8(truncatingIfNeeded: hasher >> (8 * UInt64(i))) }
+    }
+    return endpoint
+  }
+
   /// Ends the capture: connections still open end with it.
   func finish() {
-    for connection in connections.values.sorted(by: { $0.context < $1.context }) {
+    let all = Array(connections.values) + Array(transcriptConnections.values)
+    for connection in all.sorted(by: { $0.context < $1.context }) {
       finish(connection, captureEnded: true)
     }
     connections.removeAll()
+    transcriptConnections.removeAll()
     summaries.sort { $0.context < $1.context }
     sink.inputEnded(input)
   }
@@ -59,6 +134,10 @@ final class CaptureReader<Sink: FactSink> {
   private func finish(_ connection: Connection, captureEnded: Bool) {
     connection.flush { sink.accept($0) }
     summaries.append(connection.summary)
+    if captureEnded, !connection.closed {
+      observer?(Transcript.Record(time: connection.lastTime, connection: connection.context,
+                                  source: connection.client.description, destination: connection.server.description, kind: .end))
+    }
     if captureEnded, !connection.closed {
       let location = SourceLocation(input: input, line: connection.lastPacket, isPacket: true)
       sink.accept(Fact(time: connection.lastTime, location: location, context: connection.context,
@@ -118,6 +197,14 @@ private final class Connection {
   private var serverName: String?
   private(set) var closed = false
   private(set) var lastTime: Microseconds = 0
+  var observer: ((Transcript.Record) -> Void)?
+  private var transcriptSequence: (client: UInt32, server: UInt32) = (1, 1)
+
+  func nextTranscriptSequence(fromClient: Bool) -> UInt32 { fromClient ? transcriptSequence.client : transcriptSequence.server }
+
+  func advanceTranscriptSequence(fromClient: Bool, by count: Int) {
+    if fromClient { transcriptSequence.client &+= UInt32(count) } else { transcriptSequence.server &+= UInt32(count) }
+  }
   private(set) var lastPacket = 0
   /// Zeek's history facts: SYN from the client, SYN-ACK, FIN and RST from each side.
   private var sawSYN = false, sawSYNACK = false
@@ -172,6 +259,8 @@ private final class Connection {
     }
     for chunk in chunks { deliver(chunk, fromClient: fromClient, emit) }
     guard segment.isFIN || segment.isRST else { return }
+    observer?(Transcript.Record(time: time, connection: context, source: segment.source.description,
+                                destination: segment.destination.description, kind: segment.isRST ? .rst : .fin))
     let firstClose = !(finFromClient || finFromServer || rstFromClient || rstFromServer)
     if segment.isRST {
       if fromClient { rstFromClient = true } else { rstFromServer = true }
@@ -193,6 +282,9 @@ private final class Connection {
 
   /// Hands in-order bytes to the HTTP parsers, or, for a TLS session, to the record readers.
   private func deliver(_ chunk: Direction.Chunk, fromClient: Bool, _ emit: (Fact) -> Void) {
+    observer?(Transcript.Record(time: chunk.time, connection: context,
+                                source: (fromClient ? client : server).description,
+                                destination: (fromClient ? server : client).description, kind: .data(chunk.bytes)))
     func fact(_ kind: Fact.Kind, _ quote: String?) {
       emit(Fact(time: chunk.time, location: chunk.location, context: context, kind: kind, quote: quote))
     }

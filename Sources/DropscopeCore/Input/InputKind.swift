@@ -7,6 +7,8 @@ public enum InputKind: String, Sendable, Codable {
   case pcapng
   case binary
   case empty
+  /// A dropscope SSE transcript (`# dropscope transcript v1`).
+  case transcript
 
   /// Sniffs the kind of raw (possibly compressed) bytes.
   /// - Parameter head: the first bytes of the input (up to a few KiB).
@@ -30,6 +32,7 @@ public enum InputKind: String, Sendable, Codable {
     }
     if control * 10 > head.count { return .binary }
     if firstVisible == UInt8(ascii: "{") { return .json }
+    if head.hasBytes("# dropscope transcript", at: 0) { return .transcript }
     return .text
   }
 

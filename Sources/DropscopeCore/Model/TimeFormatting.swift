@@ -6,6 +6,15 @@ enum TimeFormatting {
     return "\(date)T\(clock)Z"
   }
 
+  /// `2026-11-22T15:52:48.123456Z`: microseconds, for transcripts.
+  static func isoMicros(_ time: Microseconds) -> String {
+    let (date, clock) = split(time)
+    var micros = time % 1_000_000
+    if micros < 0 { micros += 1_000_000 }
+    let text = String(micros)
+    return "\(date)T\(clock.dropLast(4)).\(String(repeating: "0", count: 6 - text.count))\(text)Z"
+  }
+
   /// Seconds with the precision a reader wants: `0.02 s`, `61.0 s`, `612 s`.
   static func seconds(_ value: Double) -> String {
     let magnitude = abs(value)
