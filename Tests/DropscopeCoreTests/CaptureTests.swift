@@ -128,6 +128,17 @@ final class CaptureTests: XCTestCase {
     XCTAssertEqual(stream.cause, .unknown, "a capture that stops is capture loss, not a cut by the server")
   }
 
+  func testTLSCaptureAloneSaysOnlyWhatRecordTimingShows() {
+    let capture = TestSupport.sampleLogs.appendingPathComponent("21-capture-tls/capture.pcap")
+    let report = TestSupport.analyze([capture], relativeTo: capture.deletingLastPathComponent())
+    // complete, FIN mid-delta, RST mid-delta, stall past the client's read timeout: the encrypted end of a
+    // complete response looks like a client closing an idle connection, so neither is decided without a log.
+    XCTAssertEqual(report.streams.map(\.cause), [.unknown, .serverCloseDuringDelta, .serverCloseDuringDelta, .unknown])
+    XCTAssertEqual(report.streams.map(\.confidence), [.low, .medium, .medium, .low])
+    XCTAssertEqual(report.counts.seenInLogAndCapture, 0)
+    XCTAssertTrue(report.streams.allSatisfy { $0.url?.hasPrefix("https://localhost") == true })
+  }
+
   func testSSEDecoderFollowsTheWHATWGRules() {
     var decoder = SSEDecoder()
     var kinds: [String] = []

@@ -24,7 +24,8 @@ public struct MarkdownRenderer: ReportRenderer {
     if let span = report.timeSpan {
       out.line("| Time span | \(span.start) – \(span.end) (\(TimeFormatting.seconds(span.seconds))) |")
     }
-    out.line("| Streams | \(c.streams): \(c.completed) completed, **\(c.failed) failed** |")
+    let seenTwice = c.seenInLogAndCapture > 0 ? " (\(c.seenInLogAndCapture) of them seen both in a log and in a capture, listed once per view)" : ""
+    out.line("| Streams | \(c.streams): \(c.completed) completed, **\(c.failed) failed**\(seenTwice) |")
     out.line("| SDK calls | \(c.calls), of which \(c.callsFailed) failed in the end; the SDK retried \(c.retries) attempts |")
     out.line("| Raw exceptions leaked by the SDK | \(c.unwrappedExceptionLeaks) |")
     out.line("| What the drops cost | \(costText(report.cost)) |")
@@ -74,9 +75,12 @@ public struct MarkdownRenderer: ReportRenderer {
       if !s.findings.isEmpty { out.line("- **Findings:** \(s.findings.map { "`\($0.rawValue)`" }.joined(separator: ", "))") }
       if let sdk = s.sdk { out.line("- **SDK:** \(sdk)") }
       var whereParts = ["`\(s.input)`"]
-      if let context = s.context { whereParts.append("thread `\(context)`") }
+      if let context = s.context { whereParts.append("\(s.connState == nil ? "thread" : "connection") `\(context)`") }
       if let id = s.requestID { whereParts.append("request `\(id)`") }
       out.line("- **Where:** \(whereParts.joined(separator: ", "))")
+      if let other = s.joinedStream {
+        out.line("- **Same request as:** [stream \(other)](#stream-\(other)), seen in the \(s.connState == nil ? "capture" : "log")")
+      }
       out.line("- **Call:** \(s.call), attempt \(s.attempt) of \(s.attemptsInCall)")
       if let started = s.startedAt { out.line("- **Started:** \(started)\(s.endedAt.map { ", ended \($0)" } ?? "")") }
       if let would = s.wouldDecide { out.line("- **What would decide it:** \(would)") }
@@ -209,7 +213,8 @@ public struct MarkdownRenderer: ReportRenderer {
   }
 
   private func where_(_ s: StreamVerdict) -> String {
-    s.context.map { "`\(s.input)` (`\($0)`)" } ?? "`\(s.input)`"
+    let place = s.context.map { "`\(s.input)` (`\($0)`)" } ?? "`\(s.input)`"
+    return place + (s.joinedStream.map { ", same request as [\($0)](#stream-\($0))" } ?? "")
   }
 
   private func code(_ text: String?) -> String { text.map { "`\($0)`" } ?? "–" }

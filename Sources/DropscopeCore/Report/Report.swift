@@ -106,6 +106,8 @@ public struct Report: Sendable, Codable, Equatable {
     public var callsFailed = 0
     /// Attempts the SDK retried.
     public var retries = 0
+    /// Requests seen both in a log and in a capture: listed twice (once per view), counted once.
+    public var seenInLogAndCapture = 0
     /// Streams counted but not listed, because the report lists at most a bounded number.
     public var unlistedStreams = 0
   }

@@ -77,6 +77,52 @@ final class VerdictCollector {
     listed.append(verdict)
   }
 
+  /// Takes back what `add` counted for one view of a request that the other view already counts. The call is
+  /// always the capture's: a connection is a call of one attempt, while the log's call may hold retries.
+  private func uncount(_ verdict: StreamVerdict, call capture: StreamVerdict) {
+    counts.streams -= 1
+    counts.calls -= 1
+    if capture.outcome == .failed { counts.callsFailed -= 1 }
+    switch verdict.outcome {
+    case .completed:
+      counts.completed -= 1
+    case .failed:
+      counts.failed -= 1
+      counts.byCause[(verdict.cause ?? .unknown).rawValue, default: 0] -= 1
+      // A leaked exception is a fact of the log alone and stays counted, whichever view decides the cause.
+      if verdict.billed {
+        cost.billedFailures -= 1
+        if let input = verdict.inputTokens {
+          cost.billedFailuresWithUsage -= 1
+          cost.inputTokens -= input
+        }
+        cost.outputTokens -= verdict.outputTokens ?? 0
+      }
+    }
+  }
+
+  /// A view that could not decide takes the verdict of the other view of the same request, and says so: a TLS
+  /// capture cannot see the end-of-message marker, but the log of the same request can.
+  private static func adopt(_ undecided: inout StreamVerdict, decidedBy other: StreamVerdict) {
+    let view = other.connState == nil ? "log" : "capture"
+    undecided.summary = firstSentence(undecided.summary)
+      + " The \(view)'s view of the same request (stream \(other.id)) decides it: \(firstSentence(other.summary))"
+    undecided.outcome = other.outcome
+    undecided.cause = other.cause
+    undecided.side = other.side
+    undecided.confidence = other.confidence
+    undecided.fixes = other.fixes
+    undecided.wouldDecide = nil
+  }
+
+  private static func certainty(_ verdict: StreamVerdict) -> Int {
+    switch verdict.confidence {
+    case .high: 2
+    case .medium: 1
+    case .low: 0
+    }
+  }
+
   func report(
     inputs: [Report.InputSummary], span: Report.TimeSpan?, secrets: Int, notes: [String], warnings: [AnalysisWarning]
   ) -> Report {
@@ -88,9 +134,21 @@ final class VerdictCollector {
     var streams = listed.sorted { $0.id < $1.id }
     var notes = notes
     notes += Self.noteSameElapsedCuts(&streams)
-    let joined = Self.joinLogsAndCaptures(&streams)
-    if joined > 0 {
-      notes.append("\(joined) request\(joined == 1 ? " was" : "s were") seen both in a log and in a capture; each side's stream cites the other.")
+    let pairs = Self.joinLogsAndCaptures(&streams)
+    for (log, capture) in pairs {
+      // One request seen twice is one stream: count the less certain view of it out again.
+      let lessCertain = Self.certainty(streams[capture]) > Self.certainty(streams[log]) ? log : capture
+      uncount(streams[lessCertain], call: streams[capture])
+      counts.seenInLogAndCapture += 1
+      let decided = lessCertain == log ? capture : log
+      if streams[lessCertain].outcome == .failed, streams[lessCertain].cause == .unknown,
+         streams[decided].cause != .unknown {
+        Self.adopt(&streams[lessCertain], decidedBy: streams[decided])
+      }
+    }
+    if !pairs.isEmpty {
+      let n = pairs.count
+      notes.append("\(n) request\(n == 1 ? " was" : "s were") seen both in a log and in a capture; each side's stream cites the other, and the counts above count each such request once, by the more certain of its two verdicts.")
     }
     let result = counts
     var cost = self.cost
@@ -109,10 +167,10 @@ final class VerdictCollector {
 extension VerdictCollector {
   /// Pairs each log stream with the capture stream of the same request (same request id, or the same URL
   /// started within a second) and lets each cite what the other shows.
-  /// - Returns: how many pairs were joined.
-  static func joinLogsAndCaptures(_ streams: inout [StreamVerdict]) -> Int {
+  /// - Returns: the joined pairs, as indices of the log stream and the capture stream.
+  static func joinLogsAndCaptures(_ streams: inout [StreamVerdict]) -> [(log: Int, capture: Int)] {
     let wire = streams.indices.filter { streams[$0].connState != nil }
-    guard !wire.isEmpty else { return 0 }
+    guard !wire.isEmpty else { return [] }
     func start(_ s: StreamVerdict) -> Microseconds? {
       s.startedAt.flatMap { text in
         var cache = TimestampParser.SecondCache()
@@ -120,7 +178,7 @@ extension VerdictCollector {
       }
     }
     var taken = Set<Int>()
-    var joined = 0
+    var joined: [(log: Int, capture: Int)] = []
     for l in streams.indices where streams[l].connState == nil {
       let log = streams[l]
       var match: Int?
@@ -138,7 +196,7 @@ extension VerdictCollector {
       }
       guard let w = match else { continue }
       taken.insert(w)
-      joined += 1
+      joined.append((l, w))
       let capture = streams[w]
       let closeLocation = capture.evidence.last { $0.location?.contains("#") == true }?.location
       streams[l].joinedStream = capture.id
