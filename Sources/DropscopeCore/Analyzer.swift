@@ -74,6 +74,9 @@ public struct AnalysisOptions: Sendable {
   public var maxLineLength = 1 << 20
   /// Prices per million input and output tokens, to put a money figure on the drops.
   public var pricePerMillion: (input: Double, output: Double)?
+  /// The day (UTC midnight, in microseconds) and zone (minutes east of UTC) of curl traces' times of day.
+  public var curlDate: Microseconds?
+  public var curlUTCOffsetMinutes: Int?
 
   public init() {}
 }
@@ -118,14 +121,18 @@ public struct Analyzer {
     var lastTime: Microseconds?
     var sawUnzoned = false
     var skippedReports: [String] = []
+    var curlNotes: [String] = []
 
     for (index, input) in inputs.enumerated() {
       onInputStart?(input.displayName)
       let sniffed = InputDecoder.sniffDecodedKind(path: input.path)
-      if sniffed == .pcap || sniffed == .pcapng || sniffed == .transcript {
-        let capture = sniffed == .transcript
-          ? readTranscript(input, index: index, assembler: assembler, warnings: &warnings)
-          : readCapture(input, index: index, assembler: assembler, warnings: &warnings)
+      if [.pcap, .pcapng, .transcript, .curlTrace].contains(sniffed) {
+        let capture: CaptureSummary
+        switch sniffed {
+        case .transcript: capture = readTranscript(input, index: index, assembler: assembler, warnings: &warnings)
+        case .curlTrace: capture = readCurlTrace(input, index: index, assembler: assembler, notes: &curlNotes, warnings: &warnings)
+        default: capture = readCapture(input, index: index, assembler: assembler, warnings: &warnings)
+        }
         diagnoser.sdkVersions = assembler.sdkVersions
         diagnoser.contextNames[index] = capture.contextNames
         for stream in pending { collector.add(diagnoser.diagnose(stream), input: stream.input) }
@@ -177,7 +184,7 @@ public struct Analyzer {
         streams: collector.streamsPerInput[index, default: 0]))
     }
 
-    var notes: [String] = []
+    var notes = curlNotes
     if sawUnzoned { notes.append("Timestamps without a time zone were read as UTC.") }
     if !skippedReports.isEmpty {
       notes.append("Skipped \(skippedReports.count) dropscope report\(skippedReports.count == 1 ? "" : "s") found among the inputs (not logs): \(skippedReports.prefix(3).map { "`\($0)`" }.joined(separator: ", "))\(skippedReports.count > 3 ? ", …" : "").")
@@ -230,6 +237,55 @@ public struct Analyzer {
     capture.finish()
     return CaptureSummary(result: result, packets: records, tcpSegments: records, firstTime: firstTime, lastTime: lastTime,
                           contextNames: capture.contextNames)
+  }
+
+  /// Reads a curl trace (plain or gzipped) into the assembler, as a capture whose connections curl names.
+  private func readCurlTrace(
+    _ input: AnalysisInput, index: Int, assembler: Assembler, notes: inout [String], warnings: inout [AnalysisWarning]
+  ) -> CaptureSummary {
+    let sink = UntimedFacts(assembler)
+    let capture = CaptureReader(input: index, sink: sink)
+    let (midnight, anchor) = curlDay(for: input)
+    var reader = CurlTraceReader(capture: capture, midnight: midnight)
+    var firstTime: Microseconds?
+    var lastTime: Microseconds?
+    var decoder = InputDecoder(input: input, maxLineLength: options.maxLineLength)
+    let result = decoder.run { line, number in
+      reader.read(line, number: number)
+      sink.enabled = reader.timed == false
+      if reader.timed == true, let t = reader.currentTime {
+        firstTime = min(firstTime ?? t, t)
+        lastTime = max(lastTime ?? t, t)
+      }
+    }
+    reader.finish()
+    capture.finish()
+    warnings += result.warnings
+    if reader.timed == true {
+      notes.append("`\(input.displayName)` is a curl trace, which prints times of day only: they were read as \(anchor); pass `--date` and `--tz` to set the day and zone.")
+    } else {
+      notes.append("`\(input.displayName)` is a curl trace without `--trace-time`: it shows what was sent and received, and in what order, but no times; silences before a close cannot be measured.")
+    }
+    return CaptureSummary(result: result, packets: reader.records, tcpSegments: reader.records, firstTime: firstTime,
+                          lastTime: lastTime, contextNames: capture.contextNames)
+  }
+
+  /// The day and zone a curl trace's times of day are in: from the options, else the file's modification date
+  /// (UTC); and how the report should say it.
+  private func curlDay(for input: AnalysisInput) -> (midnight: Microseconds, description: String) {
+    let offset = Microseconds(options.curlUTCOffsetMinutes ?? 0) * 60_000_000
+    let zone = options.curlUTCOffsetMinutes.map { TimeFormatting.utcOffset(minutes: $0) } ?? "UTC"
+    if let day = options.curlDate {
+      return (day - offset, "\(TimeFormatting.day(day)), \(zone) (from the options)")
+    }
+    var status = stat()
+    #if canImport(Glibc)
+    let modified = stat(input.path, &status) == 0 ? Int64(status.st_mtim.tv_sec) : 0
+    #else
+    let modified = stat(input.path, &status) == 0 ? Int64(status.st_mtimespec.tv_sec) : 0
+    #endif
+    let day = Microseconds(modified / 86_400) * 86_400_000_000
+    return (day - offset, "\(TimeFormatting.day(day)) (the file's modification date), \(zone)")
   }
 
   /// Reads a pcap or pcapng file (plain or gzipped) packet by packet into the assembler.

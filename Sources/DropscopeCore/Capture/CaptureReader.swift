@@ -119,6 +119,24 @@ final class CaptureReader<Sink: FactSink> {
     return endpoint
   }
 
+  /// Names a transcript connection for the report (a curl trace knows the server, not the client's port).
+  func name(transcriptConnection id: Int, _ name: String) {
+    guard let connection = transcriptConnections[id] else { return }
+    contextNames[connection.context] = name
+  }
+
+  /// Records what the client itself reported about a transcript connection (curl's `(18) transfer closed …`),
+  /// as the exception a log would show.
+  func clientReported(_ message: String, client: String, onTranscriptConnection id: Int, time: Microseconds, line: Int) {
+    guard let connection = transcriptConnections[id] else { return }
+    let location = SourceLocation(input: input, line: line)
+    let record = ExceptionRecord(type: client, message: message, framePaths: [], location: location, link: .first)
+    connection.flush { sink.accept($0) }
+    sink.accept(Fact(time: time, location: location, context: connection.context,
+                     kind: .exception(ExceptionChain(records: [record], start: location), internal: false, uncaught: false),
+                     quote: "\(client): \(message)"))
+  }
+
   /// Ends the capture: connections still open end with it.
   func finish() {
     let all = Array(connections.values) + Array(transcriptConnections.values)

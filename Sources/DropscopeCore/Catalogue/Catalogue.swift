@@ -58,6 +58,24 @@ public enum Catalogue {
   /// Signatures in the order they are tried; the first match decides. Distinctive messages match
   /// whatever class carries them: applications (LiteLLM, agents) re-wrap transport errors in their own.
   public static let signatures: [Signature] = [
+    // curl's own verdicts, as its trace and its stderr print them.
+    Signature(id: "curl_transfer_closed", classNames: ["curl"],
+              messageContains: ["transfer closed with outstanding read data remaining", "bytes remaining to read"],
+              wire: .peerClosedMidBody,
+              meaning: "curl saw the connection close (FIN) before the body was complete: the chunked body had no terminating chunk",
+              source: "curl 7.88 lib/transfer.c, exit code 18 (CURLE_PARTIAL_FILE); protocol-facts.md 4.5"),
+    Signature(id: "curl_stream_not_closed_cleanly", classNames: ["curl"], messageContains: ["was not closed cleanly"],
+              wire: .connectionReset,
+              meaning: "the HTTP/2 stream was reset by the server side (RST_STREAM) or its connection went away mid-stream",
+              source: "curl lib/http2.c, exit code 92 (CURLE_HTTP2_STREAM); protocol-facts.md 4.4"),
+    Signature(id: "curl_operation_timed_out", classNames: ["curl"], messageContains: ["Operation timed out after"],
+              wire: .cancelled,
+              meaning: "curl's own time limit (`--max-time`/`-m`) ended the transfer: a deadline on the client's side",
+              source: "curl lib/multi.c, exit code 28 (CURLE_OPERATION_TIMEDOUT); protocol-facts.md 4.5"),
+    Signature(id: "curl_operation_too_slow", classNames: ["curl"], messageContains: ["Operation too slow"],
+              wire: .readTimeout,
+              meaning: "curl's low-speed limit (`--speed-time`, `--speed-limit`) fired: too few bytes for too long",
+              source: "curl lib/speedcheck.c, exit code 28; protocol-facts.md 4.5"),
     Signature(id: "connection_reset",
               messageContains: ["Connection reset by peer", "ECONNRESET", "WinError 10054",
                                 "forcibly closed by the remote host", "StreamReset"],

@@ -573,9 +573,16 @@ private struct Work {
     }
   }
 
+  private func at(_ observation: ObservedStream.Observation?, isTheLineOf record: ExceptionRecord) -> Bool {
+    guard let observation, observation.location.line == record.location.line else { return false }
+    return observation.quote?.hasSuffix(record.message) == true
+  }
+
   mutating func citeException(_ chain: ExceptionChain, note: String, record: ExceptionRecord? = nil) {
     guard let final = chain.final else { return }
-    if let at = stream.exceptionAt, !stream.exceptionUncaught {
+    // A client that prints its verdict as one line (curl) has no separate log record to cite.
+    let sameLine = at(stream.exceptionAt, isTheLineOf: final)
+    if let at = stream.exceptionAt, !stream.exceptionUncaught, !sameLine {
       cite(at, quote: at.quote, "the application logged the failure here; the traceback starts at line \(chain.start.line)")
     }
     let shown = record ?? final

@@ -9,6 +9,8 @@ public enum InputKind: String, Sendable, Codable {
   case empty
   /// A dropscope SSE transcript (`# dropscope transcript v1`).
   case transcript
+  /// A curl trace (`--trace` or `--trace-ascii`).
+  case curlTrace = "curl_trace"
 
   /// Sniffs the kind of raw (possibly compressed) bytes.
   /// - Parameter head: the first bytes of the input (up to a few KiB).
@@ -33,6 +35,7 @@ public enum InputKind: String, Sendable, Codable {
     if control * 10 > head.count { return .binary }
     if firstVisible == UInt8(ascii: "{") { return .json }
     if head.hasBytes("# dropscope transcript", at: 0) { return .transcript }
+    if CurlTraceReader<Assembler>.sniff(head) { return .curlTrace }
     return .text
   }
 

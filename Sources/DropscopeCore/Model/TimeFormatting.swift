@@ -15,6 +15,16 @@ enum TimeFormatting {
     return "\(date)T\(clock.dropLast(4)).\(String(repeating: "0", count: 6 - text.count))\(text)Z"
   }
 
+  /// `2026-11-22`: the UTC day of an instant.
+  static func day(_ time: Microseconds) -> String {
+    String(split(time).0)
+  }
+
+  /// `UTC+01:00`, `UTC-05:30`.
+  static func utcOffset(minutes: Int) -> String {
+    "UTC\(minutes < 0 ? "-" : "+")\(pad(abs(minutes) / 60, 2)):\(pad(abs(minutes) % 60, 2))"
+  }
+
   /// Seconds with the precision a reader wants: `0.02 s`, `61.0 s`, `612 s`.
   static func seconds(_ value: Double) -> String {
     let magnitude = abs(value)

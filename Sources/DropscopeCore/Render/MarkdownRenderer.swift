@@ -75,7 +75,7 @@ public struct MarkdownRenderer: ReportRenderer {
       if !s.findings.isEmpty { out.line("- **Findings:** \(s.findings.map { "`\($0.rawValue)`" }.joined(separator: ", "))") }
       if let sdk = s.sdk { out.line("- **SDK:** \(sdk)") }
       var whereParts = ["`\(s.input)`"]
-      if let context = s.context { whereParts.append("\(s.connState == nil ? "thread" : "connection") `\(context)`") }
+      if let context = s.context { whereParts.append("\(context.contains(" → ") ? "connection" : "thread") `\(context)`") }
       if let id = s.requestID { whereParts.append("request `\(id)`") }
       out.line("- **Where:** \(whereParts.joined(separator: ", "))")
       if let other = s.joinedStream {

@@ -1,0 +1,325 @@
+/// Reads the trace files of curl's `--trace FILE` (hex) and `--trace-ascii FILE`, with or without
+/// `--trace-time` and `--trace-ids`, in both styles curl has printed its own remarks (`== Info: …` before
+/// 8.17, `* …` since), into the same connection events as a capture.
+///
+/// ```
+/// 17:08:03.296117 => Send header, 229 bytes (0xe5)
+/// 0000: POST /s/fin-mid-delta/v1/messages HTTP/1.1
+/// 17:08:03.296833 <= Recv data, 301 bytes (0x12d)
+/// 0000: 126
+/// 0005: event: message_start.data: {"type":"message_start",…
+/// 17:08:03.767784 == Info: transfer closed with outstanding read data remaining
+/// ```
+///
+/// The ASCII style breaks its lines at CRLF (the offsets show the two bytes) and prints every other control
+/// byte as `.`, so the line feeds that end SSE lines are restored where the SSE grammar leaves no doubt:
+/// before a field name (`event:`, `data:`, `id:`, `retry:`), next to another such dot, and at the end of a
+/// chunk. The hex style is exact. curl prints times of day only: the date and zone come from the options, or
+/// else the file's modification date, read as UTC, and the report says which.
+struct CurlTraceReader<Sink: FactSink> {
+  /// Where curl's own verdicts map onto the wire.
+  private enum Close {
+    case serverFIN, serverRST, clientGaveUp
+  }
+
+  private let capture: CaptureReader<Sink>
+  /// Midnight of the trace's day, in UTC microseconds, and the zone offset the times of day are in.
+  private let midnight: Microseconds
+  /// Whether the lines carry times (`--trace-time`), decided by the first line; without them, facts carry none.
+  private(set) var timed: Bool?
+  private var dayOffset: Microseconds = 0
+  private var lastTimeOfDay: Microseconds = -1
+  private var time: Microseconds = 0
+  /// The time of the last timed line.
+  var currentTime: Microseconds? { timed == true ? time : nil }
+
+  private var connection = 0
+  private var connectionsSeen = 0
+  private var closed: Set<Int> = []
+  private var reported: Set<Int> = []
+  private var servers: [Int: String] = [:]
+
+  /// The block being read: its direction, declared size, and the bytes so far.
+  private var block: (fromClient: Bool, size: Int, bytes: [UInt8], line: Int, time: Microseconds)?
+  private var blockIsSSL = false
+  private(set) var records = 0
+
+  init(capture: CaptureReader<Sink>, midnight: Microseconds) {
+    self.capture = capture
+    self.midnight = midnight
+  }
+
+  /// Whether a file's first bytes look like a curl trace.
+  static func sniff(_ head: UnsafeRawBufferPointer) -> Bool {
+    let text = String(decoding: head, as: UTF8.self)
+    return text.contains("=> Send header, ") || text.contains("<= Recv header, ") || text.contains("== Info: ")
+  }
+
+  mutating func read(_ line: UnsafeRawBufferPointer, number: Int) {
+    let text = String(decoding: line, as: UTF8.self)
+    var rest = Substring(text)
+    guard !rest.isEmpty else { return }
+    if timed == nil { timed = Self.timeOfDay(rest) != nil }
+    if let stamp = Self.timeOfDay(rest) {
+      if stamp < lastTimeOfDay - 43_200_000_000 { dayOffset += 86_400_000_000 }  // past midnight
+      lastTimeOfDay = stamp
+      time = midnight + dayOffset + stamp
+      rest = rest.dropFirst(16)
+    }
+    if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {  // --trace-ids: [transfer-connection]
+      let ids = rest[rest.index(after: rest.startIndex)..<close].split(separator: "-")
+      if ids.count == 2, let id = Int(ids[1]) { connection = id }
+      rest = rest[rest.index(after: close)...].drop { $0 == " " }
+    }
+    if let content = Self.dumpLine(rest) {
+      guard block != nil, !blockIsSSL else { return }
+      append(content)
+    } else if rest.hasPrefix("=> ") || rest.hasPrefix("<= ") {
+      endBlock()
+      let fromClient = rest.hasPrefix("=> ")
+      blockIsSSL = rest.contains(" SSL data")
+      let size = rest.split(separator: ",").dropFirst().first.flatMap { Int($0.split(separator: " ").first ?? "") } ?? 0
+      block = (fromClient, size, [], number, time)
+    } else if rest.hasPrefix("== Info: ") {
+      endBlock()
+      info(String(rest.dropFirst(9)), line: number)
+    } else if rest.hasPrefix("* ") {
+      endBlock()
+      info(String(rest.dropFirst(2)), line: number)
+    } else if rest.hasPrefix("curl: (") {
+      endBlock()
+      info(String(rest.dropFirst(6)), line: number)
+    }
+  }
+
+  mutating func finish() {
+    endBlock()
+  }
+
+  // MARK: - Remarks
+
+  private mutating func info(_ text: String, line: Int) {
+    let remark = text.trimmingSuffix()
+    if remark.hasPrefix("Connected to ") {
+      // `Connected to 127.0.0.1 (127.0.0.1) port 42191 (#0)`; curl ≥ 8 may leave out the `(#N)`.
+      if let hash = remark.range(of: "(#"), let id = Int(remark[hash.upperBound...].prefix { $0.isNumber }) {
+        connection = id
+      } else if !remark.contains("#") {
+        connection = connectionsSeen
+      }
+      connectionsSeen += 1
+      let words = remark.split(separator: " ")
+      let address = words.count > 2 ? words[2].trimmingCharacters(in: "()") : "server"
+      let port = words.firstIndex(of: "port").flatMap { $0 + 1 < words.count ? String(words[$0 + 1]) : nil } ?? "0"
+      let server = address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
+      servers[connection] = server
+      closed.remove(connection)
+      reported.remove(connection)
+      emit(.open, fromClient: true, line: line)
+      capture.name(transcriptConnection: connection, "curl #\(connection) → \(server)")
+      return
+    }
+    if remark.hasPrefix("Re-using existing connection"),
+       let hash = remark.range(of: "#"), let id = Int(remark[hash.upperBound...].prefix { $0.isNumber }) {
+      connection = id
+      return
+    }
+    if let close = Self.close(for: remark) {
+      report(remark, close: close, line: line)
+      return
+    }
+    if remark.hasPrefix("Closing connection"), servers[connection] != nil, !closed.contains(connection) {
+      closed.insert(connection)
+      emit(.fin, fromClient: true, line: line)
+    }
+  }
+
+  /// curl's verdicts (its error texts, with or without the `(NN)` code) and what each shows of the wire.
+  private static func close(for remark: String) -> Close? {
+    if remark.contains("transfer closed with outstanding read data remaining")
+      || remark.contains("transfer closed with") && remark.contains("bytes remaining to read") {
+      return .serverFIN
+    }
+    if remark.contains("Connection reset by peer") || remark.contains("was not closed cleanly") { return .serverRST }
+    if remark.contains("Operation timed out") || remark.contains("Operation too slow") { return .clientGaveUp }
+    if remark.contains("SSL_ERROR_SYSCALL") || remark.contains("unexpected eof while reading") { return .serverFIN }
+    return nil
+  }
+
+  /// Puts curl's verdict on the connection: the close it implies on the wire, then the message as the error the
+  /// client saw, once per connection.
+  private mutating func report(_ remark: String, close: Close, line: Int) {
+    guard servers[connection] != nil else { return }
+    if !reported.contains(connection) {
+      reported.insert(connection)
+      let message = remark.hasPrefix("(") ? remark : "(\(Self.code(for: close, remark))) \(remark)"
+      capture.clientReported(message, client: "curl", onTranscriptConnection: connection, time: time, line: line)
+    }
+    guard !closed.contains(connection) else { return }
+    closed.insert(connection)
+    switch close {
+    case .serverFIN: emit(.fin, fromClient: false, line: line)
+    case .serverRST: emit(.rst, fromClient: false, line: line)
+    case .clientGaveUp:
+      emit(.timeout, fromClient: true, line: line)
+      emit(.fin, fromClient: true, line: line)
+    }
+  }
+
+  private static func code(for close: Close, _ remark: String) -> Int {
+    switch close {
+    case .serverFIN: remark.contains("SSL") ? 56 : 18
+    case .serverRST: remark.contains("not closed cleanly") ? 92 : 56
+    case .clientGaveUp: 28
+    }
+  }
+
+  // MARK: - Data blocks
+
+  private mutating func append(_ content: DumpLine) {
+    guard var current = block else { return }
+    block = nil
+    if content.offset > current.bytes.count {
+      // The ASCII style ends a line at CRLF and skips it: the offsets say where.
+      current.bytes += content.offset - current.bytes.count == 2 ? [0x0d, 0x0a] : Array(repeating: 0x3f, count: content.offset - current.bytes.count)
+    }
+    current.bytes += content.bytes
+    block = current
+  }
+
+  private mutating func endBlock() {
+    guard var current = block else { return }
+    block = nil
+    guard !blockIsSSL else { return }
+    if current.size - current.bytes.count == 2 { current.bytes += [0x0d, 0x0a] }
+    if !current.bytes.isEmpty {
+      emit(.data(current.bytes), fromClient: current.fromClient, line: current.line, at: current.time)
+    }
+  }
+
+  private mutating func emit(_ kind: Transcript.Record.Kind, fromClient: Bool, line: Int, at moment: Microseconds? = nil) {
+    guard let server = servers[connection] else { return }
+    let client = "curl:\(connection)"
+    records += 1
+    capture.read(Transcript.Record(time: moment ?? time, connection: connection,
+                                   source: fromClient ? client : server, destination: fromClient ? server : client,
+                                   kind: kind), line: line)
+  }
+
+  // MARK: - Line shapes
+
+  /// One line of a dump: its offset and the bytes it shows.
+  struct DumpLine {
+    var offset: Int
+    var bytes: [UInt8]
+  }
+
+  /// `0040: ages":[…` (ASCII) or `0000: 50 4f 53 54 … POST /s/rst-mid-` (hex); nil for other lines.
+  static func dumpLine(_ line: Substring) -> DumpLine? {
+    let utf8 = Array(line.utf8)
+    guard utf8.count >= 5, utf8[4] == UInt8(ascii: ":"), let offset = Int(String(decoding: utf8[0..<4], as: UTF8.self), radix: 16)
+    else { return nil }
+    let body = utf8.count > 6 ? Array(utf8[6...]) : []
+    if let hex = hexBytes(body) { return DumpLine(offset: offset, bytes: hex) }
+    return DumpLine(offset: offset, bytes: restoringLineFeeds(body))
+  }
+
+  /// The 16 hex columns of `--trace`, followed by their ASCII rendering; nil when the line is not that shape.
+  private static func hexBytes(_ body: [UInt8]) -> [UInt8]? {
+    guard body.count > 48 else { return nil }
+    var bytes: [UInt8] = []
+    for column in 0..<16 {
+      let i = column * 3
+      guard body[i + 2] == 0x20 else { return nil }
+      if body[i] == 0x20, body[i + 1] == 0x20 { break }
+      guard let high = hexValue(body[i]), let low = hexValue(body[i + 1]) else { return nil }
+      bytes.append(high << 4 | low)
+    }
+    return bytes.isEmpty ? nil : bytes
+  }
+
+  private static func hexValue(_ c: UInt8) -> UInt8? {
+    switch c {
+    case 0x30...0x39: c - 0x30
+    case 0x61...0x66: c - 0x61 + 10
+    default: nil
+    }
+  }
+
+  /// Turns the dots of the ASCII style back into line feeds where SSE's grammar says they were.
+  static func restoringLineFeeds(_ body: [UInt8]) -> [UInt8] {
+    var out = body
+    let dot = UInt8(ascii: ".")
+    func fieldStarts(at i: Int) -> Bool {
+      for field in ["event:", "data:", "id:", "retry:"] {
+        let f = Array(field.utf8)
+        if i + f.count <= body.count, Array(body[i..<(i + f.count)]) == f { return true }
+      }
+      return false
+    }
+    for i in body.indices where body[i] == dot {
+      let next = i + 1
+      let isLineFeed = fieldStarts(at: next)
+        || (next < body.count && body[next] == dot && (next + 1 == body.count || fieldStarts(at: next + 1)))
+        || (i > 0 && body[i - 1] == dot && out[i - 1] == 0x0a)
+        || (next == body.count && i > 0 && (body[i - 1] == UInt8(ascii: "}") || body[i - 1] == dot))
+      if isLineFeed { out[i] = 0x0a }
+    }
+    return out
+  }
+
+  /// `17:08:03.296117 ` at the start of a line, as microseconds since midnight.
+  static func timeOfDay(_ line: Substring) -> Microseconds? {
+    let b = Array(line.utf8.prefix(16))
+    guard b.count == 16, b[2] == 0x3a, b[5] == 0x3a, b[8] == 0x2e, b[15] == 0x20 else { return nil }
+    func digits(_ range: Range<Int>) -> Int64? {
+      var value: Int64 = 0
+      for i in range {
+        guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+        value = value * 10 + Int64(b[i] - 0x30)
+      }
+      return value
+    }
+    guard let h = digits(0..<2), let m = digits(3..<5), let s = digits(6..<8), let us = digits(9..<15) else { return nil }
+    return ((h * 60 + m) * 60 + s) * 1_000_000 + us
+  }
+}
+
+/// Passes facts on without their times: for traces written without `--trace-time`, whose records carry none.
+final class UntimedFacts<Next: FactSink>: FactSink {
+  let next: Next
+  var enabled = false
+
+  init(_ next: Next) { self.next = next }
+
+  func accept(_ fact: borrowing Fact) {
+    guard enabled else { return next.accept(fact) }
+    var copy = copy fact
+    copy.time = nil
+    if case .connectionClosed(let byServer, let reset, _, let packet, _, let state, let lost) = copy.kind {
+      copy.kind = .connectionClosed(byServer: byServer, reset: reset, lastServerData: nil, lastServerPacket: packet,
+                                    lastClientData: nil, connState: state, lostBytes: lost)
+    }
+    if case .exception(var chain, let isInternal, let uncaught) = copy.kind {
+      chain.printedNoLaterThan = nil
+      copy.kind = .exception(chain, internal: isInternal, uncaught: uncaught)
+    }
+    next.accept(copy)
+  }
+
+  func inputEnded(_ input: Int) { next.inputEnded(input) }
+}
+
+extension String {
+  fileprivate func trimmingSuffix() -> String {
+    var s = Substring(self)
+    while let last = s.last, last == " " || last == "\r" { s = s.dropLast() }
+    return String(s)
+  }
+}
+
+extension Substring {
+  fileprivate func trimmingCharacters(in set: String) -> String {
+    String(self.drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
+  }
+}
