@@ -78,6 +78,24 @@ public struct AnalysisOptions: Sendable {
   public var curlDate: Microseconds?
   public var curlUTCOffsetMinutes: Int?
 
+  /// `2026-11-22` → its UTC midnight; nil for anything else.
+  public static func midnight(of day: String) -> Microseconds? {
+    guard day.utf8.count == 10 else { return nil }
+    let text = Array((day + "T00:00:00Z").utf8)
+    var cache = TimestampParser.SecondCache()
+    return text.withUnsafeBytes { TimestampParser.parse($0, at: 0, cache: &cache)?.time }
+  }
+
+  /// `+01:00`, `-0530`, `UTC`, `Z` → minutes east of UTC; nil for anything else.
+  public static func utcOffsetMinutes(_ zone: String) -> Int? {
+    if zone == "UTC" || zone == "Z" { return 0 }
+    guard let sign = zone.first, sign == "+" || sign == "-" else { return nil }
+    let digits = zone.dropFirst().filter { $0 != ":" }
+    guard digits.count == 4, let hours = Int(digits.prefix(2)), let minutes = Int(digits.suffix(2)), hours <= 14, minutes < 60
+    else { return nil }
+    return (sign == "-" ? -1 : 1) * (hours * 60 + minutes)
+  }
+
   public init() {}
 }
 
@@ -121,7 +139,8 @@ public struct Analyzer {
     var lastTime: Microseconds?
     var sawUnzoned = false
     var skippedReports: [String] = []
-    var curlNotes: [String] = []
+    /// Remarks on curl traces, with the traces each applies to.
+    var curlNotes: [String: [String]] = [:]
 
     for (index, input) in inputs.enumerated() {
       onInputStart?(input.displayName)
@@ -137,6 +156,7 @@ public struct Analyzer {
         diagnoser.contextNames[index] = capture.contextNames
         for stream in pending { collector.add(diagnoser.diagnose(stream), input: stream.input) }
         pending.removeAll(keepingCapacity: true)
+        secrets += capture.secrets
         if let t = capture.firstTime { firstTime = min(firstTime ?? t, t) }
         if let t = capture.lastTime { lastTime = max(lastTime ?? t, t) }
         summaries.append(Report.InputSummary(
@@ -184,7 +204,11 @@ public struct Analyzer {
         streams: collector.streamsPerInput[index, default: 0]))
     }
 
-    var notes = curlNotes
+    var notes = curlNotes.keys.sorted().map { remark in
+      let names = curlNotes[remark] ?? []
+      let list = names.prefix(3).map { "`\($0)`" }.joined(separator: ", ") + (names.count > 3 ? ", …" : "")
+      return "curl trace\(names.count == 1 ? "" : "s") \(list): \(remark)."
+    }
     if sawUnzoned { notes.append("Timestamps without a time zone were read as UTC.") }
     if !skippedReports.isEmpty {
       notes.append("Skipped \(skippedReports.count) dropscope report\(skippedReports.count == 1 ? "" : "s") found among the inputs (not logs): \(skippedReports.prefix(3).map { "`\($0)`" }.joined(separator: ", "))\(skippedReports.count > 3 ? ", …" : "").")
@@ -209,6 +233,7 @@ public struct Analyzer {
     var firstTime: Microseconds?
     var lastTime: Microseconds?
     var contextNames: [Int: String]
+    var secrets: Int
   }
 
   /// Reads a transcript (plain or gzipped) record by record into the assembler, as a capture.
@@ -236,12 +261,13 @@ public struct Analyzer {
     }
     capture.finish()
     return CaptureSummary(result: result, packets: records, tcpSegments: records, firstTime: firstTime, lastTime: lastTime,
-                          contextNames: capture.contextNames)
+                          contextNames: capture.contextNames, secrets: capture.secrets)
   }
 
   /// Reads a curl trace (plain or gzipped) into the assembler, as a capture whose connections curl names.
   private func readCurlTrace(
-    _ input: AnalysisInput, index: Int, assembler: Assembler, notes: inout [String], warnings: inout [AnalysisWarning]
+    _ input: AnalysisInput, index: Int, assembler: Assembler, notes: inout [String: [String]],
+    warnings: inout [AnalysisWarning]
   ) -> CaptureSummary {
     let sink = UntimedFacts(assembler)
     let capture = CaptureReader(input: index, sink: sink)
@@ -261,13 +287,12 @@ public struct Analyzer {
     reader.finish()
     capture.finish()
     warnings += result.warnings
-    if reader.timed == true {
-      notes.append("`\(input.displayName)` is a curl trace, which prints times of day only: they were read as \(anchor); pass `--date` and `--tz` to set the day and zone.")
-    } else {
-      notes.append("`\(input.displayName)` is a curl trace without `--trace-time`: it shows what was sent and received, and in what order, but no times; silences before a close cannot be measured.")
-    }
+    let remark = reader.timed == true
+      ? "times of day only (curl prints no date), read as \(anchor)\(options.curlDate == nil ? "; pass `--date` and `--tz` to set the day and zone" : "")"
+      : "no times (no `--trace-time`): what was sent and received, and in what order, but not the silence before a close"
+    notes[remark, default: []].append(input.displayName)
     return CaptureSummary(result: result, packets: reader.records, tcpSegments: reader.records, firstTime: firstTime,
-                          lastTime: lastTime, contextNames: capture.contextNames)
+                          lastTime: lastTime, contextNames: capture.contextNames, secrets: capture.secrets)
   }
 
   /// The day and zone a curl trace's times of day are in: from the options, else the file's modification date
@@ -278,6 +303,9 @@ public struct Analyzer {
     if let day = options.curlDate {
       return (day - offset, "\(TimeFormatting.day(day)), \(zone) (from the options)")
     }
+    if let day = Self.dayInName(input.displayName) {
+      return (day - offset, "\(TimeFormatting.day(day)) (from the file name), \(zone)")
+    }
     var status = stat()
     #if canImport(Glibc)
     let modified = stat(input.path, &status) == 0 ? Int64(status.st_mtim.tv_sec) : 0
@@ -286,6 +314,19 @@ public struct Analyzer {
     #endif
     let day = Microseconds(modified / 86_400) * 86_400_000_000
     return (day - offset, "\(TimeFormatting.day(day)) (the file's modification date), \(zone)")
+  }
+
+  /// The first `YYYY-MM-DD` in a file name, as its UTC midnight.
+  static func dayInName(_ name: String) -> Microseconds? {
+    let bytes = Array(name.utf8)
+    guard bytes.count >= 10 else { return nil }
+    func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    for start in 0...(bytes.count - 10) {
+      let c = bytes[start..<(start + 10)]
+      guard c.enumerated().allSatisfy({ i, b in i == 4 || i == 7 ? b == 0x2d : isDigit(b) }) else { continue }
+      if let day = AnalysisOptions.midnight(of: String(decoding: c, as: UTF8.self)) { return day }
+    }
+    return nil
   }
 
   /// Reads a pcap or pcapng file (plain or gzipped) packet by packet into the assembler.
@@ -319,6 +360,6 @@ public struct Analyzer {
     }
     capture.finish()
     return CaptureSummary(result: result, packets: file.packetCount, tcpSegments: capture.tcpSegments,
-                          firstTime: firstTime, lastTime: lastTime, contextNames: capture.contextNames)
+                          firstTime: firstTime, lastTime: lastTime, contextNames: capture.contextNames, secrets: capture.secrets)
   }
 }

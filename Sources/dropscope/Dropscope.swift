@@ -43,7 +43,15 @@ extension Dropscope {
     @Option(help: ArgumentHelp("Prices per million tokens, to put a money figure on the drops.", valueName: "input=3,output=15"))
     var price: TokenPrice?
 
+    @Option(help: ArgumentHelp("The day of a curl trace's times of day (curl prints no date); default: the file's modification date.", valueName: "YYYY-MM-DD"))
+    var date: String?
+
+    @Option(help: ArgumentHelp("The zone of a curl trace's times of day; default: UTC.", valueName: "+01:00"))
+    var tz: String?
+
     func validate() throws {
+      if let date, AnalysisOptions.midnight(of: date) == nil { throw ValidationError("--date takes a day as YYYY-MM-DD, for example 2026-11-22") }
+      if let tz, AnalysisOptions.utcOffsetMinutes(tz) == nil { throw ValidationError("--tz takes an offset from UTC, for example +01:00, -05:00 or UTC") }
       if let price, price.input < 0 || price.output < 0 { throw ValidationError("--price takes non-negative prices") }
     }
 
@@ -57,6 +65,8 @@ extension Dropscope {
       }
       var options = AnalysisOptions()
       if let price { options.pricePerMillion = (price.input, price.output) }
+      options.curlDate = date.flatMap(AnalysisOptions.midnight(of:))
+      options.curlUTCOffsetMinutes = tz.flatMap(AnalysisOptions.utcOffsetMinutes)
       var analyzer = Analyzer(options: options)
       if !quiet, isatty(2) != 0 {
         analyzer.onInputStart = { name in

@@ -180,3 +180,87 @@ final class TranscriptTests: XCTestCase {
     XCTAssertEqual(record?.time, 1_795_341_600_000_001)
   }
 }
+
+/// curl traces: both dump styles, both remark styles, with and without times and ids.
+final class CurlTraceTests: XCTestCase {
+  private var directory: URL!
+
+  override func setUpWithError() throws { directory = try TestSupport.temporaryDirectory() }
+  override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+  private func analyze(_ text: String, name: String = "trace.2026-11-22.txt") throws -> Report {
+    let url = directory.appendingPathComponent(name)
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return TestSupport.analyze([url], relativeTo: directory)
+  }
+
+  /// A response of `events` Anthropic events, as curl ≥ 8.17 prints it with `--trace-ascii --trace-time --trace-ids`.
+  private func newStyleTrace(events: [String], ending: String) -> String {
+    var lines = [
+      "10:00:00.000100 [0-0] * Connected to api.example.test (10.0.0.2) port 8443",
+      "10:00:00.000200 [0-0] => Send header, 47 bytes (0x2f)",
+      "0000: POST /v1/messages HTTP/1.1",
+      "001c: Host: api.example.test",
+      "0033: ",
+      "10:00:00.100000 [0-0] <= Recv header, 17 bytes (0x11)",
+      "0000: HTTP/1.1 200 OK",
+      "10:00:00.100100 [0-0] <= Recv header, 47 bytes (0x2f)",
+      "0000: content-type: text/event-stream; charset=utf-8",
+      "10:00:00.100200 [0-0] <= Recv header, 28 bytes (0x1c)",
+      "0000: transfer-encoding: chunked",
+      "10:00:00.100300 [0-0] <= Recv header, 2 bytes (0x2)",
+      "0000: ",
+    ]
+    for (i, event) in events.enumerated() {
+      let body = "event: \(event)\ndata: {\"type\":\"\(event)\"}\n\n"
+      let size = String(body.utf8.count, radix: 16)
+      let shown = body.replacingOccurrences(of: "\n", with: ".")
+      lines.append("10:00:00.\(String(200_000 + i * 10_000)) [0-0] <= Recv data, \(body.utf8.count + size.count + 4) bytes")
+      lines.append("0000: \(size)")
+      lines.append(String(format: "%04x: ", size.count + 2) + shown)
+    }
+    lines.append(ending)
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  func testCurrentStyleWithIdsAndDeadline() throws {
+    let events = ["message_start", "content_block_start"] + Array(repeating: "content_block_delta", count: 4)
+    let report = try analyze(newStyleTrace(events: events, ending: "10:00:05.000400 [0-0] * Operation timed out after 5000 milliseconds with 900 bytes received"))
+    XCTAssertEqual(report.inputs.first?.kind, .curlTrace)
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(report.streams.count, 1)
+    XCTAssertEqual(stream.cause, .clientError, "curl's --max-time is a deadline on the client's side")
+    XCTAssertEqual(stream.contentEventsReceived, 4, "dots before field names are line feeds")
+    XCTAssertEqual(stream.context, "curl #0 → api.example.test:8443", "the host curl names")
+    XCTAssertEqual(stream.startedAt, "2026-11-22T10:00:00.100Z", "the day comes from the file name")
+  }
+
+  func testServerFINWithOlderRemarkStyleAndZone() throws {
+    var text = newStyleTrace(events: ["message_start", "content_block_start", "content_block_delta", "content_block_delta"],
+                             ending: "10:00:00.600000 == Info: transfer closed with outstanding read data remaining")
+    text = text.replacingOccurrences(of: "[0-0] * ", with: "== Info: ").replacingOccurrences(of: "[0-0] ", with: "")
+    var options = AnalysisOptions()
+    options.curlDate = AnalysisOptions.midnight(of: "2026-11-20")
+    options.curlUTCOffsetMinutes = AnalysisOptions.utcOffsetMinutes("+01:00")
+    let url = directory.appendingPathComponent("trace.txt")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    let report = Analyzer(options: options).analyze([AnalysisInput(path: url.path)])
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(stream.cause, .serverCloseDuringDelta)
+    XCTAssertEqual(stream.side, .server)
+    XCTAssertEqual(stream.startedAt, "2026-11-20T09:00:00.100Z", "10:00 at UTC+01:00 is 09:00 UTC")
+    XCTAssertTrue(stream.evidence.contains { $0.quote?.contains("curl: (18) transfer closed") == true })
+  }
+
+  func testHexDumpIsExact() {
+    let line = "0000: 50 4f 53 54 20 2f 0d 0a 0a 2e                   POST /....."
+    let dump = CurlTraceReader<Assembler>.dumpLine(Substring(line))
+    XCTAssertEqual(dump?.bytes, [0x50, 0x4f, 0x53, 0x54, 0x20, 0x2f, 0x0d, 0x0a, 0x0a, 0x2e])
+    XCTAssertEqual(CurlTraceReader<Assembler>.dumpLine("0005: 7b")?.bytes, Array("7b".utf8), "short ASCII lines are not hex")
+  }
+
+  func testDotsStayDotsInsideText() {
+    let restored = CurlTraceReader<Assembler>.restoringLineFeeds(Array("data: {\"text\":\"Done. 0.5 ok\"}..".utf8))
+    XCTAssertEqual(String(decoding: restored, as: UTF8.self), "data: {\"text\":\"Done. 0.5 ok\"}\n\n")
+  }
+}

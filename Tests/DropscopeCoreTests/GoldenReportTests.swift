@@ -87,6 +87,9 @@ final class GoldenReportTests: XCTestCase {
       "21-capture-tls": [(nil, false), ("server_close_during_delta", true), ("server_close_during_delta", true),
                          ("idle_timeout", true), (nil, false), ("server_close_during_delta", false),
                          ("server_close_during_delta", false), ("idle_timeout", false)],
+      // curl traces: a verdict per file, in name order (clean truncation, complete, in-band error, FIN, RST, stall).
+      "22-curl-traces": [("server_close_during_delta", false), (nil, false), ("server_error", false),
+                         ("server_close_during_delta", false), ("server_close_during_delta", false), ("idle_timeout", false)],
       "14-openai-responses": [(nil, false), ("server_close_during_delta", false), ("server_error", false)],
       "12-json-logs": [(nil, false), ("server_error", false), ("server_close_during_delta", true), (nil, false),
                        ("server_close_during_delta", true), ("server_error", false), ("server_error", false),
@@ -111,7 +114,7 @@ final class GoldenReportTests: XCTestCase {
         XCTAssertFalse(stream.fixes.isEmpty, "\(name) stream \(stream.id) has no fix")
       }
     }
-    XCTAssertEqual(checked, 83, "every stream of every incident has an expected verdict")
+    XCTAssertEqual(checked, 89, "every stream of every incident has an expected verdict")
   }
 
   func testJSONCarriesTheDocumentedFields() throws {

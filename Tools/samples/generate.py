@@ -106,6 +106,25 @@ CAPTURES = {
                                    "--job", "rst-mid-delta", "--job", "stall"]),
 }
 TLS_CAPTURES = {"21-capture-tls"}
+# curl traces of single requests: (file name stem, scenario, API path, curl's trace options). The date goes into the
+# file name, since curl prints times of day only.
+CURL_TRACES = {
+    "22-curl-traces": [
+        ("complete-openai", "complete", "/v1/chat/completions", ["--trace-ascii", "{file}", "--trace-time"]),
+        ("fin-mid-delta", "fin-mid-delta", "/v1/messages", ["--trace-ascii", "{file}", "--trace-time"]),
+        ("rst-mid-delta", "rst-mid-delta", "/v1/messages", ["--trace", "{file}"]),
+        ("stall", "stall", "/v1/messages", ["--trace-ascii", "{file}", "--trace-time", "--speed-time", "3",
+                                             "--speed-limit", "1"]),
+        ("error-event", "error-event", "/v1/messages", ["--trace-ascii", "{file}", "--trace-time"]),
+        ("clean-truncation", "clean-truncation", "/v1/messages", ["--trace", "{file}", "--trace-time"]),
+    ],
+}
+CURL_BODIES = {
+    "/v1/messages": '{"model":"claude-sonnet-4-5","max_tokens":1024,"stream":true,'
+                    '"messages":[{"role":"user","content":"Summarise incident report #7 in three sentences."}]}',
+    "/v1/chat/completions": '{"model":"gpt-5.1","stream":true,'
+                            '"messages":[{"role":"user","content":"Summarise incident report #7."}]}',
+}
 # Files written whole and then cut, as a log rotated mid-write is: (incident, file, fraction kept)
 TRUNCATE = {("10-mixed-workers", "app.log.1.gz"): 0.6}
 
@@ -172,8 +191,47 @@ def capture(incident, venv, args, pythons):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def curl_traces(incident, traces):
+    """Runs curl against the fault server once per fault, writing its own trace files."""
+    workdir = Path(tempfile.mkdtemp(prefix="dropscope-curl-"))
+    port_file = workdir / "port"
+    server = subprocess.Popen([sys.executable, str(HERE / "fault_server.py"), "--port-file", str(port_file),
+                               "--lifetime", str(CLIENT_LIMIT)])
+    try:
+        for _ in range(100):
+            if port_file.exists() and port_file.read_text():
+                break
+            time.sleep(0.05)
+        port = port_file.read_text()
+        target = SAMPLES / incident
+        if target.exists():
+            for old in target.glob("*.trace"):
+                old.unlink()
+        target.mkdir(parents=True, exist_ok=True)
+        day = time.strftime("%Y-%m-%d", time.gmtime())
+        for stem, scenario, path, options in traces:
+            trace = target / f"{stem}.{day}.trace"
+            headers = ["-H", "content-type: application/json"]
+            if path == "/v1/messages":
+                headers += ["-H", "x-api-key: sk-ant-api03-Xq7curlTRACEsampleKEYnotREAL0123456789abcdef",
+                            "-H", "anthropic-version: 2023-06-01"]
+            else:
+                headers += ["-H", "Authorization: Bearer sk-proj-curlTRACEsampleKEYnotREAL0123456789"]
+            cmd = ["curl", "-sS", "-N", "-o", "/dev/null"] + [o.replace("{file}", str(trace)) for o in options] + \
+                headers + ["-d", CURL_BODIES[path], f"http://127.0.0.1:{port}/s/{scenario}{path}"]
+            done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=60, env={**os.environ, "TZ": "UTC"})
+            print(f"{incident}/{trace.name}: curl exit {done.returncode} {done.stderr.strip()}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main():
     wanted = sys.argv[1:]
+    for incident, traces in CURL_TRACES.items():
+        if not wanted or any(incident.startswith(w) for w in wanted):
+            curl_traces(incident, traces)
     for incident, (venv, args) in CAPTURES.items():
         if not wanted or any(incident.startswith(w) for w in wanted):
             capture(incident, venv, args, {venv: venv_python(venv)})

@@ -17,6 +17,8 @@ final class CaptureReader<Sink: FactSink> {
   private(set) var contextNames: [Int: String] = [:]
   /// A summary of every connection, in the order they began.
   private(set) var summaries: [ConnectionSummary] = []
+  /// Secrets (API keys, credentials) in the plain-text bytes of the connections: none reaches any output.
+  private(set) var secrets = 0
   /// Sees every connection event, for writing a transcript.
   var observer: ((Transcript.Record) -> Void)?
   /// Transcript inputs name their connections by id.
@@ -152,6 +154,7 @@ final class CaptureReader<Sink: FactSink> {
   private func finish(_ connection: Connection, captureEnded: Bool) {
     connection.flush { sink.accept($0) }
     summaries.append(connection.summary)
+    secrets += connection.secrets
     if captureEnded, !connection.closed {
       observer?(Transcript.Record(time: connection.lastTime, connection: connection.context,
                                   source: connection.client.description, destination: connection.server.description, kind: .end))
@@ -217,6 +220,8 @@ private final class Connection {
   private(set) var lastTime: Microseconds = 0
   var observer: ((Transcript.Record) -> Void)?
   private var transcriptSequence: (client: UInt32, server: UInt32) = (1, 1)
+  /// Secrets seen in this connection's plain-text bytes.
+  private(set) var secrets = 0
 
   func nextTranscriptSequence(fromClient: Bool) -> UInt32 { fromClient ? transcriptSequence.client : transcriptSequence.server }
 
@@ -300,6 +305,7 @@ private final class Connection {
 
   /// Hands in-order bytes to the HTTP parsers, or, for a TLS session, to the record readers.
   private func deliver(_ chunk: Direction.Chunk, fromClient: Bool, _ emit: (Fact) -> Void) {
+    if isTLS != true { secrets += chunk.bytes.withUnsafeBytes { Redactor.findSecrets(in: $0).count } }
     observer?(Transcript.Record(time: chunk.time, connection: context,
                                 source: (fromClient ? client : server).description,
                                 destination: (fromClient ? server : client).description, kind: .data(chunk.bytes)))
