@@ -188,7 +188,7 @@ struct ConnectionKey: Hashable {
   var b: TCPSegment.Endpoint
 
   init(_ x: TCPSegment.Endpoint, _ y: TCPSegment.Endpoint) {
-    if (x.port, x.address.hashValue) < (y.port, y.address.hashValue) || (x.port == y.port && x.description < y.description) {
+    if x.precedes(y) {
       a = x
       b = y
     } else {

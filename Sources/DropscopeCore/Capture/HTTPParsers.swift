@@ -100,19 +100,19 @@ struct HTTPResponseParser {
       line.append(byte)
       if line.count > 65536 { line.removeAll() }
       guard byte == 0x0a else { continue }
-      let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: "\r\n")
-      line.removeAll(keepingCapacity: true)
+      var end = line.count
+      while end > 0, line[end - 1] == 0x0a || line[end - 1] == 0x0d { end -= 1 }
+      defer { line.removeAll(keepingCapacity: true) }
       switch state {
       case .head:
-        headLine(text, emit)
+        headLine(String(decoding: line[0..<end], as: UTF8.self), emit)
       case .chunkSize:
-        let hex = text.prefix { $0.isHexDigit }
-        guard let size = Int(hex, radix: 16) else { continue }
+        guard let size = Self.hexPrefix(line[0..<end]) else { continue }
         state = size == 0 ? .trailers : .chunkData(size)
       case .chunkEnd:
         state = .chunkSize
       case .trailers:
-        if text.isEmpty {
+        if end == 0 {
           // The terminating chunk `0\r\n\r\n`: the body ended cleanly.
           events.finish(emit)
           emit(.bodyEnded, nil)
@@ -125,6 +125,24 @@ struct HTTPResponseParser {
   }
 
   private var headLines: [String] = []
+
+  /// The chunk size at the start of a chunk-size line (extensions after `;` ignored); nil when there is none.
+  private static func hexPrefix(_ bytes: ArraySlice<UInt8>) -> Int? {
+    var value = 0, digits = 0
+    for b in bytes {
+      let digit: Int
+      switch b {
+      case 0x30...0x39: digit = Int(b - 0x30)
+      case 0x41...0x46: digit = Int(b - 0x41 + 10)
+      case 0x61...0x66: digit = Int(b - 0x61 + 10)
+      default: return digits == 0 ? nil : value
+      }
+      guard digits < 15 else { return nil }
+      value = value << 4 | digit
+      digits += 1
+    }
+    return digits == 0 ? nil : value
+  }
 
   private mutating func headLine(_ text: String, _ emit: WireFact) {
     guard !text.isEmpty else {
@@ -167,8 +185,11 @@ struct HTTPResponseParser {
 struct SSEDecoder {
   private var line: [UInt8] = []
   private var lastWasCR = false
-  private var eventName = ""
-  private var data = ""
+  private var eventName: [UInt8] = []
+  private var data: [UInt8] = []
+  private var hasData = false
+  /// The last event name resolved, to skip resolving the same name for every delta.
+  private var resolved: (name: [UInt8], event: StreamEvent?) = ([], nil)
 
   mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: WireFact) {
     for byte in bytes {
@@ -188,8 +209,9 @@ struct SSEDecoder {
   /// The stream ended: a pending, unfinished event is discarded (the spec's EOF rule).
   mutating func finish(_ emit: WireFact) {
     line.removeAll()
-    eventName = ""
-    data = ""
+    eventName.removeAll()
+    data.removeAll()
+    hasData = false
   }
 
   private mutating func processLine(_ emit: WireFact) {
@@ -198,44 +220,46 @@ struct SSEDecoder {
       dispatch(emit)
       return
     }
-    if line.first == 0x3a { return }  // comment
-    let text = String(decoding: line, as: UTF8.self)
-    let field: Substring
-    var value: Substring
-    if let colon = text.firstIndex(of: ":") {
-      field = text[..<colon]
-      value = text[text.index(after: colon)...]
-      if value.first == " " { value = value.dropFirst() }
-    } else {
-      field = Substring(text)
-      value = ""
-    }
-    switch field {
-    case "event": eventName = String(value)
-    case "data": data += data.isEmpty ? String(value) : "\n" + value
-    default: break
+    if line[0] == 0x3a { return }  // comment
+    let colon = line.firstIndex(of: 0x3a) ?? line.count
+    var valueStart = min(colon + 1, line.count)
+    if valueStart < line.count, line[valueStart] == 0x20 { valueStart += 1 }
+    let field = line[0..<colon]
+    if field.elementsEqual("event".utf8) {
+      eventName.removeAll(keepingCapacity: true)
+      eventName += line[valueStart...]
+    } else if field.elementsEqual("data".utf8) {
+      if hasData { data.append(0x0a) }
+      data += line[valueStart...]
+      hasData = true
     }
   }
 
   private mutating func dispatch(_ emit: WireFact) {
     defer {
-      eventName = ""
-      data = ""
+      eventName.removeAll(keepingCapacity: true)
+      data.removeAll(keepingCapacity: true)
+      hasData = false
     }
-    guard !data.isEmpty || !eventName.isEmpty else { return }
-    let name = eventName.isEmpty ? "message" : eventName
-    if name == "ping" { return }
-    if name == "error" {
+    guard hasData || !eventName.isEmpty else { return }
+    if eventName != resolved.name {
+      let name = String(decoding: eventName, as: UTF8.self)
+      resolved = (eventName, name.isEmpty ? nil : StreamEvent(rawValue: name) ?? (name.hasPrefix("response.") ? .other : nil))
+    }
+    if eventName.elementsEqual("ping".utf8) { return }
+    if eventName.elementsEqual("error".utf8) {
+      let data = String(decoding: self.data, as: UTF8.self)
       emit(.inBandError(data), "event: error " + String(data.prefix(200)))
       return
     }
-    if let event = StreamEvent(rawValue: name), event != .other {
+    if let event = resolved.event, event != .other {
       emit(.event(event), nil)
       if event == .messageStart, let tokens = number(after: "\"input_tokens\":") { emit(.usage(input: tokens, output: nil), nil) }
       if event == .messageDelta, let tokens = number(after: "\"output_tokens\":") { emit(.usage(input: nil, output: tokens), nil) }
       return
     }
-    if name == "message" {
+    if eventName.isEmpty || eventName.elementsEqual("message".utf8) {
+      let data = String(decoding: self.data, as: UTF8.self)
       if data.hasPrefix("[DONE]") {
         emit(.event(.done), nil)
       } else if data.contains("chat.completion.chunk") {
@@ -246,14 +270,15 @@ struct SSEDecoder {
       }
       return
     }
-    if name.hasPrefix("response.") {
-      emit(.event(StreamEvent(rawValue: name) ?? .other), nil)
+    if eventName.starts(with: "response.".utf8) {
+      emit(.event(.other), nil)
     }
   }
 
   private func number(after key: String) -> Int? {
-    guard let range = data.range(of: key) else { return nil }
-    return Int(data[range.upperBound...].prefix { $0.isNumber })
+    let text = String(decoding: data, as: UTF8.self)
+    guard let range = text.range(of: key) else { return nil }
+    return Int(text[range.upperBound...].prefix { $0.isNumber })
   }
 }
 

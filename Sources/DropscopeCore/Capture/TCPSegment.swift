@@ -21,6 +21,26 @@ struct TCPSegment {
     var isIPv6: Bool
     var port: UInt16
 
+    /// The address as two words, for cheap hashing and ordering.
+    var addressWords: (UInt64, UInt64) { unsafeBitCast(address, to: (UInt64, UInt64).self) }
+
+    static func == (l: Endpoint, r: Endpoint) -> Bool {
+      l.port == r.port && l.isIPv6 == r.isIPv6 && l.addressWords == r.addressWords
+    }
+
+    func hash(into hasher: inout Hasher) {
+      let words = addressWords
+      hasher.combine(words.0)
+      hasher.combine(words.1)
+      hasher.combine(port)
+    }
+
+    /// A total order, to name the two ends of a connection the same way whichever sent the packet.
+    func precedes(_ other: Endpoint) -> Bool {
+      let a = addressWords, b = other.addressWords
+      return (port, a.0, a.1) < (other.port, b.0, b.1) || ((port, a.0, a.1) == (other.port, b.0, b.1) && !isIPv6 && other.isIPv6)
+    }
+
     var description: String {
       if !isIPv6 { return "\(address[0]).\(address[1]).\(address[2]).\(address[3]):\(port)" }
       var groups: [String] = []
