@@ -192,17 +192,25 @@ struct SSEDecoder {
   private var resolved: (name: [UInt8], event: StreamEvent?) = ([], nil)
 
   mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: WireFact) {
-    for byte in bytes {
+    var i = 0
+    while i < bytes.count {
+      // Copy the run up to the next line end at once.
+      var end = i
+      while end < bytes.count, bytes[end] != 0x0a, bytes[end] != 0x0d { end += 1 }
+      if end > i {
+        lastWasCR = false
+        if line.count < 1 << 20 { line += UnsafeRawBufferPointer(rebasing: bytes[i..<end]) }
+        i = end
+        continue
+      }
+      let byte = bytes[i]
+      i += 1
       if byte == 0x0a, lastWasCR {
         lastWasCR = false
         continue
       }
       lastWasCR = byte == 0x0d
-      if byte == 0x0a || byte == 0x0d {
-        processLine(emit)
-      } else if line.count < 1 << 20 {
-        line.append(byte)
-      }
+      processLine(emit)
     }
   }
 
@@ -221,14 +229,22 @@ struct SSEDecoder {
       return
     }
     if line[0] == 0x3a { return }  // comment
-    let colon = line.firstIndex(of: 0x3a) ?? line.count
-    var valueStart = min(colon + 1, line.count)
+    let field = line.withUnsafeBufferPointer { b -> UInt8 in
+      // `data:` and `event:` are all that matter here; `id:` and `retry:` change nothing dropscope reports.
+      if b.count >= 4, b[0] == 0x64, b[1] == 0x61, b[2] == 0x74, b[3] == 0x61, b.count == 4 || b[4] == 0x3a { return 1 }
+      if b.count >= 5, b[0] == 0x65, b[1] == 0x76, b[2] == 0x65, b[3] == 0x6e, b[4] == 0x74, b.count == 5 || b[5] == 0x3a {
+        return 2
+      }
+      return 0
+    }
+    guard field != 0 else { return }
+    var valueStart = field == 1 ? 5 : 6
     if valueStart < line.count, line[valueStart] == 0x20 { valueStart += 1 }
-    let field = line[0..<colon]
-    if field.elementsEqual("event".utf8) {
+    valueStart = min(valueStart, line.count)
+    if field == 2 {
       eventName.removeAll(keepingCapacity: true)
       eventName += line[valueStart...]
-    } else if field.elementsEqual("data".utf8) {
+    } else {
       if hasData { data.append(0x0a) }
       data += line[valueStart...]
       hasData = true
@@ -246,7 +262,7 @@ struct SSEDecoder {
       let name = String(decoding: eventName, as: UTF8.self)
       resolved = (eventName, name.isEmpty ? nil : StreamEvent(rawValue: name) ?? (name.hasPrefix("response.") ? .other : nil))
     }
-    if eventName.elementsEqual("ping".utf8) { return }
+    if resolved.event == .ping { return }
     if eventName.elementsEqual("error".utf8) {
       let data = String(decoding: self.data, as: UTF8.self)
       emit(.inBandError(data), "event: error " + String(data.prefix(200)))
@@ -283,12 +299,16 @@ struct SSEDecoder {
 }
 
 extension String {
-  fileprivate func trimmingCharacters(in set: String) -> String {
-    let chars = Set(set)
-    return String(drop { chars.contains($0) }.reversed().drop { chars.contains($0) }.reversed())
-  }
+  fileprivate func trimmingCharacters(in set: String) -> String { Substring(self).trimmingCharacters(in: set) }
 }
 
 extension Substring {
-  fileprivate func trimmingCharacters(in set: String) -> String { String(self).trimmingCharacters(in: set) }
+  /// Trims ASCII characters of `set` from both ends, on the UTF-8 bytes.
+  fileprivate func trimmingCharacters(in set: String) -> String {
+    let trim = Array(set.utf8)
+    var view = utf8[...]
+    while let first = view.first, trim.contains(first) { view = view.dropFirst() }
+    while let last = view.last, trim.contains(last) { view = view.dropLast() }
+    return String(Substring(view))
+  }
 }
