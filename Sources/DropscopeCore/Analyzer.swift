@@ -150,7 +150,17 @@ public struct Analyzer {
         switch sniffed {
         case .transcript: capture = readTranscript(input, index: index, assembler: assembler, warnings: &warnings)
         case .curlTrace: capture = readCurlTrace(input, index: index, assembler: assembler, notes: &curlNotes, warnings: &warnings)
-        default: capture = readCapture(input, index: index, assembler: assembler, warnings: &warnings)
+        default:
+          // Streams are diagnosed as their connections close, so memory follows the connections open at once.
+          capture = readCapture(input, index: index, assembler: assembler, warnings: &warnings) { names in
+            guard !pending.isEmpty else { return }
+            diagnoser.sdkVersions = assembler.sdkVersions
+            var known: [Int: String] = [:]
+            for stream in pending { known[stream.context] = names[stream.context] }
+            diagnoser.contextNames[index] = known
+            for stream in pending { collector.add(diagnoser.diagnose(stream), input: stream.input) }
+            pending.removeAll(keepingCapacity: true)
+          }
         }
         diagnoser.sdkVersions = assembler.sdkVersions
         diagnoser.contextNames[index] = capture.contextNames
@@ -331,7 +341,8 @@ public struct Analyzer {
 
   /// Reads a pcap or pcapng file (plain or gzipped) packet by packet into the assembler.
   private func readCapture(
-    _ input: AnalysisInput, index: Int, assembler: Assembler, warnings: inout [AnalysisWarning]
+    _ input: AnalysisInput, index: Int, assembler: Assembler, warnings: inout [AnalysisWarning],
+    drain: ([Int: String]) -> Void
   ) -> CaptureSummary {
     let capture = CaptureReader(input: index, sink: assembler)
     var file = CaptureFileReader()
@@ -345,6 +356,7 @@ public struct Analyzer {
           lastTime = max(lastTime ?? packet.time, packet.time)
         }
         capture.read(packet)
+        if packet.number & 1023 == 0 { drain(capture.contextNames) }
       }
       return file.failure == nil
     }

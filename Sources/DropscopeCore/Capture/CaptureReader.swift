@@ -44,6 +44,34 @@ final class CaptureReader<Sink: FactSink> {
     }
     let location = SourceLocation(input: input, line: packet.number, isPacket: true)
     receive(segment, on: connection, time: packet.time, location: location)
+    if connection.fullyClosedAt == nil, connection.fullyClosed {
+      connection.fullyClosedAt = packet.time
+      closing.append((key, connection))
+    }
+    retireClosedConnections(before: packet.time - Self.closedLinger)
+  }
+
+  /// How long a fully closed connection is kept for its last ACKs and retransmissions before it is retired:
+  /// memory is bounded by the connections open at once, not by the capture's length.
+  private static var closedLinger: Microseconds { 2_000_000 }
+  /// Fully closed connections, oldest first, waiting to be retired.
+  private var closing: [(key: ConnectionKey, connection: Connection)] = []
+  private var closingStart = 0
+
+  private func retireClosedConnections(before cutoff: Microseconds) {
+    while closingStart < closing.count, let at = closing[closingStart].connection.fullyClosedAt, at < cutoff {
+      let (key, connection) = closing[closingStart]
+      closingStart += 1
+      // A new connection may have reused the ports since: retire only this one.
+      if connections[key] === connection {
+        connections[key] = nil
+        finish(connection, captureEnded: false)
+      }
+    }
+    if closingStart > 1024, closingStart * 2 > closing.count {
+      closing.removeFirst(closingStart)
+      closingStart = 0
+    }
   }
 
   /// Reads one record of a transcript: the same connection machinery as packets, with line locations.
@@ -232,6 +260,10 @@ private final class Connection {
   /// Zeek's history facts: SYN from the client, SYN-ACK, FIN and RST from each side.
   private var sawSYN = false, sawSYNACK = false
   private var finFromClient = false, finFromServer = false, rstFromClient = false, rstFromServer = false
+  /// Both sides closed (FIN each way) or one reset: nothing more will be said on this connection.
+  var fullyClosed: Bool { rstFromClient || rstFromServer || (finFromClient && finFromServer) }
+  /// When the connection became fully closed, once it has.
+  var fullyClosedAt: Microseconds?
   private var clientBytes = 0, serverBytes = 0
   private var firstClose: (byServer: Bool, reset: Bool, time: Microseconds)?
 
