@@ -145,10 +145,11 @@ public struct Analyzer {
     for (index, input) in inputs.enumerated() {
       onInputStart?(input.displayName)
       let sniffed = InputDecoder.sniffDecodedKind(path: input.path)
-      if [.pcap, .pcapng, .transcript, .curlTrace].contains(sniffed) {
+      if [.pcap, .pcapng, .transcript, .curlTrace, .har].contains(sniffed) {
         let capture: CaptureSummary
         switch sniffed {
         case .transcript: capture = readTranscript(input, index: index, assembler: assembler, warnings: &warnings)
+        case .har: capture = readHAR(input, index: index, assembler: assembler, warnings: &warnings)
         case .curlTrace: capture = readCurlTrace(input, index: index, assembler: assembler, notes: &curlNotes, warnings: &warnings)
         default:
           // Streams are diagnosed as their connections close, so memory follows the connections open at once.
@@ -272,6 +273,28 @@ public struct Analyzer {
     capture.finish()
     return CaptureSummary(result: result, packets: records, tcpSegments: records, firstTime: firstTime, lastTime: lastTime,
                           contextNames: capture.contextNames, secrets: capture.secrets)
+  }
+
+  /// Reads a HAR export (plain or gzipped) whole, entry by entry, as connections.
+  private func readHAR(
+    _ input: AnalysisInput, index: Int, assembler: Assembler, warnings: inout [AnalysisWarning]
+  ) -> CaptureSummary {
+    let capture = CaptureReader(input: index, sink: assembler)
+    var decoder = InputDecoder(input: input, maxLineLength: 1 << 30)
+    var document: [UInt8] = []
+    let result = decoder.run { line, _ in
+      document.append(contentsOf: line)
+      document.append(0x0a)
+    }
+    warnings += result.warnings
+    let entries = HARArchive.read(document, into: capture)
+    if entries == nil {
+      warnings.append(AnalysisWarning(input: input.displayName, message: "this looks like a HAR file but is not valid HAR 1.2 JSON (it may be cut short); nothing in it was analyzed"))
+    }
+    capture.finish()
+    let times = capture.summaries.compactMap(\.firstCloseTime)
+    return CaptureSummary(result: result, packets: entries ?? 0, tcpSegments: entries ?? 0, firstTime: times.min(),
+                          lastTime: times.max(), contextNames: capture.contextNames, secrets: capture.secrets)
   }
 
   /// Reads a curl trace (plain or gzipped) into the assembler, as a capture whose connections curl names.

@@ -264,3 +264,52 @@ final class CurlTraceTests: XCTestCase {
     XCTAssertEqual(String(decoding: restored, as: UTF8.self), "data: {\"text\":\"Done. 0.5 ok\"}\n\n")
   }
 }
+
+/// HAR 1.2 exports: a complete stream, a stream the browser saw cut, and `_eventSourceMessages`.
+final class HARArchiveTests: XCTestCase {
+  private func sse(_ events: [String]) -> String {
+    events.map { "event: \($0)\\ndata: {\\\"type\\\":\\\"\($0)\\\"}\\n\\n" }.joined()
+  }
+
+  private func entry(started: String, body: String, error: String? = nil, extra: String = "") -> String {
+    """
+    {"startedDateTime": "\(started)", "time": 850.5,
+     "request": {"method": "POST", "url": "https://api.anthropic.com/v1/messages", "httpVersion": "HTTP/1.1",
+                 "headers": [{"name": "x-api-key", "value": "sk-ant-api03-harSAMPLEkeyNOTreal0123456789abcdef"}],
+                 "postData": {"mimeType": "application/json", "text": "{\\"stream\\":true}"}},
+     "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1",
+                  "headers": [{"name": "content-type", "value": "text/event-stream"}, {"name": "request-id", "value": "req_har\(started.suffix(2))"}],
+                  "content": {"mimeType": "text/event-stream", "text": "\(body)"}},
+     "timings": {"blocked": 1, "dns": 0, "connect": 20, "send": 1, "wait": 300, "receive": 528.5}
+     \(error.map { ", \"_error\": \"\($0)\"" } ?? "")\(extra)}
+    """
+  }
+
+  func testEntriesBecomeStreamsWithTheExportersVerdict() throws {
+    let deltas = Array(repeating: "content_block_delta", count: 5)
+    let complete = sse(["message_start", "content_block_start"] + deltas + ["content_block_stop", "message_delta", "message_stop"])
+    let cut = sse(["message_start", "content_block_start"] + deltas)
+    let har = """
+    {"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "entries": [
+    \(entry(started: "2026-11-22T16:00:01.000+01:00", body: cut, error: "net::ERR_INCOMPLETE_CHUNKED_ENCODING")),
+    \(entry(started: "2026-11-22T16:00:00.000+01:00", body: complete)),
+    \(entry(started: "2026-11-22T16:00:02.000+01:00", body: cut))
+    ]}}
+    """
+    let directory = try TestSupport.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let url = directory.appendingPathComponent("session.har")
+    try har.write(to: url, atomically: true, encoding: .utf8)
+    let report = TestSupport.analyze([url], relativeTo: directory)
+    XCTAssertEqual(report.inputs.first?.kind, .har)
+    XCTAssertEqual(report.streams.count, 3)
+    XCTAssertEqual(report.streams.map(\.outcome), [.completed, .failed, .failed], "in start order")
+    XCTAssertEqual(report.streams[1].cause, .serverCloseDuringDelta)
+    XCTAssertTrue(report.streams[1].evidence.contains { $0.quote?.contains("ERR_INCOMPLETE_CHUNKED_ENCODING") == true })
+    XCTAssertEqual(report.streams[2].findings, [.cleanTruncation], "complete per the exporter, but no message_stop")
+    XCTAssertEqual(report.streams[0].startedAt, "2026-11-22T15:00:00.022Z", "the zone applied; the request went out after blocked, connect and send")
+    XCTAssertEqual(report.secretsRedacted, 3)
+    let json = try JSONRenderer().render(report)
+    XCTAssertFalse(json.contains("harSAMPLEkey"))
+  }
+}

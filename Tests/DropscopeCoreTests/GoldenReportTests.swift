@@ -90,6 +90,9 @@ final class GoldenReportTests: XCTestCase {
       // curl traces: a verdict per file, in name order (clean truncation, complete, in-band error, FIN, RST, stall).
       "22-curl-traces": [("server_close_during_delta", false), (nil, false), ("server_error", false),
                          ("server_close_during_delta", false), ("server_close_during_delta", false), ("idle_timeout", false)],
+      // A HAR exported by mitmproxy: it keeps no trace of the FIN and RST cuts (empty 200s), so those stay unknown.
+      "23-har-mitmproxy": [(nil, false), ("unknown", false), ("unknown", false), ("server_close_during_delta", false),
+                           ("server_error", false)],
       "14-openai-responses": [(nil, false), ("server_close_during_delta", false), ("server_error", false)],
       "12-json-logs": [(nil, false), ("server_error", false), ("server_close_during_delta", true), (nil, false),
                        ("server_close_during_delta", true), ("server_error", false), ("server_error", false),
@@ -114,7 +117,7 @@ final class GoldenReportTests: XCTestCase {
         XCTAssertFalse(stream.fixes.isEmpty, "\(name) stream \(stream.id) has no fix")
       }
     }
-    XCTAssertEqual(checked, 89, "every stream of every incident has an expected verdict")
+    XCTAssertEqual(checked, 94, "every stream of every incident has an expected verdict")
   }
 
   func testJSONCarriesTheDocumentedFields() throws {
@@ -152,6 +155,8 @@ final class GoldenReportTests: XCTestCase {
         if scenario == "stall" { want = stream.input.contains("node") ? "client_error" : "idle_timeout" }
         if scenario == "complete", !incident.lastPathComponent.hasPrefix("08") { want = .some(nil) }
         if scenario == "overloaded-then-ok" { want = stream.status == 529 ? "server_error" : nil }
+        // mitmproxy's HAR records a stream cut by FIN or RST as an empty 200: the export cannot decide it.
+        if stream.input.hasSuffix(".har"), scenario.hasSuffix("-mid-delta") { want = "unknown" }
         guard let cause = want else { continue }
         checked += 1
         XCTAssertEqual(stream.cause?.rawValue, cause, "\(stream.input) stream \(stream.id) (\(scenario))")

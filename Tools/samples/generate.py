@@ -16,6 +16,7 @@ CLIENT_LIMIT seconds.
 import gzip
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 SAMPLES = ROOT / "SampleLogs"
 CLIENT_LIMIT = 150
-VENVS = {"current": HERE / ".venv-current", "older": HERE / ".venv-older"}
+VENVS = {"current": HERE / ".venv-current", "older": HERE / ".venv-older", "mitm": HERE / ".venv-mitm"}
 
 # Each incident: a list of log files; each file is one application run.
 #   (file name, venv, log format, environment, app arguments)
@@ -119,6 +120,9 @@ CURL_TRACES = {
         ("clean-truncation", "clean-truncation", "/v1/messages", ["--trace", "{file}", "--trace-time"]),
     ],
 }
+# A HAR exported by mitmproxy (a reverse proxy in front of the fault server, curl as the client): how a proxy
+# that buffers bodies records streams that were cut.
+HAR_EXPORTS = {"23-har-mitmproxy": ["complete", "fin-mid-delta", "rst-mid-delta", "clean-truncation", "error-event"]}
 CURL_BODIES = {
     "/v1/messages": '{"model":"claude-sonnet-4-5","max_tokens":1024,"stream":true,'
                     '"messages":[{"role":"user","content":"Summarise incident report #7 in three sentences."}]}',
@@ -227,8 +231,51 @@ def curl_traces(incident, traces):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def har_export(incident, scenarios):
+    """Runs curl through mitmdump in reverse-proxy mode and keeps the HAR it writes."""
+    mitmdump = str(Path(venv_python("mitm")).parent / "mitmdump")
+    workdir = Path(tempfile.mkdtemp(prefix="dropscope-har-"))
+    port_file = workdir / "port"
+    server = subprocess.Popen([sys.executable, str(HERE / "fault_server.py"), "--port-file", str(port_file),
+                               "--lifetime", str(CLIENT_LIMIT)])
+    proxy = None
+    try:
+        for _ in range(100):
+            if port_file.exists() and port_file.read_text():
+                break
+            time.sleep(0.05)
+        port = port_file.read_text()
+        target = SAMPLES / incident
+        target.mkdir(parents=True, exist_ok=True)
+        har = target / "session.har"
+        proxy_port = "18089"
+        proxy = subprocess.Popen([mitmdump, "--mode", f"reverse:http://127.0.0.1:{port}", "--listen-host", "127.0.0.1",
+                                  "-p", proxy_port, "--set", f"hardump={har}"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(3)
+        for scenario in scenarios:
+            done = subprocess.run(["curl", "-sS", "-N", "-o", "/dev/null", "-H", "content-type: application/json",
+                                   "-H", "x-api-key: sk-ant-api03-Xq7harSAMPLEkeyNOTreal0123456789abcdef",
+                                   "-d", CURL_BODIES["/v1/messages"],
+                                   f"http://127.0.0.1:{proxy_port}/s/{scenario}/v1/messages"],
+                                  stderr=subprocess.PIPE, text=True, timeout=60)
+            print(f"{incident}: {scenario} through mitmproxy, curl exit {done.returncode} {done.stderr.strip()}")
+        proxy.send_signal(signal.SIGINT)  # mitmdump writes the HAR as it stops
+        proxy.wait(timeout=20)
+        proxy = None
+    finally:
+        if proxy:
+            proxy.kill()
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main():
     wanted = sys.argv[1:]
+    for incident, scenarios in HAR_EXPORTS.items():
+        if not wanted or any(incident.startswith(w) for w in wanted):
+            har_export(incident, scenarios)
     for incident, traces in CURL_TRACES.items():
         if not wanted or any(incident.startswith(w) for w in wanted):
             curl_traces(incident, traces)

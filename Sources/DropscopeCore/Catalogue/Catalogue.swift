@@ -58,6 +58,23 @@ public enum Catalogue {
   /// Signatures in the order they are tried; the first match decides. Distinctive messages match
   /// whatever class carries them: applications (LiteLLM, agents) re-wrap transport errors in their own.
   public static let signatures: [Signature] = [
+    // Browsers' network errors, as HAR exports record them (`_error`).
+    Signature(id: "browser_incomplete_body", classNames: ["browser"],
+              messageContains: ["ERR_INCOMPLETE_CHUNKED_ENCODING", "ERR_CONTENT_LENGTH_MISMATCH"],
+              wire: .peerClosedMidBody,
+              meaning: "the browser saw the connection close before the body was complete",
+              source: "chromium net/base/net_error_list.h"),
+    Signature(id: "browser_reset", classNames: ["browser"],
+              messageContains: ["ERR_CONNECTION_RESET", "ERR_HTTP2_PROTOCOL_ERROR", "ERR_CONNECTION_CLOSED"],
+              wire: .connectionReset,
+              meaning: "the connection (or its HTTP/2 stream) was reset while the browser was reading",
+              source: "chromium net/base/net_error_list.h"),
+    Signature(id: "browser_aborted", classNames: ["browser"], messageContains: ["ERR_ABORTED"], wire: .cancelled,
+              meaning: "the page cancelled the request (navigation, AbortController, closed tab)",
+              source: "chromium net/base/net_error_list.h"),
+    Signature(id: "browser_timed_out", classNames: ["browser"], messageContains: ["ERR_TIMED_OUT"], wire: .readTimeout,
+              meaning: "the browser's own timeout fired",
+              source: "chromium net/base/net_error_list.h"),
     // curl's own verdicts, as its trace and its stderr print them.
     Signature(id: "curl_transfer_closed", classNames: ["curl"],
               messageContains: ["transfer closed with outstanding read data remaining", "bytes remaining to read"],

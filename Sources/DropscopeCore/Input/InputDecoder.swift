@@ -94,7 +94,7 @@ struct InputDecoder {
         switch result.kind {
         case .gzip:
           inflater = GzipInflater()
-        case .text, .json, .transcript, .curlTrace:
+        case .text, .json, .transcript, .curlTrace, .har:
           break
         case .pcap, .pcapng where acceptCaptures:
           break
@@ -144,7 +144,7 @@ struct InputDecoder {
     _ = inflater.feed(head) { bytes in
       if decoded == .gzip { decoded = InputKind.sniff(decoded: UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, 4096)])) }
     }
-    return [.pcap, .pcapng, .transcript, .curlTrace].contains(decoded) ? decoded : .gzip
+    return [.pcap, .pcapng, .transcript, .curlTrace, .har].contains(decoded) ? decoded : .gzip
   }
 }
 
@@ -170,7 +170,7 @@ private struct TextStage {
       sniffed = true
       let head = UnsafeRawBufferPointer(rebasing: chunk[0..<min(chunk.count, 4096)])
       let kind = InputKind.sniff(decoded: head)
-      if kind != .text, kind != .json, kind != .transcript, kind != .curlTrace {
+      if kind != .text, kind != .json, kind != .transcript, kind != .curlTrace, kind != .har {
         warnings.append(refusal(kind, decoded: true))
         refused = true
         return

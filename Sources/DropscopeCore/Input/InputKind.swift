@@ -11,6 +11,8 @@ public enum InputKind: String, Sendable, Codable {
   case transcript
   /// A curl trace (`--trace` or `--trace-ascii`).
   case curlTrace = "curl_trace"
+  /// An HTTP Archive (HAR 1.2) export.
+  case har
 
   /// Sniffs the kind of raw (possibly compressed) bytes.
   /// - Parameter head: the first bytes of the input (up to a few KiB).
@@ -33,7 +35,7 @@ public enum InputKind: String, Sendable, Codable {
       if firstVisible == nil, byte > 0x20 { firstVisible = byte }
     }
     if control * 10 > head.count { return .binary }
-    if firstVisible == UInt8(ascii: "{") { return .json }
+    if firstVisible == UInt8(ascii: "{") { return HARArchive.sniff(head) ? .har : .json }
     if head.hasBytes("# dropscope transcript", at: 0) { return .transcript }
     if CurlTraceReader<Assembler>.sniff(head) { return .curlTrace }
     return .text

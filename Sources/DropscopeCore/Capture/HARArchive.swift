@@ -1,0 +1,124 @@
+import Foundation
+
+/// Reads HTTP Archive 1.2 files (browser and proxy exports) into the same connection events as a capture:
+/// each entry is one connection carrying its request and response, the SSE body from `content.text` or,
+/// when present, from `_eventSourceMessages` (one record per message, with its own time).
+///
+/// A HAR has no packets: how an entry ended comes from the exporter's error (`_error`, as Chrome writes
+/// `net::ERR_INCOMPLETE_CHUNKED_ENCODING`), which becomes the client's reported error. An entry without
+/// an error is a response the exporter saw complete: its body is framed by its length, so a missing
+/// end-of-message event reads as a clean truncation, not as a cut.
+enum HARArchive {
+  /// Whether a file's first bytes look like a HAR (`{"log": {…`).
+  static func sniff(_ head: UnsafeRawBufferPointer) -> Bool {
+    var i = 0
+    while i < head.count, head[i] == 0x20 || head[i] == 0x0a || head[i] == 0x0d || head[i] == 0x09 || head[i] == 0x7b {
+      i += 1
+    }
+    return head.hasBytes("\"log\"", at: i)
+  }
+
+  /// Feeds the entries of a HAR document to `capture`; returns how many entries were read, or nil when the
+  /// document is not a HAR.
+  static func read<Sink: FactSink>(_ bytes: [UInt8], into capture: CaptureReader<Sink>) -> Int? {
+    guard let root = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+          let log = root["log"] as? [String: Any], let entries = log["entries"] as? [[String: Any]]
+    else { return nil }
+    let timed = entries.enumerated().map { (index, entry) in (index, entry, time(entry["startedDateTime"]) ?? 0) }
+    for (index, entry, started) in timed.sorted(by: { ($0.2, $0.0) < ($1.2, $1.0) }) {
+      read(entry, id: index + 1, started: started, into: capture)
+    }
+    return entries.count
+  }
+
+  private static func read<Sink: FactSink>(
+    _ entry: [String: Any], id: Int, started: Microseconds, into capture: CaptureReader<Sink>
+  ) {
+    guard let request = entry["request"] as? [String: Any], let response = entry["response"] as? [String: Any],
+          let urlText = request["url"] as? String, let url = URL(string: urlText) else { return }
+    let host = url.host ?? "server"
+    let port = url.port ?? (url.scheme == "https" ? 443 : 80)
+    let server = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    let client = "har:\(id)"
+    let line = (entry["_line"] as? Int) ?? id
+    func emit(_ kind: Transcript.Record.Kind, fromClient: Bool, at time: Microseconds) {
+      capture.read(Transcript.Record(time: time, connection: id, source: fromClient ? client : server,
+                                     destination: fromClient ? server : client, kind: kind), line: line)
+    }
+    let timings = entry["timings"] as? [String: Any] ?? [:]
+    func phase(_ name: String) -> Microseconds { Microseconds(max(0, (timings[name] as? Double) ?? 0) * 1000) }
+    let sent = started + phase("blocked") + phase("dns") + phase("connect") + phase("send")
+    let headersAt = sent + phase("wait")
+    let ended = started + Microseconds(max(0, (entry["time"] as? Double) ?? 0) * 1000)
+
+    emit(.open, fromClient: true, at: started)
+    capture.name(transcriptConnection: id, "HAR entry \(id) → \(server)")
+    var head = "\(request["method"] as? String ?? "GET") \(url.path.isEmpty ? "/" : url.path)\(url.query.map { "?\($0)" } ?? "") HTTP/1.1\r\n"
+    head += "Host: \(url.host ?? host)\(url.port.map { ":\($0)" } ?? "")\r\n"
+    for (name, value) in headers(request) where name.lowercased() != "host" && !name.hasPrefix(":") {
+      head += "\(name): \(value)\r\n"
+    }
+    let body = ((request["postData"] as? [String: Any])?["text"] as? String) ?? ""
+    head += "Content-Length: \(body.utf8.count)\r\n\r\n"
+    emit(.data(Array((head + body).utf8)), fromClient: true, at: sent)
+
+    let status = response["status"] as? Int ?? 0
+    let error = (entry["_error"] as? String) ?? (response["_error"] as? String)
+    if status > 0 {
+      let content = response["content"] as? [String: Any] ?? [:]
+      var text = content["text"] as? String ?? ""
+      if content["encoding"] as? String == "base64", let decoded = Data(base64Encoded: text) {
+        text = String(decoding: decoded, as: UTF8.self)
+      }
+      let messages = entry["_eventSourceMessages"] as? [[String: Any]] ?? []
+      var responseHead = "HTTP/1.1 \(status) \(response["statusText"] as? String ?? "")\r\n"
+      for (name, value) in headers(response)
+      where !["content-length", "transfer-encoding", "content-encoding"].contains(name.lowercased()) && !name.hasPrefix(":") {
+        responseHead += "\(name): \(value)\r\n"
+      }
+      let bodyText = messages.isEmpty ? text : ""
+      // Complete per the exporter: framed by length. Cut: read until the close the error implies. An event
+      // stream recorded with no body at all says nothing of how it ended (a proxy that buffers bodies, such as
+      // mitmproxy, records a cut stream so): it is left open, for the report to say the evidence ends there.
+      let silentStream = error == nil && messages.isEmpty && bodyText.isEmpty
+        && headers(response).contains { $0.0.lowercased() == "content-type" && $0.1.contains("event-stream") }
+      if error == nil, messages.isEmpty, !silentStream { responseHead += "Content-Length: \(bodyText.utf8.count)\r\n" }
+      emit(.data(Array((responseHead + "\r\n").utf8)), fromClient: false, at: headersAt)
+      if !messages.isEmpty {
+        for message in messages {
+          let at = (message["time"] as? Double).map { Microseconds($0 * 1_000_000) } ?? headersAt
+          let event = "event: \(message["type"] as? String ?? "message")\ndata: \(message["data"] as? String ?? "")\n\n"
+          emit(.data(Array(event.utf8)), fromClient: false, at: at)
+        }
+      } else if !bodyText.isEmpty {
+        emit(.data(Array(bodyText.utf8)), fromClient: false, at: ended)
+      }
+    }
+    guard let error else {
+      if !(entry["_eventSourceMessages"] as? [[String: Any]] ?? []).isEmpty { emit(.fin, fromClient: false, at: ended) }
+      return
+    }
+    capture.clientReported(error, client: "browser", onTranscriptConnection: id, time: ended, line: line)
+    if error.contains("RESET") {
+      emit(.rst, fromClient: false, at: ended)
+    } else if error.contains("ABORTED") || error.contains("TIMED_OUT") {
+      emit(.fin, fromClient: true, at: ended)
+    } else {
+      emit(.fin, fromClient: false, at: ended)
+    }
+  }
+
+  private static func headers(_ message: [String: Any]) -> [(String, String)] {
+    (message["headers"] as? [[String: Any]] ?? []).compactMap { header in
+      guard let name = header["name"] as? String, let value = header["value"] as? String else { return nil }
+      return (name, value)
+    }
+  }
+
+  /// `2026-11-22T16:56:19.271+01:00` → microseconds since the epoch, UTC.
+  private static func time(_ value: Any?) -> Microseconds? {
+    guard let text = value as? String else { return nil }
+    var cache = TimestampParser.SecondCache()
+    return Array(text.utf8).withUnsafeBytes { TimestampParser.parse($0, at: 0, cache: &cache)?.time }
+  }
+}
