@@ -287,14 +287,14 @@ public struct Analyzer {
       document.append(0x0a)
     }
     warnings += result.warnings
-    let entries = HARArchive.read(document, into: capture)
-    if entries == nil {
+    let archive = HARArchive.read(document, into: capture)
+    if archive == nil {
       warnings.append(AnalysisWarning(input: input.displayName, message: "this looks like a HAR file but is not valid HAR 1.2 JSON (it may be cut short); nothing in it was analyzed"))
     }
     capture.finish()
-    let times = capture.summaries.compactMap(\.firstCloseTime)
-    return CaptureSummary(result: result, packets: entries ?? 0, tcpSegments: entries ?? 0, firstTime: times.min(),
-                          lastTime: times.max(), contextNames: capture.contextNames, secrets: capture.secrets)
+    return CaptureSummary(result: result, packets: archive?.entries ?? 0, tcpSegments: archive?.entries ?? 0,
+                          firstTime: archive?.first, lastTime: archive?.last, contextNames: capture.contextNames,
+                          secrets: capture.secrets)
   }
 
   /// Reads a curl trace (plain or gzipped) into the assembler, as a capture whose connections curl names.

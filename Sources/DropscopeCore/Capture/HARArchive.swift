@@ -18,17 +18,24 @@ enum HARArchive {
     return head.hasBytes("\"log\"", at: i)
   }
 
-  /// Feeds the entries of a HAR document to `capture`; returns how many entries were read, or nil when the
-  /// document is not a HAR.
-  static func read<Sink: FactSink>(_ bytes: [UInt8], into capture: CaptureReader<Sink>) -> Int? {
+  /// Feeds the entries of a HAR document to `capture`.
+  /// - Returns: how many entries were read and the time they span, or nil when the document is not a HAR.
+  static func read<Sink: FactSink>(
+    _ bytes: [UInt8], into capture: CaptureReader<Sink>
+  ) -> (entries: Int, first: Microseconds?, last: Microseconds?)? {
     guard let root = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
           let log = root["log"] as? [String: Any], let entries = log["entries"] as? [[String: Any]]
     else { return nil }
     let timed = entries.enumerated().map { (index, entry) in (index, entry, time(entry["startedDateTime"]) ?? 0) }
+    var first: Microseconds?, last: Microseconds?
     for (index, entry, started) in timed.sorted(by: { ($0.2, $0.0) < ($1.2, $1.0) }) {
       read(entry, id: index + 1, started: started, into: capture)
+      guard started > 0 else { continue }
+      let ended = started + Microseconds(max(0, (entry["time"] as? Double) ?? 0) * 1000)
+      first = min(first ?? started, started)
+      last = max(last ?? ended, ended)
     }
-    return entries.count
+    return (entries.count, first, last)
   }
 
   private static func read<Sink: FactSink>(
