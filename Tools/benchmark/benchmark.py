@@ -119,6 +119,14 @@ def measure(cmd, stdout):
     return wall, peak_kb / 1024
 
 
+def release_binary():
+    """Builds dropscope in release mode and returns the path of the binary."""
+    subprocess.run(["swift", "build", "-c", "release", "--product", "dropscope"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    return subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.strip() + "/dropscope"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=400, help="size of the decompressed log")
@@ -130,10 +138,7 @@ def main():
         print(f"generating {log.name} …", flush=True)
         calls, failures = generate(log, args.mb)
         print(f"  {calls} streams, {failures} failures", flush=True)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "dropscope"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout.strip() + "/dropscope"
+    binary = release_binary()
     size = log.stat().st_size
     with gzip.open(log, "rb") as f:
         decoded = sum(len(b) for b in iter(lambda: f.read(1 << 24), b""))

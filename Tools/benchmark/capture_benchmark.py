@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchmark import measure  # noqa: E402
+from benchmark import measure, release_binary  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench-data"
@@ -129,10 +129,7 @@ def main():
     if not pcap.exists():
         print(f"generating {pcap.name} …", flush=True)
         print(f"  {generate(pcap, args.mb)} connections", flush=True)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "dropscope"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout.strip() + "/dropscope"
+    binary = release_binary()
     ts, ds, rss = [], [], []
     for _ in range(args.runs):
         with open(os.devnull, "wb") as null:

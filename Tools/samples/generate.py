@@ -13,6 +13,7 @@ and read the diff before committing it.  Every run is bounded: the server
 stops itself after its lifetime, and each client process is killed after
 CLIENT_LIMIT seconds.
 """
+import contextlib
 import gzip
 import os
 import shutil
@@ -150,63 +151,69 @@ def scrub(text):
     return text.replace(str(HERE), "/srv/app")
 
 
-def capture(incident, venv, args, pythons):
-    """Runs one app against its own fault server while tcpdump records the loopback traffic."""
-    workdir = Path(tempfile.mkdtemp(prefix="dropscope-capture-"))
+@contextlib.contextmanager
+def work_folder(prefix):
+    """A temporary folder, removed afterwards."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield workdir
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def fault_server(workdir, lifetime=CLIENT_LIMIT, extra_args=()):
+    """Runs the fault server on 127.0.0.1 (it stops itself after `lifetime` seconds); yields its port."""
     port_file = workdir / "port"
-    tls = incident in TLS_CAPTURES
-    server_args = []
-    client_env = {}
-    if tls:
-        cert, key = workdir / "cert.pem", workdir / "key.pem"
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        server_args = ["--tls-cert", str(cert), "--tls-key", str(key)]
-        client_env = {"SSL_CERT_FILE": str(cert)}
     server = subprocess.Popen([sys.executable, str(HERE / "fault_server.py"), "--port-file", str(port_file),
-                               "--lifetime", str(CLIENT_LIMIT)] + server_args)
+                               "--lifetime", str(lifetime)] + list(extra_args))
     try:
         for _ in range(100):
             if port_file.exists() and port_file.read_text():
                 break
             time.sleep(0.05)
-        port = port_file.read_text()
-        target = SAMPLES / incident
-        target.mkdir(parents=True, exist_ok=True)
-        pcap = target / "capture.pcap"
-        dump = subprocess.Popen(["tcpdump", "-i", "lo", "-s", "0", "-U", "-w", str(pcap), f"tcp port {port}"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1.0)
-        log = workdir / "app.log"
-        with open(log, "w") as handle:
-            base = f"https://localhost:{port}" if tls else f"http://127.0.0.1:{port}"
-            subprocess.run([pythons[venv], str(HERE / "app.py"), "--base", base, "--format",
-                            "thread"] + args, stdout=handle, stderr=subprocess.STDOUT, timeout=CLIENT_LIMIT,
-                           env={**os.environ, "PYTHONUNBUFFERED": "1", **client_env})
-        time.sleep(1.0)
-        dump.terminate()
-        dump.wait(timeout=10)
-        (target / "app.log.gz").write_bytes(gzip.compress(scrub(log.read_text()).encode(), mtime=0))
-        print(f"{incident}: capture {pcap.stat().st_size} bytes")
+        yield port_file.read_text()
     finally:
         server.terminate()
         server.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def capture(incident, venv, args, pythons):
+    """Runs one app against its own fault server while tcpdump records the loopback traffic."""
+    with work_folder("dropscope-capture-") as workdir:
+        tls = incident in TLS_CAPTURES
+        server_args = []
+        client_env = {}
+        if tls:
+            cert, key = workdir / "cert.pem", workdir / "key.pem"
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                            "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
+                            str(key), "-out", str(cert)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            server_args = ["--tls-cert", str(cert), "--tls-key", str(key)]
+            client_env = {"SSL_CERT_FILE": str(cert)}
+        with fault_server(workdir, extra_args=server_args) as port:
+            target = SAMPLES / incident
+            target.mkdir(parents=True, exist_ok=True)
+            pcap = target / "capture.pcap"
+            dump = subprocess.Popen(["tcpdump", "-i", "lo", "-s", "0", "-U", "-w", str(pcap), f"tcp port {port}"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)
+            log = workdir / "app.log"
+            with open(log, "w") as handle:
+                base = f"https://localhost:{port}" if tls else f"http://127.0.0.1:{port}"
+                subprocess.run([pythons[venv], str(HERE / "app.py"), "--base", base, "--format",
+                                "thread"] + args, stdout=handle, stderr=subprocess.STDOUT, timeout=CLIENT_LIMIT,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1", **client_env})
+            time.sleep(1.0)
+            dump.terminate()
+            dump.wait(timeout=10)
+            (target / "app.log.gz").write_bytes(gzip.compress(scrub(log.read_text()).encode(), mtime=0))
+            print(f"{incident}: capture {pcap.stat().st_size} bytes")
 
 
 def curl_traces(incident, traces):
     """Runs curl against the fault server once per fault, writing its own trace files."""
-    workdir = Path(tempfile.mkdtemp(prefix="dropscope-curl-"))
-    port_file = workdir / "port"
-    server = subprocess.Popen([sys.executable, str(HERE / "fault_server.py"), "--port-file", str(port_file),
-                               "--lifetime", str(CLIENT_LIMIT)])
-    try:
-        for _ in range(100):
-            if port_file.exists() and port_file.read_text():
-                break
-            time.sleep(0.05)
-        port = port_file.read_text()
+    with work_folder("dropscope-curl-") as workdir, fault_server(workdir) as port:
         target = SAMPLES / incident
         if target.exists():
             for old in target.glob("*.trace"):
@@ -225,50 +232,35 @@ def curl_traces(incident, traces):
                 headers + ["-d", CURL_BODIES[path], f"http://127.0.0.1:{port}/s/{scenario}{path}"]
             done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=60, env={**os.environ, "TZ": "UTC"})
             print(f"{incident}/{trace.name}: curl exit {done.returncode} {done.stderr.strip()}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def har_export(incident, scenarios):
     """Runs curl through mitmdump in reverse-proxy mode and keeps the HAR it writes."""
     mitmdump = str(Path(venv_python("mitm")).parent / "mitmdump")
-    workdir = Path(tempfile.mkdtemp(prefix="dropscope-har-"))
-    port_file = workdir / "port"
-    server = subprocess.Popen([sys.executable, str(HERE / "fault_server.py"), "--port-file", str(port_file),
-                               "--lifetime", str(CLIENT_LIMIT)])
-    proxy = None
-    try:
-        for _ in range(100):
-            if port_file.exists() and port_file.read_text():
-                break
-            time.sleep(0.05)
-        port = port_file.read_text()
-        target = SAMPLES / incident
-        target.mkdir(parents=True, exist_ok=True)
-        har = target / "session.har"
-        proxy_port = "18089"
-        proxy = subprocess.Popen([mitmdump, "--mode", f"reverse:http://127.0.0.1:{port}", "--listen-host", "127.0.0.1",
-                                  "-p", proxy_port, "--set", f"hardump={har}"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(3)
-        for scenario in scenarios:
-            done = subprocess.run(["curl", "-sS", "-N", "-o", "/dev/null", "-H", "content-type: application/json",
-                                   "-H", "x-api-key: sk-ant-api03-Xq7harSAMPLEkeyNOTreal0123456789abcdef",
-                                   "-d", CURL_BODIES["/v1/messages"],
-                                   f"http://127.0.0.1:{proxy_port}/s/{scenario}/v1/messages"],
-                                  stderr=subprocess.PIPE, text=True, timeout=60)
-            print(f"{incident}: {scenario} through mitmproxy, curl exit {done.returncode} {done.stderr.strip()}")
-        proxy.send_signal(signal.SIGINT)  # mitmdump writes the HAR as it stops
-        proxy.wait(timeout=20)
+    with work_folder("dropscope-har-") as workdir, fault_server(workdir) as port:
         proxy = None
-    finally:
-        if proxy:
-            proxy.kill()
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
+        try:
+            target = SAMPLES / incident
+            target.mkdir(parents=True, exist_ok=True)
+            har = target / "session.har"
+            proxy_port = "18089"
+            proxy = subprocess.Popen([mitmdump, "--mode", f"reverse:http://127.0.0.1:{port}", "--listen-host", "127.0.0.1",
+                                      "-p", proxy_port, "--set", f"hardump={har}"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(3)
+            for scenario in scenarios:
+                done = subprocess.run(["curl", "-sS", "-N", "-o", "/dev/null", "-H", "content-type: application/json",
+                                       "-H", "x-api-key: sk-ant-api03-Xq7harSAMPLEkeyNOTreal0123456789abcdef",
+                                       "-d", CURL_BODIES["/v1/messages"],
+                                       f"http://127.0.0.1:{proxy_port}/s/{scenario}/v1/messages"],
+                                      stderr=subprocess.PIPE, text=True, timeout=60)
+                print(f"{incident}: {scenario} through mitmproxy, curl exit {done.returncode} {done.stderr.strip()}")
+            proxy.send_signal(signal.SIGINT)  # mitmdump writes the HAR as it stops
+            proxy.wait(timeout=20)
+            proxy = None
+        finally:
+            if proxy:
+                proxy.kill()
 
 
 def main():
@@ -286,16 +278,8 @@ def main():
         return
     incidents = {k: v for k, v in INCIDENTS.items() if not wanted or any(k.startswith(w) for w in wanted)}
     pythons = {venv: venv_python(venv) for files in incidents.values() for _, venv, _, _, _ in files if venv != "node"}
-    workdir = Path(tempfile.mkdtemp(prefix="dropscope-samples-"))
-    port_file = workdir / "port"
-    server = subprocess.Popen([sys.executable, str(HERE / "fault_server.py"), "--port-file",
-                               str(port_file), "--lifetime", str(CLIENT_LIMIT + 60)])
-    try:
-        for _ in range(100):
-            if port_file.exists() and port_file.read_text():
-                break
-            time.sleep(0.05)
-        base = f"http://127.0.0.1:{port_file.read_text()}"
+    with work_folder("dropscope-samples-") as workdir, fault_server(workdir, CLIENT_LIMIT + 60) as port:
+        base = f"http://127.0.0.1:{port}"
         runs = []
         for incident, files in incidents.items():
             for name, venv, fmt, env, args in files:
@@ -327,10 +311,6 @@ def main():
                 packed = packed[: int(len(packed) * keep)]
             (target_dir / name).write_bytes(packed)
             print(f"{incident}/{name}: {len(data)} bytes of log, exit {proc.returncode}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
