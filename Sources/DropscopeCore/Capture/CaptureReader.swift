@@ -306,13 +306,17 @@ private final class Connection {
     if segment.isSYN {
       if segment.flags & TCPSegment.ack == 0 { sawSYN = true } else { sawSYNACK = true }
     }
-    let chunks: [Direction.Chunk]
+    let released: [Direction.Chunk]
     if fromClient {
-      chunks = toServer.accept(segment, time: time, location: location)
+      released = toServer.accept(segment, time: time, location: location) {
+        deliver($0, time: time, location: location, fromClient: true, emit)
+      }
     } else {
-      chunks = toClient.accept(segment, time: time, location: location)
+      released = toClient.accept(segment, time: time, location: location) {
+        deliver($0, time: time, location: location, fromClient: false, emit)
+      }
     }
-    for chunk in chunks { deliver(chunk, fromClient: fromClient, emit) }
+    for chunk in released { deliver(chunk, fromClient: fromClient, emit) }
     guard segment.isFIN || segment.isRST else { return }
     observer?(Transcript.Record(time: time, connection: context, source: segment.source.description,
                                 destination: segment.destination.description, kind: segment.isRST ? .rst : .fin))
@@ -337,17 +341,25 @@ private final class Connection {
 
   /// Hands in-order bytes to the HTTP parsers, or, for a TLS session, to the record readers.
   private func deliver(_ chunk: Direction.Chunk, fromClient: Bool, _ emit: (Fact) -> Void) {
-    if isTLS != true { secrets += chunk.bytes.withUnsafeBytes { Redactor.findSecrets(in: $0).count } }
-    observer?(Transcript.Record(time: chunk.time, connection: context,
+    chunk.bytes.withUnsafeBytes { deliver($0, time: chunk.time, location: chunk.location, fromClient: fromClient, emit) }
+  }
+
+  private func deliver(
+    _ bytes: UnsafeRawBufferPointer, time: Microseconds, location: SourceLocation, fromClient: Bool,
+    _ emit: (Fact) -> Void
+  ) {
+    guard !bytes.isEmpty else { return }
+    if isTLS != true { secrets += Redactor.findSecrets(in: bytes).count }
+    observer?(Transcript.Record(time: time, connection: context,
                                 source: (fromClient ? client : server).description,
-                                destination: (fromClient ? server : client).description, kind: .data(chunk.bytes)))
+                                destination: (fromClient ? server : client).description, kind: .data(Array(bytes))))
     func fact(_ kind: Fact.Kind, _ quote: String?) {
-      emit(Fact(time: chunk.time, location: chunk.location, context: context, kind: kind, quote: quote))
+      emit(Fact(time: time, location: location, context: context, kind: kind, quote: quote))
     }
-    if isTLS == nil, fromClient, let first = chunk.bytes.first {
-      isTLS = first == 0x16 && chunk.bytes.count > 1 && chunk.bytes[1] == 0x03
+    if isTLS == nil, fromClient {
+      isTLS = bytes[0] == 0x16 && bytes.count > 1 && bytes[1] == 0x03
     }
-    chunk.bytes.withUnsafeBytes { bytes in
+    do {
       guard isTLS == true else {
         if fromClient { requests.feed(bytes, fact) } else { responses.feed(bytes, fact) }
         return
@@ -425,7 +437,11 @@ private final class Connection {
     private(set) var lastDataPacket: Int?
     private(set) var lostBytes = 0
 
-    mutating func accept(_ segment: TCPSegment, time: Microseconds, location: SourceLocation) -> [Chunk] {
+    /// Takes one segment: bytes that follow on go straight to `inOrder` (no copy); bytes ahead of a gap wait,
+    /// and the ones a segment releases are returned.
+    mutating func accept(
+      _ segment: TCPSegment, time: Microseconds, location: SourceLocation, _ inOrder: (UnsafeRawBufferPointer) -> Void
+    ) -> [Chunk] {
       if segment.isSYN {
         next = segment.sequence &+ 1
         return []
@@ -437,7 +453,8 @@ private final class Connection {
       if segment.missingPayload > 0 { lostBytes += segment.missingPayload }
       guard let expected = next else {
         next = segment.sequence &+ UInt32(length)
-        return [Chunk(bytes: Array(segment.payload), time: time, location: location)]
+        inOrder(segment.payload)
+        return []
       }
       let offset = Int32(bitPattern: segment.sequence &- expected)
       var payload = segment.payload
@@ -453,10 +470,9 @@ private final class Connection {
         }
         return []
       }
-      var out = [Chunk(bytes: Array(payload), time: time, location: location)]
+      inOrder(payload)
       next = segment.sequence &+ UInt32(segment.payload.count + segment.missingPayload)
-      out += takeReady()
-      return out
+      return waiting.isEmpty ? [] : takeReady()
     }
 
     /// Segments that now follow on.
