@@ -172,6 +172,36 @@ final class TranscriptTests: XCTestCase {
     XCTAssertEqual(fromTranscript.streams.map(\.silenceBeforeEnd), fromCapture.streams.map(\.silenceBeforeEnd))
   }
 
+  func testSecretsOnTheWireReachNoReport() throws {
+    let key = "sk-ant-api03-WIREleakWIREleak0123456789abcdef"
+    let body = "event: error\ndata: {\"type\":\"error\",\"error\":{\"message\":\"bad key \(key)\"}}\n\n"
+    let chunk = String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n"
+    let records: [(String, String, String)] = [
+      ("00.001", "10.0.0.1:51000>127.0.0.1:8765", "POST /v1/messages?api_key=\(key) HTTP/1.1\r\nHost: 127.0.0.1:8765\r\nContent-Length: 0\r\n\r\n"),
+      ("00.100", "127.0.0.1:8765>10.0.0.1:51000", "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"),
+      ("00.200", "127.0.0.1:8765>10.0.0.1:51000", chunk),
+    ]
+    // Escaped by hand: `Transcript.escape` would redact the key before dropscope ever read it.
+    func escaped(_ text: String) -> String {
+      text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+    }
+    var text = Transcript.header + "\n2026-11-22T10:00:00.000000Z 1 10.0.0.1:51000>127.0.0.1:8765 open\n"
+    for (time, direction, bytes) in records {
+      text += "2026-11-22T10:00:\(time)000Z 1 \(direction) data \"\(escaped(bytes))\"\n"
+    }
+    text += "2026-11-22T10:00:00.300000Z 1 127.0.0.1:8765>10.0.0.1:51000 fin\n"
+    let directory = try TestSupport.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let url = directory.appendingPathComponent("wire.txt")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    XCTAssertTrue(try String(contentsOf: url, encoding: .utf8).contains(key), "the input holds the key")
+    let report = TestSupport.analyze([url], relativeTo: directory)
+    XCTAssertEqual(report.streams.first?.cause, .serverError)
+    XCTAssertFalse(try JSONRenderer().render(report).contains("WIREleak"))
+    XCTAssertFalse(try MarkdownRenderer().render(report).contains("WIREleak"))
+  }
+
   func testEscapingRoundTrips() {
     let bytes: [UInt8] = Array("a\r\n\t\"\\é".utf8) + [0x01, 0x7f]
     let line = "2026-11-22T10:00:00.000001Z 1 10.0.0.1:1>10.0.0.2:2 data \"\(Transcript.escape(bytes))\""

@@ -160,6 +160,7 @@ final class CaptureReader<Sink: FactSink> {
   func clientReported(_ message: String, client: String, onTranscriptConnection id: Int, time: Microseconds, line: Int) {
     guard let connection = transcriptConnections[id] else { return }
     let location = SourceLocation(input: input, line: line)
+    let message = Redactor.redact(message).text
     let record = ExceptionRecord(type: client, message: message, framePaths: [], location: location, link: .first)
     connection.flush { sink.accept($0) }
     sink.accept(Fact(time: time, location: location, context: connection.context,
@@ -354,7 +355,7 @@ private final class Connection {
                                 source: (fromClient ? client : server).description,
                                 destination: (fromClient ? server : client).description, kind: .data(Array(bytes))))
     func fact(_ kind: Fact.Kind, _ quote: String?) {
-      emit(Fact(time: time, location: location, context: context, kind: kind, quote: quote))
+      emit(Fact(time: time, location: location, context: context, kind: kind, quote: quote).redactingSecrets())
     }
     if isTLS == nil, fromClient {
       isTLS = bytes[0] == 0x16 && bytes.count > 1 && bytes[1] == 0x03

@@ -105,3 +105,20 @@ public enum StreamEvent: String, Sendable, CaseIterable {
     }
   }
 }
+
+extension Fact {
+  /// The fact with secrets redacted from its quote and the texts it carries. Log lines are redacted before they
+  /// become facts; facts read from the wire (captures, transcripts, curl traces, HAR) are redacted here.
+  func redactingSecrets() -> Fact {
+    var fact = self
+    fact.quote = quote.map { Redactor.redact($0).text }
+    switch kind {
+    case .requestSending(let url): fact.kind = .requestSending(url: url.map { Redactor.redact($0).text })
+    case .inBandError(let text): fact.kind = .inBandError(Redactor.redact(text).text)
+    case .requestID(let id): fact.kind = .requestID(Redactor.redact(id).text)
+    default: break
+    }
+    return fact
+  }
+}
+
