@@ -81,9 +81,7 @@ public struct AnalysisOptions: Sendable {
   /// `2026-11-22` → its UTC midnight; nil for anything else.
   public static func midnight(of day: String) -> Microseconds? {
     guard day.utf8.count == 10 else { return nil }
-    let text = Array((day + "T00:00:00Z").utf8)
-    var cache = TimestampParser.SecondCache()
-    return text.withUnsafeBytes { TimestampParser.parse($0, at: 0, cache: &cache)?.time }
+    return TimestampParser.parse(day + "T00:00:00Z")
   }
 
   /// `+01:00`, `-0530`, `UTC`, `Z` → minutes east of UTC; nil for anything else.
@@ -146,27 +144,29 @@ public struct Analyzer {
       onInputStart?(input.displayName)
       let sniffed = InputDecoder.sniffDecodedKind(path: input.path)
       if [.pcap, .pcapng, .transcript, .curlTrace, .har].contains(sniffed) {
+        // Streams are diagnosed as their connections close, so memory follows the connections open at once.
+        func diagnoseFinished(_ names: [Int: String]) {
+          guard !pending.isEmpty else { return }
+          diagnoser.sdkVersions = assembler.sdkVersions
+          var known: [Int: String] = [:]
+          for stream in pending { known[stream.context] = names[stream.context] }
+          diagnoser.contextNames[index] = known
+          for stream in pending { collector.add(diagnoser.diagnose(stream), input: stream.input) }
+          pending.removeAll(keepingCapacity: true)
+        }
         let capture: CaptureSummary
         switch sniffed {
-        case .transcript: capture = readTranscript(input, index: index, assembler: assembler, warnings: &warnings)
-        case .har: capture = readHAR(input, index: index, assembler: assembler, warnings: &warnings)
-        case .curlTrace: capture = readCurlTrace(input, index: index, assembler: assembler, notes: &curlNotes, warnings: &warnings)
+        case .transcript:
+          capture = readTranscript(input, index: index, assembler: assembler, warnings: &warnings, drain: diagnoseFinished)
+        case .har:
+          capture = readHAR(input, index: index, assembler: assembler, warnings: &warnings)
+        case .curlTrace:
+          capture = readCurlTrace(input, index: index, assembler: assembler, notes: &curlNotes, warnings: &warnings,
+                                  drain: diagnoseFinished)
         default:
-          // Streams are diagnosed as their connections close, so memory follows the connections open at once.
-          capture = readCapture(input, index: index, assembler: assembler, warnings: &warnings) { names in
-            guard !pending.isEmpty else { return }
-            diagnoser.sdkVersions = assembler.sdkVersions
-            var known: [Int: String] = [:]
-            for stream in pending { known[stream.context] = names[stream.context] }
-            diagnoser.contextNames[index] = known
-            for stream in pending { collector.add(diagnoser.diagnose(stream), input: stream.input) }
-            pending.removeAll(keepingCapacity: true)
-          }
+          capture = readCapture(input, index: index, assembler: assembler, warnings: &warnings, drain: diagnoseFinished)
         }
-        diagnoser.sdkVersions = assembler.sdkVersions
-        diagnoser.contextNames[index] = capture.contextNames
-        for stream in pending { collector.add(diagnoser.diagnose(stream), input: stream.input) }
-        pending.removeAll(keepingCapacity: true)
+        diagnoseFinished(capture.contextNames)
         secrets += capture.secrets
         if let t = capture.firstTime { firstTime = min(firstTime ?? t, t) }
         if let t = capture.lastTime { lastTime = max(lastTime ?? t, t) }
@@ -249,7 +249,8 @@ public struct Analyzer {
 
   /// Reads a transcript (plain or gzipped) record by record into the assembler, as a capture.
   private func readTranscript(
-    _ input: AnalysisInput, index: Int, assembler: Assembler, warnings: inout [AnalysisWarning]
+    _ input: AnalysisInput, index: Int, assembler: Assembler, warnings: inout [AnalysisWarning],
+    drain: ([Int: String]) -> Void
   ) -> CaptureSummary {
     let capture = CaptureReader(input: index, sink: assembler)
     var decoder = InputDecoder(input: input, maxLineLength: options.maxLineLength)
@@ -265,6 +266,7 @@ public struct Analyzer {
       if firstTime == nil { firstTime = record.time }
       lastTime = max(lastTime ?? record.time, record.time)
       capture.read(record, line: number)
+      if number & 1023 == 0 { drain(capture.contextNames) }
     }
     warnings += result.warnings
     if skipped > 0 {
@@ -300,7 +302,7 @@ public struct Analyzer {
   /// Reads a curl trace (plain or gzipped) into the assembler, as a capture whose connections curl names.
   private func readCurlTrace(
     _ input: AnalysisInput, index: Int, assembler: Assembler, notes: inout [String: [String]],
-    warnings: inout [AnalysisWarning]
+    warnings: inout [AnalysisWarning], drain: ([Int: String]) -> Void
   ) -> CaptureSummary {
     let sink = UntimedFacts(assembler)
     let capture = CaptureReader(input: index, sink: sink)
@@ -312,6 +314,7 @@ public struct Analyzer {
     let result = decoder.run { line, number in
       reader.read(line, number: number)
       sink.enabled = reader.timed == false
+      if number & 1023 == 0 { drain(capture.contextNames) }
       if reader.timed == true, let t = reader.currentTime {
         firstTime = min(firstTime ?? t, t)
         lastTime = max(lastTime ?? t, t)

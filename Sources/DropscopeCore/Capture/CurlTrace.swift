@@ -59,8 +59,9 @@ struct CurlTraceReader<Sink: FactSink> {
     let text = String(decoding: line, as: UTF8.self)
     var rest = Substring(text)
     guard !rest.isEmpty else { return }
-    if timed == nil { timed = Self.timeOfDay(rest) != nil }
-    if let stamp = Self.timeOfDay(rest) {
+    let stamp = Self.timeOfDay(rest)
+    if timed == nil { timed = stamp != nil }
+    if let stamp {
       if stamp < lastTimeOfDay - 43_200_000_000 { dayOffset += 86_400_000_000 }  // past midnight
       lastTimeOfDay = stamp
       time = midnight + dayOffset + stamp
@@ -99,7 +100,7 @@ struct CurlTraceReader<Sink: FactSink> {
   // MARK: - Remarks
 
   private mutating func info(_ text: String, line: Int) {
-    let remark = text.trimmingSuffix()
+    let remark = text.trimmingASCII(" \r")
     if remark.hasPrefix("Connected to ") {
       // `Connected to 127.0.0.1 (127.0.0.1) port 42191 (#0)`; curl ≥ 8 may leave out the `(#N)`.
       if let hash = remark.range(of: "(#"), let id = Int(remark[hash.upperBound...].prefix { $0.isNumber }) {
@@ -109,7 +110,7 @@ struct CurlTraceReader<Sink: FactSink> {
       }
       connectionsSeen += 1
       let words = remark.split(separator: " ")
-      let address = words.count > 2 ? words[2].trimmingCharacters(in: "()") : "server"
+      let address = words.count > 2 ? words[2].trimmingASCII("()") : "server"
       let port = words.firstIndex(of: "port").flatMap { $0 + 1 < words.count ? String(words[$0 + 1]) : nil } ?? "0"
       let server = address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
       servers[connection] = server
@@ -310,16 +311,4 @@ final class UntimedFacts<Next: FactSink>: FactSink {
   func inputEnded(_ input: Int) { next.inputEnded(input) }
 }
 
-extension String {
-  fileprivate func trimmingSuffix() -> String {
-    var s = Substring(self)
-    while let last = s.last, last == " " || last == "\r" { s = s.dropLast() }
-    return String(s)
-  }
-}
 
-extension Substring {
-  fileprivate func trimmingCharacters(in set: String) -> String {
-    String(self.drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
-  }
-}

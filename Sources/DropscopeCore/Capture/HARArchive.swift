@@ -124,8 +124,6 @@ enum HARArchive {
 
   /// `2026-11-22T16:56:19.271+01:00` → microseconds since the epoch, UTC.
   private static func time(_ value: Any?) -> Microseconds? {
-    guard let text = value as? String else { return nil }
-    var cache = TimestampParser.SecondCache()
-    return Array(text.utf8).withUnsafeBytes { TimestampParser.parse($0, at: 0, cache: &cache)?.time }
+    (value as? String).flatMap(TimestampParser.parse)
   }
 }

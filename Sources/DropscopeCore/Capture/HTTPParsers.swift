@@ -30,7 +30,7 @@ struct HTTPRequestParser {
       var headers: [String: String] = [:]
       for line in lines.dropFirst() {
         guard let colon = line.firstIndex(of: ":") else { continue }
-        headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: " ")
+        headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingASCII(" ")
       }
       bodyLeft = Int(headers["content-length"] ?? "") ?? 0
       let host = headers["host"].map { "http://\($0)" } ?? ""
@@ -153,7 +153,7 @@ struct HTTPResponseParser {
       var headers: [String: String] = [:]
       for line in headLines.dropFirst() {
         guard let colon = line.firstIndex(of: ":") else { continue }
-        headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: " ")
+        headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingASCII(" ")
       }
       let statusLine = headLines.first ?? ""
       headLines.removeAll()
@@ -298,17 +298,4 @@ struct SSEDecoder {
   }
 }
 
-extension String {
-  fileprivate func trimmingCharacters(in set: String) -> String { Substring(self).trimmingCharacters(in: set) }
-}
 
-extension Substring {
-  /// Trims ASCII characters of `set` from both ends, on the UTF-8 bytes.
-  fileprivate func trimmingCharacters(in set: String) -> String {
-    let trim = Array(set.utf8)
-    var view = utf8[...]
-    while let first = view.first, trim.contains(first) { view = view.dropFirst() }
-    while let last = view.last, trim.contains(last) { view = view.dropLast() }
-    return String(Substring(view))
-  }
-}

@@ -3,6 +3,13 @@
 /// Accepted: `YYYY-MM-DD[T or space]HH:MM:SS`, then optionally `,fff` or `.ffffff`,
 /// then optionally `Z` or `±HH:MM` / `±HHMM`. A timestamp with no zone is read as UTC.
 enum TimestampParser {
+  /// Parses a text that starts with a timestamp (an ISO 8601 time from a report, a HAR, an option).
+  /// - Returns: the instant; nil when the text does not start with one.
+  static func parse(_ text: String) -> Microseconds? {
+    var cache = SecondCache()
+    return Array(text.utf8).withUnsafeBytes { parse($0, at: 0, cache: &cache)?.time }
+  }
+
   /// Parses a timestamp at `offset` of `bytes`.
   /// - Returns: the instant, the offset after it, and whether it carried a zone; nil if none is there.
   static func parse(

@@ -171,12 +171,7 @@ extension VerdictCollector {
   static func joinLogsAndCaptures(_ streams: inout [StreamVerdict]) -> [(log: Int, capture: Int)] {
     let wire = streams.indices.filter { streams[$0].connState != nil }
     guard !wire.isEmpty else { return [] }
-    func start(_ s: StreamVerdict) -> Microseconds? {
-      s.startedAt.flatMap { text in
-        var cache = TimestampParser.SecondCache()
-        return Array(text.utf8).withUnsafeBytes { TimestampParser.parse($0, at: 0, cache: &cache)?.time }
-      }
-    }
+    func start(_ s: StreamVerdict) -> Microseconds? { s.startedAt.flatMap(TimestampParser.parse) }
     var taken = Set<Int>()
     var joined: [(log: Int, capture: Int)] = []
     for l in streams.indices where streams[l].connState == nil {
