@@ -139,6 +139,28 @@ final class CaptureTests: XCTestCase {
     XCTAssertTrue(report.streams.allSatisfy { $0.url?.hasPrefix("https://localhost") == true })
   }
 
+  func testPortsReusedAfterAClosedConnectionMakeANewConnection() throws {
+    let events = ["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta",
+                  "message_stop"]
+    let closed = [Segment(fromClient: false, sequence: 0, flags: 0x11, time: 10.6),
+                  Segment(fromClient: true, sequence: 1_200, flags: 0x11, time: 10.61)]
+    let first = exchange(events: events, ending: closed)
+    // The same four-tuple 5 s later, picked up mid-flow (no SYN): a new connection, not more of the closed one.
+    let second = exchange(events: events).dropFirst(2).map { segment in
+      var s = segment
+      s.sequence &+= 100_000
+      s.time += 5
+      return s
+    }
+    let bytes = pcap(first + second)
+    let report = try analyze(bytes)
+    XCTAssertEqual(report.streams.map(\.outcome), [.completed, .completed], "no request is lost to the closed connection")
+    XCTAssertEqual(report.streams.last?.url, "http://api.anthropic.com/v1/messages", "the new connection has its request")
+    let url = directory.appendingPathComponent("reuse.pcap")
+    try Data(bytes).write(to: url)
+    XCTAssertEqual(Analyzer().connections(inCapture: url.path).count, 2)
+  }
+
   func testSSEDecoderFollowsTheWHATWGRules() {
     var decoder = SSEDecoder()
     var kinds: [String] = []

@@ -53,5 +53,11 @@ final class CommandLineTests: XCTestCase {
     XCTAssertTrue(missing.stderr.contains("cannot read 'no-such-dir/'"), missing.stderr)
     let badFlag = try run(["analyze", "--format", "yaml", "SampleLogs/"])
     XCTAssertEqual(badFlag.status, 64)
+    let badDate = try run(["analyze", "--date", "2026-13-01", "SampleLogs/22-curl-traces/"])
+    XCTAssertEqual(badDate.status, 64)
+    XCTAssertTrue(badDate.stderr.contains("--date takes a day as YYYY-MM-DD"), badDate.stderr)
+    let badZone = try run(["analyze", "--tz", "CET", "SampleLogs/22-curl-traces/"])
+    XCTAssertEqual(badZone.status, 64)
+    XCTAssertTrue(badZone.stderr.contains("--tz takes an offset from UTC"), badZone.stderr)
   }
 }

@@ -33,6 +33,8 @@ final class CaptureReader<Sink: FactSink> {
     lastTime = max(lastTime, packet.time)
     guard let segment = TCPSegment.decode(packet) else { return }
     tcpSegments += 1
+    // Before routing: a packet on the ports of a connection closed long ago belongs to a new one.
+    retireClosedConnections(before: packet.time - Self.closedLinger)
     let key = ConnectionKey(segment.source, segment.destination)
     let connection: Connection
     if let known = connections[key], !(segment.isSYN && segment.flags & TCPSegment.ack == 0 && known.closed) {
@@ -48,7 +50,6 @@ final class CaptureReader<Sink: FactSink> {
       connection.fullyClosedAt = packet.time
       closing.append((key, connection))
     }
-    retireClosedConnections(before: packet.time - Self.closedLinger)
   }
 
   /// How long a fully closed connection is kept for its last ACKs and retransmissions before it is retired:
