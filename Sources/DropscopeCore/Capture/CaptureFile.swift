@@ -31,22 +31,42 @@ struct CaptureFileReader {
   private static let maxRecord = 256 * 1024 * 1024
 
   /// Feeds bytes; calls `body` for each complete packet.
+  ///
+  /// Records are read where they lie in `chunk`; only a record split across chunks is copied, and once it is
+  /// complete reading goes on in the chunk itself.
   mutating func feed(_ chunk: UnsafeRawBufferPointer, _ body: (CapturedPacket) -> Void) {
-    guard failure == nil else { return }
-    buffer.append(contentsOf: chunk)
-    var offset = 0
-    do {
+    var start = 0
+    while failure == nil, !buffer.isEmpty, start < chunk.count {
+      let held = buffer.count
+      let step = min(chunk.count - start, max(held, 1 << 16))
+      buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[start..<(start + step)]))
       let pending = buffer  // read through a copy of the reference: the parser updates self as it goes
-      pending.withUnsafeBytes { bytes in
-        while failure == nil, let used = nextRecord(bytes, from: offset, body) {
-          offset += used
-        }
+      let used = pending.withUnsafeBytes { records($0, body) }
+      consumed += Int64(used)
+      if used >= held {
+        // The split record is done: what followed it is still in the chunk.
+        start += used - held
+        buffer.removeAll(keepingCapacity: true)
+      } else {
+        buffer.removeFirst(used)
+        start += step
       }
     }
-    if offset > 0 {
-      buffer.removeFirst(offset)
-      consumed += Int64(offset)
+    guard failure == nil, start < chunk.count else { return }
+    let rest = UnsafeRawBufferPointer(rebasing: chunk[start...])
+    let used = records(rest, body)
+    consumed += Int64(used)
+    if failure == nil { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[used...])) }
+  }
+
+  /// Reads the complete records at the start of `bytes` (which begin at file offset `consumed`); returns the
+  /// bytes they took.
+  private mutating func records(_ bytes: UnsafeRawBufferPointer, _ body: (CapturedPacket) -> Void) -> Int {
+    var offset = 0
+    while failure == nil, let used = nextRecord(bytes, from: offset, body) {
+      offset += used
     }
+    return offset
   }
 
   /// Where the capture stopped, if it ended inside a record.

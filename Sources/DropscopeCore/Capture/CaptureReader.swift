@@ -116,6 +116,7 @@ final class CaptureReader<Sink: FactSink> {
 
   private func open(first: TCPSegment, time: Microseconds) -> Connection {
     let connection = Connection(context: nextContext, first: first)
+    connection.observer = observer
     contextNames[nextContext] = "\(connection.client) → \(connection.server)"
     nextContext += 1
     connectionCount += 1
@@ -126,7 +127,6 @@ final class CaptureReader<Sink: FactSink> {
 
   private func receive(_ segment: TCPSegment, on connection: Connection, time: Microseconds, location: SourceLocation) {
     let fromClient = segment.source == connection.client
-    connection.observer = observer
     connection.receive(segment, fromClient: fromClient, time: time, location: location) { fact in
       sink.accept(fact)
     }
@@ -250,7 +250,8 @@ private final class Connection {
   private(set) var lastTime: Microseconds = 0
   var observer: ((Transcript.Record) -> Void)?
   private var transcriptSequence: (client: UInt32, server: UInt32) = (1, 1)
-  /// Secrets seen in this connection's plain-text bytes.
+  /// Secrets seen in this connection's plain-text requests and response heads (where credentials travel;
+  /// an event stream's text is not scanned, and what of it reaches a report is redacted as a fact).
   private(set) var secrets = 0
 
   func nextTranscriptSequence(fromClient: Bool) -> UInt32 { fromClient ? transcriptSequence.client : transcriptSequence.server }
@@ -351,7 +352,7 @@ private final class Connection {
     _ emit: (Fact) -> Void
   ) {
     guard !bytes.isEmpty else { return }
-    if isTLS != true { secrets += Redactor.findSecrets(in: bytes).count }
+    if isTLS != true, fromClient || responses.isReadingHead { secrets += Redactor.findSecrets(in: bytes).count }
     observer?(Transcript.Record(time: time, connection: context,
                                 source: (fromClient ? client : server).description,
                                 destination: (fromClient ? server : client).description, kind: .data(Array(bytes))))

@@ -66,6 +66,12 @@ struct HTTPResponseParser {
   private var events = SSEDecoder()
   private var isEventStream = false
 
+  /// Whether the next bytes are (or begin with) a response head.
+  var isReadingHead: Bool {
+    if case .head = state { return true }
+    return false
+  }
+
   mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: WireFact) {
     var i = 0
     while i < bytes.count {
@@ -182,10 +188,16 @@ struct HTTPResponseParser {
 
 /// Decodes Server-Sent Events by the WHATWG rules: CR, LF or CRLF line ends, comments, multi-line data,
 /// dispatch on a blank line; an event unfinished at the end is not dispatched.
+///
+/// Lines that arrive whole are read where they lie; only a line split across deliveries is copied. An event's
+/// data is kept only when the verdict needs it (usage, in-band errors, OpenAI chunks): a delta's is not.
 struct SSEDecoder {
-  private var line: [UInt8] = []
+  /// The start of a line that a delivery ended in the middle of.
+  private var partialLine: [UInt8] = []
   private var lastWasCR = false
   private var eventName: [UInt8] = []
+  /// The event named by the current `event:` field, resolved once per name.
+  private var named: StreamEvent?
   private var data: [UInt8] = []
   private var hasData = false
   /// The last event name resolved, to skip resolving the same name for every delta.
@@ -193,96 +205,109 @@ struct SSEDecoder {
 
   mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: WireFact) {
     var i = 0
-    while i < bytes.count {
-      // Copy the run up to the next line end at once.
-      var end = i
-      while end < bytes.count, bytes[end] != 0x0a, bytes[end] != 0x0d { end += 1 }
-      if end > i {
+    let n = bytes.count
+    while i < n {
+      if lastWasCR {
         lastWasCR = false
-        if line.count < 1 << 20 { line += UnsafeRawBufferPointer(rebasing: bytes[i..<end]) }
-        i = end
-        continue
+        if bytes[i] == 0x0a {
+          i += 1
+          continue
+        }
       }
-      let byte = bytes[i]
-      i += 1
-      if byte == 0x0a, lastWasCR {
-        lastWasCR = false
-        continue
+      let end = bytes.firstLineEnd(from: i)
+      guard end < n else {
+        // The line goes on in the next delivery.
+        if partialLine.count < 1 << 20 { partialLine += UnsafeRawBufferPointer(rebasing: bytes[i..<n]) }
+        return
       }
-      lastWasCR = byte == 0x0d
-      processLine(emit)
+      lastWasCR = bytes[end] == 0x0d
+      if partialLine.isEmpty {
+        processLine(UnsafeRawBufferPointer(rebasing: bytes[i..<end]), emit)
+      } else {
+        if partialLine.count < 1 << 20 { partialLine += UnsafeRawBufferPointer(rebasing: bytes[i..<end]) }
+        let line = partialLine
+        line.withUnsafeBytes { processLine($0, emit) }
+        partialLine.removeAll(keepingCapacity: true)
+      }
+      i = end + 1
     }
   }
 
   /// The stream ended: a pending, unfinished event is discarded (the spec's EOF rule).
   mutating func finish(_ emit: WireFact) {
-    line.removeAll()
+    partialLine.removeAll()
     eventName.removeAll()
+    named = nil
     data.removeAll()
     hasData = false
   }
 
-  private mutating func processLine(_ emit: WireFact) {
-    defer { line.removeAll(keepingCapacity: true) }
+  private mutating func processLine(_ line: UnsafeRawBufferPointer, _ emit: WireFact) {
     if line.isEmpty {
       dispatch(emit)
       return
     }
     if line[0] == 0x3a { return }  // comment
-    let field = line.withUnsafeBufferPointer { b -> UInt8 in
-      // `data:` and `event:` are all that matter here; `id:` and `retry:` change nothing dropscope reports.
-      if b.count >= 4, b[0] == 0x64, b[1] == 0x61, b[2] == 0x74, b[3] == 0x61, b.count == 4 || b[4] == 0x3a { return 1 }
-      if b.count >= 5, b[0] == 0x65, b[1] == 0x76, b[2] == 0x65, b[3] == 0x6e, b[4] == 0x74, b.count == 5 || b[5] == 0x3a {
-        return 2
-      }
-      return 0
-    }
-    guard field != 0 else { return }
-    var valueStart = field == 1 ? 5 : 6
+    // `data:` and `event:` are all that matter here; `id:` and `retry:` change nothing dropscope reports.
+    let isData = line.count >= 4 && line.hasBytes("data", at: 0) && (line.count == 4 || line[4] == 0x3a)
+    let isEvent = !isData && line.count >= 5 && line.hasBytes("event", at: 0) && (line.count == 5 || line[5] == 0x3a)
+    guard isData || isEvent else { return }
+    var valueStart = isData ? 5 : 6
     if valueStart < line.count, line[valueStart] == 0x20 { valueStart += 1 }
-    valueStart = min(valueStart, line.count)
-    if field == 2 {
+    let value = UnsafeRawBufferPointer(rebasing: line[min(valueStart, line.count)...])
+    if isEvent {
       eventName.removeAll(keepingCapacity: true)
-      eventName += line[valueStart...]
-    } else {
-      if hasData { data.append(0x0a) }
-      data += line[valueStart...]
-      hasData = true
+      eventName += value
+      if eventName != resolved.name {
+        let name = String(decoding: eventName, as: UTF8.self)
+        resolved = (eventName, name.isEmpty ? nil : StreamEvent(rawValue: name) ?? (name.hasPrefix("response.") ? .other : nil))
+      }
+      named = resolved.event
+      return
     }
+    if hasData, needsData { data.append(0x0a) }
+    if needsData { data += value }
+    hasData = true
+  }
+
+  /// Whether the current event's data can change a fact: the usage of `message_start`/`message_delta`, and
+  /// everything of unnamed, `message` and `error` events; not a delta's text.
+  private var needsData: Bool {
+    guard let named else { return true }
+    return named == .messageStart || named == .messageDelta || named == .error
   }
 
   private mutating func dispatch(_ emit: WireFact) {
     defer {
       eventName.removeAll(keepingCapacity: true)
+      named = nil
       data.removeAll(keepingCapacity: true)
       hasData = false
     }
     guard hasData || !eventName.isEmpty else { return }
-    if eventName != resolved.name {
-      let name = String(decoding: eventName, as: UTF8.self)
-      resolved = (eventName, name.isEmpty ? nil : StreamEvent(rawValue: name) ?? (name.hasPrefix("response.") ? .other : nil))
-    }
-    if resolved.event == .ping { return }
-    if eventName.elementsEqual("error".utf8) {
+    if named == .ping { return }
+    if named == .error {
       let data = String(decoding: self.data, as: UTF8.self)
       emit(.inBandError(data), "event: error " + String(data.prefix(200)))
       return
     }
-    if let event = resolved.event, event != .other {
+    if let event = named, event != .other {
       emit(.event(event), nil)
       if event == .messageStart, let tokens = number(after: "\"input_tokens\":") { emit(.usage(input: tokens, output: nil), nil) }
       if event == .messageDelta, let tokens = number(after: "\"output_tokens\":") { emit(.usage(input: nil, output: tokens), nil) }
       return
     }
     if eventName.isEmpty || eventName.elementsEqual("message".utf8) {
-      let data = String(decoding: self.data, as: UTF8.self)
-      if data.hasPrefix("[DONE]") {
-        emit(.event(.done), nil)
-      } else if data.contains("chat.completion.chunk") {
-        let finished = data.contains("\"finish_reason\":\"")
-        emit(.event(finished ? .chatFinished : .chatCompletionChunk), nil)
-      } else if data.contains("\"error\"") {
-        emit(.inBandError(data), "data: " + String(data.prefix(200)))
+      data.withUnsafeBytes { bytes in
+        if bytes.hasBytes("[DONE]", at: 0) {
+          emit(.event(.done), nil)
+        } else if bytes.offset(ofLong: "chat.completion.chunk") != nil {
+          let finished = bytes.offset(ofLong: "\"finish_reason\":\"") != nil
+          emit(.event(finished ? .chatFinished : .chatCompletionChunk), nil)
+        } else if bytes.offset(ofLong: "\"error\"") != nil {
+          let text = String(decoding: bytes, as: UTF8.self)
+          emit(.inBandError(text), "data: " + String(text.prefix(200)))
+        }
       }
       return
     }
@@ -291,11 +316,11 @@ struct SSEDecoder {
     }
   }
 
-  private func number(after key: String) -> Int? {
-    let text = String(decoding: data, as: UTF8.self)
-    guard let range = text.range(of: key) else { return nil }
-    return Int(text[range.upperBound...].prefix { $0.isNumber })
+  /// The decimal number right after `key` in the event's data.
+  private func number(after key: StaticString) -> Int? {
+    data.withUnsafeBytes { bytes in
+      guard let at = bytes.offset(ofLong: key) else { return nil }
+      return bytes.decimal(at: at + key.utf8CodeUnitCount, maxDigits: 18)?.value
+    }
   }
 }
-
-

@@ -110,6 +110,10 @@ extension Fact {
   /// The fact with secrets redacted from its quote and the texts it carries. Log lines are redacted before they
   /// become facts; facts read from the wire (captures, transcripts, curl traces, HAR) are redacted here.
   func redactingSecrets() -> Fact {
+    switch kind {
+    case .requestSending, .inBandError, .requestID: break
+    default: if quote == nil { return self }
+    }
     var fact = self
     fact.quote = quote.map { Redactor.redact($0).text }
     switch kind {

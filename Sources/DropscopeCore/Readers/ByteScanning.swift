@@ -51,6 +51,25 @@ extension UnsafeRawBufferPointer {
     return UnsafeRawPointer(hit) - base
   }
 
+  /// The first offset at or after `from` holding a line feed or a carriage return, or `count` when none does.
+  ///
+  /// Looks at eight bytes at a time: a byte equals `b` where `word ^ (b × 0x0101…)` has a zero byte.
+  @inline(__always)
+  func firstLineEnd(from: Int) -> Int {
+    guard let base = baseAddress else { return count }
+    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+    var i = from
+    while i + 8 <= count {
+      let word = (base + i).loadUnaligned(as: UInt64.self)
+      let lf = word ^ (ones &* 0x0a), cr = word ^ (ones &* 0x0d)
+      let hits = ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & highs
+      if hits != 0 { return i + hits.trailingZeroBitCount / 8 }
+      i += 8
+    }
+    while i < count, self[i] != 0x0a, self[i] != 0x0d { i += 1 }
+    return i
+  }
+
   /// Decodes `range` as UTF-8, repairing invalid sequences.
   func string(_ range: Range<Int>) -> String {
     String(decoding: UnsafeRawBufferPointer(rebasing: self[range]), as: UTF8.self)
