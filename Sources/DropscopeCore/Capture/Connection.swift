@@ -1,0 +1,280 @@
+/// What a capture shows of one TCP connection.
+public struct ConnectionSummary: Sendable, Equatable {
+  public var context: Int
+  public var client: String
+  public var server: String
+  /// TCP payload bytes each way (what the capture kept plus what its snap length cut).
+  public var clientBytes: Int
+  public var serverBytes: Int
+  /// The first FIN or RST: who sent it, which, and when.
+  public var firstCloseByServer: Bool?
+  public var firstCloseIsReset: Bool?
+  public var firstCloseTime: Microseconds?
+  public var connState: String
+}
+
+/// One TCP connection: its two byte streams and the HTTP exchanges on them.
+///
+/// Everything here belongs to the thread that performs the connection's work (`ConnectionWorker`); the
+/// router that opened it reads only its `let`s.
+final class Connection {
+  let context: Int
+  let client: TCPSegment.Endpoint
+  let server: TCPSegment.Endpoint
+  private var toServer = Direction()
+  private var toClient = Direction()
+  private var requests = HTTPRequestParser()
+  private var responses = HTTPResponseParser()
+  /// Set from the first client bytes: a TLS handshake makes this a TLS session read record by record.
+  private var isTLS: Bool?
+  private var clientRecords = TLSRecordReader()
+  private var serverRecords = TLSRecordReader()
+  private var serverDataSinceRequest = false
+  private var requestOpen = false
+  private var tlsVersion13 = false
+  private var skippedClientFinished = false
+  private var serverName: String?
+  private(set) var lastTime: Microseconds = 0
+  var observer: ((Transcript.Record) -> Void)?
+  private var transcriptSequence: (client: UInt32, server: UInt32) = (1, 1)
+  /// Secrets seen in this connection's plain-text requests and response heads (where credentials travel;
+  /// an event stream's text is not scanned, and what of it reaches a report is redacted as a fact).
+  private(set) var secrets = 0
+
+  func nextTranscriptSequence(fromClient: Bool) -> UInt32 { fromClient ? transcriptSequence.client : transcriptSequence.server }
+
+  func advanceTranscriptSequence(fromClient: Bool, by count: Int) {
+    if fromClient { transcriptSequence.client &+= UInt32(count) } else { transcriptSequence.server &+= UInt32(count) }
+  }
+  private(set) var lastPacket = 0
+  /// SYN, SYN-ACK, FIN and RST, each side apart.
+  private(set) var history = TCPHistory()
+  private var clientBytes = 0, serverBytes = 0
+  private var firstClose: (byServer: Bool, reset: Bool, time: Microseconds)?
+
+  var summary: ConnectionSummary {
+    ConnectionSummary(context: context, client: client.description, server: server.description, clientBytes: clientBytes,
+                      serverBytes: serverBytes, firstCloseByServer: firstClose?.byServer, firstCloseIsReset: firstClose?.reset,
+                      firstCloseTime: firstClose?.time, connState: history.zeekState)
+  }
+
+  init(context: Int, client: TCPSegment.Endpoint, server: TCPSegment.Endpoint) {
+    self.context = context
+    self.client = client
+    self.server = server
+  }
+
+  /// The client and server of a connection, from its first segment: the side that sends the first SYN is the
+  /// client; without one, the side whose port does not look like a server's.
+  static func ends(first: TCPSegment) -> (client: TCPSegment.Endpoint, server: TCPSegment.Endpoint) {
+    if first.isSYN, first.flags & TCPSegment.ack == 0 { return (first.source, first.destination) }
+    if first.isSYN { return (first.destination, first.source) }
+    if looksLikeServerPort(first.source.port) && !looksLikeServerPort(first.destination.port) {
+      return (first.destination, first.source)
+    }
+    return (first.source, first.destination)
+  }
+
+  private static func looksLikeServerPort(_ port: UInt16) -> Bool {
+    port < 1024 || [8080, 8000, 8443, 3000, 5000, 4000].contains(port)
+  }
+
+  func receive(
+    _ segment: TCPSegment, fromClient: Bool, time: Microseconds, location: SourceLocation, _ emit: (Fact) -> Void
+  ) {
+    lastTime = time
+    lastPacket = location.line
+    if fromClient { clientBytes += segment.payload.count + segment.missingPayload } else {
+      serverBytes += segment.payload.count + segment.missingPayload
+    }
+    let released: [Direction.Chunk]
+    if fromClient {
+      released = toServer.accept(segment, time: time, location: location) {
+        deliver($0, time: time, location: location, fromClient: true, emit)
+      }
+    } else {
+      released = toClient.accept(segment, time: time, location: location) {
+        deliver($0, time: time, location: location, fromClient: false, emit)
+      }
+    }
+    for chunk in released { deliver(chunk, fromClient: fromClient, emit) }
+    let firstClose = history.note(segment.flags, fromClient: fromClient)
+    guard segment.isFIN || segment.isRST else { return }
+    observer?(Transcript.Record(time: time, connection: context, source: segment.source.description,
+                                destination: segment.destination.description, kind: segment.isRST ? .rst : .fin))
+    if firstClose {
+      self.firstClose = (!fromClient, segment.isRST, time)
+      flush(emit)
+      emit(Fact(time: time, location: location, context: context,
+                kind: .connectionClosed(byServer: !fromClient, reset: segment.isRST,
+                                        lastServerData: toClient.lastDataTime, lastServerPacket: toClient.lastDataPacket,
+                                        lastClientData: toServer.lastDataTime, connState: history.zeekState,
+                                        lostBytes: toClient.lostBytes + toServer.lostBytes),
+                quote: "\(fromClient ? "client" : "server") \(fromClient ? client : server) sent \(segment.isRST ? "RST" : "FIN")"))
+    }
+  }
+
+  /// Hands in-order bytes to the HTTP parsers, or, for a TLS session, to the record readers.
+  private func deliver(_ chunk: Direction.Chunk, fromClient: Bool, _ emit: (Fact) -> Void) {
+    chunk.bytes.withUnsafeBytes { deliver($0, time: chunk.time, location: chunk.location, fromClient: fromClient, emit) }
+  }
+
+  private func deliver(
+    _ bytes: UnsafeRawBufferPointer, time: Microseconds, location: SourceLocation, fromClient: Bool,
+    _ emit: (Fact) -> Void
+  ) {
+    guard !bytes.isEmpty else { return }
+    if isTLS != true, fromClient || responses.isReadingHead { secrets += Redactor.findSecrets(in: bytes).count }
+    observer?(Transcript.Record(time: time, connection: context,
+                                source: (fromClient ? client : server).description,
+                                destination: (fromClient ? server : client).description, kind: .data(Array(bytes))))
+    func fact(_ kind: Fact.Kind, _ quote: String?) {
+      emit(Fact(time: time, location: location, context: context, kind: kind, quote: quote).redactingSecrets())
+    }
+    if isTLS == nil, fromClient {
+      isTLS = bytes[0] == 0x16 && bytes.count > 1 && bytes[1] == 0x03
+    }
+    do {
+      guard isTLS == true else {
+        if fromClient { requests.feed(bytes, fact) } else { responses.feed(bytes, fact) }
+        return
+      }
+      if fromClient {
+        clientRecords.feed(bytes) { type, serverName, _, _ in
+          if let serverName {
+            self.serverName = serverName
+            return
+          }
+          guard type == 23 else { return }
+          if tlsVersion13, !skippedClientFinished {
+            // TLS 1.3 encrypts the handshake: the client's first record is its Finished, not a request.
+            skippedClientFinished = true
+            return
+          }
+          if !requestOpen || serverDataSinceRequest {
+            // A request: the first on the session, or a new one after the server answered the previous.
+            let name = self.serverName.flatMap { $0.isEmpty ? nil : $0 }
+            fact(.requestSending(url: "https://\(name ?? server.description)"),
+                 requestOpen ? nil : "TLS session\(name.map { " to \($0)" } ?? ""): first encrypted request record")
+            fact(.tlsSession(serverName: name), nil)
+            requestOpen = true
+            serverDataSinceRequest = false
+          }
+        }
+      } else {
+        serverRecords.feed(bytes) { type, _, version, length in
+          if version == 0x0304 { tlsVersion13 = true }
+          // TLS 1.3 encrypts alerts too: a 19-byte record (2-byte alert, content type, 16-byte tag) is close_notify.
+          if type == 23, tlsVersion13, length == 19, requestOpen {
+            fact(.tlsAlert(byServer: true), "server TLS alert (an encrypted 19-byte record: close_notify)")
+          } else if type == 23, requestOpen {
+            serverDataSinceRequest = true
+            fact(.event(.encryptedData), nil)
+          } else if type == 21, requestOpen {
+            fact(.tlsAlert(byServer: true), "server TLS alert")
+          }
+        }
+      }
+    }
+  }
+
+  /// Delivers bytes held back by gaps: the capture will not bring the missing ones.
+  func flush(_ emit: (Fact) -> Void) {
+    for (direction, fromClient) in [(\Connection.toServer, true), (\Connection.toClient, false)] {
+      let chunks = self[keyPath: direction].drain()
+      for chunk in chunks { deliver(chunk, fromClient: fromClient, emit) }
+    }
+  }
+
+  /// One direction's byte stream, reassembled in sequence order.
+  struct Direction {
+    struct Chunk {
+      var bytes: [UInt8]
+      var time: Microseconds
+      var location: SourceLocation
+    }
+
+    private var next: UInt32?
+    private var waiting: [(sequence: UInt32, chunk: Chunk)] = []
+    private var waitingBytes = 0
+    private(set) var lastDataTime: Microseconds?
+    private(set) var lastDataPacket: Int?
+    private(set) var lostBytes = 0
+
+    /// Takes one segment: bytes that follow on go straight to `inOrder` (no copy); bytes ahead of a gap wait,
+    /// and the ones a segment releases are returned.
+    mutating func accept(
+      _ segment: TCPSegment, time: Microseconds, location: SourceLocation, _ inOrder: (UnsafeRawBufferPointer) -> Void
+    ) -> [Chunk] {
+      if segment.isSYN {
+        next = segment.sequence &+ 1
+        return []
+      }
+      let length = segment.payload.count + segment.missingPayload
+      guard length > 0 else { return [] }
+      lastDataTime = time
+      lastDataPacket = location.line
+      if segment.missingPayload > 0 { lostBytes += segment.missingPayload }
+      guard let expected = next else {
+        next = segment.sequence &+ UInt32(length)
+        inOrder(segment.payload)
+        return []
+      }
+      let offset = Int32(bitPattern: segment.sequence &- expected)
+      var payload = segment.payload
+      if offset < 0 {
+        // A retransmission: keep only what is new.
+        let overlap = Int(-offset)
+        guard overlap < length else { return [] }
+        payload = UnsafeRawBufferPointer(rebasing: payload[min(overlap, payload.count)...])
+      } else if offset > 0 {
+        if waitingBytes < 8 << 20, waiting.count < 4096 {
+          waiting.append((segment.sequence, Chunk(bytes: Array(payload), time: time, location: location)))
+          waitingBytes += payload.count
+        }
+        return []
+      }
+      inOrder(payload)
+      next = segment.sequence &+ UInt32(segment.payload.count + segment.missingPayload)
+      return waiting.isEmpty ? [] : takeReady()
+    }
+
+    /// Segments that now follow on.
+    private mutating func takeReady() -> [Chunk] {
+      var out: [Chunk] = []
+      var progressed = true
+      while progressed, let expected = next {
+        progressed = false
+        if let index = waiting.firstIndex(where: { Int32(bitPattern: $0.sequence &- expected) <= 0 }) {
+          let item = waiting.remove(at: index)
+          waitingBytes -= item.chunk.bytes.count
+          let overlap = Int(-Int32(bitPattern: item.sequence &- expected))
+          if overlap < item.chunk.bytes.count {
+            var chunk = item.chunk
+            chunk.bytes.removeFirst(overlap)
+            next = expected &+ UInt32(chunk.bytes.count)
+            out.append(chunk)
+          }
+          progressed = true
+        }
+      }
+      return out
+    }
+
+    /// Whatever is still waiting, in order, counting the holes before it as lost.
+    mutating func drain() -> [Chunk] {
+      var out: [Chunk] = []
+      while !waiting.isEmpty {
+        waiting.sort { Int32(bitPattern: $0.sequence &- $1.sequence) < 0 }
+        let first = waiting[0]
+        if let expected = next {
+          lostBytes += max(0, Int(Int32(bitPattern: first.sequence &- expected)))
+        }
+        next = first.sequence
+        out += takeReady()
+      }
+      waitingBytes = 0
+      return out
+    }
+  }
+}

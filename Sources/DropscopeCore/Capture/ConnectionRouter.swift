@@ -1,0 +1,118 @@
+/// A connection's two endpoints, in a canonical order.
+struct ConnectionKey: Hashable {
+  var a: TCPSegment.Endpoint
+  var b: TCPSegment.Endpoint
+
+  init(_ x: TCPSegment.Endpoint, _ y: TCPSegment.Endpoint) {
+    if x.precedes(y) {
+      a = x
+      b = y
+    } else {
+      a = y
+      b = x
+    }
+  }
+}
+
+/// One step of work on a connection, in the order the capture calls for it.
+enum ConnectionWork {
+  /// The connection began.
+  case open(Connection, time: Microseconds)
+  /// A segment arrived on it; its payload must stay valid until the work is performed.
+  case segment(Connection, TCPSegment, time: Microseconds, location: SourceLocation)
+  /// Nothing more will arrive on it: it closed long ago, its ports were reused, or the capture ended.
+  case finish(Connection, captureEnded: Bool)
+}
+
+/// Finds the connection of each TCP segment of a capture, opens new ones, and retires those that closed long
+/// ago, so memory follows the connections open at once, not the capture's length.
+///
+/// The router keeps only what routing needs (ends, flags, when a connection closed); the connections' bytes are
+/// read where the work is performed, on this thread or on workers (`ParallelCaptureReader`).
+struct ConnectionRouter {
+  private final class Route {
+    let connection: Connection
+    var history = TCPHistory()
+    /// When the connection became fully closed, once it has.
+    var fullyClosedAt: Microseconds?
+
+    init(_ connection: Connection) {
+      self.connection = connection
+    }
+  }
+
+  private var routes: [ConnectionKey: Route] = [:]
+  /// Fully closed connections, oldest first, waiting to be retired.
+  private var closing: [(key: ConnectionKey, route: Route)] = []
+  private var closingStart = 0
+  private var nextContext = 1
+  /// Each connection's name, by context id: `client → server`.
+  private(set) var contextNames: [Int: String] = [:]
+  private(set) var connectionCount = 0
+
+  /// How long a fully closed connection is kept for its last ACKs and retransmissions before it is retired.
+  private static var closedLinger: Microseconds { 2_000_000 }
+
+  /// Opens a connection with the next context id.
+  mutating func open(client: TCPSegment.Endpoint, server: TCPSegment.Endpoint) -> Connection {
+    let connection = Connection(context: nextContext, client: client, server: server)
+    contextNames[nextContext] = "\(client) → \(server)"
+    nextContext += 1
+    connectionCount += 1
+    return connection
+  }
+
+  /// Names a connection for the report (a curl trace knows the server, not the client's port).
+  mutating func name(_ connection: Connection, _ name: String) {
+    contextNames[connection.context] = name
+  }
+
+  /// Routes one segment: the work it calls for, in order (retirements, a reused four-tuple's old connection,
+  /// an opening, then the segment itself).
+  mutating func route(_ segment: TCPSegment, time: Microseconds, location: SourceLocation, _ work: (ConnectionWork) -> Void) {
+    // Before routing: a packet on the ports of a connection closed long ago belongs to a new one.
+    retireClosed(before: time - Self.closedLinger, work)
+    let key = ConnectionKey(segment.source, segment.destination)
+    let route: Route
+    if let known = routes[key], !(segment.isSYN && segment.flags & TCPSegment.ack == 0 && known.history.closing) {
+      route = known
+    } else {
+      if let old = routes[key] { work(.finish(old.connection, captureEnded: false)) }
+      let ends = Connection.ends(first: segment)
+      route = Route(open(client: ends.client, server: ends.server))
+      routes[key] = route
+      work(.open(route.connection, time: time))
+    }
+    work(.segment(route.connection, segment, time: time, location: location))
+    _ = route.history.note(segment.flags, fromClient: segment.source == route.connection.client)
+    if route.fullyClosedAt == nil, route.history.fullyClosed {
+      route.fullyClosedAt = time
+      closing.append((key, route))
+    }
+  }
+
+  private mutating func retireClosed(before cutoff: Microseconds, _ work: (ConnectionWork) -> Void) {
+    while closingStart < closing.count, let at = closing[closingStart].route.fullyClosedAt, at < cutoff {
+      let (key, route) = closing[closingStart]
+      closingStart += 1
+      // A new connection may have reused the ports since: retire only this one.
+      if routes[key] === route {
+        routes[key] = nil
+        work(.finish(route.connection, captureEnded: false))
+      }
+    }
+    if closingStart > 1024, closingStart * 2 > closing.count {
+      closing.removeFirst(closingStart)
+      closingStart = 0
+    }
+  }
+
+  /// The connections still open, in the order they began; the router forgets them.
+  mutating func takeOpen() -> [Connection] {
+    let open = routes.values.map(\.connection).sorted { $0.context < $1.context }
+    routes.removeAll()
+    closing.removeAll()
+    closingStart = 0
+    return open
+  }
+}

@@ -1,0 +1,39 @@
+/// Performs connections' work: reassembles their bytes, reads HTTP and SSE, and hands the facts to a sink.
+final class ConnectionWorker<Sink: FactSink> {
+  let input: Int
+  let sink: Sink
+  /// Sees every connection event, for writing a transcript.
+  var observer: ((Transcript.Record) -> Void)?
+  /// A summary of every connection finished, in the order they finished.
+  private(set) var summaries: [ConnectionSummary] = []
+  /// Secrets (API keys, credentials) in the plain-text requests and response heads: none reaches any output.
+  private(set) var secrets = 0
+
+  init(input: Int, sink: Sink) {
+    self.input = input
+    self.sink = sink
+  }
+
+  func perform(_ work: ConnectionWork) {
+    switch work {
+    case .open(let connection, let time):
+      connection.observer = observer
+      observer?(Transcript.Record(time: time, connection: connection.context, source: connection.client.description,
+                                  destination: connection.server.description, kind: .open))
+    case .segment(let connection, let segment, let time, let location):
+      connection.receive(segment, fromClient: segment.source == connection.client, time: time, location: location) {
+        sink.accept($0)
+      }
+    case .finish(let connection, let captureEnded):
+      connection.flush { sink.accept($0) }
+      summaries.append(connection.summary)
+      secrets += connection.secrets
+      guard captureEnded, !connection.history.closing else { return }
+      observer?(Transcript.Record(time: connection.lastTime, connection: connection.context,
+                                  source: connection.client.description, destination: connection.server.description, kind: .end))
+      let location = SourceLocation(input: input, line: connection.lastPacket, isPacket: true)
+      sink.accept(Fact(time: connection.lastTime, location: location, context: connection.context,
+                       kind: .captureEnded(connState: connection.history.zeekState)))
+    }
+  }
+}
