@@ -77,6 +77,9 @@ public struct AnalysisOptions: Sendable {
   /// The day (UTC midnight, in microseconds) and zone (minutes east of UTC) of curl traces' times of day.
   public var curlDate: Microseconds?
   public var curlUTCOffsetMinutes: Int?
+  /// Threads that read a capture's connections (1: all on the calling thread). The report is the same whatever
+  /// the number; by default one per processor, up to 4.
+  public var captureThreads = max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
   /// `2026-11-22` → its UTC midnight; nil for anything else.
   public static func midnight(of day: String) -> Microseconds? {
@@ -370,7 +373,9 @@ public struct Analyzer {
     _ input: AnalysisInput, index: Int, assembler: Assembler, warnings: inout [AnalysisWarning],
     drain: ([Int: String]) -> Void
   ) -> CaptureSummary {
-    let capture = CaptureReader(input: index, sink: assembler)
+    let capture: any PacketReader = options.captureThreads > 1
+      ? ParallelCaptureReader(input: index, sink: assembler, threads: options.captureThreads)
+      : CaptureReader(input: index, sink: assembler)
     var file = CaptureFileReader()
     var decoder = InputDecoder(input: input, maxLineLength: options.maxLineLength)
     var firstTime: Microseconds?
@@ -381,8 +386,7 @@ public struct Analyzer {
           if firstTime == nil { firstTime = packet.time }
           lastTime = max(lastTime ?? packet.time, packet.time)
         }
-        capture.read(packet)
-        if packet.number & 1023 == 0 { drain(capture.contextNames) }
+        if capture.read(packet) { drain(capture.contextNames) }
       }
       return file.failure == nil
     }

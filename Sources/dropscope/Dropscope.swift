@@ -49,10 +49,14 @@ extension Dropscope {
     @Option(help: ArgumentHelp("The zone of a curl trace's times of day; default: UTC.", valueName: "+01:00"))
     var tz: String?
 
+    @Option(help: ArgumentHelp("Threads that read a capture's connections; default: one per processor, up to 4. The report is the same whatever the number.", valueName: "N"))
+    var threads: Int?
+
     func validate() throws {
       if let date, AnalysisOptions.midnight(of: date) == nil { throw ValidationError("--date takes a day as YYYY-MM-DD, for example 2026-11-22") }
       if let tz, AnalysisOptions.utcOffsetMinutes(tz) == nil { throw ValidationError("--tz takes an offset from UTC, for example +01:00, -05:00 or UTC") }
       if let price, price.input < 0 || price.output < 0 { throw ValidationError("--price takes non-negative prices") }
+      if let threads, !(1...64).contains(threads) { throw ValidationError("--threads takes a number from 1 to 64") }
     }
 
     func run() throws {
@@ -67,6 +71,7 @@ extension Dropscope {
       if let price { options.pricePerMillion = (price.input, price.output) }
       options.curlDate = date.flatMap(AnalysisOptions.midnight(of:))
       options.curlUTCOffsetMinutes = tz.flatMap(AnalysisOptions.utcOffsetMinutes)
+      if let threads { options.captureThreads = threads }
       var analyzer = Analyzer(options: options)
       if !quiet, isatty(2) != 0 {
         analyzer.onInputStart = { name in

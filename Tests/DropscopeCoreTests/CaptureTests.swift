@@ -22,6 +22,7 @@ final class CaptureTests: XCTestCase {
     var flags: UInt8
     var payload: [UInt8] = []
     var time: Double
+    var clientPort: UInt16 = 50000
   }
 
   func frame(_ s: Segment) -> [UInt8] {
@@ -29,7 +30,7 @@ final class CaptureTests: XCTestCase {
     var tcp: [UInt8] = []
     func be16(_ v: UInt16) -> [UInt8] { [UInt8(v >> 8), UInt8(v & 0xff)] }
     func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xff), UInt8((v >> 8) & 0xff), UInt8(v & 0xff)] }
-    tcp += be16(s.fromClient ? 50000 : 443) + be16(s.fromClient ? 443 : 50000)
+    tcp += be16(s.fromClient ? s.clientPort : 443) + be16(s.fromClient ? 443 : s.clientPort)
     tcp += be32(s.sequence) + be32(0) + [0x50, s.flags] + be16(65535) + [0, 0, 0, 0]
     tcp += s.payload
     var ip: [UInt8] = [0x45, 0] + be16(UInt16(20 + tcp.count)) + [0, 0, 0x40, 0, 64, 6, 0, 0]
@@ -159,6 +160,54 @@ final class CaptureTests: XCTestCase {
     let url = directory.appendingPathComponent("reuse.pcap")
     try Data(bytes).write(to: url)
     XCTAssertEqual(Analyzer().connections(inCapture: url.path).count, 2)
+  }
+
+  func testReportIsTheSameWhateverTheNumberOfThreads() throws {
+    // 600 connections, 40 open at a time and their packets interleaved, so the work spans many epochs of the
+    // parallel reader: complete streams, server FINs and RSTs mid-delta, and connections the capture cuts off.
+    let events = ["message_start", "content_block_start"] + Array(repeating: "content_block_delta", count: 30)
+      + ["content_block_stop", "message_delta", "message_stop"]
+    var connections: [[Segment]] = []
+    for index in 0..<600 {
+      let fate = index % 7
+      let kept = fate == 1 || fate == 2 || fate == 3 ? events.prefix(20) : events[...]
+      var ending: [Segment] = []
+      switch fate {
+      case 1: ending = [Segment(fromClient: false, sequence: 0, flags: 0x11, time: 10.6)]
+      case 2: ending = [Segment(fromClient: false, sequence: 0, flags: 0x04, time: 10.6)]
+      case 3: ending = []
+      default: ending = [Segment(fromClient: true, sequence: 1_200, flags: 0x11, time: 10.6),
+                         Segment(fromClient: false, sequence: 0, flags: 0x11, time: 10.61)]
+      }
+      let start = Double(index / 40) * 2
+      connections.append(exchange(events: Array(kept), ending: ending).map { segment in
+        var s = segment
+        s.clientPort = UInt16(20000 + index)
+        s.time += start
+        return s
+      })
+    }
+    var segments: [Segment] = []
+    for group in stride(from: 0, to: connections.count, by: 40) {
+      let open = connections[group..<min(group + 40, connections.count)]
+      for step in 0..<(open.map(\.count).max() ?? 0) {
+        for connection in open where step < connection.count { segments.append(connection[step]) }
+      }
+    }
+    let url = directory.appendingPathComponent("many.pcap")
+    try Data(pcap(segments)).write(to: url)
+    var reports: [String] = []
+    for threads in [1, 2, 3] {
+      var options = AnalysisOptions()
+      options.captureThreads = threads
+      let report = Analyzer(options: options).analyze([AnalysisInput(path: url.path, displayName: "many.pcap")])
+      XCTAssertEqual(report.counts.streams, 600)
+      XCTAssertEqual(report.counts.failed, 600 / 7 * 3 + 3, "FIN, RST and cut-off connections fail")
+      reports.append(try JSONRenderer().render(report))
+    }
+    XCTAssertGreaterThan(segments.count, 2 * 8192, "the capture spans several epochs of 8192 items")
+    XCTAssertEqual(reports[1], reports[0], "two threads give the report one thread gives")
+    XCTAssertEqual(reports[2], reports[0], "three threads give the report one thread gives")
   }
 
   func testSSEDecoderFollowsTheWHATWGRules() {

@@ -7,7 +7,7 @@
 /// when the server last sent a byte become a `connectionClosed` fact.
 ///
 /// Everything happens on the calling thread; `ParallelCaptureReader` spreads the same work over threads.
-final class CaptureReader<Sink: FactSink> {
+final class CaptureReader<Sink: FactSink>: PacketReader {
   let input: Int
   private let sink: Sink
   private var router = ConnectionRouter()
@@ -35,11 +35,14 @@ final class CaptureReader<Sink: FactSink> {
   /// Secrets (API keys, credentials) in the plain-text bytes of the connections: none reaches any output.
   var secrets: Int { worker.secrets }
 
-  func read(_ packet: CapturedPacket) {
-    guard let segment = TCPSegment.decode(packet) else { return }
+  /// Reads one packet; returns true every 1024 packets, to have the streams that ended diagnosed.
+  @discardableResult
+  func read(_ packet: CapturedPacket) -> Bool {
+    guard let segment = TCPSegment.decode(packet) else { return packet.number & 1023 == 0 }
     tcpSegments += 1
     let location = SourceLocation(input: input, line: packet.number, isPacket: true)
     router.route(segment, time: packet.time, location: location) { worker.perform($0) }
+    return packet.number & 1023 == 0
   }
 
   /// Reads one record of a transcript: the same connection machinery as packets, with line locations.

@@ -36,7 +36,7 @@ public struct Fact: Sendable {
     case retryScheduled(delaySeconds: Double?)
     /// A traceback ended. `internal`: the SDK logged it at DEBUG before retrying;
     /// `uncaught`: it was printed to stderr with no log record.
-    case exception(ExceptionChain, internal: Bool, uncaught: Bool)
+    indirect case exception(ExceptionChain, internal: Bool, uncaught: Bool)
     /// httpcore's trace of the body read failing (`receive_response_body.failed exception=…`).
     case bodyReadFailed(String)
     /// A library or client version visible in the log (`Anthropic/Python 0.79.0`).
@@ -52,7 +52,7 @@ public struct Fact: Sendable {
     /// Any other line written by a context that has a stream open.
     case otherLine
     /// A capture shows the connection's first FIN or RST: who sent it, and when each side last sent data.
-    case connectionClosed(byServer: Bool, reset: Bool, lastServerData: Microseconds?, lastServerPacket: Int?,
+    indirect case connectionClosed(byServer: Bool, reset: Bool, lastServerData: Microseconds?, lastServerPacket: Int?,
                           lastClientData: Microseconds?, connState: String, lostBytes: Int)
     /// A capture ends with the connection still open.
     case captureEnded(connState: String)

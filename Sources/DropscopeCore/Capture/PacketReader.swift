@@ -1,0 +1,17 @@
+/// Reads a capture's packets into facts: on the calling thread (`CaptureReader`) or spread over threads
+/// (`ParallelCaptureReader`), with the same facts in the same order either way.
+protocol PacketReader: AnyObject {
+  /// Reads one packet; returns true from time to time, once facts have reached the sink, so that streams that
+  /// ended can be diagnosed.
+  @discardableResult
+  func read(_ packet: CapturedPacket) -> Bool
+  /// Ends the capture: connections still open end with it, and every fact reaches the sink.
+  func finish()
+  /// Each connection's name, by context id: `client → server`.
+  var contextNames: [Int: String] { get }
+  var tcpSegments: Int { get }
+  /// Secrets in the plain-text requests and response heads (complete once `finish` has run).
+  var secrets: Int { get }
+  /// A summary of every connection, in the order they began (complete once `finish` has run).
+  var summaries: [ConnectionSummary] { get }
+}
