@@ -380,16 +380,28 @@ public struct Analyzer {
     var decoder = InputDecoder(input: input, maxLineLength: options.maxLineLength)
     var firstTime: Microseconds?
     var lastTime: Microseconds?
-    let result = decoder.runCapture { bytes in
-      file.feed(bytes) { packet in
-        if packet.time > 0 {
-          if firstTime == nil { firstTime = packet.time }
-          lastTime = max(lastTime ?? packet.time, packet.time)
-        }
-        if capture.read(packet) { drain(capture.contextNames) }
+    func read(_ packet: CapturedPacket) -> Bool {
+      if packet.time > 0 {
+        if firstTime == nil { firstTime = packet.time }
+        lastTime = max(lastTime ?? packet.time, packet.time)
       }
+      let delivered = capture.read(packet)
+      if delivered { drain(capture.contextNames) }
+      return delivered
+    }
+    // A plain capture file is mapped and read in place; gzip and standard input are read in chunks.
+    let mapped = decoder.runMappedCapture { mapped in
+      capture.packetsStayValid = true
+      file.feed(mapped.bytes) { packet in
+        if read(packet) { mapped.release(before: capture.oldestPacketInUse ?? packet.data.baseAddress ?? mapped.bytes.baseAddress!) }
+      }
+      capture.finish()  // while the file is still mapped: work under way reads it
+    }
+    let result = mapped ?? decoder.runCapture { bytes in
+      file.feed(bytes) { _ = read($0) }
       return file.failure == nil
     }
+    if mapped == nil { capture.finish() }
     warnings += result.warnings
     if let failure = file.failure {
       warnings.append(AnalysisWarning(input: input.displayName, message: "\(failure); the packets before it were analyzed"))
@@ -400,7 +412,6 @@ public struct Analyzer {
     if file.failure == nil, file.packetCount == 0 {
       warnings.append(AnalysisWarning(input: input.displayName, message: "the capture holds no packets"))
     }
-    capture.finish()
     return CaptureSummary(result: result, packets: file.packetCount, tcpSegments: capture.tcpSegments,
                           firstTime: firstTime, lastTime: lastTime, contextNames: capture.contextNames, secrets: capture.secrets)
   }

@@ -208,6 +208,13 @@ final class CaptureTests: XCTestCase {
     XCTAssertGreaterThan(segments.count, 2 * 8192, "the capture spans several epochs of 8192 items")
     XCTAssertEqual(reports[1], reports[0], "two threads give the report one thread gives")
     XCTAssertEqual(reports[2], reports[0], "three threads give the report one thread gives")
+    // Gzipped, the capture is read in chunks and the workers get copies of the payloads: the same streams.
+    let packed = directory.appendingPathComponent("many.pcap.gz")
+    try Data(TestSupport.gzip(pcap(segments))).write(to: packed)
+    let mapped = Analyzer().analyze([AnalysisInput(path: url.path, displayName: "many.pcap")])
+    let chunked = Analyzer().analyze([AnalysisInput(path: packed.path, displayName: "many.pcap")])
+    XCTAssertEqual(chunked.streams, mapped.streams)
+    XCTAssertEqual(chunked.counts, mapped.counts)
   }
 
   func testSSEDecoderFollowsTheWHATWGRules() {

@@ -35,6 +35,10 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
   /// Secrets (API keys, credentials) in the plain-text bytes of the connections: none reaches any output.
   var secrets: Int { worker.secrets }
 
+  /// Packets are read at once: their bytes need not stay.
+  var packetsStayValid = false
+  var oldestPacketInUse: UnsafeRawPointer? { nil }
+
   /// Reads one packet; returns true every 1024 packets, to have the streams that ended diagnosed.
   @discardableResult
   func read(_ packet: CapturedPacket) -> Bool {
@@ -66,7 +70,7 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
     func segment(_ flags: UInt8, _ payload: UnsafeRawBufferPointer) {
       let segment = TCPSegment(source: source, destination: destination, sequence: sequence, flags: flags,
                                payload: payload, missingPayload: 0)
-      worker.perform(.segment(connection, segment, time: record.time, location: location))
+      worker.perform(.segment(connection, RoutedSegment(segment, fromClient: fromClient), time: record.time, location: location))
     }
     switch record.kind {
     case .open:

@@ -80,8 +80,9 @@ final class Connection {
   }
 
   func receive(
-    _ segment: TCPSegment, fromClient: Bool, time: Microseconds, location: SourceLocation, _ emit: (Fact) -> Void
+    _ segment: RoutedSegment, time: Microseconds, location: SourceLocation, _ emit: (Fact) -> Void
   ) {
+    let fromClient = segment.fromClient
     lastTime = time
     lastPacket = location.line
     if fromClient { clientBytes += segment.payload.count + segment.missingPayload } else {
@@ -100,8 +101,8 @@ final class Connection {
     for chunk in released { deliver(chunk, fromClient: fromClient, emit) }
     let firstClose = history.note(segment.flags, fromClient: fromClient)
     guard segment.isFIN || segment.isRST else { return }
-    observer?(Transcript.Record(time: time, connection: context, source: segment.source.description,
-                                destination: segment.destination.description, kind: segment.isRST ? .rst : .fin))
+    observer?(Transcript.Record(time: time, connection: context, source: (fromClient ? client : server).description,
+                                destination: (fromClient ? server : client).description, kind: segment.isRST ? .rst : .fin))
     if firstClose {
       self.firstClose = (!fromClient, segment.isRST, time)
       flush(emit)
@@ -204,7 +205,7 @@ final class Connection {
     /// Takes one segment: bytes that follow on go straight to `inOrder` (no copy); bytes ahead of a gap wait,
     /// and the ones a segment releases are returned.
     mutating func accept(
-      _ segment: TCPSegment, time: Microseconds, location: SourceLocation, _ inOrder: (UnsafeRawBufferPointer) -> Void
+      _ segment: RoutedSegment, time: Microseconds, location: SourceLocation, _ inOrder: (UnsafeRawBufferPointer) -> Void
     ) -> [Chunk] {
       if segment.isSYN {
         next = segment.sequence &+ 1

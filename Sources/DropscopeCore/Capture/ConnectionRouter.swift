@@ -12,6 +12,16 @@ struct ConnectionKey: Hashable {
       b = x
     }
   }
+
+  /// One word for the hasher instead of six: both addresses and ports folded with multiply-xorshift steps.
+  func hash(into hasher: inout Hasher) {
+    let x = a.addressWords, y = b.addressWords
+    var h = x.0 &* 0x9E37_79B9_7F4A_7C15 ^ x.1
+    h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9 ^ y.0
+    h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB ^ y.1
+    h = (h ^ (h >> 29)) &* 0x9E37_79B9_7F4A_7C15 ^ (UInt64(a.port) << 16 | UInt64(b.port))
+    hasher.combine(h)
+  }
 }
 
 /// One step of work on a connection, in the order the capture calls for it.
@@ -19,7 +29,7 @@ enum ConnectionWork {
   /// The connection began.
   case open(Connection, time: Microseconds)
   /// A segment arrived on it; its payload must stay valid until the work is performed.
-  case segment(Connection, TCPSegment, time: Microseconds, location: SourceLocation)
+  case segment(Connection, RoutedSegment, time: Microseconds, location: SourceLocation)
   /// Nothing more will arrive on it: it closed long ago, its ports were reused, or the capture ended.
   case finish(Connection, captureEnded: Bool)
 }
@@ -83,8 +93,9 @@ struct ConnectionRouter {
       routes[key] = route
       work(.open(route.connection, time: time))
     }
-    work(.segment(route.connection, segment, time: time, location: location))
-    _ = route.history.note(segment.flags, fromClient: segment.source == route.connection.client)
+    let fromClient = segment.source == route.connection.client
+    work(.segment(route.connection, RoutedSegment(segment, fromClient: fromClient), time: time, location: location))
+    _ = route.history.note(segment.flags, fromClient: fromClient)
     if route.fullyClosedAt == nil, route.history.fullyClosed {
       route.fullyClosedAt = time
       closing.append((key, route))

@@ -5,6 +5,11 @@ protocol PacketReader: AnyObject {
   /// ended can be diagnosed.
   @discardableResult
   func read(_ packet: CapturedPacket) -> Bool
+  /// Whether packets' bytes stay where they are until the reader is done with them (a mapped file), so they
+  /// need not be copied.
+  var packetsStayValid: Bool { get set }
+  /// The first byte that work under way may still read, if any: bytes before it can be given back.
+  var oldestPacketInUse: UnsafeRawPointer? { get }
   /// Ends the capture: connections still open end with it, and every fact reaches the sink.
   func finish()
   /// Each connection's name, by context id: `client → server`.

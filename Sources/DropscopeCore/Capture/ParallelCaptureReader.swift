@@ -22,6 +22,12 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
   private(set) var summaries: [ConnectionSummary] = []
   /// Secrets in the plain-text requests and response heads (complete once `finish` has run).
   private(set) var secrets = 0
+  /// Payloads are referenced where they lie instead of copied into the batches.
+  var packetsStayValid = false
+  /// The first packet's bytes of each epoch under way (oldest first), and of the one being filled.
+  private var epochStarts: [UnsafeRawPointer?] = []
+  private var fillingStart: UnsafeRawPointer?
+  var oldestPacketInUse: UnsafeRawPointer? { epochStarts.lazy.compactMap { $0 }.first ?? fillingStart }
   /// Facts reached the sink since `read` last said so.
   private var delivered = false
 
@@ -42,6 +48,7 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
   /// Reads one packet; returns true when facts have reached the sink since it last did.
   @discardableResult
   func read(_ packet: CapturedPacket) -> Bool {
+    if fillingStart == nil { fillingStart = packet.data.baseAddress }
     if let segment = TCPSegment.decode(packet) {
       tcpSegments += 1
       let location = SourceLocation(input: input, line: packet.number, isPacket: true)
@@ -72,7 +79,7 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
       lane = connection.context % lanes.count
     case .segment(let connection, var segment, let time, let location):
       lane = connection.context % lanes.count
-      if !segment.payload.isEmpty {
+      if !segment.payload.isEmpty, !packetsStayValid {
         if !filling[lane].hasRoom(for: segment.payload.count) {
           ship()
           _ = filling[lane].hasRoom(for: segment.payload.count)  // an empty batch grows to fit
@@ -95,6 +102,8 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
     }
     itemsInEpoch = 0
     epochsInFlight += 1
+    epochStarts.append(fillingStart)
+    fillingStart = nil
     while epochsInFlight >= Self.maxEpochsInFlight { collect() }
   }
 
@@ -102,6 +111,7 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
   private func collect() {
     let batches = lanes.map { $0.outbox.take()! }
     epochsInFlight -= 1
+    if !epochStarts.isEmpty { epochStarts.removeFirst() }
     if batches.count == 2 {
       // The usual case, merged without copying a fact.
       batches[0].facts.withUnsafeBufferPointer { a in

@@ -132,3 +132,25 @@ struct TCPSegment {
     UInt16(b[o]) << 8 | UInt16(b[o + 1])
   }
 }
+
+/// What a connection needs of a segment once it is routed: its direction, sequence number, flags and payload.
+struct RoutedSegment {
+  var fromClient: Bool
+  var sequence: UInt32
+  var flags: UInt8
+  var payload: UnsafeRawBufferPointer
+  /// Payload bytes the capture did not keep (snap length).
+  var missingPayload: Int
+
+  init(_ segment: TCPSegment, fromClient: Bool) {
+    self.fromClient = fromClient
+    sequence = segment.sequence
+    flags = segment.flags
+    payload = segment.payload
+    missingPayload = segment.missingPayload
+  }
+
+  var isSYN: Bool { flags & TCPSegment.syn != 0 }
+  var isFIN: Bool { flags & TCPSegment.fin != 0 }
+  var isRST: Bool { flags & TCPSegment.rst != 0 }
+}

@@ -58,6 +58,20 @@ struct InputDecoder {
     return result
   }
 
+  /// Maps a plain (not gzipped) capture file and hands it over whole, so packets are read where they lie.
+  /// - Returns: nil when the input is not a plain capture in a regular file: read it with `runCapture`.
+  mutating func runMappedCapture(_ onFile: (MappedFile) -> Void) -> Result? {
+    guard let file = MappedFile(path: input.path) else { return nil }
+    let kind = InputKind.sniff(raw: UnsafeRawBufferPointer(rebasing: file.bytes.prefix(1 << 16)))
+    guard kind == .pcap || kind == .pcapng else { return nil }
+    onFile(file)
+    var result = Result()
+    result.kind = kind
+    result.rawBytes = Int64(file.bytes.count)
+    result.decodedBytes = result.rawBytes
+    return result
+  }
+
   /// Opens the input, sniffs it, and delivers its decoded bytes (inflating gzip) until `deliver` says stop.
   private func decode(
     acceptCaptures: Bool, refusal: (InputKind) -> AnalysisWarning, _ deliver: (UnsafeRawBufferPointer) -> Bool
