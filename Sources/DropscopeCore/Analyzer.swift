@@ -143,6 +143,15 @@ public struct Analyzer {
     /// Remarks on curl traces, with the traces each applies to.
     var curlNotes: [String: [String]] = [:]
 
+    /// A completed stream the report will not list is only counted: no verdict needs to be built for it.
+    func diagnoseOrCount(_ stream: ObservedStream) {
+      if stream.endMarker != nil, stream.exception == nil, !collector.listsMoreCompleted {
+        collector.countCompletedUnlisted(call: stream.call, attempt: stream.attempt, input: stream.input)
+      } else {
+        collector.add(diagnoser.diagnose(stream), input: stream.input)
+      }
+    }
+
     for (index, input) in inputs.enumerated() {
       onInputStart?(input.displayName)
       let sniffed = InputDecoder.sniffDecodedKind(path: input.path)
@@ -154,7 +163,7 @@ public struct Analyzer {
           var known: [Int: String] = [:]
           for stream in pending { known[stream.context] = names[stream.context] }
           diagnoser.contextNames[index] = known
-          for stream in pending { collector.add(diagnoser.diagnose(stream), input: stream.input) }
+          for stream in pending { diagnoseOrCount(stream) }
           pending.removeAll(keepingCapacity: true)
         }
         let capture: CaptureSummary
@@ -162,6 +171,7 @@ public struct Analyzer {
         case .transcript:
           capture = readTranscript(input, index: index, assembler: assembler, warnings: &warnings, drain: diagnoseFinished)
         case .har:
+          diagnoser.archiveInputs.insert(index)
           capture = readHAR(input, index: index, assembler: assembler, warnings: &warnings)
         case .curlTrace:
           capture = readCurlTrace(input, index: index, assembler: assembler, notes: &curlNotes, warnings: &warnings,
@@ -184,13 +194,7 @@ public struct Analyzer {
         guard !pending.isEmpty else { return }
         diagnoser.contextNames[index] = reader.contextNames
         diagnoser.sdkVersions = assembler.sdkVersions
-        for stream in pending {
-          if stream.endMarker != nil, stream.exception == nil, !collector.listsMoreCompleted {
-            collector.countCompletedUnlisted(call: stream.call, attempt: stream.attempt, input: stream.input)
-          } else {
-            collector.add(diagnoser.diagnose(stream), input: stream.input)
-          }
-        }
+        for stream in pending { diagnoseOrCount(stream) }
         pending.removeAll(keepingCapacity: true)
       }
       let result = LinePipeline.run(input, maxLineLength: options.maxLineLength, { line, number, classified in

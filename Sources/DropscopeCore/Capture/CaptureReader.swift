@@ -70,7 +70,7 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
     func segment(_ flags: UInt8, _ payload: UnsafeRawBufferPointer) {
       let segment = TCPSegment(source: source, destination: destination, sequence: sequence, flags: flags,
                                payload: payload, missingPayload: 0)
-      worker.perform(.segment(connection, RoutedSegment(segment, fromClient: fromClient), time: record.time, location: location))
+      worker.perform(.segment(Unmanaged.passUnretained(connection), RoutedSegment(segment, fromClient: fromClient), time: record.time, location: location))
     }
     switch record.kind {
     case .open:

@@ -28,8 +28,9 @@ struct ConnectionKey: Hashable {
 enum ConnectionWork {
   /// The connection began.
   case open(Connection, time: Microseconds)
-  /// A segment arrived on it; its payload must stay valid until the work is performed.
-  case segment(Connection, RoutedSegment, time: Microseconds, location: SourceLocation)
+  /// A segment arrived on it; its payload must stay valid until the work is performed. The connection is not
+  /// retained (a segment is the commonest work by far): the `open` and `finish` around it keep it alive.
+  case segment(Unmanaged<Connection>, RoutedSegment, time: Microseconds, location: SourceLocation)
   /// Nothing more will arrive on it: it closed long ago, its ports were reused, or the capture ended.
   case finish(Connection, captureEnded: Bool)
 }
@@ -94,7 +95,7 @@ struct ConnectionRouter {
       work(.open(route.connection, time: time))
     }
     let fromClient = segment.source == route.connection.client
-    work(.segment(route.connection, RoutedSegment(segment, fromClient: fromClient), time: time, location: location))
+    work(.segment(Unmanaged.passUnretained(route.connection), RoutedSegment(segment, fromClient: fromClient), time: time, location: location))
     _ = route.history.note(segment.flags, fromClient: fromClient)
     if route.fullyClosedAt == nil, route.history.fullyClosed {
       route.fullyClosedAt = time

@@ -21,8 +21,8 @@ final class ConnectionWorker<Sink: FactSink> {
       observer?(Transcript.Record(time: time, connection: connection.context, source: connection.client.description,
                                   destination: connection.server.description, kind: .open))
     case .segment(let connection, let segment, let time, let location):
-      connection.receive(segment, time: time, location: location) {
-        sink.accept($0)
+      connection._withUnsafeGuaranteedRef { connection in
+        connection.receive(segment, time: time, location: location) { sink.accept($0) }
       }
     case .finish(let connection, let captureEnded):
       connection.flush { sink.accept($0) }

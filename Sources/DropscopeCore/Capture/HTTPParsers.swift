@@ -1,9 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Emits a fact kind with an optional quote; the caller adds time, place and connection.
 typealias WireFact = (Fact.Kind, String?) -> Void
 
+/// Reads lines out of byte deliveries: a line that arrives whole is read where it lies; only a line split
+/// across deliveries is copied.
+struct LineReader {
+  /// Where the next line is.
+  enum Found {
+    /// In the delivery, at this range (without CR or LF).
+    case inPlace(Range<Int>)
+    /// Joined from several deliveries: `takeJoined()` gives it.
+    case joined
+  }
+
+  private var partial: [UInt8] = []
+  private static let maxLine = 65536
+
+  /// Finds the next line from `start` and the index after its LF; nil when the bytes end first (they are kept
+  /// for the next delivery).
+  mutating func next(_ bytes: UnsafeRawBufferPointer, from start: Int) -> (line: Found, next: Int)? {
+    guard let base = bytes.baseAddress, start < bytes.count else { return nil }
+    guard let hit = memchr(base + start, 0x0a, bytes.count - start) else {
+      if partial.count < Self.maxLine { partial += UnsafeRawBufferPointer(rebasing: bytes[start...]) }
+      return nil
+    }
+    let newline = UnsafeRawPointer(hit) - base
+    guard !partial.isEmpty else {
+      let end = newline > start && bytes[newline - 1] == 0x0d ? newline - 1 : newline
+      return (.inPlace(start..<end), newline + 1)
+    }
+    if partial.count < Self.maxLine { partial += UnsafeRawBufferPointer(rebasing: bytes[start..<newline]) }
+    if partial.last == 0x0d { partial.removeLast() }
+    return (.joined, newline + 1)
+  }
+
+  /// The line `next` joined.
+  mutating func takeJoined() -> [UInt8] {
+    defer { partial = [] }
+    return partial
+  }
+}
+
+/// The head of an HTTP/1.1 message, read line by line: its first line and the header fields dropscope reads.
+struct HTTPHead {
+  private(set) var firstLine: String?
+  /// Fields by the index of their name in `names`.
+  private var values: [String?]
+  private let names: [StaticString]
+
+  /// A head that keeps the fields named (in lower case) in `names`.
+  init(keeping names: [StaticString]) {
+    self.names = names
+    values = Array(repeating: nil, count: names.count)
+  }
+
+  /// Takes one line of the head; returns true at the blank line that ends it (blank lines before a first line
+  /// are skipped, as RFC 9112 allows).
+  mutating func take(_ line: UnsafeRawBufferPointer) -> Bool {
+    guard firstLine != nil else {
+      if !line.isEmpty { firstLine = String(decoding: line, as: UTF8.self) }
+      return false
+    }
+    guard !line.isEmpty else { return true }
+    guard let colon = line.firstIndex(of: 0x3a) else { return false }
+    for (index, name) in names.enumerated() where values[index] == nil && Self.equalIgnoringCase(line, colon, name) {
+      var from = colon + 1, to = line.count
+      while from < to, line[from] == 0x20 || line[from] == 0x09 { from += 1 }
+      while to > from, line[to - 1] == 0x20 || line[to - 1] == 0x09 { to -= 1 }
+      values[index] = String(decoding: UnsafeRawBufferPointer(rebasing: line[from..<to]), as: UTF8.self)
+    }
+    return false
+  }
+
+  /// The value of the field named `names[index]`.
+  subscript(_ index: Int) -> String? { values[index] }
+
+  /// Starts over for the next message.
+  mutating func reset() {
+    firstLine = nil
+    for index in values.indices { values[index] = nil }
+  }
+
+  private static func equalIgnoringCase(_ line: UnsafeRawBufferPointer, _ length: Int, _ name: StaticString) -> Bool {
+    guard length == name.utf8CodeUnitCount else { return false }
+    let lower = name.utf8Start
+    for i in 0..<length where line[i] | 0x20 != lower[i] && line[i] != lower[i] { return false }
+    return true
+  }
+}
+
 /// Parses the HTTP/1.1 requests a client sends, for the facts they carry: the target, the SDK's headers.
 struct HTTPRequestParser {
-  private var head: [UInt8] = []
+  private var lines = LineReader()
+  private var head = HTTPHead(keeping: ["host", "content-length", "user-agent", "x-stainless-retry-count",
+                                       "x-stainless-read-timeout", "x-stainless-timeout"])
   private var bodyLeft = 0
 
   mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: WireFact) {
@@ -15,37 +110,32 @@ struct HTTPRequestParser {
         i += take
         continue
       }
-      head.append(bytes[i])
-      i += 1
-      if head.count > 65536 { head.removeAll() }
-      guard head.count >= 4, head[head.count - 1] == 0x0a, head[head.count - 2] == 0x0d,
-        head[head.count - 3] == 0x0a, head[head.count - 4] == 0x0d
-      else { continue }
-      let text = String(decoding: head, as: UTF8.self)
-      head.removeAll(keepingCapacity: true)
-      let lines = text.split(separator: "\r\n", omittingEmptySubsequences: true)
-      guard let requestLine = lines.first else { continue }
-      let parts = requestLine.split(separator: " ")
-      guard parts.count >= 2 else { continue }
-      var headers: [String: String] = [:]
-      for line in lines.dropFirst() {
-        guard let colon = line.firstIndex(of: ":") else { continue }
-        headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingASCII(" ")
+      guard let (found, next) = lines.next(bytes, from: i) else { return }
+      i = next
+      let ended: Bool
+      switch found {
+      case .inPlace(let range): ended = head.take(UnsafeRawBufferPointer(rebasing: bytes[range]))
+      case .joined: ended = lines.takeJoined().withUnsafeBytes { head.take($0) }
       }
-      bodyLeft = Int(headers["content-length"] ?? "") ?? 0
-      let host = headers["host"].map { "http://\($0)" } ?? ""
-      emit(.requestSending(url: host + String(parts[1])), nil)
-      if let agent = headers["user-agent"] {
-        for (prefix, name) in [("Anthropic/", "anthropic"), ("AsyncAnthropic/", "anthropic"), ("OpenAI/", "openai"),
-                               ("AsyncOpenAI/", "openai")] where agent.hasPrefix(prefix) {
-          if let version = agent.split(separator: " ").last { emit(.sdkVersion(name: name, version: String(version)), nil) }
-        }
-      }
-      if let count = headers["x-stainless-retry-count"].flatMap({ Int($0) }) { emit(.sdkRetryCount(count), nil) }
-      if let timeout = (headers["x-stainless-read-timeout"] ?? headers["x-stainless-timeout"]).flatMap({ Double($0) }) {
-        emit(.sdkTimeout(timeout), nil)
+      if ended { requestEnded(emit) }
+    }
+  }
+
+  private mutating func requestEnded(_ emit: WireFact) {
+    defer { head.reset() }
+    let parts = (head.firstLine ?? "").split(separator: " ")
+    guard parts.count >= 2 else { return }
+    bodyLeft = Int(head[1] ?? "") ?? 0
+    let host = head[0].map { "http://\($0)" } ?? ""
+    emit(.requestSending(url: host + String(parts[1])), nil)
+    if let agent = head[2] {
+      for (prefix, name) in [("Anthropic/", "anthropic"), ("AsyncAnthropic/", "anthropic"), ("OpenAI/", "openai"),
+                             ("AsyncOpenAI/", "openai")] where agent.hasPrefix(prefix) {
+        if let version = agent.split(separator: " ").last { emit(.sdkVersion(name: name, version: String(version)), nil) }
       }
     }
+    if let count = head[3].flatMap({ Int($0) }) { emit(.sdkRetryCount(count), nil) }
+    if let timeout = (head[4] ?? head[5]).flatMap({ Double($0) }) { emit(.sdkTimeout(timeout), nil) }
   }
 }
 
@@ -62,7 +152,9 @@ struct HTTPResponseParser {
   }
 
   private var state = State.head
-  private var line: [UInt8] = []
+  private var lines = LineReader()
+  private var head = HTTPHead(keeping: ["request-id", "x-request-id", "content-type", "transfer-encoding",
+                                       "content-length"])
   private var events = SSEDecoder()
   private var isEventStream = false
 
@@ -101,39 +193,38 @@ struct HTTPResponseParser {
         break
       }
       // Line-oriented states: head, chunk sizes, chunk ends, trailers.
-      let byte = bytes[i]
-      i += 1
-      line.append(byte)
-      if line.count > 65536 { line.removeAll() }
-      guard byte == 0x0a else { continue }
-      var end = line.count
-      while end > 0, line[end - 1] == 0x0a || line[end - 1] == 0x0d { end -= 1 }
-      defer { line.removeAll(keepingCapacity: true) }
-      switch state {
-      case .head:
-        headLine(String(decoding: line[0..<end], as: UTF8.self), emit)
-      case .chunkSize:
-        guard let size = Self.hexPrefix(line[0..<end]) else { continue }
-        state = size == 0 ? .trailers : .chunkData(size)
-      case .chunkEnd:
-        state = .chunkSize
-      case .trailers:
-        if end == 0 {
-          // The terminating chunk `0\r\n\r\n`: the body ended cleanly.
-          events.finish(emit)
-          emit(.bodyEnded, nil)
-          state = .head
-        }
-      default:
-        break
+      guard let (found, next) = lines.next(bytes, from: i) else { return }
+      i = next
+      switch found {
+      case .inPlace(let range): line(UnsafeRawBufferPointer(rebasing: bytes[range]), emit)
+      case .joined: lines.takeJoined().withUnsafeBytes { line($0, emit) }
       }
     }
   }
 
-  private var headLines: [String] = []
+  private mutating func line(_ line: UnsafeRawBufferPointer, _ emit: WireFact) {
+    switch state {
+    case .head:
+      if head.take(line) { responseHeadEnded(emit) }
+    case .chunkSize:
+      guard let size = Self.hexPrefix(line) else { return }
+      state = size == 0 ? .trailers : .chunkData(size)
+    case .chunkEnd:
+      state = .chunkSize
+    case .trailers:
+      if line.isEmpty {
+        // The terminating chunk `0\r\n\r\n`: the body ended cleanly.
+        events.finish(emit)
+        emit(.bodyEnded, nil)
+        state = .head
+      }
+    default:
+      break
+    }
+  }
 
   /// The chunk size at the start of a chunk-size line (extensions after `;` ignored); nil when there is none.
-  private static func hexPrefix(_ bytes: ArraySlice<UInt8>) -> Int? {
+  private static func hexPrefix(_ bytes: UnsafeRawBufferPointer) -> Int? {
     var value = 0, digits = 0
     for b in bytes {
       let digit: Int
@@ -150,34 +241,22 @@ struct HTTPResponseParser {
     return digits == 0 ? nil : value
   }
 
-  private mutating func headLine(_ text: String, _ emit: WireFact) {
-    guard !text.isEmpty else {
-      guard let status = headLines.first?.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else {
-        headLines.removeAll()
-        return
-      }
-      var headers: [String: String] = [:]
-      for line in headLines.dropFirst() {
-        guard let colon = line.firstIndex(of: ":") else { continue }
-        headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingASCII(" ")
-      }
-      let statusLine = headLines.first ?? ""
-      headLines.removeAll()
-      emit(.responseHead(status: status, url: nil, transport: "wire"), statusLine)
-      if let id = headers["request-id"] ?? headers["x-request-id"] { emit(.requestID(id), nil) }
-      isEventStream = headers["content-type"]?.contains("text/event-stream") == true
-      events = SSEDecoder()
-      if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
-        state = .chunkSize
-      } else if let length = headers["content-length"].flatMap({ Int($0) }) {
-        state = length == 0 ? .head : .fixed(length)
-        if length == 0 { emit(.bodyEnded, nil) }
-      } else {
-        state = .untilClose
-      }
-      return
+  private mutating func responseHeadEnded(_ emit: WireFact) {
+    defer { head.reset() }
+    let statusLine = head.firstLine ?? ""
+    guard let status = statusLine.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return }
+    emit(.responseHead(status: status, url: nil, transport: "wire"), statusLine)
+    if let id = head[0] ?? head[1] { emit(.requestID(id), nil) }
+    isEventStream = head[2]?.contains("text/event-stream") == true
+    events = SSEDecoder()
+    if head[3]?.lowercased().contains("chunked") == true {
+      state = .chunkSize
+    } else if let length = head[4].flatMap({ Int($0) }) {
+      state = length == 0 ? .head : .fixed(length)
+      if length == 0 { emit(.bodyEnded, nil) }
+    } else {
+      state = .untilClose
     }
-    if headLines.count < 200 { headLines.append(text) }
   }
 
   private mutating func body(_ bytes: UnsafeRawBufferPointer, _ emit: WireFact) {

@@ -32,7 +32,7 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
   private var delivered = false
 
   private static var itemsPerEpoch: Int { 8192 }
-  private static var maxEpochsInFlight: Int { 3 }
+  private static var maxEpochsInFlight: Int { 6 }
 
   init(input: Int, sink: Sink, threads: Int) {
     self.input = input
@@ -78,7 +78,7 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
     case .open(let connection, _), .finish(let connection, _):
       lane = connection.context % lanes.count
     case .segment(let connection, var segment, let time, let location):
-      lane = connection.context % lanes.count
+      lane = connection._withUnsafeGuaranteedRef { $0.context } % lanes.count
       if !segment.payload.isEmpty, !packetsStayValid {
         if !filling[lane].hasRoom(for: segment.payload.count) {
           ship()

@@ -11,10 +11,13 @@ struct Diagnoser {
   var sdkVersions: [Int: [String: String]] = [:]
   /// Inputs whose data was cut (truncated or corrupt gzip): their last streams may be missing their end.
   var damagedInputs: Set<Int> = []
+  /// Inputs that are HTTP archives (HAR): an exporter's record, not a packet capture.
+  var archiveInputs: Set<Int> = []
 
   func diagnose(_ stream: ObservedStream) -> StreamVerdict {
     var work = Work(stream: stream, names: inputNames)
     work.inputDamaged = damagedInputs.contains(stream.input)
+    work.inputIsArchive = archiveInputs.contains(stream.input)
     work.addCommonEvidence()
     if stream.endMarker != nil {
       work.completed()
@@ -57,6 +60,7 @@ private struct Work {
   var fixes: [String] = []
   var wouldDecide: String?
   var inputDamaged = false
+  var inputIsArchive = false
   /// Whether `silence` is only an upper bound (from an untimed, uncaught traceback).
   var silenceIsUpperBound = false
 
@@ -206,7 +210,13 @@ private struct Work {
       }
       return
     }
-    if let ended = stream.captureEnded {
+    if let ended = stream.captureEnded, inputIsArchive {
+      decide(.unknown, side: .unknown, .low,
+             "The HTTP archive holds this response\(stream.eventCount > 0 ? " with \(stream.eventCount) events" : "'s head but no body") and no error: its exporter did not record how the stream ended (a proxy that buffers bodies, such as mitmproxy, records a cut event stream so).",
+             fixes: ["capture-for-evidence"],
+             wouldDecide: "A packet capture or the client's log of the same request would show who closed the connection and how.")
+      cite(ended, "the archive's record of this request")
+    } else if let ended = stream.captureEnded {
       decide(.unknown, side: .unknown, .low,
              "The capture ends while this connection was still open\(midStream ? ", after \(stream.eventCount) events" : ""): how the stream ended is not in it.",
              fixes: ["capture-for-evidence"], wouldDecide: "A capture that runs until the connection closes would show who closed it and how.")
