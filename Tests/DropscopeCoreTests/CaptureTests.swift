@@ -23,6 +23,8 @@ final class CaptureTests: XCTestCase {
     var payload: [UInt8] = []
     var time: Double
     var clientPort: UInt16 = 50000
+    /// The capture's snap length for this packet, if it cut it.
+    var snap: Int?
   }
 
   func frame(_ s: Segment) -> [UInt8] {
@@ -45,7 +47,8 @@ final class CaptureTests: XCTestCase {
       let data = frame(s)
       let seconds = UInt32(s.time)
       let fraction = UInt32((s.time - Double(seconds)) * (nanoseconds ? 1e9 : 1e6))
-      out += le32(seconds) + le32(fraction) + le32(UInt32(data.count)) + le32(UInt32(data.count)) + data
+      let kept = min(data.count, s.snap ?? data.count)
+      out += le32(seconds) + le32(fraction) + le32(UInt32(kept)) + le32(UInt32(data.count)) + data.prefix(kept)
     }
     return out
   }
@@ -217,6 +220,47 @@ final class CaptureTests: XCTestCase {
     XCTAssertEqual(chunked.counts, mapped.counts)
   }
 
+  func testSnapLengthLossIsCaptureLossAndLowersConfidenceOnlyWhenTheEndCouldBeInIt() throws {
+    let events = ["message_start", "content_block_start", "content_block_delta", "content_block_delta"]
+    func chunk(_ event: String) -> [UInt8] {
+      let body = Array("event: \(event)\ndata: {\"type\":\"\(event)\",\"padding\":\"\(String(repeating: "x", count: 80))\"}\n\n".utf8)
+      return Array(String(body.count, radix: 16).utf8) + [13, 10] + body + [13, 10]
+    }
+    // Every packet is cut after 120 bytes: each event keeps its name, loses the rest of its data.
+    var segments = exchange(events: []).map { segment -> Segment in
+      var s = segment
+      if !s.fromClient, !s.payload.isEmpty { s.snap = 54 + 60 }
+      return s
+    }
+    var sequence = segments.filter { !$0.fromClient }.reduce(UInt32(4999)) { $0 + UInt32(max($1.payload.count, 1)) }
+    for (i, event) in events.enumerated() {
+      let payload = chunk(event)
+      segments.append(Segment(fromClient: false, sequence: sequence, flags: 0x18, payload: payload, time: 10.2 + Double(i) * 0.1,
+                              snap: 54 + 120))
+      sequence += UInt32(payload.count)
+    }
+    // The last packet holds two events; the cut leaves only the first: the second could have been anything.
+    let last = chunk("content_block_delta") + chunk("message_stop")
+    let ends = [Segment(fromClient: false, sequence: sequence, flags: 0x18, payload: last, time: 10.7, snap: 54 + 120),
+                Segment(fromClient: false, sequence: sequence + UInt32(last.count), flags: 0x11, time: 10.75)]
+    let report = try analyze(pcap(segments + ends))
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(stream.cause, .serverCloseDuringDelta, "the server's FIN still decides")
+    XCTAssertEqual(stream.confidence, .medium, "the end-of-message event may be in the bytes the capture lost")
+    XCTAssertTrue(stream.summary.contains("end-of-message event may be among them"), stream.summary)
+    XCTAssertTrue(stream.evidence.contains { $0.note.contains("the capture did not keep") })
+
+    // The same with the last packet whole: the loss comes before the last event, so the verdict stays high.
+    var whole = ends
+    whole[0].snap = nil
+    whole[0].payload = chunk("content_block_delta")
+    whole[1].sequence = sequence + UInt32(whole[0].payload.count)
+    let second = try analyze(pcap(segments + whole), name: "second.pcap")
+    XCTAssertEqual(second.streams.first?.cause, .serverCloseDuringDelta)
+    XCTAssertEqual(second.streams.first?.confidence, .high)
+    XCTAssertEqual(second.streams.first?.eventsReceived, 5, "events cut by the snap length are counted by their names")
+  }
+
   func testSSEDecoderFollowsTheWHATWGRules() {
     var decoder = SSEDecoder()
     var kinds: [String] = []
@@ -234,20 +278,26 @@ final class CaptureTests: XCTestCase {
 /// The transcript format: written from a capture, redacted, and read back to the same verdicts.
 final class TranscriptTests: XCTestCase {
   func testTranscriptOfASampleCaptureIsRedactedAndReadsBackToTheSameVerdicts() throws {
-    let capture = TestSupport.sampleLogs.appendingPathComponent("20-capture-loopback/capture.pcap")
-    let text = Transcript.render(capture: capture.path)
-    XCTAssertTrue(text.hasPrefix(Transcript.header))
-    XCTAssertFalse(text.contains("sk-ant-api03-Xq7"), "the API key must not reach the transcript")
-    let directory = try TestSupport.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let url = directory.appendingPathComponent("incident.txt")
-    try text.write(to: url, atomically: true, encoding: .utf8)
-    let fromTranscript = TestSupport.analyze([url], relativeTo: directory)
-    let fromCapture = TestSupport.analyze([capture], relativeTo: capture.deletingLastPathComponent())
-    XCTAssertEqual(fromTranscript.inputs.first?.kind, .transcript)
-    XCTAssertEqual(fromTranscript.streams.map(\.cause), fromCapture.streams.map(\.cause))
-    XCTAssertEqual(fromTranscript.streams.map(\.connState), fromCapture.streams.map(\.connState))
-    XCTAssertEqual(fromTranscript.streams.map(\.silenceBeforeEnd), fromCapture.streams.map(\.silenceBeforeEnd))
+    // A full capture, and one whose snap length cut packets (its transcript says `lost N`).
+    for sample in ["20-capture-loopback/capture.pcap", "25-capture-snaplen/capture.pcap"] {
+      let capture = TestSupport.sampleLogs.appendingPathComponent(sample)
+      let text = Transcript.render(capture: capture.path)
+      XCTAssertTrue(text.hasPrefix(Transcript.header))
+      XCTAssertFalse(text.contains("sk-ant-api03-Xq7"), "the API key must not reach the transcript")
+      XCTAssertEqual(text.contains(" lost "), sample.hasPrefix("25"), sample)
+      let directory = try TestSupport.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let url = directory.appendingPathComponent("incident.txt")
+      try text.write(to: url, atomically: true, encoding: .utf8)
+      let fromTranscript = TestSupport.analyze([url], relativeTo: directory)
+      let fromCapture = TestSupport.analyze([capture], relativeTo: capture.deletingLastPathComponent())
+      XCTAssertEqual(fromTranscript.inputs.first?.kind, .transcript)
+      XCTAssertEqual(fromTranscript.streams.map(\.cause), fromCapture.streams.map(\.cause), sample)
+      XCTAssertEqual(fromTranscript.streams.map(\.confidence), fromCapture.streams.map(\.confidence), sample)
+      XCTAssertEqual(fromTranscript.streams.map(\.eventsReceived), fromCapture.streams.map(\.eventsReceived), sample)
+      XCTAssertEqual(fromTranscript.streams.map(\.connState), fromCapture.streams.map(\.connState), sample)
+      XCTAssertEqual(fromTranscript.streams.map(\.silenceBeforeEnd), fromCapture.streams.map(\.silenceBeforeEnd), sample)
+    }
   }
 
   func testSecretsOnTheWireReachNoReport() throws {

@@ -94,6 +94,14 @@ final class GoldenReportTests: XCTestCase {
       "23-har-mitmproxy": [(nil, false), ("unknown", false), ("unknown", false), ("server_close_during_delta", false),
                            ("server_error", false)],
       "14-openai-responses": [(nil, false), ("server_close_during_delta", false), ("server_error", false)],
+      // pcapng from dumpcap with the older SDKs (anthropic FIN, openai RST), joined with the log.
+      "24-capture-pcapng": [(nil, false), ("server_close_during_delta", true), ("server_close_during_delta", true),
+                            (nil, false), (nil, false), ("server_close_during_delta", false),
+                            ("server_close_during_delta", false), (nil, false)],
+      // A snap length that cut the heads and the longer events: still FIN, RST and a clean truncation.
+      "25-capture-snaplen": [(nil, false), ("server_close_during_delta", true), ("server_close_during_delta", true),
+                             ("server_close_during_delta", false), (nil, false), ("server_close_during_delta", false),
+                             ("server_close_during_delta", false), ("server_close_during_delta", false)],
       "12-json-logs": [(nil, false), ("server_error", false), ("server_close_during_delta", true), (nil, false),
                        ("server_close_during_delta", true), ("server_error", false), ("server_error", false),
                        ("server_error", false)],
@@ -117,7 +125,7 @@ final class GoldenReportTests: XCTestCase {
         XCTAssertFalse(stream.fixes.isEmpty, "\(name) stream \(stream.id) has no fix")
       }
     }
-    XCTAssertEqual(checked, 94, "every stream of every incident has an expected verdict")
+    XCTAssertEqual(checked, 110, "every stream of every incident has an expected verdict")
   }
 
   func testJSONCarriesTheDocumentedFields() throws {

@@ -98,7 +98,7 @@ INCIDENTS = {
                                                            "--job", "complete@openai", "--job", "error-event"]),
     ],
 }
-# Incidents captured with tcpdump on loopback around their own fault server: (incident, venv, app arguments).
+# Incidents captured on loopback around their own fault server: (incident, venv, app arguments).
 CAPTURES = {
     "20-capture-loopback": ("current", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta",
                                         "--job", "rst-mid-delta", "--job", "error-event@create",
@@ -106,8 +106,24 @@ CAPTURES = {
     # HTTPS with a throwaway certificate made for the run: the capture has no keys.
     "21-capture-tls": ("current", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta",
                                    "--job", "rst-mid-delta", "--job", "stall"]),
+    # pcapng from dumpcap, the older SDKs, and OpenAI alongside Anthropic.
+    "24-capture-pcapng": ("older", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta",
+                                    "--job", "rst-mid-delta@openai", "--job", "complete@openai"]),
+    # Cut packets: the snap length keeps heads and short events, not the long ones.
+    "25-capture-snaplen": ("current", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta",
+                                       "--job", "rst-mid-delta", "--job", "clean-truncation@create"]),
 }
 TLS_CAPTURES = {"21-capture-tls"}
+# How each capture is recorded (tcpdump with the full packets unless said otherwise): the file name and the
+# command, with {port} and {file} filled in.
+RECORDERS = {
+    # dumpcap (Wireshark's capture engine) writes pcapng.
+    "24-capture-pcapng": ("capture.pcapng", ["dumpcap", "-q", "-i", "lo", "-f", "tcp port {port}", "-w", "{file}"]),
+    # A snap length that keeps every head but cuts the longer events: capture loss, not a cut by the server.
+    "25-capture-snaplen": ("capture.pcap", ["tcpdump", "-i", "lo", "-s", "{snaplen}", "-U", "-w", "{file}",
+                                            "tcp port {port}"]),
+}
+SNAPLEN = 300
 # curl traces of single requests: (file name stem, scenario, API path, curl's trace options). The date goes into the
 # file name, since curl prints times of day only.
 CURL_TRACES = {
@@ -194,9 +210,12 @@ def capture(incident, venv, args, pythons):
         with fault_server(workdir, extra_args=server_args) as port:
             target = SAMPLES / incident
             target.mkdir(parents=True, exist_ok=True)
-            pcap = target / "capture.pcap"
-            dump = subprocess.Popen(["tcpdump", "-i", "lo", "-s", "0", "-U", "-w", str(pcap), f"tcp port {port}"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            name, recorder = RECORDERS.get(incident, ("capture.pcap", ["tcpdump", "-i", "lo", "-s", "0", "-U", "-w",
+                                                                        "{file}", "tcp port {port}"]))
+            pcap = target / name
+            command = [part.replace("{port}", port).replace("{file}", str(pcap)).replace("{snaplen}", str(SNAPLEN))
+                       for part in recorder]
+            dump = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
             log = workdir / "app.log"
             with open(log, "w") as handle:
@@ -207,6 +226,7 @@ def capture(incident, venv, args, pythons):
             time.sleep(1.0)
             dump.terminate()
             dump.wait(timeout=10)
+            pcap.chmod(0o644)  # dumpcap and tcpdump write files only their user may read
             (target / "app.log.gz").write_bytes(gzip.compress(scrub(log.read_text()).encode(), mtime=0))
             print(f"{incident}: capture {pcap.stat().st_size} bytes")
 

@@ -127,6 +127,10 @@ final class Assembler: FactSink {
       stream.captureConnState = state
     case .bodyEnded:
       open[k]?.bodyComplete = .init(location: fact.location, time: fact.time)
+    case .captureLoss(let bytes):
+      guard let stream = open[k] else { return }
+      stream.serverBytesLost += bytes
+      stream.lastServerLoss = .init(location: fact.location, time: fact.time)
     case .inBandError(let text):
       guard let stream = open[k] else { return }
       stream.inBandFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)

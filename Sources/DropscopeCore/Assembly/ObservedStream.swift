@@ -29,6 +29,9 @@ final class ObservedStream {
   var wireClose: WireClose?
   var captureEnded: Observation?
   var captureConnState: String?
+  /// Response bytes the capture did not keep, and the last packet where it missed some.
+  var serverBytesLost = 0
+  var lastServerLoss: Observation?
   /// The body's framing ended it (terminating chunk or Content-Length).
   var bodyComplete: Observation?
   /// A TLS session seen without keys: its server name, and whether the server sent an alert (close_notify) before closing.

@@ -67,9 +67,9 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
     let location = SourceLocation(input: input, line: line)
     let fromClient = source == connection.client
     let sequence = connection.nextTranscriptSequence(fromClient: fromClient)
-    func segment(_ flags: UInt8, _ payload: UnsafeRawBufferPointer) {
+    func segment(_ flags: UInt8, _ payload: UnsafeRawBufferPointer, missing: Int = 0) {
       let segment = TCPSegment(source: source, destination: destination, sequence: sequence, flags: flags,
-                               payload: payload, missingPayload: 0)
+                               payload: payload, missingPayload: missing)
       worker.perform(.segment(Unmanaged.passUnretained(connection), RoutedSegment(segment, fromClient: fromClient), time: record.time, location: location))
     }
     switch record.kind {
@@ -78,6 +78,9 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
     case .data(let bytes):
       bytes.withUnsafeBytes { segment(TCPSegment.ack, $0) }
       connection.advanceTranscriptSequence(fromClient: fromClient, by: bytes.count)
+    case .lost(let count):
+      segment(TCPSegment.ack, UnsafeRawBufferPointer(start: nil, count: 0), missing: count)
+      connection.advanceTranscriptSequence(fromClient: fromClient, by: count)
     case .fin:
       segment(TCPSegment.fin | TCPSegment.ack, UnsafeRawBufferPointer(start: nil, count: 0))
     case .rst:

@@ -91,11 +91,11 @@ final class Connection {
     let released: [Direction.Chunk]
     if fromClient {
       released = toServer.accept(segment, time: time, location: location) {
-        deliver($0, time: time, location: location, fromClient: true, emit)
+        deliver($0, missing: $1, time: time, location: location, fromClient: true, emit)
       }
     } else {
       released = toClient.accept(segment, time: time, location: location) {
-        deliver($0, time: time, location: location, fromClient: false, emit)
+        deliver($0, missing: $1, time: time, location: location, fromClient: false, emit)
       }
     }
     for chunk in released { deliver(chunk, fromClient: fromClient, emit) }
@@ -117,7 +117,36 @@ final class Connection {
 
   /// Hands in-order bytes to the HTTP parsers, or, for a TLS session, to the record readers.
   private func deliver(_ chunk: Direction.Chunk, fromClient: Bool, _ emit: (Fact) -> Void) {
-    chunk.bytes.withUnsafeBytes { deliver($0, time: chunk.time, location: chunk.location, fromClient: fromClient, emit) }
+    chunk.bytes.withUnsafeBytes {
+      deliver($0, missing: chunk.missing, time: chunk.time, location: chunk.location, fromClient: fromClient, emit)
+    }
+  }
+
+  /// Hands in-order bytes on, then tells the reader of that direction that `missing` bytes after them were lost.
+  private func deliver(
+    _ bytes: UnsafeRawBufferPointer, missing: Int, time: Microseconds, location: SourceLocation, fromClient: Bool,
+    _ emit: (Fact) -> Void
+  ) {
+    deliver(bytes, time: time, location: location, fromClient: fromClient, emit)
+    guard missing > 0 else { return }
+    observer?(Transcript.Record(time: time, connection: context,
+                                source: (fromClient ? client : server).description,
+                                destination: (fromClient ? server : client).description, kind: .lost(missing)))
+    func fact(_ kind: Fact.Kind, _ quote: String?) {
+      emit(Fact(time: time, location: location, context: context, kind: kind, quote: quote).redactingSecrets())
+    }
+    switch (isTLS == true, fromClient) {
+    case (false, true): requests.skip(missing, fact)
+    case (false, false):
+      fact(.captureLoss(bytes: missing), nil)
+      responses.skip(missing, fact)
+    case (true, true): clientRecords.skip(missing) { _, _, _, _ in }
+    case (true, false):
+      fact(.captureLoss(bytes: missing), nil)
+      serverRecords.skip(missing) { type, _, _, _ in
+        if type == 23, requestOpen { fact(.event(.encryptedData), nil) }
+      }
+    }
   }
 
   private func deliver(
@@ -191,6 +220,8 @@ final class Connection {
   struct Direction {
     struct Chunk {
       var bytes: [UInt8]
+      /// Bytes that follow these on the wire but are not in the capture.
+      var missing = 0
       var time: Microseconds
       var location: SourceLocation
     }
@@ -202,10 +233,11 @@ final class Connection {
     private(set) var lastDataPacket: Int?
     private(set) var lostBytes = 0
 
-    /// Takes one segment: bytes that follow on go straight to `inOrder` (no copy); bytes ahead of a gap wait,
-    /// and the ones a segment releases are returned.
+    /// Takes one segment: bytes that follow on go straight to `inOrder` (no copy), with the count of bytes after
+    /// them that the capture did not keep; bytes ahead of a gap wait, and the ones a segment releases are returned.
     mutating func accept(
-      _ segment: RoutedSegment, time: Microseconds, location: SourceLocation, _ inOrder: (UnsafeRawBufferPointer) -> Void
+      _ segment: RoutedSegment, time: Microseconds, location: SourceLocation,
+      _ inOrder: (UnsafeRawBufferPointer, _ missing: Int) -> Void
     ) -> [Chunk] {
       if segment.isSYN {
         next = segment.sequence &+ 1
@@ -215,28 +247,31 @@ final class Connection {
       guard length > 0 else { return [] }
       lastDataTime = time
       lastDataPacket = location.line
-      if segment.missingPayload > 0 { lostBytes += segment.missingPayload }
       guard let expected = next else {
         next = segment.sequence &+ UInt32(length)
-        inOrder(segment.payload)
+        lostBytes += segment.missingPayload
+        inOrder(segment.payload, segment.missingPayload)
         return []
       }
       let offset = Int32(bitPattern: segment.sequence &- expected)
       var payload = segment.payload
+      var missing = segment.missingPayload
       if offset < 0 {
         // A retransmission: keep only what is new.
         let overlap = Int(-offset)
         guard overlap < length else { return [] }
+        missing = min(missing, length - overlap)
         payload = UnsafeRawBufferPointer(rebasing: payload[min(overlap, payload.count)...])
       } else if offset > 0 {
         if waitingBytes < 8 << 20, waiting.count < 4096 {
-          waiting.append((segment.sequence, Chunk(bytes: Array(payload), time: time, location: location)))
+          waiting.append((segment.sequence, Chunk(bytes: Array(payload), missing: missing, time: time, location: location)))
           waitingBytes += payload.count
         }
         return []
       }
-      inOrder(payload)
-      next = segment.sequence &+ UInt32(segment.payload.count + segment.missingPayload)
+      lostBytes += missing
+      inOrder(payload, missing)
+      next = segment.sequence &+ UInt32(length)
       return waiting.isEmpty ? [] : takeReady()
     }
 
@@ -250,10 +285,13 @@ final class Connection {
           let item = waiting.remove(at: index)
           waitingBytes -= item.chunk.bytes.count
           let overlap = Int(-Int32(bitPattern: item.sequence &- expected))
-          if overlap < item.chunk.bytes.count {
+          let length = item.chunk.bytes.count + item.chunk.missing
+          if overlap < length {
             var chunk = item.chunk
-            chunk.bytes.removeFirst(overlap)
-            next = expected &+ UInt32(chunk.bytes.count)
+            chunk.bytes.removeFirst(min(overlap, chunk.bytes.count))
+            chunk.missing = min(chunk.missing, length - overlap)
+            next = expected &+ UInt32(chunk.bytes.count + chunk.missing)
+            lostBytes += chunk.missing
             out.append(chunk)
           }
           progressed = true
@@ -262,14 +300,16 @@ final class Connection {
       return out
     }
 
-    /// Whatever is still waiting, in order, counting the holes before it as lost.
+    /// Whatever is still waiting, in order; each hole before it is lost, and delivered as missing bytes.
     mutating func drain() -> [Chunk] {
       var out: [Chunk] = []
       while !waiting.isEmpty {
         waiting.sort { Int32(bitPattern: $0.sequence &- $1.sequence) < 0 }
         let first = waiting[0]
         if let expected = next {
-          lostBytes += max(0, Int(Int32(bitPattern: first.sequence &- expected)))
+          let hole = max(0, Int(Int32(bitPattern: first.sequence &- expected)))
+          lostBytes += hole
+          if hole > 0 { out.append(Chunk(bytes: [], missing: hole, time: first.chunk.time, location: first.chunk.location)) }
         }
         next = first.sequence
         out += takeReady()

@@ -44,6 +44,12 @@ struct LineReader {
     defer { partial = [] }
     return partial
   }
+
+  /// The bytes of the line begun so far (a CR whose LF has not come yet, for instance).
+  var pendingCount: Int { partial.count }
+
+  /// Forgets the line begun so far.
+  mutating func dropPending() { partial.removeAll(keepingCapacity: true) }
 }
 
 /// The head of an HTTP/1.1 message, read line by line: its first line and the header fields dropscope reads.
@@ -100,8 +106,29 @@ struct HTTPRequestParser {
   private var head = HTTPHead(keeping: ["host", "content-length", "user-agent", "x-stainless-retry-count",
                                        "x-stainless-read-timeout", "x-stainless-timeout"])
   private var bodyLeft = 0
+  /// Bytes were lost outside a body: where the next request begins is not known.
+  private var lost = false
+
+  /// `count` bytes the capture did not keep: skipped inside a body. In a head, the request is taken as far as it
+  /// was seen (its first line at least); anywhere else reading stops until a delivery begins a new request.
+  mutating func skip(_ count: Int, _ emit: WireFact) {
+    if count <= bodyLeft, lines.pendingCount == 0 {
+      bodyLeft -= count
+      return
+    }
+    if !lost, bodyLeft == 0, head.firstLine != nil { requestEnded(emit) }
+    bodyLeft = 0
+    lines.dropPending()
+    head.reset()
+    lost = true
+  }
 
   mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: WireFact) {
+    if lost {
+      // After a loss, reading resumes where a delivery begins with a request line.
+      guard Self.beginsRequest(bytes) else { return }
+      lost = false
+    }
     var i = 0
     while i < bytes.count {
       if bodyLeft > 0 {
@@ -117,12 +144,21 @@ struct HTTPRequestParser {
       case .inPlace(let range): ended = head.take(UnsafeRawBufferPointer(rebasing: bytes[range]))
       case .joined: ended = lines.takeJoined().withUnsafeBytes { head.take($0) }
       }
-      if ended { requestEnded(emit) }
+      if ended {
+        requestEnded(emit)
+        head.reset()
+      }
     }
   }
 
+  /// Whether the bytes begin with a request line's method (`POST `, `GET `, …).
+  private static func beginsRequest(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    var i = 0
+    while i < min(bytes.count, 8), bytes[i] >= 0x41, bytes[i] <= 0x5a { i += 1 }
+    return i >= 3 && i < bytes.count && bytes[i] == 0x20
+  }
+
   private mutating func requestEnded(_ emit: WireFact) {
-    defer { head.reset() }
     let parts = (head.firstLine ?? "").split(separator: " ")
     guard parts.count >= 2 else { return }
     bodyLeft = Int(head[1] ?? "") ?? 0
@@ -149,6 +185,8 @@ struct HTTPResponseParser {
     case trailers
     case fixed(Int)
     case untilClose
+    /// Bytes were lost where the framing cannot be followed: the rest is not read.
+    case lost
   }
 
   private var state = State.head
@@ -189,6 +227,17 @@ struct HTTPResponseParser {
         body(UnsafeRawBufferPointer(rebasing: bytes[i...]), emit)
         i = bytes.count
         continue
+      case .lost:
+        // After a loss, reading resumes where a delivery begins a response or a chunk (an SSE server flushes
+        // each event as a chunk of its own).
+        guard i == 0 else { return }
+        if Self.begins(bytes, "HTTP/1.") {
+          state = .head
+        } else if Self.beginsChunk(bytes) {
+          state = .chunkSize
+        } else {
+          return
+        }
       default:
         break
       }
@@ -223,6 +272,55 @@ struct HTTPResponseParser {
     }
   }
 
+  /// `count` bytes the capture did not keep (snap length, or a hole it never filled). Inside a body the framing
+  /// goes on (the event they cut is counted by the name it showed); where a chunk ends, its CRLF may be among
+  /// them; anywhere else the framing is lost and the rest of the connection's responses are not read.
+  mutating func skip(_ count: Int, _ emit: WireFact) {
+    var count = count
+    switch state {
+    case .chunkData(let left):
+      events.lose(emit)
+      guard count > left else {
+        state = count == left ? .chunkEnd : .chunkData(left - count)
+        return
+      }
+      count -= left
+      state = .chunkEnd
+    case .fixed(let left):
+      events.lose(emit)
+      if count < left {
+        state = .fixed(left - count)
+      } else {
+        emit(.bodyEnded, nil)
+        state = count == left ? .head : .lost
+      }
+      return
+    case .untilClose:
+      events.lose(emit)
+      return
+    case .chunkEnd:
+      break
+    case .head where head.firstLine != nil:
+      // The head is cut: what it showed (the status at least) is taken; where its body begins is not known.
+      responseHeadEnded(emit, cut: true)
+      lines.dropPending()
+      state = .lost
+      return
+    default:
+      lines.dropPending()
+      state = .lost
+      return
+    }
+    // At a chunk's end: its CRLF, or what is left of it, may be all that is missing.
+    let needed = 2 - lines.pendingCount
+    if count == needed {
+      lines.dropPending()
+      state = .chunkSize
+    } else if count > needed {
+      state = .lost
+    }
+  }
+
   /// The chunk size at the start of a chunk-size line (extensions after `;` ignored); nil when there is none.
   private static func hexPrefix(_ bytes: UnsafeRawBufferPointer) -> Int? {
     var value = 0, digits = 0
@@ -241,14 +339,29 @@ struct HTTPResponseParser {
     return digits == 0 ? nil : value
   }
 
-  private mutating func responseHeadEnded(_ emit: WireFact) {
+  /// Whether `bytes` begin with `prefix`.
+  private static func begins(_ bytes: UnsafeRawBufferPointer, _ prefix: StaticString) -> Bool {
+    bytes.hasBytes(prefix, at: 0)
+  }
+
+  /// Whether `bytes` begin with a chunk-size line: hex digits, then CRLF (or `;` extensions).
+  private static func beginsChunk(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    var i = 0
+    while i < min(bytes.count, 16), bytes[i].isASCIIHexDigit { i += 1 }
+    return i > 0 && i + 1 < bytes.count && (bytes[i] == 0x0d && bytes[i + 1] == 0x0a || bytes[i] == 0x3b)
+  }
+
+  /// The head is complete (or, `cut`, all of it that was captured): its facts, and how its body is framed.
+  private mutating func responseHeadEnded(_ emit: WireFact, cut: Bool = false) {
     defer { head.reset() }
     let statusLine = head.firstLine ?? ""
     guard let status = statusLine.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return }
     emit(.responseHead(status: status, url: nil, transport: "wire"), statusLine)
     if let id = head[0] ?? head[1] { emit(.requestID(id), nil) }
-    isEventStream = head[2]?.contains("text/event-stream") == true
+    // A cut head may have lost its content type: an SSE body, if that is what follows, is still read.
+    isEventStream = head[2].map { $0.contains("text/event-stream") } ?? cut
     events = SSEDecoder()
+    guard !cut else { return }
     if head[3]?.lowercased().contains("chunked") == true {
       state = .chunkSize
     } else if let length = head[4].flatMap({ Int($0) }) {
@@ -310,6 +423,14 @@ struct SSEDecoder {
       }
       i = end + 1
     }
+  }
+
+  /// Bytes of the stream were not captured: the event they cut is dispatched as far as it was seen (its name is
+  /// known: the server sent it), and reading starts over at the next line.
+  mutating func lose(_ emit: WireFact) {
+    partialLine.removeAll(keepingCapacity: true)
+    lastWasCR = false
+    dispatch(emit)
   }
 
   /// The stream ended: a pending, unfinished event is discarded (the spec's EOF rule).

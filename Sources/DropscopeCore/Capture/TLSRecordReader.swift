@@ -6,10 +6,13 @@ struct TLSRecordReader {
   private var type: UInt8 = 0
   private var keepBody = false
   private var length = 0
+  /// Bytes were lost where no record boundary can be found again: the rest is not read.
+  private var lost = false
 
   /// Calls `record` with each record's content type, for a ClientHello its server name ("" when none),
   /// and for a ServerHello the version it chose.
   mutating func feed(_ bytes: UnsafeRawBufferPointer, _ record: (UInt8, String?, UInt16?, Int) -> Void) {
+    guard !lost else { return }
     var i = 0
     while i < bytes.count {
       if remaining == 0 {
@@ -34,6 +37,19 @@ struct TLSRecordReader {
         record(type, type == 22 ? Self.serverName(inClientHello: body) : nil, version, length)
       }
     }
+  }
+
+  /// `count` bytes the capture did not keep: inside a record they are skipped (the record still counts, its
+  /// content unread); across a record boundary the records after it cannot be found.
+  mutating func skip(_ count: Int, _ record: (UInt8, String?, UInt16?, Int) -> Void) {
+    guard !lost else { return }
+    guard header.isEmpty, count <= remaining else {
+      lost = true
+      return
+    }
+    keepBody = false
+    remaining -= count
+    if remaining == 0 { record(type, nil, nil, length) }
   }
 
   /// The version a ServerHello chose: `supported_versions` (TLS 1.3) or the legacy field.

@@ -10,15 +10,16 @@
 /// ```
 ///
 /// Each line: the time (UTC, microseconds), the connection id, `source>destination`, and one of `open`,
-/// `data "<escaped bytes>"` (C escapes: `\r \n \t \" \\ \xHH`), `fin`, `rst`, `timeout`, `end` (the record stops
-/// with the connection open). Data lines hold each direction's bytes in order.
+/// `data "<escaped bytes>"` (C escapes: `\r \n \t \" \\ \xHH`), `lost N` (N bytes that follow were not recorded,
+/// as when a capture's snap length cut them), `fin`, `rst`, `timeout`, `end` (the record stops with the connection
+/// open). Data lines hold each direction's bytes in order.
 public enum Transcript {
   public static let header = "# dropscope transcript v1"
 
   /// One event of a connection.
   struct Record {
     enum Kind: Equatable {
-      case open, data([UInt8]), fin, rst, timeout, end
+      case open, data([UInt8]), lost(Int), fin, rst, timeout, end
     }
 
     var time: Microseconds
@@ -52,6 +53,7 @@ public enum Transcript {
     switch r.kind {
     case .open: text += "open"
     case .data(let bytes): text += "data \"\(escape(bytes))\""
+    case .lost(let count): text += "lost \(count)"
     case .fin: text += "fin"
     case .rst: text += "rst"
     case .timeout: text += "timeout"
@@ -102,6 +104,9 @@ public enum Transcript {
     case "rst": kind = .rst
     case "timeout": kind = .timeout
     case "end": kind = .end
+    case "lost":
+      guard let count = Int(remainder.drop { $0 == " " }), count > 0 else { return nil }
+      kind = .lost(count)
     case "data":
       let quoted = remainder.drop { $0 == " " }
       guard quoted.first == "\"", quoted.last == "\"", quoted.count >= 2 else { return nil }

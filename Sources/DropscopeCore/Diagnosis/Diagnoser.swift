@@ -141,6 +141,7 @@ private struct Work {
   /// Decides from what a capture shows: the body's framing, who closed first and how, the silence before it.
   mutating func fromWire() {
     decideFromWire()
+    noteCaptureLoss()
     guard stream.isTLS else { return }
     // Without keys the SSE events are invisible: what decides is record timing and who closed, so say so.
     if confidence == .high { confidence = .medium }
@@ -149,6 +150,17 @@ private struct Work {
       cite(alert, "the server sent a TLS alert before closing: an orderly TLS close (close_notify) by the server side")
     }
     wouldDecide = "A TLS key log (SSLKEYLOGFILE) for this capture would show the SSE events, the end-of-message marker and the HTTP status."
+  }
+
+  /// Bytes of the response the capture did not keep: cited; and when they come after the last event seen, the
+  /// end-of-message event may be among them, so a failure is no more than `medium`.
+  private mutating func noteCaptureLoss() {
+    guard stream.serverBytesLost > 0, let loss = stream.lastServerLoss else { return }
+    cite(loss, "the capture did not keep \(stream.serverBytesLost) bytes of this response (snap length or loss), the last of them here; events were counted by the names that were kept")
+    guard outcome == .failed, loss.location.line >= (stream.lastEvent?.location.line ?? 0) else { return }
+    if confidence == .high { confidence = .medium }
+    summary += " The capture missed bytes after the last event it shows: the end-of-message event may be among them."
+    wouldDecide = wouldDecide ?? "A capture with the full packets (tcpdump -s 0) would show whether the stream ended."
   }
 
   private mutating func decideFromWire() {

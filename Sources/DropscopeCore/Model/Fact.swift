@@ -56,6 +56,8 @@ public struct Fact: Sendable {
                           lastClientData: Microseconds?, connState: String, lostBytes: Int)
     /// A capture ends with the connection still open.
     case captureEnded(connState: String)
+    /// Bytes of the server's response that a capture did not keep (snap length, or a hole never filled).
+    case captureLoss(bytes: Int)
     /// The response body ended by its framing (the terminating chunk, or the Content-Length reached).
     case bodyEnded
     /// The API reported an error inside the stream (`event: error`, or a data object with `"error"`).

@@ -95,4 +95,5 @@ extension UInt8 {
   @inline(__always) var isASCIIDigit: Bool { self &- 48 < 10 }
   @inline(__always) var isASCIILetter: Bool { (self | 0x20) &- 97 < 26 }
   @inline(__always) var isIdentifierByte: Bool { isASCIILetter || isASCIIDigit || self == 0x5f }
+  @inline(__always) var isASCIIHexDigit: Bool { isASCIIDigit || (self | 0x20) &- 97 < 6 }
 }
