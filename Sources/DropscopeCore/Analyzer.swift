@@ -330,6 +330,11 @@ public struct Analyzer {
     reader.finish()
     capture.finish()
     warnings += result.warnings
+    if reader.records == 0 {
+      warnings.append(AnalysisWarning(
+        input: input.displayName,
+        message: "this curl trace holds no connection and no exchange dropscope recognizes: nothing in it was analyzed"))
+    }
     let remark = reader.timed == true
       ? "times of day only (curl prints no date), read as \(anchor)\(options.curlDate == nil ? "; pass `--date` and `--tz` to set the day and zone" : "")"
       : "no times (no `--trace-time`): what was sent and received, and in what order, but not the silence before a close"

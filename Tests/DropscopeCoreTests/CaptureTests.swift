@@ -410,6 +410,34 @@ final class CurlTraceTests: XCTestCase {
     XCTAssertTrue(stream.evidence.contains { $0.quote?.contains("curl: (18) transfer closed") == true })
   }
 
+  func testConnectFailuresAreStreamsAndAnEmptyTraceWarns() throws {
+    // What curl 7.88 writes when nothing listens on the port, and when the name does not resolve.
+    let refused = """
+      18:41:35.503705 == Info:   Trying 127.0.0.1:9...
+      18:41:35.503984 == Info: connect to 127.0.0.1 port 9 failed: Connection refused
+      18:41:35.504029 == Info: Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server
+      18:41:35.504042 == Info: Closing connection 0
+
+      """
+    let unresolved = """
+      18:43:44.155847 == Info: Could not resolve host: no-such-host.invalid
+      18:43:44.155946 == Info: Closing connection 0
+
+      """
+    for (trace, server) in [(refused, "127.0.0.1:9"), (unresolved, "no-such-host.invalid")] {
+      let report = try analyze(trace)
+      let stream = try XCTUnwrap(report.streams.first, server)
+      XCTAssertEqual(stream.cause, .clientError)
+      XCTAssertEqual(stream.fixes.first, "connect-failure")
+      XCTAssertEqual(stream.context, "curl #0 → \(server)")
+      XCTAssertTrue(report.warnings.isEmpty)
+    }
+    let empty = try analyze("== Info: nothing that curl would write about a transfer\n", name: "empty.trace")
+    XCTAssertTrue(empty.streams.isEmpty)
+    XCTAssertEqual(empty.warnings.count, 1)
+    XCTAssertTrue(empty.warnings.first?.message.contains("no connection and no exchange") == true)
+  }
+
   func testHexDumpIsExact() {
     let line = "0000: 50 4f 53 54 20 2f 0d 0a 0a 2e                   POST /....."
     let dump = CurlTraceReader<Assembler>.dumpLine(Substring(line))

@@ -87,8 +87,9 @@ final class GoldenReportTests: XCTestCase {
       "21-capture-tls": [(nil, false), ("server_close_during_delta", true), ("server_close_during_delta", true),
                          ("idle_timeout", true), (nil, false), ("server_close_during_delta", false),
                          ("server_close_during_delta", false), ("idle_timeout", false)],
-      // curl traces: a verdict per file, in name order (clean truncation, complete, in-band error, FIN, RST, stall).
-      "22-curl-traces": [("server_close_during_delta", false), (nil, false), ("server_error", false),
+      // curl traces: a verdict per file, in name order (clean truncation, complete, refused connection, in-band
+      // error, FIN, RST, stall).
+      "22-curl-traces": [("server_close_during_delta", false), (nil, false), ("client_error", false), ("server_error", false),
                          ("server_close_during_delta", false), ("server_close_during_delta", false), ("idle_timeout", false)],
       // A HAR exported by mitmproxy: it keeps no trace of the FIN and RST cuts (empty 200s), so those stay unknown.
       "23-har-mitmproxy": [(nil, false), ("unknown", false), ("unknown", false), ("server_close_during_delta", false),
@@ -125,7 +126,7 @@ final class GoldenReportTests: XCTestCase {
         XCTAssertFalse(stream.fixes.isEmpty, "\(name) stream \(stream.id) has no fix")
       }
     }
-    XCTAssertEqual(checked, 110, "every stream of every incident has an expected verdict")
+    XCTAssertEqual(checked, 111, "every stream of every incident has an expected verdict")
   }
 
   func testJSONCarriesTheDocumentedFields() throws {

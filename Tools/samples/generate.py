@@ -135,6 +135,8 @@ CURL_TRACES = {
                                              "--speed-limit", "1"]),
         ("error-event", "error-event", "/v1/messages", ["--trace-ascii", "{file}", "--trace-time"]),
         ("clean-truncation", "clean-truncation", "/v1/messages", ["--trace", "{file}", "--trace-time"]),
+        # Nothing listens on port 9 on loopback: curl cannot connect at all.
+        ("connect-refused", "connect-refused", "/v1/messages", ["--trace-ascii", "{file}", "--trace-time"]),
     ],
 }
 # A HAR exported by mitmproxy (a reverse proxy in front of the fault server, curl as the client): how a proxy
@@ -248,8 +250,10 @@ def curl_traces(incident, traces):
                             "-H", "anthropic-version: 2023-06-01"]
             else:
                 headers += ["-H", "Authorization: Bearer sk-proj-curlTRACEsampleKEYnotREAL0123456789"]
+            url = f"http://127.0.0.1:9{path}" if scenario == "connect-refused" else \
+                f"http://127.0.0.1:{port}/s/{scenario}{path}"
             cmd = ["curl", "-sS", "-N", "-o", "/dev/null"] + [o.replace("{file}", str(trace)) for o in options] + \
-                headers + ["-d", CURL_BODIES[path], f"http://127.0.0.1:{port}/s/{scenario}{path}"]
+                headers + ["-d", CURL_BODIES[path], url]
             done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=60, env={**os.environ, "TZ": "UTC"})
             print(f"{incident}/{trace.name}: curl exit {done.returncode} {done.stderr.strip()}")
 

@@ -125,6 +125,10 @@ struct CurlTraceReader<Sink: FactSink> {
       connection = id
       return
     }
+    if servers[connection] == nil || closed.contains(connection), let failure = Self.connectFailure(remark) {
+      connectFailed(remark, code: failure.code, server: failure.server, line: line)
+      return
+    }
     if let close = Self.close(for: remark) {
       report(remark, close: close, line: line)
       return
@@ -145,6 +149,41 @@ struct CurlTraceReader<Sink: FactSink> {
     if remark.contains("Operation timed out") || remark.contains("Operation too slow") { return .clientGaveUp }
     if remark.contains("SSL_ERROR_SYSCALL") || remark.contains("unexpected eof while reading") { return .serverFIN }
     return nil
+  }
+
+  /// curl's words when it could not connect at all, with the exit code they go with and the server they name.
+  private static func connectFailure(_ remark: String) -> (code: Int, server: String?)? {
+    /// The host right after `prefix`, with the port that follows ` port ` if there is one.
+    func server(after prefix: String) -> String? {
+      let words = remark.dropFirst(prefix.count).split(separator: " ")
+      guard let host = words.first?.trimmingASCII(":") else { return nil }
+      let port = words.firstIndex(of: "port").flatMap { $0 + 1 < words.count ? String(words[$0 + 1]) : nil }
+      return port.map { "\(host):\($0)" } ?? host
+    }
+    if remark.hasPrefix("Failed to connect to ") {
+      return (remark.contains("timed out") ? 28 : 7, server(after: "Failed to connect to "))
+    }
+    if remark.hasPrefix("Could not resolve host: ") { return (6, server(after: "Could not resolve host: ")) }
+    if remark.hasPrefix("Could not resolve proxy: ") { return (5, server(after: "Could not resolve proxy: ")) }
+    if remark.hasPrefix("Connection timed out after ") { return (28, nil) }
+    if remark.hasPrefix("SSL certificate problem") { return (60, nil) }
+    if remark.contains("SSL_connect") { return (35, nil) }
+    return nil
+  }
+
+  /// curl never connected: the request never left. A connection of its own carries curl's words as the error
+  /// the client saw.
+  private mutating func connectFailed(_ remark: String, code: Int, server: String?, line: Int) {
+    if servers[connection] != nil { connection = max(connectionsSeen, connection + 1) }
+    connectionsSeen = max(connectionsSeen, connection + 1)
+    let name = server ?? servers.values.first ?? "server"
+    servers[connection] = name.contains(":") ? name : "\(name):0"
+    emit(.open, fromClient: true, line: line)
+    capture.name(transcriptConnection: connection, "curl #\(connection) → \(name)")
+    capture.clientReported(remark.hasPrefix("(") ? remark : "(\(code)) \(remark)", client: "curl",
+                           onTranscriptConnection: connection, time: time, line: line)
+    closed.insert(connection)
+    reported.insert(connection)
   }
 
   /// Puts curl's verdict on the connection: the close it implies on the wire, then the message as the error the
