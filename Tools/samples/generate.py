@@ -137,6 +137,10 @@ CURL_TRACES = {
         ("clean-truncation", "clean-truncation", "/v1/messages", ["--trace", "{file}", "--trace-time"]),
         # Nothing listens on port 9 on loopback: curl cannot connect at all.
         ("connect-refused", "connect-refused", "/v1/messages", ["--trace-ascii", "{file}", "--trace-time"]),
+        # HTTP/2 over TLS through mitmproxy (a reverse proxy in front of the fault server): the proxy turns the
+        # upstream's FIN into a reset of the HTTP/2 stream, curl's (92).
+        ("h2-complete", "complete", "/v1/messages", ["--http2", "--trace-ascii", "{file}", "--trace-time"]),
+        ("h2-fin-mid-delta", "fin-mid-delta", "/v1/messages", ["--http2", "--trace-ascii", "{file}", "--trace-time"]),
     ],
 }
 # A HAR exported by mitmproxy (a reverse proxy in front of the fault server, curl as the client): how a proxy
@@ -234,7 +238,8 @@ def capture(incident, venv, args, pythons):
 
 
 def curl_traces(incident, traces):
-    """Runs curl against the fault server once per fault, writing its own trace files."""
+    """Runs curl against the fault server once per fault, writing its own trace files; HTTP/2 goes through
+    mitmdump, which speaks HTTP/2 over TLS to curl and HTTP/1.1 to the fault server."""
     with work_folder("dropscope-curl-") as workdir, fault_server(workdir) as port:
         target = SAMPLES / incident
         if target.exists():
@@ -242,20 +247,40 @@ def curl_traces(incident, traces):
                 old.unlink()
         target.mkdir(parents=True, exist_ok=True)
         day = time.strftime("%Y-%m-%d", time.gmtime())
-        for stem, scenario, path, options in traces:
-            trace = target / f"{stem}.{day}.trace"
-            headers = ["-H", "content-type: application/json"]
-            if path == "/v1/messages":
-                headers += ["-H", "x-api-key: sk-ant-api03-Xq7curlTRACEsampleKEYnotREAL0123456789abcdef",
-                            "-H", "anthropic-version: 2023-06-01"]
-            else:
-                headers += ["-H", "Authorization: Bearer sk-proj-curlTRACEsampleKEYnotREAL0123456789"]
-            url = f"http://127.0.0.1:9{path}" if scenario == "connect-refused" else \
-                f"http://127.0.0.1:{port}/s/{scenario}{path}"
-            cmd = ["curl", "-sS", "-N", "-o", "/dev/null"] + [o.replace("{file}", str(trace)) for o in options] + \
-                headers + ["-d", CURL_BODIES[path], url]
-            done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=60, env={**os.environ, "TZ": "UTC"})
-            print(f"{incident}/{trace.name}: curl exit {done.returncode} {done.stderr.strip()}")
+        proxy = None
+        proxy_port = "18443"
+        try:
+            if any("--http2" in options for _, _, _, options in traces):
+                mitmdump = str(Path(venv_python("mitm")).parent / "mitmdump")
+                proxy = subprocess.Popen([mitmdump, "--mode", f"reverse:http://127.0.0.1:{port}", "--listen-host",
+                                          "127.0.0.1", "-p", proxy_port, "--set", "stream_large_bodies=1",
+                                          "--set", f"confdir={workdir / 'mitmproxy'}"],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(3)
+            for stem, scenario, path, options in traces:
+                trace = target / f"{stem}.{day}.trace"
+                headers = ["-H", "content-type: application/json"]
+                if path == "/v1/messages":
+                    headers += ["-H", "x-api-key: sk-ant-api03-Xq7curlTRACEsampleKEYnotREAL0123456789abcdef",
+                                "-H", "anthropic-version: 2023-06-01"]
+                else:
+                    headers += ["-H", "Authorization: Bearer sk-proj-curlTRACEsampleKEYnotREAL0123456789"]
+                if scenario == "connect-refused":
+                    url = f"http://127.0.0.1:9{path}"
+                elif "--http2" in options:
+                    url = f"https://127.0.0.1:{proxy_port}/s/{scenario}{path}"
+                    options = options + ["-k"]  # mitmproxy's own certificate, made for the run
+                else:
+                    url = f"http://127.0.0.1:{port}/s/{scenario}{path}"
+                cmd = ["curl", "-sS", "-N", "-o", "/dev/null"] + [o.replace("{file}", str(trace)) for o in options] + \
+                    headers + ["-d", CURL_BODIES[path], url]
+                done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=60,
+                                      env={**os.environ, "TZ": "UTC"})
+                print(f"{incident}/{trace.name}: curl exit {done.returncode} {done.stderr.strip()}")
+        finally:
+            if proxy:
+                proxy.terminate()
+                proxy.wait(timeout=20)
 
 
 def har_export(incident, scenarios):

@@ -334,6 +334,10 @@ private struct Work {
     switch signature.wire {
     case .peerClosedMidBody, .connectionReset:
       serverSideClose(signature.wire, midStream: midStream)
+      if record.message.contains("HTTP/2 stream") || record.type.contains("StreamReset") {
+        // HTTP/2 resets one stream (RST_STREAM); the connection under it may live on.
+        summary = summary.replacingOccurrences(of: "reset the connection (RST)", with: "reset the HTTP/2 stream (RST_STREAM)")
+      }
     case .readTimeout:
       cause = .idleTimeout
       side = .client
