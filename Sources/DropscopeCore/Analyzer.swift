@@ -116,7 +116,7 @@ public struct Analyzer {
       func accept(_ fact: borrowing Fact) {}
       func inputEnded(_ input: Int) {}
     }
-    let capture = CaptureReader(input: 0, sink: Discard())
+    let capture = CaptureReader(input: 0, sink: Discard(), keepingSummaries: true)
     var file = CaptureFileReader()
     var decoder = InputDecoder(input: AnalysisInput(path: path), maxLineLength: options.maxLineLength)
     _ = decoder.runCapture { bytes in

@@ -15,13 +15,14 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
   private(set) var tcpSegments = 0
   /// Transcript inputs name their connections by id.
   private var transcriptConnections: [Int: Connection] = [:]
-  /// A summary of every connection, in the order they began (complete once `finish` has run).
+  /// A summary of every connection, in the order they began, when asked for (complete once `finish` has run).
   private(set) var summaries: [ConnectionSummary] = []
 
-  init(input: Int, sink: Sink) {
+  init(input: Int, sink: Sink, keepingSummaries: Bool = false) {
     self.input = input
     self.sink = sink
     worker = ConnectionWorker(input: input, sink: sink)
+    worker.keepsSummaries = keepingSummaries
   }
 
   /// Sees every connection event, for writing a transcript.

@@ -4,7 +4,9 @@ final class ConnectionWorker<Sink: FactSink> {
   let sink: Sink
   /// Sees every connection event, for writing a transcript.
   var observer: ((Transcript.Record) -> Void)?
-  /// A summary of every connection finished, in the order they finished.
+  /// Whether to keep a summary of every connection (for cross-checks; a report does not need them).
+  var keepsSummaries = false
+  /// A summary of every connection finished, in the order they finished, when `keepsSummaries`.
   private(set) var summaries: [ConnectionSummary] = []
   /// Secrets (API keys, credentials) in the plain-text requests and response heads: none reaches any output.
   private(set) var secrets = 0
@@ -26,7 +28,7 @@ final class ConnectionWorker<Sink: FactSink> {
       }
     case .finish(let connection, let captureEnded):
       connection.flush { sink.accept($0) }
-      summaries.append(connection.summary)
+      if keepsSummaries { summaries.append(connection.summary) }
       secrets += connection.secrets
       guard captureEnded, !connection.history.closing else { return }
       observer?(Transcript.Record(time: connection.lastTime, connection: connection.context,

@@ -17,6 +17,4 @@ protocol PacketReader: AnyObject {
   var tcpSegments: Int { get }
   /// Secrets in the plain-text requests and response heads (complete once `finish` has run).
   var secrets: Int { get }
-  /// A summary of every connection, in the order they began (complete once `finish` has run).
-  var summaries: [ConnectionSummary] { get }
 }

@@ -18,8 +18,6 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
   private var epochsInFlight = 0
   private var nextSequence = 0
   private(set) var tcpSegments = 0
-  /// A summary of every connection, in the order they began (complete once `finish` has run).
-  private(set) var summaries: [ConnectionSummary] = []
   /// Secrets in the plain-text requests and response heads (complete once `finish` has run).
   private(set) var secrets = 0
   /// Payloads are referenced where they lie instead of copied into the batches.
@@ -65,7 +63,6 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
     ship()
     while epochsInFlight > 0 { collect() }
     for lane in lanes { lane.inbox.finish() }
-    summaries = lanes.flatMap(\.worker.summaries).sorted { $0.context < $1.context }
     secrets = lanes.reduce(0) { $0 + $1.worker.secrets }
     sink.inputEnded(input)
   }
