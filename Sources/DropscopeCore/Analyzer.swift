@@ -172,7 +172,7 @@ public struct Analyzer {
           capture = readTranscript(input, index: index, assembler: assembler, warnings: &warnings, drain: diagnoseFinished)
         case .har:
           diagnoser.archiveInputs.insert(index)
-          capture = readHAR(input, index: index, assembler: assembler, warnings: &warnings)
+          capture = readHAR(input, index: index, assembler: assembler, warnings: &warnings, drain: diagnoseFinished)
         case .curlTrace:
           capture = readCurlTrace(input, index: index, assembler: assembler, notes: &curlNotes, warnings: &warnings,
                                   drain: diagnoseFinished)
@@ -286,23 +286,35 @@ public struct Analyzer {
 
   /// Reads a HAR export (plain or gzipped) whole, entry by entry, as connections.
   private func readHAR(
-    _ input: AnalysisInput, index: Int, assembler: Assembler, warnings: inout [AnalysisWarning]
+    _ input: AnalysisInput, index: Int, assembler: Assembler, warnings: inout [AnalysisWarning],
+    drain: ([Int: String]) -> Void
   ) -> CaptureSummary {
     let capture = CaptureReader(input: index, sink: assembler)
-    var decoder = InputDecoder(input: input, maxLineLength: 1 << 30)
-    var document: [UInt8] = []
-    let result = decoder.run { line, _ in
-      document.append(contentsOf: line)
-      document.append(0x0a)
+    var decoder = InputDecoder(input: input, maxLineLength: options.maxLineLength)
+    var scanner = HARArchive.EntryScanner()
+    var firstTime: Microseconds?
+    var lastTime: Microseconds?
+    // Entries are read one at a time, in the order the archive holds them.
+    let result = decoder.runCapture { bytes in
+      scanner.feed(bytes) { entry, number in
+        HARArchive.read(entry, id: number, into: capture)
+        if let span = HARArchive.span(of: entry) {
+          firstTime = min(firstTime ?? span.started, span.started)
+          lastTime = max(lastTime ?? span.ended, span.ended)
+        }
+        if number & 63 == 0 { drain(capture.contextNames) }
+      }
+      return true
     }
     warnings += result.warnings
-    let archive = HARArchive.read(document, into: capture)
-    if archive == nil {
-      warnings.append(AnalysisWarning(input: input.displayName, message: "this looks like a HAR file but is not valid HAR 1.2 JSON (it may be cut short); nothing in it was analyzed"))
+    if !scanner.foundEntries {
+      warnings.append(AnalysisWarning(input: input.displayName, message: "this looks like a HAR file but has no `log.entries` (it may be cut short, or not HAR 1.2); nothing in it was analyzed"))
+    } else if scanner.endedInsideEntry {
+      warnings.append(AnalysisWarning(input: input.displayName, message: "the HAR ends inside entry \(scanner.entryCount + 1) (the file was cut short): the \(scanner.entryCount) entries before it were analyzed"))
     }
     capture.finish()
-    return CaptureSummary(result: result, packets: archive?.entries ?? 0, tcpSegments: archive?.entries ?? 0,
-                          firstTime: archive?.first, lastTime: archive?.last, contextNames: capture.contextNames,
+    return CaptureSummary(result: result, packets: scanner.entryCount, tcpSegments: scanner.entryCount,
+                          firstTime: firstTime, lastTime: lastTime, contextNames: capture.contextNames,
                           secrets: capture.secrets)
   }
 

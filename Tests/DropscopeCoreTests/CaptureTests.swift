@@ -475,10 +475,13 @@ final class HARArchiveTests: XCTestCase {
     let deltas = Array(repeating: "content_block_delta", count: 5)
     let complete = sse(["message_start", "content_block_start"] + deltas + ["content_block_stop", "message_delta", "message_stop"])
     let cut = sse(["message_start", "content_block_start"] + deltas)
+    // Entries in start order, as HAR 1.2 recommends and exporters write them; `pages` and `creator` come first
+    // and carry braces and brackets inside strings, which must not be taken for structure.
     let har = """
-    {"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "entries": [
-    \(entry(started: "2026-11-22T16:00:01.000+01:00", body: cut, error: "net::ERR_INCOMPLETE_CHUNKED_ENCODING")),
+    {"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36", "comment": "a } and a ] and \\" too"},
+     "pages": [{"id": "page_1", "title": "{\\"entries\\": [] }"}], "entries": [
     \(entry(started: "2026-11-22T16:00:00.000+01:00", body: complete)),
+    \(entry(started: "2026-11-22T16:00:01.000+01:00", body: cut, error: "net::ERR_INCOMPLETE_CHUNKED_ENCODING")),
     \(entry(started: "2026-11-22T16:00:02.000+01:00", body: cut))
     ]}}
     """
@@ -489,7 +492,7 @@ final class HARArchiveTests: XCTestCase {
     let report = TestSupport.analyze([url], relativeTo: directory)
     XCTAssertEqual(report.inputs.first?.kind, .har)
     XCTAssertEqual(report.streams.count, 3)
-    XCTAssertEqual(report.streams.map(\.outcome), [.completed, .failed, .failed], "in start order")
+    XCTAssertEqual(report.streams.map(\.outcome), [.completed, .failed, .failed])
     XCTAssertEqual(report.streams[1].cause, .serverCloseDuringDelta)
     XCTAssertTrue(report.streams[1].evidence.contains { $0.quote?.contains("ERR_INCOMPLETE_CHUNKED_ENCODING") == true })
     XCTAssertEqual(report.streams[2].findings, [.cleanTruncation], "complete per the exporter, but no message_stop")
@@ -497,5 +500,13 @@ final class HARArchiveTests: XCTestCase {
     XCTAssertEqual(report.secretsRedacted, 3)
     let json = try JSONRenderer().render(report)
     XCTAssertFalse(json.contains("harSAMPLEkey"))
+
+    // Cut short inside the third entry (as when an export is interrupted): the two before it are analyzed.
+    let cutFile = directory.appendingPathComponent("cut.har")
+    try String(har.prefix(har.count - 300)).write(to: cutFile, atomically: true, encoding: .utf8)
+    let partial = TestSupport.analyze([cutFile], relativeTo: directory)
+    XCTAssertEqual(partial.streams.map(\.outcome), [.completed, .failed])
+    XCTAssertEqual(partial.warnings.count, 1)
+    XCTAssertTrue(partial.warnings.first?.message.contains("ends inside entry 3") == true, partial.warnings.first?.message ?? "")
   }
 }

@@ -18,24 +18,86 @@ enum HARArchive {
     return head.hasBytes("\"log\"", at: i)
   }
 
-  /// Feeds the entries of a HAR document to `capture`.
-  /// - Returns: how many entries were read and the time they span, or nil when the document is not a HAR.
-  static func read<Sink: FactSink>(
-    _ bytes: [UInt8], into capture: CaptureReader<Sink>
-  ) -> (entries: Int, first: Microseconds?, last: Microseconds?)? {
-    guard let root = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-          let log = root["log"] as? [String: Any], let entries = log["entries"] as? [[String: Any]]
-    else { return nil }
-    let timed = entries.enumerated().map { (index, entry) in (index, entry, time(entry["startedDateTime"]) ?? 0) }
-    var first: Microseconds?, last: Microseconds?
-    for (index, entry, started) in timed.sorted(by: { ($0.2, $0.0) < ($1.2, $1.0) }) {
-      read(entry, id: index + 1, started: started, into: capture)
-      guard started > 0 else { continue }
-      let ended = started + Microseconds(max(0, (entry["time"] as? Double) ?? 0) * 1000)
-      first = min(first ?? started, started)
-      last = max(last ?? ended, ended)
+  /// Finds the entries of a HAR document (`log.entries[…]`) in its bytes as they arrive, and hands over each
+  /// entry, parsed, as soon as its closing brace is read: memory holds one entry, whatever the file's size.
+  struct EntryScanner {
+    private var depth = 0
+    private var inString = false
+    private var escaped = false
+    /// The string being read, when it may be a key of the root or `log` objects.
+    private var text: [UInt8] = []
+    private var lastString: [UInt8] = []
+    /// The key that the value being read belongs to, per depth (root = 1, `log` = 2).
+    private var keys: [[UInt8]] = [[], [], []]
+    private var afterColon = false
+    /// Depth 3 is inside `log.entries`.
+    private(set) var foundEntries = false
+    private var inEntries = false
+    private var entry: [UInt8] = []
+    private(set) var entryCount = 0
+
+    /// Whether the bytes ended inside an entry (the file was cut short).
+    var endedInsideEntry: Bool { !entry.isEmpty }
+
+    /// Calls `found` with each entry and its 1-based number.
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, _ found: ([String: Any], Int) -> Void) {
+      var entryStart: Int? = entry.isEmpty ? nil : 0
+      for i in 0..<bytes.count {
+        let b = bytes[i]
+        if inString {
+          if escaped {
+            escaped = false
+          } else if b == 0x5c {
+            escaped = true
+          } else if b == 0x22 {
+            inString = false
+            if depth <= 2 { lastString = text }
+          } else if depth <= 2, text.count < 64 {
+            text.append(b)
+          }
+          continue
+        }
+        switch b {
+        case 0x22:
+          inString = true
+          text.removeAll(keepingCapacity: true)
+        case 0x3a:
+          if depth <= 2, depth >= 1 { keys[depth] = lastString }
+        case 0x7b, 0x5b:
+          depth += 1
+          if b == 0x5b, depth == 3, keys[2].elementsEqual("entries".utf8), keys[1].elementsEqual("log".utf8) {
+            inEntries = true
+            foundEntries = true
+          } else if b == 0x7b, inEntries, depth == 4 {
+            entryStart = i
+          }
+        case 0x7d, 0x5d:
+          if inEntries, depth == 4, b == 0x7d, let start = entryStart {
+            entry += UnsafeRawBufferPointer(rebasing: bytes[start...i])
+            entryStart = nil
+            entryCount += 1
+            if let parsed = try? JSONSerialization.jsonObject(with: Data(entry)) as? [String: Any] { found(parsed, entryCount) }
+            entry.removeAll(keepingCapacity: true)
+          }
+          if inEntries, depth == 3 { inEntries = false }
+          depth = max(0, depth - 1)
+        default:
+          break
+        }
+      }
+      if let start = entryStart { entry += UnsafeRawBufferPointer(rebasing: bytes[start...]) }
     }
-    return (entries.count, first, last)
+  }
+
+  /// The times an entry began and ended, in microseconds since the epoch; nil when it has no start time.
+  static func span(of entry: [String: Any]) -> (started: Microseconds, ended: Microseconds)? {
+    guard let started = time(entry["startedDateTime"]), started > 0 else { return nil }
+    return (started, started + Microseconds(max(0, (entry["time"] as? Double) ?? 0) * 1000))
+  }
+
+  /// Feeds one entry, the `id`-th of its archive, to `capture` as a connection.
+  static func read<Sink: FactSink>(_ entry: [String: Any], id: Int, into capture: CaptureReader<Sink>) {
+    read(entry, id: id, started: time(entry["startedDateTime"]) ?? 0, into: capture)
   }
 
   private static func read<Sink: FactSink>(
