@@ -94,7 +94,11 @@ private struct Work {
       cite(head, note)
     }
     if stream.eventCount > 0, let first = stream.firstEvent, let last = stream.lastEvent {
-      var note = "\(stream.eventCount) events logged (\(stream.contentCount) content deltas)"
+      // A log shows the events the application wrote down; a capture, the events (or, over TLS, the encrypted
+      // records) that came over the wire.
+      var note = stream.isTLS
+        ? "\(stream.eventCount) encrypted records received"
+        : "\(stream.eventCount) events \(stream.transport == "wire" ? "received" : "logged") (\(stream.contentCount) content deltas)"
       if let a = first.time, let b = last.time, b > a {
         note += " over \(TimeFormatting.seconds(Double(b - a) / 1e6))"
       }
