@@ -115,13 +115,13 @@ final class LineBlock: @unchecked Sendable {
   }
 }
 
-/// A bounded hand-over of blocks between the decoding thread and the reader.
+/// A bounded hand-over of blocks between the decoding thread and the reader: full blocks go over a `HandOff`,
+/// empty ones come back to be filled again, and no more than `limit` exist at once.
 final class BlockQueue: @unchecked Sendable {
+  private let ready = HandOff<LineBlock>()
   private let condition = NSCondition()
-  private var ready: [LineBlock] = []
   private var free: [LineBlock] = []
   private var allocated = 0
-  private var finished = false
   private let limit: Int
   static let blockCapacity = 1 << 20
 
@@ -142,32 +142,17 @@ final class BlockQueue: @unchecked Sendable {
     return LineBlock(capacity: BlockQueue.blockCapacity)
   }
 
-  func put(_ block: LineBlock) {
-    condition.lock()
-    ready.append(block)
-    condition.broadcast()
-    condition.unlock()
-  }
+  func put(_ block: LineBlock) { ready.put(block) }
 
-  func finish() {
-    condition.lock()
-    finished = true
-    condition.broadcast()
-    condition.unlock()
-  }
+  func finish() { ready.finish() }
 
   /// The next full block for the reader; nil once the producer has finished and all are taken.
-  func take() -> LineBlock? {
-    condition.lock()
-    defer { condition.unlock() }
-    while ready.isEmpty, !finished { condition.wait() }
-    return ready.isEmpty ? nil : ready.removeFirst()
-  }
+  func take() -> LineBlock? { ready.take() }
 
   func recycle(_ block: LineBlock) {
     condition.lock()
     free.append(block)
-    condition.broadcast()
+    condition.signal()
     condition.unlock()
   }
 }
