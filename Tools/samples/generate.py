@@ -119,8 +119,9 @@ TLS_CAPTURES = {"21-capture-tls"}
 RECORDERS = {
     # dumpcap (Wireshark's capture engine) writes pcapng.
     "24-capture-pcapng": ("capture.pcapng", ["dumpcap", "-q", "-i", "lo", "-f", "tcp port {port}", "-w", "{file}"]),
-    # A snap length that keeps every head but cuts the longer events: capture loss, not a cut by the server.
-    "25-capture-snaplen": ("capture.pcap", ["tcpdump", "-i", "lo", "-s", "{snaplen}", "-U", "-w", "{file}",
+    # A snap length that cuts the heads and the longer events (capture loss, not a cut by the server), recorded
+    # on every interface, as `tcpdump -i any` writes it: Linux cooked capture v2 (SLL2).
+    "25-capture-snaplen": ("capture.pcap", ["tcpdump", "-i", "any", "-s", "{snaplen}", "-U", "-w", "{file}",
                                             "tcp port {port}"]),
 }
 SNAPLEN = 300
