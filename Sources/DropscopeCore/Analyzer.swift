@@ -80,6 +80,8 @@ public struct AnalysisOptions: Sendable {
   /// Threads that read a capture's connections (1: all on the calling thread). The report is the same whatever
   /// the number; by default one per processor, up to 4.
   public var captureThreads = max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  /// Work items per epoch of the capture threads (small in tests, to make many epochs of a small capture).
+  var captureEpochItems = 8192
 
   /// `2026-11-22` → its UTC midnight; nil for anything else.
   public static func midnight(of day: String) -> Microseconds? {
@@ -395,7 +397,8 @@ public struct Analyzer {
     drain: ([Int: String]) -> Void
   ) -> CaptureSummary {
     let capture: any PacketReader = options.captureThreads > 1
-      ? ParallelCaptureReader(input: index, sink: assembler, threads: options.captureThreads)
+      ? ParallelCaptureReader(input: index, sink: assembler, threads: options.captureThreads,
+                              itemsPerEpoch: options.captureEpochItems)
       : CaptureReader(input: index, sink: assembler)
     var file = CaptureFileReader()
     var decoder = InputDecoder(input: input, maxLineLength: options.maxLineLength)
@@ -407,7 +410,10 @@ public struct Analyzer {
         lastTime = max(lastTime ?? packet.time, packet.time)
       }
       let delivered = capture.read(packet)
-      if delivered { drain(capture.contextNames) }
+      if delivered {
+        drain(capture.contextNames)
+        capture.streamsDiagnosed()
+      }
       return delivered
     }
     // A plain capture file is mapped and read in place; gzip and standard input are read in chunks.

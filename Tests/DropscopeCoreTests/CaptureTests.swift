@@ -182,7 +182,8 @@ final class CaptureTests: XCTestCase {
       default: ending = [Segment(fromClient: true, sequence: 1_200, flags: 0x11, time: 10.6),
                          Segment(fromClient: false, sequence: 0, flags: 0x11, time: 10.61)]
       }
-      let start = Double(index / 40) * 2
+      // Groups 5 s apart: a group's connections are retired by the next group's first packets, right after they closed.
+      let start = Double(index / 40) * 5
       connections.append(exchange(events: Array(kept), ending: ending).map { segment in
         var s = segment
         s.clientPort = UInt16(20000 + index)
@@ -203,12 +204,15 @@ final class CaptureTests: XCTestCase {
     for threads in [1, 2, 3] {
       var options = AnalysisOptions()
       options.captureThreads = threads
+      options.captureEpochItems = 512  // dozens of epochs, many of them under way at once
       let report = Analyzer(options: options).analyze([AnalysisInput(path: url.path, displayName: "many.pcap")])
       XCTAssertEqual(report.counts.streams, 600)
       XCTAssertEqual(report.counts.failed, 600 / 7 * 3 + 3, "FIN, RST and cut-off connections fail")
+      XCTAssertTrue(report.streams.allSatisfy { $0.context?.contains(" → 10.0.0.2:443") == true },
+                    "every listed stream keeps its connection's name, though names are forgotten once diagnosed")
       reports.append(try JSONRenderer().render(report))
     }
-    XCTAssertGreaterThan(segments.count, 2 * 8192, "the capture spans several epochs of 8192 items")
+    XCTAssertGreaterThan(segments.count, 2 * 8192, "the capture spans several epochs even of the default 8192 items")
     XCTAssertEqual(reports[1], reports[0], "two threads give the report one thread gives")
     XCTAssertEqual(reports[2], reports[0], "three threads give the report one thread gives")
     // Gzipped, the capture is read in chunks and the workers get copies of the payloads: the same streams.

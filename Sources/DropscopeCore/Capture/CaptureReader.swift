@@ -15,6 +15,8 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
   private(set) var tcpSegments = 0
   /// Transcript inputs name their connections by id.
   private var transcriptConnections: [Int: Connection] = [:]
+  /// Connections finished since streams were last diagnosed.
+  private var finishedContexts: [Int] = []
   /// A summary of every connection, in the order they began, when asked for (complete once `finish` has run).
   private(set) var summaries: [ConnectionSummary] = []
 
@@ -46,8 +48,16 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
     guard let segment = TCPSegment.decode(packet) else { return packet.number & 1023 == 0 }
     tcpSegments += 1
     let location = SourceLocation(input: input, line: packet.number, isPacket: true)
-    router.route(segment, time: packet.time, location: location) { worker.perform($0) }
+    router.route(segment, time: packet.time, location: location) { work in
+      if case .finish(let connection, _) = work { finishedContexts.append(connection.context) }
+      worker.perform(work)
+    }
     return packet.number & 1023 == 0
+  }
+
+  func streamsDiagnosed() {
+    router.forgetNames(finishedContexts)
+    finishedContexts.removeAll(keepingCapacity: true)
   }
 
   /// Reads one record of a transcript: the same connection machinery as packets, with line locations.

@@ -78,6 +78,11 @@ struct ConnectionRouter {
     contextNames[connection.context] = name
   }
 
+  /// Forgets the names of connections whose streams have all been diagnosed.
+  mutating func forgetNames(_ contexts: [Int]) {
+    for context in contexts { contextNames[context] = nil }
+  }
+
   /// Routes one segment: the work it calls for, in order (retirements, a reused four-tuple's old connection,
   /// an opening, then the segment itself).
   mutating func route(_ segment: TCPSegment, time: Microseconds, location: SourceLocation, _ work: (ConnectionWork) -> Void) {

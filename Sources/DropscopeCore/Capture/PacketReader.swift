@@ -14,6 +14,9 @@ protocol PacketReader: AnyObject {
   func finish()
   /// Each connection's name, by context id: `client → server`.
   var contextNames: [Int: String] { get }
+  /// The streams whose facts have reached the sink were diagnosed: the names of connections that had finished by
+  /// then are not needed any more, so memory follows the connections open, not all those seen.
+  func streamsDiagnosed()
   var tcpSegments: Int { get }
   /// Secrets in the plain-text requests and response heads (complete once `finish` has run).
   var secrets: Int { get }

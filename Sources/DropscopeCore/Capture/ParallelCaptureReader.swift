@@ -28,13 +28,21 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
   var oldestPacketInUse: UnsafeRawPointer? { epochStarts.lazy.compactMap { $0 }.first ?? fillingStart }
   /// Facts reached the sink since `read` last said so.
   private var delivered = false
+  /// Connections finished, with the number of their `finish` work, oldest first; and those whose `finish` has
+  /// reached the sink.
+  private var finishing: [(sequence: Int, context: Int)] = []
+  private var finishingStart = 0
+  private var finishedContexts: [Int] = []
+  /// The number after the last work item of each epoch under way, oldest first.
+  private var epochEnds: [Int] = []
 
-  private static var itemsPerEpoch: Int { 8192 }
+  private let itemsPerEpoch: Int
   private static var maxEpochsInFlight: Int { 6 }
 
-  init(input: Int, sink: Sink, threads: Int) {
+  init(input: Int, sink: Sink, threads: Int, itemsPerEpoch: Int = 8192) {
     self.input = input
     self.sink = sink
+    self.itemsPerEpoch = max(1, itemsPerEpoch)
     lanes = (0..<max(1, threads)).map { _ in CaptureLane(input: input) }
     filling = lanes.map { $0.freshBatch() }
     for lane in lanes { lane.start() }
@@ -42,6 +50,11 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
 
   /// Each connection's name, by context id: `client → server`.
   var contextNames: [Int: String] { router.contextNames }
+
+  func streamsDiagnosed() {
+    router.forgetNames(finishedContexts)
+    finishedContexts.removeAll(keepingCapacity: true)
+  }
 
   /// Reads one packet; returns true when facts have reached the sink since it last did.
   @discardableResult
@@ -51,7 +64,7 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
       tcpSegments += 1
       let location = SourceLocation(input: input, line: packet.number, isPacket: true)
       router.route(segment, time: packet.time, location: location) { add($0) }
-      if itemsInEpoch >= Self.itemsPerEpoch { ship() }
+      if itemsInEpoch >= itemsPerEpoch { ship() }
     }
     defer { delivered = false }
     return delivered
@@ -85,6 +98,7 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
         work = .segment(connection, segment, time: time, location: location)
       }
     }
+    if case .finish(let connection, _) = work { finishing.append((nextSequence, connection.context)) }
     filling[lane].items.append(NumberedWork(sequence: nextSequence, work: work))
     nextSequence += 1
     itemsInEpoch += 1
@@ -100,6 +114,7 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
     itemsInEpoch = 0
     epochsInFlight += 1
     epochStarts.append(fillingStart)
+    epochEnds.append(nextSequence)
     fillingStart = nil
     while epochsInFlight >= Self.maxEpochsInFlight { collect() }
   }
@@ -109,6 +124,8 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
     let batches = lanes.map { $0.outbox.take()! }
     epochsInFlight -= 1
     if !epochStarts.isEmpty { epochStarts.removeFirst() }
+    // Everything numbered before this epoch's end has now reached the sink.
+    let merged = epochEnds.removeFirst()
     if batches.count == 2 {
       // The usual case, merged without copying a fact.
       batches[0].facts.withUnsafeBufferPointer { a in
@@ -144,6 +161,14 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
     }
     for (index, batch) in batches.enumerated() { lanes[index].recycle(batch) }
     delivered = true
+    while finishingStart < finishing.count, finishing[finishingStart].sequence < merged {
+      finishedContexts.append(finishing[finishingStart].context)
+      finishingStart += 1
+    }
+    if finishingStart > 4096, finishingStart * 2 > finishing.count {
+      finishing.removeFirst(finishingStart)
+      finishingStart = 0
+    }
   }
 }
 
