@@ -442,6 +442,40 @@ final class CurlTraceTests: XCTestCase {
     XCTAssertTrue(empty.warnings.first?.message.contains("no connection and no exchange") == true)
   }
 
+  func testVerboseOutputGivesTheHeadsAndCurlsVerdict() throws {
+    // `curl -v -sS -N -o /dev/null …` as curl 7.88 printed it on stderr for a FIN mid-body.
+    let verbose = """
+      *   Trying 127.0.0.1:45377...
+      * Connected to 127.0.0.1 (127.0.0.1) port 45377 (#0)
+      > POST /v1/messages HTTP/1.1
+      > Host: 127.0.0.1:45377
+      > User-Agent: curl/7.88.1
+      > x-api-key: sk-ant-api03-XXXXtestKEYnotREAL0000000000000000
+      > Content-Length: 87
+      >\u{20}
+      } [87 bytes data]
+      < HTTP/1.1 200 OK
+      < content-type: text/event-stream; charset=utf-8
+      < transfer-encoding: chunked
+      < request-id: req_011CdZGhRjg34hRt2BUYnYFh
+      <\u{20}
+      { [285 bytes data]
+      * transfer closed with outstanding read data remaining
+      * Closing connection 0
+      curl: (18) transfer closed with outstanding read data remaining
+
+      """
+    let report = try analyze(verbose, name: "pasted.txt")
+    XCTAssertEqual(report.inputs.first?.kind, .curlTrace)
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(stream.cause, .serverCloseDuringDelta)
+    XCTAssertEqual(stream.confidence, .medium, "curl -v shows no events: content or silence is not known")
+    XCTAssertEqual(stream.requestID, "req_011CdZGhRjg34hRt2BUYnYFh")
+    XCTAssertEqual(stream.status, 200)
+    XCTAssertEqual(report.secretsRedacted, 1)
+    XCTAssertFalse(try JSONRenderer().render(report).contains("XXXXtestKEY"))
+  }
+
   func testHexDumpIsExact() {
     let line = "0000: 50 4f 53 54 20 2f 0d 0a 0a 2e                   POST /....."
     let dump = CurlTraceReader<Assembler>.dumpLine(Substring(line))

@@ -142,6 +142,8 @@ CURL_TRACES = {
         # upstream's FIN into a reset of the HTTP/2 stream, curl's (92).
         ("h2-complete", "complete", "/v1/messages", ["--http2", "--trace-ascii", "{file}", "--trace-time"]),
         ("h2-fin-mid-delta", "fin-mid-delta", "/v1/messages", ["--http2", "--trace-ascii", "{file}", "--trace-time"]),
+        # What people paste most: `curl -v` (heads and curl's remarks, no body), kept from its stderr.
+        ("verbose-fin-mid-delta", "fin-mid-delta", "/v1/messages", ["-v"]),
     ],
 }
 # A HAR exported by mitmproxy (a reverse proxy in front of the fault server, curl as the client): how a proxy
@@ -244,7 +246,7 @@ def curl_traces(incident, traces):
     with work_folder("dropscope-curl-") as workdir, fault_server(workdir) as port:
         target = SAMPLES / incident
         if target.exists():
-            for old in target.glob("*.trace"):
+            for old in list(target.glob("*.trace")) + list(target.glob("*.txt")):
                 old.unlink()
         target.mkdir(parents=True, exist_ok=True)
         day = time.strftime("%Y-%m-%d", time.gmtime())
@@ -259,7 +261,8 @@ def curl_traces(incident, traces):
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 time.sleep(3)
             for stem, scenario, path, options in traces:
-                trace = target / f"{stem}.{day}.trace"
+                verbose = "-v" in options
+                trace = target / f"{stem}.{day}.{'txt' if verbose else 'trace'}"
                 headers = ["-H", "content-type: application/json"]
                 if path == "/v1/messages":
                     headers += ["-H", "x-api-key: sk-ant-api03-Xq7curlTRACEsampleKEYnotREAL0123456789abcdef",
@@ -277,7 +280,10 @@ def curl_traces(incident, traces):
                     headers + ["-d", CURL_BODIES[path], url]
                 done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=60,
                                       env={**os.environ, "TZ": "UTC"})
-                print(f"{incident}/{trace.name}: curl exit {done.returncode} {done.stderr.strip()}")
+                if verbose:
+                    trace.write_text(done.stderr)
+                last = (done.stderr.strip().splitlines() or [""])[-1]
+                print(f"{incident}/{trace.name}: curl exit {done.returncode} {last}")
         finally:
             if proxy:
                 proxy.terminate()

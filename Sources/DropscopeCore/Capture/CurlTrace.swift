@@ -39,6 +39,9 @@ struct CurlTraceReader<Sink: FactSink> {
   private var reported: Set<Int> = []
   private var servers: [Int: String] = [:]
 
+  /// `curl -v` head lines (`> …` sent, `< …` received) until the blank line that ends the head.
+  private var verboseHead: (fromClient: Bool, text: String, line: Int)?
+
   /// The block being read: its direction, declared size, and the bytes so far.
   private var block: (fromClient: Bool, size: Int, bytes: [UInt8], line: Int, time: Microseconds)?
   private var blockIsSSL = false
@@ -49,10 +52,13 @@ struct CurlTraceReader<Sink: FactSink> {
     self.midnight = midnight
   }
 
-  /// Whether a file's first bytes look like a curl trace.
+  /// Whether a file's first bytes look like a curl trace, or like `curl -v` output (`* Connected to …` and
+  /// `> ` request lines).
   static func sniff(_ head: UnsafeRawBufferPointer) -> Bool {
     let text = String(decoding: head, as: UTF8.self)
-    return text.contains("=> Send header, ") || text.contains("<= Recv header, ") || text.contains("== Info: ")
+    if text.contains("=> Send header, ") || text.contains("<= Recv header, ") || text.contains("== Info: ") { return true }
+    let verboseRequest = ["\n> POST ", "\n> GET ", "\n> PUT ", "\n> PATCH "].contains { text.contains($0) }
+    return verboseRequest && (text.contains("* Connected to ") || text.contains("*   Trying "))
   }
 
   mutating func read(_ line: UnsafeRawBufferPointer, number: Int) {
@@ -81,6 +87,13 @@ struct CurlTraceReader<Sink: FactSink> {
       blockIsSSL = rest.contains(" SSL data")
       let size = rest.split(separator: ",").dropFirst().first.flatMap { Int($0.split(separator: " ").first ?? "") } ?? 0
       block = (fromClient, size, [], number, time)
+    } else if rest.hasPrefix(">") || rest.hasPrefix("<") {
+      endBlock()
+      verbose(head: rest, line: number)
+    } else if rest.hasPrefix("{ [") || rest.hasPrefix("} [") {
+      // `curl -v` shows that body bytes went by, not what they were: they are recorded as lost.
+      let count = rest.dropFirst(3).prefix { $0.isNumber }
+      if let count = Int(count), count > 0 { emit(.lost(count), fromClient: rest.hasPrefix("}"), line: number) }
     } else if rest.hasPrefix("== Info: ") {
       endBlock()
       info(String(rest.dropFirst(9)), line: number)
@@ -212,6 +225,24 @@ struct CurlTraceReader<Sink: FactSink> {
     case .serverRST: remark.contains("not closed cleanly") ? 92 : 56
     case .clientGaveUp: 28
     }
+  }
+
+  // MARK: - Verbose output
+
+  /// One line of a head as `curl -v` prints it: `> ` for what curl sent, `< ` for what it received; the blank
+  /// line ends the head, which then goes out as the bytes it stands for.
+  private mutating func verbose(head rest: Substring, line: Int) {
+    let fromClient = rest.hasPrefix(">")
+    let content = rest.dropFirst().drop { $0 == " " }.trimmingASCII("\r")
+    if verboseHead?.fromClient != fromClient { verboseHead = (fromClient, "", line) }
+    guard !content.isEmpty else {
+      if let head = verboseHead, !head.text.isEmpty {
+        emit(.data(Array((head.text + "\r\n").utf8)), fromClient: fromClient, line: head.line)
+      }
+      verboseHead = nil
+      return
+    }
+    verboseHead?.text += content + "\r\n"
   }
 
   // MARK: - Data blocks
