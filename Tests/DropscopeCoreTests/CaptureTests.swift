@@ -474,6 +474,15 @@ final class CurlTraceTests: XCTestCase {
     XCTAssertEqual(stream.status, 200)
     XCTAssertEqual(report.secretsRedacted, 1)
     XCTAssertFalse(try JSONRenderer().render(report).contains("XXXXtestKEY"))
+
+    // The same transfer ending without an error: complete as far as curl could tell, the events unknown.
+    let complete = verbose.replacingOccurrences(of: "* transfer closed with outstanding read data remaining\n", with: "")
+      .replacingOccurrences(of: "* Closing connection 0\ncurl: (18) transfer closed with outstanding read data remaining\n",
+                            with: "* Connection #0 to host 127.0.0.1 left intact\n")
+    let completed = try analyze(complete, name: "complete.txt")
+    XCTAssertEqual(completed.streams.first?.outcome, .completed)
+    XCTAssertEqual(completed.streams.first?.confidence, .low, "the body, and so message_stop, was not recorded")
+    XCTAssertEqual(completed.counts.failed, 0)
   }
 
   func testHexDumpIsExact() {

@@ -138,6 +138,15 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
                      quote: "\(client): \(message)"))
   }
 
+  /// Records that the client saw a response body end by its framing, where the trace did not record the body
+  /// itself (`curl -v` shows the heads and the byte counts, not the bytes).
+  func clientSawBodyEnd(onTranscriptConnection id: Int, time: Microseconds, line: Int, quote: String) {
+    guard let connection = transcriptConnections[id] else { return }
+    connection.flush { sink.accept($0) }
+    sink.accept(Fact(time: time, location: SourceLocation(input: input, line: line), context: connection.context,
+                     kind: .bodyEnded, quote: quote))
+  }
+
   /// Ends the capture: connections still open end with it.
   func finish() {
     let open = (router.takeOpen() + transcriptConnections.values).sorted { $0.context < $1.context }

@@ -38,6 +38,8 @@ struct CurlTraceReader<Sink: FactSink> {
   private var closed: Set<Int> = []
   private var reported: Set<Int> = []
   private var servers: [Int: String] = [:]
+  /// Connections whose response body `curl -v` showed only as byte counts.
+  private var unrecordedBodies: Set<Int> = []
 
   /// `curl -v` head lines (`> …` sent, `< …` received) until the blank line that ends the head.
   private var verboseHead: (fromClient: Bool, text: String, line: Int)?
@@ -93,7 +95,10 @@ struct CurlTraceReader<Sink: FactSink> {
     } else if rest.hasPrefix("{ [") || rest.hasPrefix("} [") {
       // `curl -v` shows that body bytes went by, not what they were: they are recorded as lost.
       let count = rest.dropFirst(3).prefix { $0.isNumber }
-      if let count = Int(count), count > 0 { emit(.lost(count), fromClient: rest.hasPrefix("}"), line: number) }
+      if let count = Int(count), count > 0 {
+        emit(.lost(count), fromClient: rest.hasPrefix("}"), line: number)
+        if rest.hasPrefix("{") { unrecordedBodies.insert(connection) }
+      }
     } else if rest.hasPrefix("== Info: ") {
       endBlock()
       info(String(rest.dropFirst(9)), line: number)
@@ -145,6 +150,11 @@ struct CurlTraceReader<Sink: FactSink> {
     if let close = Self.close(for: remark) {
       report(remark, close: close, line: line)
       return
+    }
+    if remark.hasSuffix("left intact") || remark.hasPrefix("Closing connection"),
+       unrecordedBodies.remove(connection) != nil, !reported.contains(connection) {
+      // curl ended the transfer without an error: the body ended by its framing, as far as curl could tell.
+      capture.clientSawBodyEnd(onTranscriptConnection: connection, time: time, line: line, quote: remark)
     }
     if remark.hasPrefix("Closing connection"), servers[connection] != nil, !closed.contains(connection) {
       closed.insert(connection)

@@ -173,6 +173,15 @@ private struct Work {
       evidence.append(Evidence(location: nil, time: nil, quote: nil,
                                note: "connection state \(close.connState) (Zeek conn_state)\(close.lostBytes > 0 ? "; the capture missed \(close.lostBytes) bytes (snap length or loss): counted as capture loss, not as a cut" : "")"))
     }
+    if let body = stream.bodyComplete, stream.eventCount == 0, stream.serverBytesLost > 0 {
+      // The client saw the body end by its framing, but the body itself was not recorded (`curl -v`).
+      outcome = .completed
+      confidence = .low
+      summary = "The response body ended by its framing, as far as the client could tell, and no error was reported; the events were not recorded, so whether `message_stop` arrived is not known."
+      cite(body, "the client saw the body end without an error")
+      wouldDecide = "A trace with the body (`curl --trace-ascii FILE`) would show the events and the end-of-message marker."
+      return
+    }
     if let body = stream.bodyComplete {
       findings.append(.cleanTruncation)
       decide(.serverCloseDuringDelta, side: .server, .high,
