@@ -265,6 +265,22 @@ final class CaptureTests: XCTestCase {
     XCTAssertEqual(second.streams.first?.eventsReceived, 5, "events cut by the snap length are counted by their names")
   }
 
+  func testProxyRefusingATunnelIsAStreamOfItsOwn() throws {
+    let connect = Array("CONNECT api.anthropic.com:443 HTTP/1.1\r\nHost: api.anthropic.com:443\r\n\r\n".utf8)
+    let refusal = Array("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\nContent-Length: 0\r\n\r\n".utf8)
+    let segments = [Segment(fromClient: true, sequence: 999, flags: 0x02, time: 10.0),
+                    Segment(fromClient: false, sequence: 4999, flags: 0x12, time: 10.001),
+                    Segment(fromClient: true, sequence: 1000, flags: 0x18, payload: connect, time: 10.002),
+                    Segment(fromClient: false, sequence: 5000, flags: 0x18, payload: refusal, time: 10.01),
+                    Segment(fromClient: false, sequence: 5000 + UInt32(refusal.count), flags: 0x11, time: 10.02)]
+    let report = try analyze(pcap(segments))
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(report.streams.count, 1)
+    XCTAssertEqual(stream.status, 407)
+    XCTAssertEqual(stream.cause, .clientError, "the proxy wants credentials the client did not send")
+    XCTAssertEqual(stream.url, "https://api.anthropic.com:443")
+  }
+
   func testSSEDecoderFollowsTheWHATWGRules() {
     var decoder = SSEDecoder()
     var kinds: [String] = []

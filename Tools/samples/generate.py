@@ -109,11 +109,17 @@ CAPTURES = {
     # pcapng from dumpcap, the older SDKs, and OpenAI alongside Anthropic.
     "24-capture-pcapng": ("older", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta",
                                     "--job", "rst-mid-delta@openai", "--job", "complete@openai"]),
+    # HTTPS through a company-style CONNECT proxy that closes tunnels idle for 5 s, captured between the client and
+    # the proxy: the CONNECT exchange, then TLS.
+    "26-capture-proxy-connect": ("current", ["--timeout", "30", "--job", "complete", "--job", "fin-mid-delta",
+                                             "--job", "stall"]),
     # Cut packets: the snap length keeps heads and short events, not the long ones.
     "25-capture-snaplen": ("current", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta",
                                        "--job", "rst-mid-delta", "--job", "clean-truncation@create"]),
 }
-TLS_CAPTURES = {"21-capture-tls"}
+TLS_CAPTURES = {"21-capture-tls", "26-capture-proxy-connect"}
+# Captures made through a CONNECT proxy (Tools/samples/connect_proxy.py): its idle limit, in seconds.
+PROXIED = {"26-capture-proxy-connect": 5}
 # How each capture is recorded (tcpdump with the full packets unless said otherwise): the file name and the
 # command, with {port} and {file} filled in.
 RECORDERS = {
@@ -203,6 +209,26 @@ def fault_server(workdir, lifetime=CLIENT_LIMIT, extra_args=()):
         server.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def connect_proxy(workdir, idle_timeout):
+    """Runs the CONNECT proxy on 127.0.0.1 when `idle_timeout` is set (it stops itself); yields its port or None."""
+    if idle_timeout is None:
+        yield None
+        return
+    port_file = workdir / "proxy-port"
+    proxy = subprocess.Popen([sys.executable, str(HERE / "connect_proxy.py"), "--port-file", str(port_file),
+                              "--idle-timeout", str(idle_timeout), "--lifetime", str(CLIENT_LIMIT)])
+    try:
+        for _ in range(100):
+            if port_file.exists() and port_file.read_text():
+                break
+            time.sleep(0.05)
+        yield port_file.read_text()
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=10)
+
+
 def capture(incident, venv, args, pythons):
     """Runs one app against its own fault server while tcpdump records the loopback traffic."""
     with work_folder("dropscope-capture-") as workdir:
@@ -216,13 +242,16 @@ def capture(incident, venv, args, pythons):
                             str(key), "-out", str(cert)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             server_args = ["--tls-cert", str(cert), "--tls-key", str(key)]
             client_env = {"SSL_CERT_FILE": str(cert)}
-        with fault_server(workdir, extra_args=server_args) as port:
+        with fault_server(workdir, extra_args=server_args) as port, connect_proxy(workdir, PROXIED.get(incident)) as proxy:
+            if proxy:
+                client_env.update({"HTTPS_PROXY": f"http://127.0.0.1:{proxy}", "NO_PROXY": "", "no_proxy": ""})
             target = SAMPLES / incident
             target.mkdir(parents=True, exist_ok=True)
             name, recorder = RECORDERS.get(incident, ("capture.pcap", ["tcpdump", "-i", "lo", "-s", "0", "-U", "-w",
                                                                         "{file}", "tcp port {port}"]))
             pcap = target / name
-            command = [part.replace("{port}", port).replace("{file}", str(pcap)).replace("{snaplen}", str(SNAPLEN))
+            watched = proxy or port  # through a proxy, the capture is of the client's side of it
+            command = [part.replace("{port}", watched).replace("{file}", str(pcap)).replace("{snaplen}", str(SNAPLEN))
                        for part in recorder]
             dump = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)

@@ -27,6 +27,8 @@ final class Connection {
   private var responses = HTTPResponseParser()
   /// Set from the first client bytes: a TLS handshake makes this a TLS session read record by record.
   private var isTLS: Bool?
+  /// The `host:port` a proxy was asked to tunnel to (`CONNECT`), when the connection goes through one.
+  private var tunnelTarget: String?
   private var clientRecords = TLSRecordReader()
   private var serverRecords = TLSRecordReader()
   private var serverDataSinceRequest = false
@@ -166,11 +168,21 @@ final class Connection {
     }
     do {
       guard isTLS == true else {
-        if fromClient { requests.feed(bytes, fact) } else { responses.feed(bytes, fact) }
+        if fromClient {
+          requests.feed(bytes, fact)
+          if let target = requests.tunnelTarget, tunnelTarget == nil {
+            tunnelTarget = target
+            responses.awaitingTunnel = target
+          }
+        } else {
+          responses.feed(bytes, fact)
+          // Through a proxy's tunnel the session starts over: the client's next bytes say whether it is TLS.
+          if responses.tunnelOpened, isTLS == false { isTLS = nil }
+        }
         return
       }
       if fromClient {
-        clientRecords.feed(bytes) { type, serverName, _, _ in
+        clientRecords.feed(bytes) { type, serverName, _, length in
           if let serverName {
             self.serverName = serverName
             return
@@ -181,6 +193,8 @@ final class Connection {
             skippedClientFinished = true
             return
           }
+          // An encrypted 19-byte record is the client's close_notify alert (TLS 1.3), not a new request.
+          if tlsVersion13, length == 19, requestOpen { return }
           if !requestOpen || serverDataSinceRequest {
             // A request: the first on the session, or a new one after the server answered the previous.
             let name = self.serverName.flatMap { $0.isEmpty ? nil : $0 }

@@ -158,11 +158,20 @@ struct HTTPRequestParser {
     return i >= 3 && i < bytes.count && bytes[i] == 0x20
   }
 
+  /// The client asked a proxy for a tunnel (`CONNECT host:port`): what follows is not HTTP to read here.
+  private(set) var tunnelTarget: String?
+
   private mutating func requestEnded(_ emit: WireFact) {
     let parts = (head.firstLine ?? "").split(separator: " ")
     guard parts.count >= 2 else { return }
+    if parts[0] == "CONNECT" {
+      tunnelTarget = String(parts[1])
+      lost = true  // whatever the client sends next goes through the tunnel
+      return
+    }
     bodyLeft = Int(head[1] ?? "") ?? 0
-    let host = head[0].map { "http://\($0)" } ?? ""
+    // Through a proxy without a tunnel the target is already absolute (`POST http://host/path`).
+    let host = parts[1].hasPrefix("http") ? "" : head[0].map { "http://\($0)" } ?? ""
     emit(.requestSending(url: host + String(parts[1])), nil)
     if let agent = head[2] {
       for (prefix, name) in [("Anthropic/", "anthropic"), ("AsyncAnthropic/", "anthropic"), ("OpenAI/", "openai"),
@@ -195,6 +204,11 @@ struct HTTPResponseParser {
                                        "content-length"])
   private var events = SSEDecoder()
   private var isEventStream = false
+
+  /// The proxy's answer to a `CONNECT` is awaited: a 2xx opens the tunnel, anything else is a failure to report.
+  var awaitingTunnel: String?
+  /// The tunnel is open: the bytes that follow are the tunnelled session's, not HTTP to read here.
+  private(set) var tunnelOpened = false
 
   /// Whether the next bytes are (or begin with) a response head.
   var isReadingHead: Bool {
@@ -356,6 +370,16 @@ struct HTTPResponseParser {
     defer { head.reset() }
     let statusLine = head.firstLine ?? ""
     guard let status = statusLine.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return }
+    if let target = awaitingTunnel {
+      awaitingTunnel = nil
+      if (200..<300).contains(status) {
+        tunnelOpened = true
+        state = .lost  // the tunnelled bytes are not this parser's
+        return
+      }
+      // The proxy refused the tunnel (407 needs credentials, 403 forbids the host, 502 could not reach it).
+      emit(.requestSending(url: "https://\(target)"), "CONNECT \(target) (through a proxy)")
+    }
     emit(.responseHead(status: status, url: nil, transport: "wire"), statusLine)
     if let id = head[0] ?? head[1] { emit(.requestID(id), nil) }
     // A cut head may have lost its content type: an SSE body, if that is what follows, is still read.

@@ -141,8 +141,13 @@ final class VerdictCollector {
       uncount(streams[lessCertain], call: streams[capture])
       counts.seenInLogAndCapture += 1
       let decided = lessCertain == log ? capture : log
-      if streams[lessCertain].outcome == .failed, streams[lessCertain].cause == .unknown,
-         streams[decided].cause != .unknown {
+      // The less certain view takes the other's verdict when it could not decide, or when it decided otherwise with
+      // less certainty (a TLS capture sees no events: a response that completed and then sat idle until a proxy
+      // closed the connection looks to it like an idle cut).
+      let undecided = streams[lessCertain].outcome == .failed && streams[lessCertain].cause == .unknown
+      let outweighed = Self.certainty(streams[lessCertain]) < Self.certainty(streams[decided])
+        && (streams[lessCertain].outcome != streams[decided].outcome || streams[lessCertain].cause != streams[decided].cause)
+      if streams[decided].cause != .unknown || streams[decided].outcome == .completed, undecided || outweighed {
         Self.adopt(&streams[lessCertain], decidedBy: streams[decided])
       }
     }
