@@ -467,13 +467,17 @@ private struct Work {
                                note: "\(stream.contentCount) deltas received, the last \(gap): content was flowing"))
     } else if stream.eventCount > 0 {
       confidence = .medium
-      let why = stream.exceptionUncaught ? "The uncaught traceback has no timestamp" : "The log has no timestamps"
+      let why = stream.exceptionUncaught ? "The uncaught traceback has no timestamp"
+        : stream.transport == "wire" ? "The trace has no timestamps (curl's `--trace-time` adds them)" : "The log has no timestamps"
       summary = "The server side \(how) in the middle of the stream, after \(stream.contentCount) content deltas. \(why) to measure the silence before the close, so an idle timeout cannot be ruled out."
       wouldDecide = "Timestamps on the failure, or a capture, would show whether content was still flowing when the connection closed."
     } else {
       confidence = .medium
-      summary = "The server side \(how) in the middle of the response body\(midStream ? " (after HTTP 200)" : ""). The log does not record the events that arrived, so whether content was flowing or the line was idle is not shown."
-      wouldDecide = "Logging each SSE event with a timestamp, or a capture, would separate a close during deltas from an idle timeout."
+      let wire = stream.transport == "wire"
+      summary = "The server side \(how) in the middle of the response body\(midStream ? " (after HTTP 200)" : ""). The \(wire ? "trace" : "log") does not record the events that arrived, so whether content was flowing or the line was idle is not shown."
+      wouldDecide = wire
+        ? "A trace with the body and times (`curl --trace-ascii FILE --trace-time`), or a capture, would separate a close during deltas from an idle timeout."
+        : "Logging each SSE event with a timestamp, or a capture, would separate a close during deltas from an idle timeout."
     }
     noteTotalDurationCap(endingAt: stream.exceptionAt?.time)
     fixes = ["retry-server-close"]
