@@ -59,5 +59,16 @@ final class CommandLineTests: XCTestCase {
     let badZone = try run(["analyze", "--tz", "CET", "SampleLogs/22-curl-traces/"])
     XCTAssertEqual(badZone.status, 64)
     XCTAssertTrue(badZone.stderr.contains("--tz takes an offset from UTC"), badZone.stderr)
+    let badThreads = try run(["analyze", "--threads", "0", "SampleLogs/20-capture-loopback/"])
+    XCTAssertEqual(badThreads.status, 64)
+    XCTAssertTrue(badThreads.stderr.contains("--threads takes a number from 1 to 64"), badThreads.stderr)
+  }
+
+  func testThreadsDoNotChangeTheReport() throws {
+    let one = try run(["analyze", "--format", "json", "--threads", "1", "SampleLogs/20-capture-loopback/"])
+    let three = try run(["analyze", "--format", "json", "--threads", "3", "SampleLogs/20-capture-loopback/"])
+    XCTAssertEqual(one.status, 0)
+    XCTAssertFalse(one.stdout.isEmpty)
+    XCTAssertEqual(one.stdout, three.stdout)
   }
 }
