@@ -193,11 +193,9 @@ def work_folder(prefix):
 
 
 @contextlib.contextmanager
-def fault_server(workdir, lifetime=CLIENT_LIMIT, extra_args=()):
-    """Runs the fault server on 127.0.0.1 (it stops itself after `lifetime` seconds); yields its port."""
-    port_file = workdir / "port"
-    server = subprocess.Popen([sys.executable, str(HERE / "fault_server.py"), "--port-file", str(port_file),
-                               "--lifetime", str(lifetime)] + list(extra_args))
+def loopback_service(script, port_file, args):
+    """Runs one of the loopback helpers (it writes its port to `port_file` and stops itself); yields its port."""
+    service = subprocess.Popen([sys.executable, str(HERE / script), "--port-file", str(port_file)] + list(args))
     try:
         for _ in range(100):
             if port_file.exists() and port_file.read_text():
@@ -205,8 +203,15 @@ def fault_server(workdir, lifetime=CLIENT_LIMIT, extra_args=()):
             time.sleep(0.05)
         yield port_file.read_text()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        service.terminate()
+        service.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def fault_server(workdir, lifetime=CLIENT_LIMIT, extra_args=()):
+    """Runs the fault server on 127.0.0.1 (it stops itself after `lifetime` seconds); yields its port."""
+    with loopback_service("fault_server.py", workdir / "port", ["--lifetime", str(lifetime)] + list(extra_args)) as port:
+        yield port
 
 
 @contextlib.contextmanager
@@ -215,18 +220,9 @@ def connect_proxy(workdir, idle_timeout):
     if idle_timeout is None:
         yield None
         return
-    port_file = workdir / "proxy-port"
-    proxy = subprocess.Popen([sys.executable, str(HERE / "connect_proxy.py"), "--port-file", str(port_file),
-                              "--idle-timeout", str(idle_timeout), "--lifetime", str(CLIENT_LIMIT)])
-    try:
-        for _ in range(100):
-            if port_file.exists() and port_file.read_text():
-                break
-            time.sleep(0.05)
-        yield port_file.read_text()
-    finally:
-        proxy.terminate()
-        proxy.wait(timeout=10)
+    with loopback_service("connect_proxy.py", workdir / "proxy-port",
+                          ["--idle-timeout", str(idle_timeout), "--lifetime", str(CLIENT_LIMIT)]) as port:
+        yield port
 
 
 def capture(incident, venv, args, pythons):

@@ -245,7 +245,7 @@ struct HTTPResponseParser {
         // After a loss, reading resumes where a delivery begins a response or a chunk (an SSE server flushes
         // each event as a chunk of its own).
         guard i == 0 else { return }
-        if Self.begins(bytes, "HTTP/1.") {
+        if bytes.hasBytes("HTTP/1.", at: 0) {
           state = .head
         } else if Self.beginsChunk(bytes) {
           state = .chunkSize
@@ -351,11 +351,6 @@ struct HTTPResponseParser {
       digits += 1
     }
     return digits == 0 ? nil : value
-  }
-
-  /// Whether `bytes` begin with `prefix`.
-  private static func begins(_ bytes: UnsafeRawBufferPointer, _ prefix: StaticString) -> Bool {
-    bytes.hasBytes(prefix, at: 0)
   }
 
   /// Whether `bytes` begin with a chunk-size line: hex digits, then CRLF (or `;` extensions).
