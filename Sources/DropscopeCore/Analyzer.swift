@@ -145,8 +145,13 @@ public struct Analyzer {
     /// Remarks on curl traces, with the traces each applies to.
     var curlNotes: [String: [String]] = [:]
 
+    let calls = CallTimeline()
     /// A completed stream the report will not list is only counted: no verdict needs to be built for it.
-    func diagnoseOrCount(_ stream: ObservedStream) {
+    /// A retried attempt waits for the rest of its call, so the call's attempts are measured together.
+    func diagnoseOrCount(_ finished: ObservedStream) {
+      for stream in calls.add(finished) { diagnoseOrCountReady(stream) }
+    }
+    func diagnoseOrCountReady(_ stream: ObservedStream) {
       if stream.endMarker != nil, stream.exception == nil, !collector.listsMoreCompleted {
         collector.countCompletedUnlisted(call: stream.call, attempt: stream.attempt, input: stream.input)
       } else {
@@ -182,6 +187,7 @@ public struct Analyzer {
           capture = readCapture(input, index: index, assembler: assembler, warnings: &warnings, drain: diagnoseFinished)
         }
         diagnoseFinished(capture.contextNames)
+        for stream in calls.flush() { diagnoseOrCountReady(stream) }
         secrets += capture.secrets
         if let t = capture.firstTime { firstTime = min(firstTime ?? t, t) }
         if let t = capture.lastTime { lastTime = max(lastTime ?? t, t) }
@@ -206,6 +212,7 @@ public struct Analyzer {
       if result.damaged { diagnoser.damagedInputs.insert(index) }
       reader.finish()
       flush()
+      for stream in calls.flush() { diagnoseOrCountReady(stream) }
       if result.isDropscopeReport { skippedReports.append(input.displayName) }
       secrets += result.secrets
       warnings += result.warnings

@@ -78,10 +78,11 @@ final class GoldenReportTests: XCTestCase {
                         ("client_error", false), (nil, false), ("server_close_during_delta", false),
                         ("server_close_during_delta", false)],
       // The application's log first, then the capture of the same runs (each read on its own; not joined yet).
+      // The capture's views predict the leak from the SDK its requests name (anthropic 2.12.0 leaks mid-stream).
       "20-capture-loopback": [(nil, false), ("server_close_during_delta", true), ("server_close_during_delta", true),
                               ("server_error", false), ("server_close_during_delta", false), ("idle_timeout", true),
-                              (nil, false), ("server_close_during_delta", false), ("server_close_during_delta", false),
-                              ("server_error", false), ("server_close_during_delta", false), ("idle_timeout", false)],
+                              (nil, false), ("server_close_during_delta", true), ("server_close_during_delta", true),
+                              ("server_error", false), ("server_close_during_delta", false), ("idle_timeout", true)],
       // HTTPS without keys: the log decides; where record timing cannot, the capture's view takes the log's
       // verdict and says so (the capture alone is tested in CaptureTests).
       "21-capture-tls": [(nil, false), ("server_close_during_delta", true), ("server_close_during_delta", true),
@@ -89,17 +90,19 @@ final class GoldenReportTests: XCTestCase {
                          ("server_close_during_delta", false), ("idle_timeout", false)],
       // curl traces: a verdict per file, in name order (clean truncation, complete, refused connection, in-band
       // error, FIN, HTTP/2 complete, HTTP/2 stream reset by the proxy, RST, stall, FIN seen by `curl -v`).
+      // The RST trace without --trace-time and the `curl -v` paste time nothing: idle close or close during deltas
+      // is not shown, so those two are `unknown` with both as candidates.
       "22-curl-traces": [("server_close_during_delta", false), (nil, false), ("client_error", false), ("server_error", false),
                          ("server_close_during_delta", false), (nil, false), ("server_close_during_delta", false),
-                         ("server_close_during_delta", false), ("idle_timeout", false), ("server_close_during_delta", false)],
+                         ("unknown", false), ("idle_timeout", false), ("unknown", false)],
       // A HAR exported by mitmproxy: it keeps no trace of the FIN and RST cuts (empty 200s), so those stay unknown.
       "23-har-mitmproxy": [(nil, false), ("unknown", false), ("unknown", false), ("server_close_during_delta", false),
                            ("server_error", false)],
       "14-openai-responses": [(nil, false), ("server_close_during_delta", false), ("server_error", false)],
       // pcapng from dumpcap with the older SDKs (anthropic FIN, openai RST), joined with the log.
       "24-capture-pcapng": [(nil, false), ("server_close_during_delta", true), ("server_close_during_delta", true),
-                            (nil, false), (nil, false), ("server_close_during_delta", false),
-                            ("server_close_during_delta", false), (nil, false)],
+                            (nil, false), (nil, false), ("server_close_during_delta", true),
+                            ("server_close_during_delta", true), (nil, false)],
       // HTTPS through a CONNECT proxy with a 5 s idle limit: complete (the proxy later closes the idle connection;
       // the TLS view takes the log's verdict), FIN, and the proxy cutting a stalled stream.
       "26-capture-proxy-connect": [(nil, false), ("server_close_during_delta", true), ("idle_timeout", true),
@@ -173,6 +176,11 @@ final class GoldenReportTests: XCTestCase {
         if stream.input.hasSuffix(".har"), scenario.hasSuffix("-mid-delta") { want = "unknown" }
         guard let cause = want else { continue }
         checked += 1
+        // An input that times nothing (curl -v, a trace without --trace-time) cannot tell an idle close from a
+        // close during deltas: `unknown` naming the scenario's cause among its candidates is the right answer.
+        if stream.cause == .unknown, stream.silenceBeforeEnd == nil, let c = cause, stream.candidates.map(\.rawValue).contains(c) {
+          continue
+        }
         XCTAssertEqual(stream.cause?.rawValue, cause, "\(stream.input) stream \(stream.id) (\(scenario))")
       }
     }

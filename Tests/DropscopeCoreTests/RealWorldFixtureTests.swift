@@ -14,6 +14,8 @@ final class RealWorldFixtureTests: XCTestCase {
     var cause: String
     var leak: Bool
     var side: String?
+    /// For an `unknown` cause: the candidates the paste leaves open.
+    var candidates: [String]?
   }
 
   static let folder = TestSupport.fixtures.appendingPathComponent("RealWorld")
@@ -37,6 +39,9 @@ final class RealWorldFixtureTests: XCTestCase {
       if stream.cause?.rawValue != entry.cause { problems.append("cause \(stream.cause?.rawValue ?? "nil") ≠ \(entry.cause)") }
       if stream.findings.contains(.unwrappedExceptionLeak) != entry.leak { problems.append("leak ≠ \(entry.leak)") }
       if let side = entry.side, stream.side?.rawValue != side { problems.append("side \(stream.side?.rawValue ?? "nil") ≠ \(side)") }
+      if let candidates = entry.candidates, stream.candidates.map(\.rawValue) != candidates {
+        problems.append("candidates \(stream.candidates.map(\.rawValue)) ≠ \(candidates)")
+      }
       if stream.evidence.isEmpty { problems.append("no evidence") }
       if !problems.isEmpty { wrong.append("\(entry.file) [\(entry.source)]: \(problems.joined(separator: "; ")) — \(stream.summary)") }
     }

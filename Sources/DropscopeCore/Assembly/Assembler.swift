@@ -17,6 +17,9 @@ final class Assembler: FactSink {
   private var pendingRetryCount: [Int: Int] = [:]
   private var pendingTimeout: [Int: Double] = [:]
   private var lastCallKey: [Int: (key: String, call: Int, attempt: Int)] = [:]
+  /// Connections (contexts) a capture showed closing: bytes that arrive on one afterwards belong to the stream
+  /// that closed, not to a new one, until a new request opens it again.
+  private var closedConnections = Set<Int>()
   /// Request ids logged by a context before the stream they belong to began.
   private var pendingRequestID: [Int: String] = [:]
   private var nextSequence = 1
@@ -45,6 +48,14 @@ final class Assembler: FactSink {
         }
       }
     case .event(let event):
+      if open[k] == nil, closedConnections.contains(k) { return }
+      if event == .stopReason, let current = open[k], current.endMarker != nil, current.endMarkerKind != .stopReason,
+        !current.summarizedByApplication
+      {
+        // The application's summary (`done, stop_reason=end_turn`) of the stream that just ended, not a new one.
+        current.summarizedByApplication = true
+        return
+      }
       // After its end marker a stream takes only events that follow at once (OpenAI's usage chunk);
       // once the thread has written anything else, the next event belongs to the next stream.
       let stream: ObservedStream
@@ -55,18 +66,28 @@ final class Assembler: FactSink {
       }
       record(event, fact, in: stream)
     case .requestSending(let url):
+      closedConnections.remove(k)
+      let stream: ObservedStream
       if let current = open[k], !current.hasProgress {
-        current.url = url ?? current.url
+        stream = current
+        stream.url = url ?? current.url
       } else {
-        let stream = begin(fact, key: k)
+        stream = begin(fact, key: k)
         stream.url = url
       }
+      stream.requestSentAt = stream.requestSentAt ?? fact.time
+    case .requestStarted:
+      // httpcore's trace of the request going out: the SDK's `Sending HTTP Request` line may have begun it.
+      let stream = open[k].flatMap { $0.hasProgress ? nil : $0 } ?? begin(fact, key: k)
+      stream.requestSentAt = stream.requestSentAt ?? fact.time
     case .responseHead(let status, let url, let transport):
+      if open[k] == nil, closedConnections.contains(k) { return }
       let stream: ObservedStream
-      if let current = open[k], current.status == nil || current.status == status, current.eventCount == 0,
-        current.exception == nil
+      if let current = open[k], current.eventCount == 0, current.exception == nil,
+        current.status == nil || (current.status == status && current.transport != transport)
       {
-        // The same response seen twice (httpcore's trace, then httpx's INFO line) is one stream.
+        // The same response seen twice (httpcore's trace, then httpx's INFO line) is one stream; two lines of
+        // the same library with no events between them are two attempts.
         stream = current
       } else {
         stream = begin(fact, key: k)
@@ -89,7 +110,8 @@ final class Assembler: FactSink {
       stream.requestID = id
       byRequestID[id] = stream
     case .retryScheduled(let delay):
-      let stream = open[k] ?? begin(fact, key: k)
+      // A retry after a completed stream is for an attempt of a later call whose request was not logged.
+      let stream = open[k].flatMap { $0.endMarker == nil ? $0 : nil } ?? begin(fact, key: k)
       stream.retry = .init(location: fact.location, time: fact.time, quote: fact.quote)
       stream.retryDelay = delay
       pendingRetryCall[k] = (stream.call, stream.attempt)
@@ -111,6 +133,18 @@ final class Assembler: FactSink {
         stream.requestID = id
       }
       finish(stream, key: key(stream.input, stream.context), reason: .exception)
+    case .headReadFailed(let text):
+      guard let stream = open[k] else { return }
+      stream.headReadFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      stream.headReadFailureText = text
+    case .applicationAccount(let account):
+      // The application's summary of a stream; with no HTTP lines logged it is the stream's only record.
+      let stream = open[k].flatMap { $0.endMarker == nil ? $0 : nil } ?? begin(fact, key: k)
+      stream.account = account
+      stream.accountAt = .init(location: fact.location, time: fact.time, quote: fact.quote)
+    case .applicationCancelled:
+      guard let stream = open[k], stream.endMarker == nil, stream.cancelled == nil else { return }
+      stream.cancelled = .init(location: fact.location, time: fact.time, quote: fact.quote)
     case .bodyReadFailed(let text):
       open[k]?.bodyReadFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
       open[k]?.bodyReadFailureText = text
@@ -120,6 +154,7 @@ final class Assembler: FactSink {
                                at: .init(location: fact.location, time: fact.time, quote: fact.quote),
                                lastServerData: lastServer, lastServerPacket: lastServerPacket, lastClientData: lastClient,
                                connState: state, lostBytes: lost)
+      closedConnections.insert(k)
       finish(stream, key: k, reason: .connectionClosed)
     case .captureEnded(let state):
       guard let stream = open[k] else { return }
@@ -162,6 +197,11 @@ final class Assembler: FactSink {
       if let output { stream.outputTokens = max(stream.outputTokens ?? 0, output) }
     case .sdkVersion(let name, let version):
       sdkVersions[fact.location.input, default: [:]][name] = version
+      // Request headers name the SDK of the request being sent.
+      if let stream = open[k], !stream.hasProgress {
+        stream.sdkName = name
+        stream.sdkVersion = version
+      }
     }
   }
 
@@ -176,6 +216,7 @@ final class Assembler: FactSink {
     pendingRetryCount = [:]
     pendingTimeout = [:]
     lastCallKey = [:]
+    closedConnections = []
   }
 
   // MARK: - Helpers

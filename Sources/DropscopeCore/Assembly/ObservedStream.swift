@@ -64,6 +64,23 @@ final class ObservedStream {
   /// httpcore's trace of the failed body read, and its `exception=…` text.
   var bodyReadFailure: Observation?
   var bodyReadFailureText: String?
+  /// The SDK and version that sent the request, from its own headers (`User-Agent: Anthropic/Python 0.40.0`).
+  var sdkName: String?
+  var sdkVersion: String?
+  /// When this attempt's request was sent, as the SDK or its transport logged it.
+  var requestSentAt: Microseconds?
+  /// httpcore's trace of the response head read failing, and its `exception=…` text: this attempt's own reason.
+  var headReadFailure: Observation?
+  var headReadFailureText: String?
+  /// The application's own account of the stream (content events received, seconds), and where it said so.
+  var account: ApplicationAccount?
+  var accountAt: Observation?
+  /// Whether the application logged its own summary of the finished message (`stop_reason=…`) after its end.
+  var summarizedByApplication = false
+  /// Where the application said it ended the stream itself.
+  var cancelled: Observation?
+  /// What the attempts of this stream's call show together (set before diagnosis).
+  var timeline: CallTimeline.AttemptView?
   /// The first other line the same context wrote after the last event, with no exception between.
   var followingLine: Observation?
   var lastActivity: Microseconds?
@@ -95,6 +112,9 @@ final class ObservedStream {
     self.firstLocation = location
     self.startTime = time
   }
+
+  /// Whether the response had begun: a status line, an event, or content the application counted.
+  var responseBegan: Bool { status == 200 || eventCount > 0 || (account?.contentEvents ?? 0) > 0 }
 
   /// Whether the stream has seen anything beyond its request.
   var hasProgress: Bool { status != nil || eventCount > 0 || exception != nil }

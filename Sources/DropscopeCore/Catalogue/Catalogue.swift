@@ -278,6 +278,19 @@ public enum Catalogue {
       source: "openai/openai-python _streaming.py in 3.13.0 vs 3.14.0 wheels; openai/openai-python#3811, #2065"),
   ]
 
+  /// Whether `version` of `sdk` lets a transport error raised while a stream is read escape raw (not wrapped in
+  /// its own `APIConnectionError`/`APITimeoutError`); nil for an SDK the catalogue does not know.
+  public static func leaksMidStreamErrors(sdk: String, version: String) -> Bool? {
+    guard let behaviour = sdkBehaviours[sdk] else { return nil }
+    guard let wrapsFrom = behaviour.wrapsFrom else { return true }
+    return versionNumbers(version).lexicographicallyPrecedes(versionNumbers(wrapsFrom))
+  }
+
+  /// `3.14.0` as [3, 14, 0]; a pre-release or build suffix is ignored.
+  static func versionNumbers(_ version: String) -> [Int] {
+    version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
+  }
+
   /// The SDK release range a traceback shows, from class names and messages that changed between releases,
   /// then from the transport generation; nil when nothing in it says.
   public static func sdkRelease(sdk: String, chain: ExceptionChain, transport: String?) -> String? {
@@ -368,8 +381,16 @@ public enum Catalogue {
     }.sorted { abs($0.seconds - seconds) < abs($1.seconds - seconds) }
   }
 
-  /// A silence shorter than this is ordinary pacing, not a stall.
-  public static let flowingGapSeconds = 5.0
+  /// The slowest ordinary gap between content events of a streaming response, in seconds: used only when a
+  /// stream's own events were not timed. Published output speeds of the Claude and GPT models are tens of
+  /// tokens a second, and a delta or chunk carries one to a few tokens, so content comes at ten events a
+  /// second or faster while a response is being generated.
+  /// Source: Anthropic's model pages ("output speed"), artificialanalysis.ai output-speed measurements (R).
+  public static let slowestOrdinaryEventGap = 0.1
+
+  /// How many of a stream's own gaps between events a silence must last to be a stall rather than pacing.
+  /// A token stream's gaps vary by a few times their average; a silence ten times as long has stopped.
+  public static let stallFactor = 10.0
 }
 
 /// Which side of the connection an event came from.

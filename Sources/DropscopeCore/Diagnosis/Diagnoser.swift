@@ -25,9 +25,15 @@ struct Diagnoser {
       work.errorStatus(status)
     } else if let failure = stream.inBandFailure, stream.exception == nil {
       work.inBandFailure(failure)
+    } else if let cancel = stream.cancelled, stream.exception == nil {
+      work.applicationCancelled(cancel)
     } else if stream.exception == nil, stream.wireClose != nil || stream.bodyComplete != nil || stream.captureEnded != nil {
       work.fromWire()
     } else if let chain = stream.exception ?? stream.internalException ?? work.chainFromTransportTrace() {
+      work.exception(chain, sdkVersions: sdkVersions[stream.input] ?? [:])
+    } else if let chain = stream.timeline?.finalChain {
+      // Not logged for this attempt; the call's attempts all failed after the same wait as its final one.
+      work.inheritsFinalReason = true
       work.exception(chain, sdkVersions: sdkVersions[stream.input] ?? [:])
     } else {
       work.noException()
@@ -39,6 +45,7 @@ struct Diagnoser {
       work.summary += " The API had accepted this request, so its input tokens were billed; sending it again bills them again."
     }
     if stream.exceptionUncaught { work.findings.append(.uncaughtException) }
+    if work.inheritsFinalReason { work.takeFinalReason() }
     return work.verdict(context: contextNames[stream.input]?[stream.context])
   }
 }
@@ -63,6 +70,14 @@ private struct Work {
   var inputIsArchive = false
   /// Whether `silence` is only an upper bound (from an untimed, uncaught traceback).
   var silenceIsUpperBound = false
+  /// Whether `silence` runs from the request's last byte because the server sent nothing.
+  var silenceFromRequest = false
+  /// Whether `silence` was inferred from the application's account rather than measured between two times.
+  var silenceIsInferred = false
+  /// The causes left open when the evidence does not decide.
+  var candidates: [Cause] = []
+  /// Whether this attempt's reason is the call's final attempt's, taken because their waits match.
+  var inheritsFinalReason = false
 
   init(stream: ObservedStream, names: [String]) {
     self.stream = stream
@@ -142,10 +157,32 @@ private struct Work {
     cite(failure, "the API's in-band failure")
   }
 
+  /// The application said it ended the stream itself, and no error ended it first.
+  mutating func applicationCancelled(_ cancel: ObservedStream.Observation) {
+    let content = contentSeen
+    decide(.clientError, side: .client, .high,
+           "The application ended the stream itself\(content > 0 ? " after \(content) content deltas" : ""): it cancelled or abandoned the response; the network and the API did not.",
+           fixes: ["cancellation"])
+    cite(cancel, "the application says it ended the stream here")
+  }
+
+  /// Marks a verdict built from the final attempt's reason as such: one step less certain, and says why.
+  mutating func takeFinalReason() {
+    guard outcome == .failed else { return }
+    if confidence == .high { confidence = .medium }
+    if let wait = stream.timeline?.sharedWait {
+      summary = "The log does not say why this attempt failed; it failed after the same wait as the call's final attempt (about \(TimeFormatting.seconds(wait))), so it takes that attempt's reason. " + summary
+    }
+  }
+
+  /// Content events the stream is known to have received: those logged or captured, or the application's count.
+  var contentSeen: Int { max(stream.contentCount, stream.account?.contentEvents ?? 0) }
+
   /// Decides from what a capture shows: the body's framing, who closed first and how, the silence before it.
   mutating func fromWire() {
     decideFromWire()
     noteCaptureLoss()
+    predictLeakFromRequest()
     guard stream.isTLS else { return }
     // Without keys the SSE events are invisible: what decides is record timing and who closed, so say so.
     if confidence == .high { confidence = .medium }
@@ -154,6 +191,21 @@ private struct Work {
       cite(alert, "the server sent a TLS alert before closing: an orderly TLS close (close_notify) by the server side")
     }
     wouldDecide = "A TLS key log (SSLKEYLOGFILE) for this capture would show the SSE events, the end-of-message marker and the HTTP status."
+  }
+
+  /// A capture shows the fault, not what the application caught; the SDK its request names, and the catalogue's
+  /// table of which releases wrap mid-stream transport errors, predict whether the application saw a raw one.
+  private mutating func predictLeakFromRequest() {
+    guard outcome == .failed, let name = stream.sdkName, let version = stream.sdkVersion else { return }
+    sdk = "\(name) \(version)"
+    // Errors the SDK raises while reading the body: the server side closing it, or the client's read timeout.
+    let raisedWhileReading = stream.responseBegan && stream.bodyComplete == nil && stream.inBandFailure == nil
+      && (side == .server || cause == .idleTimeout)
+    guard raisedWhileReading, Catalogue.leaksMidStreamErrors(sdk: name, version: version) == true else { return }
+    findings.append(.unwrappedExceptionLeak)
+    evidence.append(Evidence(location: nil, time: nil, quote: nil,
+                             note: "predicted (medium confidence): the request names \(name) \(version) in its headers, and that release lets a transport error raised while the stream is read escape raw; a capture shows the fault, not what the application caught"))
+    addLeakFix(sdkName: name)
   }
 
   /// Bytes of the response the capture did not keep: cited; and when they come after the last event seen, the
@@ -194,7 +246,13 @@ private struct Work {
     if let close = stream.wireClose, let closeTime = close.at.time {
       // In TLS the last server bytes may be its close_notify alert: measure from the last data record.
       let lastData = stream.isTLS ? stream.lastEvent?.time : close.lastServerData
-      if let last = lastData, closeTime >= last { silence = Double(closeTime - last) / 1e6 }
+      if let last = lastData, closeTime >= last {
+        silence = Double(closeTime - last) / 1e6
+      } else if !midStream, let request = close.lastClientData ?? stream.startTime, closeTime >= request {
+        // The server sent nothing: the silence runs from the request's last byte.
+        silence = Double(closeTime - request) / 1e6
+        silenceFromRequest = true
+      }
       let how = close.reset ? "RST" : "FIN"
       cite(close.at, "the connection's first \(how): \(close.byServer ? "the server side" : "the client") closed it")
       // In TLS the server's close_notify alert is its close, even when the client's TCP FIN comes first.
@@ -223,7 +281,12 @@ private struct Work {
         }
         return
       }
-      if let silence, silence >= Catalogue.flowingGapSeconds {
+      if silenceFromRequest, let silence {
+        let configured = stream.sdkTimeout.map { " (the request said its timeout was \(TimeFormatting.limit($0)))" } ?? ""
+        decide(.idleTimeout, side: .client, .high,
+               "The client sent its request, received nothing for \(TimeFormatting.seconds(silence)), then closed the connection (\(how)) before any response head: its own read timeout\(configured). The server did not close it.",
+               fixes: ["client-read-timeout"])
+      } else if let silence, silence >= StreamPace(stream).stallThreshold(precision: precision) {
         let configured = stream.sdkTimeout.map { " (the request said its timeout was \(TimeFormatting.limit($0)))" } ?? ""
         decide(.idleTimeout, side: .client, .high,
                "No bytes from the server for \(TimeFormatting.seconds(silence)), then the client closed the connection (\(how)): its own read timeout\(configured). The server did not close it.",
@@ -311,7 +374,7 @@ private struct Work {
       deciding = (wrapper, signature)
     }
     describeSurface(final: final, wrapper: wrapper, deciding: deciding?.0, sdkName: sdkName)
-    let midStream = stream.status == 200 || stream.eventCount > 0
+    let midStream = stream.responseBegan
     // httpcore's trace of the failed read is the transport's own time; the application logs a little later.
     if let failure = stream.bodyReadFailure {
       cite(failure, "httpcore's trace: the response body read failed here, as the transport saw it")
@@ -327,7 +390,7 @@ private struct Work {
     } else if stream.exceptionUncaught, let bound = chain.printedNoLaterThan, let lastByte, bound >= lastByte, midStream {
       // The uncaught traceback has no time, but it was printed before a later timestamped line.
       let most = Double(bound - lastByte) / 1e6
-      if most < Catalogue.flowingGapSeconds {
+      if most < StreamPace(stream).stallThreshold(precision: precision) {
         silence = most
         silenceIsUpperBound = true
         evidence.append(Evidence(location: nil, time: TimeFormatting.iso(bound), quote: nil,
@@ -359,7 +422,11 @@ private struct Work {
       var text = midStream
         ? "The client's own read timeout fired in the middle of the stream"
         : "The client's timeout fired before the response headers arrived"
-      if let silence { text += ": no bytes for \(TimeFormatting.seconds(silence)) before it" }
+      if let silence {
+        text += ": no bytes for \(TimeFormatting.seconds(silence)) before it"
+      } else if !midStream, let wait = stream.timeline?.sharedWait, let count = stream.timeline?.attemptsSharingWait {
+        text += ": each of \(count) attempts waited about \(TimeFormatting.seconds(wait)) for the response head"
+      }
       if let configured = stream.sdkTimeout {
         text += " (the request said its timeout was \(TimeFormatting.limit(configured)), in `x-stainless-timeout`)"
       } else if let match = limit.first {
@@ -376,6 +443,8 @@ private struct Work {
       decide(.clientError, side: .client, .high,
              "The client's connection pool had no free connection (\(record.type)): streams were left open or too many ran at once.",
              fixes: ["application-exception"])
+    case .closedBeforeResponse where stream.timeline?.sharedWait != nil:
+      idleBeforeHead(record)
     case .closedBeforeResponse:
       decide(.unknown, side: .server, .medium,
              "The connection closed before any response arrived (\(record.type): \(record.message)). A stale pooled connection, a proxy refusing the request and a crashed server all look like this in a client log.",
@@ -406,6 +475,8 @@ private struct Work {
     case .serverDisconnected:
       if midStream {
         serverSideClose(.peerClosedMidBody, midStream: true)
+      } else if stream.timeline?.sharedWait != nil {
+        idleBeforeHead(record)
       } else {
         decide(.unknown, side: .server, .medium,
                "The server side closed the connection (\(record.type.isEmpty ? "reported" : record.type): \(record.message)), and the log does not show whether a response had begun.",
@@ -436,18 +507,68 @@ private struct Work {
   mutating func serverSideClose(_ wire: Catalogue.WireEvent, midStream: Bool) {
     let how = wire == .connectionReset ? "reset the connection (RST)" : "closed the connection (FIN)"
     side = .server
-    if let silence, silence >= Catalogue.flowingGapSeconds {
+    let pace = StreamPace(stream)
+    let threshold = pace.stallThreshold(precision: precision)
+    let content = contentSeen
+    if !midStream, stream.wireClose != nil {
+      // Nothing of a response arrived: a close right after the request is a refusal or a stale connection; a
+      // close after a wait is a limit on the path giving up on a request that got no answer.
+      if let silence, silenceFromRequest, silence >= threshold {
+        let matches = Catalogue.limits(matching: silence, kind: .idle, precision: precision).filter { $0.closer == .server }
+        if let match = matches.first { findings.append(.matchesKnownLimit) }
+        decide(.idleTimeout, side: .server, matches.isEmpty ? .medium : .high,
+               "The request got no response for \(TimeFormatting.seconds(silence)), then the server side \(how) without sending a response head: an idle limit on the path gave up on it\(matches.first.map { " (it matches a \(TimeFormatting.limit($0.seconds)) idle limit: \($0.components))" } ?? "").",
+               fixes: ["raise-proxy-idle-limit"],
+               wouldDecide: matches.isEmpty ? "The proxy or load balancer configuration (its idle timeout) would name the hop." : nil)
+      } else {
+        decide(.unknown, side: .server, .medium,
+               "The server side \(how) \(silence.map { "\(TimeFormatting.seconds($0)) after the request, " } ?? "")before any response head: a refused request, a stale connection or a crashed upstream all look like this.",
+               fixes: ["capture-for-evidence"],
+               wouldDecide: "The proxy's or the server's log for this time would say why it closed the connection.")
+        candidates = [.serverError, .idleTimeout]
+      }
+      return
+    }
+    if silence == nil, !silenceIsUpperBound, let account = stream.account, let implied = StreamPace.silence(impliedBy: account) {
+      // No event was timed, but the application said how many deltas it had and when it gave up.
+      let accountThreshold = Catalogue.stallFactor * Catalogue.slowestOrdinaryEventGap + 0.01
+      if implied >= accountThreshold {
+        silence = implied
+        silenceIsInferred = true
+      } else if implied <= 0 {
+        cause = .serverCloseDuringDelta
+        confidence = .medium
+        summary = "The server side \(how) while content was flowing: the application counted \(account.contentEvents) content deltas in \(TimeFormatting.seconds(account.seconds ?? 0)), as fast as a response is generated, so the line was not idle before the close."
+        cite(stream.accountAt, "the application's own account of the stream: \(account.contentEvents) deltas in \(TimeFormatting.seconds(account.seconds ?? 0))")
+        wouldDecide = "Timestamps on each event, or a capture, would measure the last gap before the close."
+        fixes = ["retry-server-close"]
+        return
+      }
+    }
+    if let silence, silenceIsInferred || (!silenceIsUpperBound && silence >= threshold)
+      || Catalogue.limits(matching: silence, kind: .idle, precision: precision).contains(where: { $0.closer == .server })
+    {
       cause = .idleTimeout
       let matches = Catalogue.limits(matching: silence, kind: .idle, precision: precision).filter { $0.closer == .server }
-      var text = "No bytes for \(TimeFormatting.seconds(silence)), then the server side \(how)"
+      var text: String
+      if silenceIsInferred, let account = stream.account {
+        text = "The application counted \(account.contentEvents) content deltas in \(TimeFormatting.seconds(account.seconds ?? 0)); generated content takes far less (\(TimeFormatting.seconds(Double(account.contentEvents) * Catalogue.slowestOrdinaryEventGap)) at ten deltas a second), so the line was idle for at least \(TimeFormatting.seconds(silence)). Then the server side \(how)"
+        cite(stream.accountAt, "the application's own account of the stream: \(account.contentEvents) deltas in \(TimeFormatting.seconds(account.seconds ?? 0))")
+      } else {
+        text = "No bytes for \(TimeFormatting.seconds(silence)), then the server side \(how)"
+        if pace.measured {
+          evidence.append(Evidence(location: nil, time: nil, quote: nil,
+                                   note: "the stream's events came every \(TimeFormatting.seconds(pace.secondsPerEvent)) on average; the silence before the close lasted \(Int((silence / pace.secondsPerEvent).rounded())) times that"))
+        }
+      }
       if let match = matches.first {
         findings.append(.matchesKnownLimit)
-        confidence = .high
+        confidence = silenceIsInferred ? .medium : .high
         text += ": that matches a \(TimeFormatting.limit(match.seconds)) idle limit (\(match.components))."
         evidence.append(Evidence(location: nil, time: nil, quote: nil,
                                  note: "silence of \(TimeFormatting.seconds(silence)) before the close matches the known limit: \(TimeFormatting.limit(match.seconds)) \(match.kind.rawValue), \(match.components) (source: \(match.source))"))
       } else {
-        confidence = .medium
+        confidence = silenceIsInferred ? .medium : pace.measured ? .high : .medium
         text += ". No known default idle limit matches \(TimeFormatting.seconds(silence)); a proxy with a custom limit is the likely closer."
         wouldDecide = "The proxy or load balancer configuration (its idle timeout), or a capture showing which hop sent the FIN/RST."
       }
@@ -455,32 +576,54 @@ private struct Work {
       fixes = ["raise-proxy-idle-limit"]
       return
     }
-    cause = .serverCloseDuringDelta
     if let silence {
+      cause = .serverCloseDuringDelta
       confidence = .high
       let gap = precision >= 1 && silence < 1
         ? "within the same second as the close (the log's timestamps are to the second)"
         : silenceIsUpperBound ? "at most \(TimeFormatting.seconds(silence)) before the close"
         : "\(TimeFormatting.seconds(silence)) before the close"
-      summary = "The server side \(how) while content was flowing: \(stream.contentCount) deltas received, the last \(gap)."
+      summary = "The server side \(how) while content was flowing: \(content) deltas received, the last \(gap)."
       evidence.append(Evidence(location: nil, time: nil, quote: nil,
-                               note: "\(stream.contentCount) deltas received, the last \(gap): content was flowing"))
-    } else if stream.eventCount > 0 {
-      confidence = .medium
+                               note: "\(content) deltas received, the last \(gap): content was flowing"))
+      noteTotalDurationCap(endingAt: stream.exceptionAt?.time)
+      fixes = ["retry-server-close"]
+      return
+    }
+    // Nothing times the events before the close: an idle limit and a cut while content flowed look alike.
+    decide(.unknown, side: .server, .medium, "", fixes: ["retry-server-close"])
+    candidates = [.idleTimeout, .serverCloseDuringDelta]
+    let wire = stream.transport == "wire"
+    if content > 0 || stream.eventCount > 0 {
       let why = stream.exceptionUncaught ? "The uncaught traceback has no timestamp"
-        : stream.transport == "wire" ? "The trace has no timestamps (curl's `--trace-time` adds them)" : "The log has no timestamps"
-      summary = "The server side \(how) in the middle of the stream, after \(stream.contentCount) content deltas. \(why) to measure the silence before the close, so an idle timeout cannot be ruled out."
-      wouldDecide = "Timestamps on the failure, or a capture, would show whether content was still flowing when the connection closed."
+        : wire ? "The trace has no timestamps (curl's `--trace-time` adds them)" : "The log does not time the events"
+      summary = "The server side \(how) in the middle of the stream, after \(content) content deltas. \(why), so whether the line had gone idle (an idle limit) or content was still flowing (a close during deltas) is not shown."
+      wouldDecide = "Timestamps on each event and on the failure, the application's own count of deltas with its duration, or a capture, would show whether content was still flowing when the connection closed."
     } else {
-      confidence = .medium
-      let wire = stream.transport == "wire"
       summary = "The server side \(how) in the middle of the response body\(midStream ? " (after HTTP 200)" : ""). The \(wire ? "trace" : "log") does not record the events that arrived, so whether content was flowing or the line was idle is not shown."
       wouldDecide = wire
         ? "A trace with the body and times (`curl --trace-ascii FILE --trace-time`), or a capture, would separate a close during deltas from an idle timeout."
         : "Logging each SSE event with a timestamp, or a capture, would separate a close during deltas from an idle timeout."
     }
-    noteTotalDurationCap(endingAt: stream.exceptionAt?.time)
-    fixes = ["retry-server-close"]
+  }
+
+  /// Every attempt of the call waited the same time for a response head, then the connection closed: a limit.
+  mutating func idleBeforeHead(_ record: ExceptionRecord) {
+    guard let timeline = stream.timeline, let wait = timeline.sharedWait else { return }
+    let matches = Catalogue.limits(matching: wait, kind: .idle, precision: timeline.precision).filter { $0.closer == .server }
+    var text = "Each of the call's \(timeline.attemptsSharingWait) attempts waited about \(TimeFormatting.seconds(wait)) without a response head, then the server side closed the connection (`\(record.type)`: \(record.message)). The same wait every time is a limit, not chance: an idle limit of about \(TimeFormatting.seconds(wait)) on the path"
+    if let match = matches.first {
+      findings.append(.matchesKnownLimit)
+      text += ", which matches a \(TimeFormatting.limit(match.seconds)) idle limit (\(match.components))."
+    } else {
+      text += " (a proxy or load balancer with a custom limit, or an upstream that never answers)."
+      wouldDecide = "The proxy or load balancer configuration (its idle timeout), or a capture showing which hop sent the FIN."
+    }
+    decide(.idleTimeout, side: .server, timeline.waitInferred ? .medium : .high, text, fixes: ["raise-proxy-idle-limit"],
+           wouldDecide: wouldDecide)
+    silence = wait
+    evidence.append(Evidence(location: nil, time: nil, quote: nil,
+                             note: "this attempt waited \(timeline.wait.map { TimeFormatting.seconds($0) } ?? "?")\(timeline.waitInferred ? " (from the retry lines and the backoff the SDK logged)" : ""); the call's attempts waited about \(TimeFormatting.seconds(wait)) each"))
   }
 
   /// Notes when the stream's whole duration matches a known cap on total response time:
@@ -563,7 +706,8 @@ private struct Work {
   /// An exception read from httpcore's `receive_response_body.failed exception=Type(…)` trace,
   /// for a stream whose application logged no traceback.
   func chainFromTransportTrace() -> ExceptionChain? {
-    guard let text = stream.bodyReadFailureText, let failure = stream.bodyReadFailure,
+    guard let text = stream.bodyReadFailureText ?? stream.headReadFailureText,
+      let failure = stream.bodyReadFailure ?? stream.headReadFailure,
       let equals = text.range(of: "exception=")
     else { return nil }
     let value = text[equals.upperBound...]
@@ -673,6 +817,7 @@ private struct Work {
       duration: duration, inputTokens: stream.inputTokens, outputTokens: stream.outputTokens,
       billed: outcome == .failed && (stream.status == 200 || stream.eventCount > 0) && cause != .unknown,
       connState: stream.wireClose?.connState ?? stream.captureConnState, joinedStream: nil,
-      evidence: evidence, fixes: fixes, wouldDecide: wouldDecide)
+      evidence: evidence, fixes: fixes, wouldDecide: wouldDecide,
+      candidates: outcome == .completed || (cause ?? .unknown) != .unknown ? [] : candidates)
   }
 }

@@ -125,6 +125,8 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
   public var fixes: [String]
   /// For uncertain verdicts: which evidence would decide.
   public var wouldDecide: String?
+  /// For an `unknown` cause: the causes the evidence leaves open, most likely first; empty when decided.
+  public var candidates: [Cause] = []
 
   /// Writes every key, with `null` for what is absent (`cause` is null for a completed stream).
   public func encode(to encoder: Encoder) throws {
@@ -161,5 +163,6 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
     try c.encode(evidence, forKey: .evidence)
     try c.encode(fixes, forKey: .fixes)
     try c.encode(wouldDecide, forKey: .wouldDecide)
+    try c.encode(candidates, forKey: .candidates)
   }
 }

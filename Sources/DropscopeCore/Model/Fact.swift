@@ -39,6 +39,14 @@ public struct Fact: Sendable {
     indirect case exception(ExceptionChain, internal: Bool, uncaught: Bool)
     /// httpcore's trace of the body read failing (`receive_response_body.failed exception=…`).
     case bodyReadFailed(String)
+    /// httpcore's trace of the response head read failing (`receive_response_headers.failed exception=…`).
+    case headReadFailed(String)
+    /// The transport began sending a request (httpcore's `send_request_headers.started`).
+    case requestStarted
+    /// The application's own account of the stream it was reading: content events received, and over how long.
+    case applicationAccount(ApplicationAccount)
+    /// The application says it ended the stream itself (a cancel, an abort, its own client going away).
+    case applicationCancelled
     /// A library or client version visible in the log (`Anthropic/Python 0.79.0`).
     case sdkVersion(name: String, version: String)
     /// The SDK's idempotency key for a call: every attempt of one call carries the same key.
@@ -81,6 +89,8 @@ public enum StreamEvent: String, Sendable, CaseIterable {
   case error
   case chatCompletionChunk = "chat.completion.chunk"
   case chatFinished = "finish_reason"
+  /// The application logged a message's `stop_reason` with a value (`stop_reason=end_turn`): the message ended.
+  case stopReason = "stop_reason"
   case done = "[DONE]"
   case responseDelta = "response.output_text.delta"
   case responseCompleted = "response.completed"
@@ -94,7 +104,7 @@ public enum StreamEvent: String, Sendable, CaseIterable {
   /// Whether this event ends a message on its protocol.
   public var isEndOfMessage: Bool {
     switch self {
-    case .messageStop, .done, .chatFinished, .responseCompleted, .responseIncomplete: return true
+    case .messageStop, .done, .chatFinished, .stopReason, .responseCompleted, .responseIncomplete: return true
     default: return false
     }
   }

@@ -29,6 +29,10 @@ enum MessageClass {
   case tracebackHeader
   /// httpcore's `receive_response_body.failed exception=…` trace.
   case bodyReadFailed
+  /// httpcore's `receive_response_headers.failed exception=…` trace: the attempt failed before its response head.
+  case headReadFailed
+  /// httpcore's `send_request_headers.started` trace: an attempt's request is being sent.
+  case transportRequestStarted
   /// httpcore's `receive_response_headers.complete return_value=(b'HTTP/1.1', 200, …)` trace.
   case transportResponseHead
   /// The TypeScript SDKs' `[log_1a2b3c] post https://… succeeded with status 200 in 842ms` (or `failed with status`).
@@ -58,9 +62,14 @@ struct WordScan {
   /// Usage the application logged: `input_tokens=2113`, `'output_tokens': 18`, `"prompt_tokens":12`.
   var inputTokens: Int?
   var outputTokens: Int?
+  /// The application's own account of a stream: how many content events it received, and in how long.
+  var account: ApplicationAccount?
+  /// The application says it ended a stream itself (`cancelled`, `aborting`, `client disconnected`).
+  var cancelled = false
 
   var isEmpty: Bool {
     event == nil && !finished && requestID == nil && version == nil && inputTokens == nil && outputTokens == nil
+      && account == nil && !cancelled
   }
 }
 
@@ -84,6 +93,8 @@ enum LineClassifier {
     case 0x52 where line.hasBytes("Retrying request", at: m): return .retryScheduled
     case 0x72 where line.hasBytes("request_id: ", at: m): return .requestIDLine
     case 0x72 where line.hasBytes("receive_response_body.failed", at: m): return .bodyReadFailed
+    case 0x72 where line.hasBytes("receive_response_headers.failed", at: m): return .headReadFailed
+    case 0x73 where line.hasBytes("send_request_headers.started", at: m): return .transportRequestStarted
     case 0x72 where line.hasBytes("receive_response_headers.complete return_value=(b'HTTP/", at: m):
       return .transportResponseHead
     case 0x45 where line.hasBytes("Encountered ", at: m): return .encountered
@@ -94,7 +105,12 @@ enum LineClassifier {
     case 0x70 where line.hasBytes("post ", at: m) && line.firstOffset(of: " with status ", from: m) != nil:
       return .tsSDKResponse
     default:
-      let scan = scanWords(line, from: m)
+      var scan = scanWords(line, from: m)
+      if scan.event == nil, !scan.finished {
+        // An event line is not an account of a stream; other free text may be one.
+        scan.account = ApplicationAccount.read(line, from: m)
+        scan.cancelled = ApplicationAccount.saysCancelled(line, from: m)
+      }
       if !scan.isEmpty { return .words(scan) }
       // `x-stainless-…` and `X-Stainless-…` alike; a header dump is a long line, so short messages are skipped.
       guard line.count - m > 80 else { return .unrecognised }
@@ -131,8 +147,11 @@ enum LineClassifier {
         continue
       }
       if let event = streamEvent(line, word) {
-        if event == .chatFinished {
-          if finishReasonIsSet(line, after: wordEnd) { scan.finished = true }
+        if event == .chatFinished || event == .stopReason {
+          // `finish_reason=stop`, `stop_reason=end_turn`: the message ended; `None`/`null` says it has not yet.
+          if finishReasonIsSet(line, after: wordEnd) {
+            if event == .chatFinished { scan.finished = true } else { scan.event = scan.event ?? .stopReason }
+          }
         } else if scan.event == nil {
           scan.event = event
         }
@@ -194,6 +213,7 @@ enum LineClassifier {
     case (18, 0x63) where line.hasBytes("content_block_stop", at: s): return .contentBlockStop
     case (21, 0x63) where line.hasBytes("chat.completion.chunk", at: s): return .chatCompletionChunk
     case (13, 0x66) where line.hasBytes("finish_reason", at: s): return .chatFinished
+    case (11, 0x73) where line.hasBytes("stop_reason", at: s): return .stopReason
     case (6, 0x5b) where line.hasBytes("[DONE]", at: s): return .done
     case (26, 0x72) where line.hasBytes("response.output_text.delta", at: s): return .responseDelta
     case (18, 0x72) where line.hasBytes("response.completed", at: s): return .responseCompleted
@@ -203,7 +223,7 @@ enum LineClassifier {
     }
   }
 
-  /// Whether `finish_reason` is followed by a value other than None/null.
+  /// Whether `finish_reason` (or `stop_reason`) is followed by a value other than None/null.
   private static func finishReasonIsSet(_ line: UnsafeRawBufferPointer, after end: Int) -> Bool {
     var i = end
     while i < line.count, line[i] == 0x3d || line[i] == 0x3a || line[i] == 0x20 || line[i] == 0x22 || line[i] == 0x27 {

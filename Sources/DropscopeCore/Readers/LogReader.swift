@@ -170,6 +170,10 @@ final class LogReader<Sink: FactSink> {
                      quote: previousRecord != nil ? quote(previousLine) : nil, context: context, time: time)
     case .bodyReadFailed:
       fact(.bodyReadFailed(line.string(m..<min(line.count, m + 600))), quoted: true)
+    case .headReadFailed:
+      fact(.headReadFailed(line.string(m..<min(line.count, m + 600))), quoted: true)
+    case .transportRequestStarted:
+      fact(.requestStarted)
     case .transportResponseHead:
       // return_value=(b'HTTP/1.1', 200, b'OK', [...]): the status follows the first "', ".
       guard let comma = line.firstOffset(of: "', ", from: m), let (status, _) = line.decimal(at: comma + 3, maxDigits: 3)
@@ -197,6 +201,8 @@ final class LogReader<Sink: FactSink> {
         fact(.usage(input: scan.inputTokens, output: scan.outputTokens))
       }
       if let id = scan.requestID { fact(.requestID(line.string(id))) }
+      if let account = scan.account { fact(.applicationAccount(account), quoted: true) }
+      if scan.cancelled { fact(.applicationCancelled, quoted: true) }
       if let word = scan.version, let version = sdkVersion(line, word) {
         fact(.sdkVersion(name: version.name, version: version.version))
         // A user agent is usually part of a printed header dump, which may hold the x-stainless headers too.

@@ -53,7 +53,9 @@ public struct MarkdownRenderer: ReportRenderer {
     out.line("| # | Request id | Cause | Side | Confidence | Surfaced as | Where |")
     out.line("|---:|---|---|---|---|---|---|")
     for s in report.streams where s.outcome == .failed {
-      let surfaced = s.findings.contains(.unwrappedExceptionLeak) ? "raw \(exceptionName(s))" : exceptionName(s)
+      // A capture shows no exception: its leak finding is a prediction from the SDK the request names.
+      let surfaced = !s.findings.contains(.unwrappedExceptionLeak) ? exceptionName(s)
+        : s.surfacedAs == nil ? "raw (predicted from the SDK)" : "raw \(exceptionName(s))"
       out.line("| [\(s.id)](#stream-\(s.id)) | \(code(s.requestID)) | `\(s.cause?.rawValue ?? "unknown")` | \(s.side?.rawValue ?? "–") | \(s.confidence.rawValue) | \(surfaced) | \(where_(s)) |")
     }
     out.blank()
@@ -83,6 +85,9 @@ public struct MarkdownRenderer: ReportRenderer {
       }
       out.line("- **Call:** \(s.call), attempt \(s.attempt) of \(s.attemptsInCall)")
       if let started = s.startedAt { out.line("- **Started:** \(started)\(s.endedAt.map { ", ended \($0)" } ?? "")") }
+      if !s.candidates.isEmpty {
+        out.line("- **Candidates:** \(s.candidates.map { "`\($0.rawValue)`" }.joined(separator: ", "))")
+      }
       if let would = s.wouldDecide { out.line("- **What would decide it:** \(would)") }
       out.blank()
       out.line("**Evidence**")

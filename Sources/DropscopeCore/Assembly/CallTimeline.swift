@@ -1,0 +1,98 @@
+/// Holds the attempts of a call until its last one has ended, then measures what they show together:
+/// how long each attempt waited before it failed, and whether every attempt failed after the same wait.
+///
+/// One attempt's wait says little; the same wait on every attempt of a call is the mark of a limit on the
+/// path (a proxy's idle limit, the client's own timeout), and lets an attempt whose own reason was not
+/// logged take the reason of the final attempt.
+final class CallTimeline {
+  /// What the attempts of a call show about one of them.
+  struct AttemptView {
+    /// Seconds from this attempt's request to its failure; nil when either end is not in the log.
+    var wait: Double?
+    /// Whether `wait` was inferred (from the previous attempt's retry line and backoff, or from the
+    /// application's account of the whole call) rather than read from two logged times.
+    var waitInferred = false
+    /// The wait every measured attempt of the call shares, when there are two or more and they agree
+    /// within the log's timestamp precision.
+    var sharedWait: Double?
+    /// How many attempts' waits were measured to share it.
+    var attemptsSharingWait = 0
+    /// The uncertainty of the waits, in seconds: the log's timestamp precision.
+    var precision = 0.001
+    /// The final attempt's failure, for an earlier attempt whose own reason was not logged.
+    var finalChain: ExceptionChain?
+  }
+
+  /// Attempts of calls whose last attempt has not ended yet, by call number.
+  private var open: [Int: [ObservedStream]] = [:]
+
+  /// Takes a finished stream; returns the streams now ready for diagnosis, in the order they ended.
+  func add(_ stream: ObservedStream) -> [ObservedStream] {
+    if stream.end == .retried {
+      open[stream.call, default: []].append(stream)
+      return []
+    }
+    let attempts = (open.removeValue(forKey: stream.call) ?? []) + [stream]
+    if attempts.count > 1 { Self.measure(attempts) }
+    return attempts
+  }
+
+  /// Ends every call still open (the input ended during a retry): their attempts are diagnosed as they are.
+  func flush() -> [ObservedStream] {
+    let rest = open.keys.sorted().flatMap { open[$0] ?? [] }
+    open.removeAll()
+    return rest.sorted { $0.sequence < $1.sequence }
+  }
+
+  /// Sets each attempt's view of the call.
+  static func measure(_ attempts: [ObservedStream]) {
+    guard let final = attempts.last else { return }
+    // The application's account of the call counts from its start: the first attempt began then.
+    var callStart: Microseconds?
+    if let seconds = final.account?.seconds, let at = final.accountAt?.time {
+      callStart = at - Microseconds(seconds * 1e6)
+    }
+    var views: [AttemptView] = []
+    var times: [Microseconds] = []
+    for (index, attempt) in attempts.enumerated() {
+      var view = AttemptView()
+      var start = attempt.requestSentAt
+      if start == nil, index > 0, let retry = attempts[index - 1].retry?.time {
+        start = retry + Microseconds((attempts[index - 1].retryDelay ?? 0) * 1e6)
+        view.waitInferred = true
+      } else if start == nil, index == 0, let callStart {
+        start = callStart
+        view.waitInferred = true
+      }
+      let end = attempt.retry?.time ?? attempt.headReadFailure?.time
+        ?? (attempt.exceptionUncaught ? nil : attempt.exceptionAt?.time) ?? attempt.accountAt?.time
+      if let start, let end, end >= start, !attempt.responseBegan {
+        view.wait = Double(end - start) / 1e6
+        // The log's own times show its precision; an inferred start adds a backoff's decimals to one.
+        times.append(end)
+        if !view.waitInferred { times.append(start) }
+      }
+      views.append(view)
+    }
+    let precision = times.contains { $0 % 1_000_000 != 0 } ? 0.001 : 1.0
+    let waits = views.compactMap(\.wait)
+    var shared: Double?
+    if waits.count >= 2, let low = waits.min(), let high = waits.max() {
+      let mean = waits.reduce(0, +) / Double(waits.count)
+      // Two truncated timestamps per wait: each wait is uncertain by the precision; beyond that, allow the
+      // spread of an ordinary timer (a tenth of the wait).
+      if high - low <= 2 * precision + mean / 10 { shared = mean }
+    }
+    let finalChain = final.exception ?? final.internalException
+    for (index, attempt) in attempts.enumerated() {
+      var view = views[index]
+      view.precision = precision
+      if let shared {
+        view.sharedWait = shared
+        view.attemptsSharingWait = waits.count
+        if attempt !== final, view.wait != nil { view.finalChain = finalChain }
+      }
+      attempt.timeline = view
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/// How fast a stream's content was arriving, and so how long a silence must be to be a stall.
+///
+/// A silence is judged against the stream's own pace where its events were timed: ten gaps of a fast
+/// stream are a stall, a few seconds of a slow one may not be. Without timed events the catalogue's
+/// slowest ordinary pace stands in, and a decision taken on it says so.
+struct StreamPace {
+  /// Average seconds between the stream's events, or the catalogue's slowest ordinary gap.
+  let secondsPerEvent: Double
+  /// Whether `secondsPerEvent` was measured on this stream's own event times.
+  let measured: Bool
+
+  init(_ stream: ObservedStream) {
+    if stream.eventCount >= 3, let first = stream.firstEvent?.time, let last = stream.lastEvent?.time, last > first {
+      secondsPerEvent = max(Double(last - first) / 1e6 / Double(stream.eventCount - 1), 0.001)
+      measured = true
+    } else {
+      secondsPerEvent = Catalogue.slowestOrdinaryEventGap
+      measured = false
+    }
+  }
+
+  /// The shortest silence, in seconds, that is no longer this stream's pacing, given timestamps of `precision`.
+  /// A fast stream's own gaps are not held against it: ordinary pacing may slow to the catalogue's slowest gap.
+  func stallThreshold(precision: Double) -> Double {
+    Catalogue.stallFactor * max(secondsPerEvent, Catalogue.slowestOrdinaryEventGap) + precision
+  }
+
+  /// The silence before the end that an application's account implies: its duration less the time its
+  /// content events need at the slowest ordinary pace. A lower bound; nil without a duration.
+  static func silence(impliedBy account: ApplicationAccount) -> Double? {
+    guard let seconds = account.seconds else { return nil }
+    return seconds - Double(account.contentEvents) * Catalogue.slowestOrdinaryEventGap
+  }
+}

@@ -1,0 +1,84 @@
+/// What an application says, in its own words, about a stream it read: how many content events it
+/// received (`23 deltas received`, `after 17 chunks`), and over how long (`after 6.1 s`, `in 842ms`).
+///
+/// Many services log one line per request and nothing from their HTTP library; this line is then the
+/// only record of how far the stream got and when it ended.
+public struct ApplicationAccount: Sendable, Equatable {
+  /// Content events (Anthropic deltas, OpenAI chunks) the application counted.
+  public var contentEvents: Int
+  /// Seconds from the start of the call to the line, as the application measured them.
+  public var seconds: Double?
+
+  public init(contentEvents: Int, seconds: Double?) {
+    self.contentEvents = contentEvents
+    self.seconds = seconds
+  }
+
+  /// Reads a count of `delta`s or `chunk`s and, on the same line, a duration; nil without a count.
+  static func read(_ line: UnsafeRawBufferPointer, from start: Int) -> ApplicationAccount? {
+    guard let count = contentCount(line, from: start) else { return nil }
+    return ApplicationAccount(contentEvents: count, seconds: duration(line, from: start))
+  }
+
+  /// Whether the application says it ended a stream itself: `cancel…`, `abort…`, `client disconnected`.
+  static func saysCancelled(_ line: UnsafeRawBufferPointer, from start: Int) -> Bool {
+    line.offset(ofLong: "ancel", from: start).map { isWordStart(line, $0 - 1, start) } == true
+      || line.offset(ofLong: "bort", from: start).map { isWordStart(line, $0 - 1, start) } == true
+      || line.offset(ofLong: "client disconnected", from: start) != nil
+  }
+
+  /// `cancel` / `Cancel`, `abort` / `Abort` as the start of a word, not inside another (`_cancel_scope`).
+  private static func isWordStart(_ line: UnsafeRawBufferPointer, _ i: Int, _ start: Int) -> Bool {
+    guard i >= start else { return false }
+    let c = line[i] | 0x20
+    guard c == 0x63 || c == 0x61 else { return false }  // c or a
+    return i == start || !(line[i - 1].isIdentifierByte)
+  }
+
+  /// A number followed by ` delta`/` deltas`/` chunk`/` chunks` as a word of its own.
+  private static func contentCount(_ line: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    for word in [UInt8(ascii: "d"), UInt8(ascii: "c")] {
+      var from = start
+      while let at = word == 0x64 ? line.offset(ofLong: "delta", from: from) : line.offset(ofLong: "chunk", from: from) {
+        from = at + 5
+        let after = at + 5 < line.count ? line[at + 5] : 0x20
+        guard after == 0x73 || !after.isIdentifierByte, at - 2 >= start, line[at - 1] == 0x20 else { continue }
+        var digits = at - 1
+        while digits > start, line[digits - 1].isASCIIDigit { digits -= 1 }
+        guard digits < at - 1, digits == start || !line[digits - 1].isIdentifierByte,
+          let (value, _) = line.decimal(at: digits, maxDigits: 9)
+        else { continue }
+        return value
+      }
+    }
+    return nil
+  }
+
+  /// `after 6.1 s`, `after 13.37s`, `in 2.61s`, `in 842ms`, `took 3 seconds`: the first duration on the line.
+  private static func duration(_ line: UnsafeRawBufferPointer, from start: Int) -> Double? {
+    var i = start
+    let n = line.count
+    while i < n {
+      guard line[i].isASCIIDigit, i > start, line[i - 1] == 0x20 else {
+        i += 1
+        continue
+      }
+      let numberStart = i
+      while i < n, line[i].isASCIIDigit || (line[i] == 0x2e && i + 1 < n && line[i + 1].isASCIIDigit) { i += 1 }
+      let numberEnd = i
+      var u = i
+      if u < n, line[u] == 0x20 { u += 1 }
+      var scale: Double?
+      if line.hasBytes("ms", at: u), !(u + 2 < n && line[u + 2].isASCIILetter) {
+        scale = 0.001
+      } else if u < n, line[u] == 0x73, !(u + 1 < n && line[u + 1].isASCIILetter) {
+        scale = 1
+      } else if line.hasBytes("sec", at: u) {
+        scale = 1
+      }
+      guard let scale, let value = Double(line.string(numberStart..<numberEnd)) else { continue }
+      return value * scale
+    }
+    return nil
+  }
+}
