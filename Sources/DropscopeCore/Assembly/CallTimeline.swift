@@ -7,6 +7,8 @@
 final class CallTimeline {
   /// What the attempts of a call show about one of them.
   struct AttemptView {
+    /// When this attempt's request went out: logged, or inferred as `wait` is; nil when not known.
+    var start: Microseconds?
     /// Seconds from this attempt's request to its failure; nil when either end is not in the log.
     var wait: Double?
     /// Whether `wait` was inferred (from the previous attempt's retry line and backoff, or from the
@@ -33,7 +35,7 @@ final class CallTimeline {
       return []
     }
     let attempts = (open.removeValue(forKey: stream.call) ?? []) + [stream]
-    if attempts.count > 1 { Self.measure(attempts) }
+    if attempts.count > 1 || stream.requestSentAt == nil { Self.measure(attempts) }
     return attempts
   }
 
@@ -64,6 +66,7 @@ final class CallTimeline {
         start = callStart
         view.waitInferred = true
       }
+      view.start = start
       let end = attempt.retry?.time ?? attempt.headReadFailure?.time
         ?? (attempt.exceptionUncaught ? nil : attempt.exceptionAt?.time) ?? attempt.accountAt?.time
       if let start, let end, end >= start, !attempt.responseBegan {

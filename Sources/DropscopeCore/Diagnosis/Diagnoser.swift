@@ -808,7 +808,7 @@ private struct Work {
     StreamVerdict(
       id: stream.sequence, input: names[stream.input], context: context, requestID: stream.requestID,
       call: stream.call, attempt: stream.attempt, attemptsInCall: stream.attempt, url: stream.url,
-      status: stream.status, startedAt: stream.startTime.map(TimeFormatting.iso),
+      status: stream.status, startedAt: (stream.timeline?.start ?? stream.startTime).map(TimeFormatting.iso),
       endedAt: (stream.exceptionAt?.time ?? stream.retry?.time ?? stream.lastEvent?.time).map(TimeFormatting.iso),
       outcome: outcome, cause: outcome == .completed ? nil : (cause ?? .unknown), findings: findings,
       confidence: confidence, side: outcome == .completed ? nil : side, summary: summary, surfacedAs: surfacedAs,
@@ -818,6 +818,7 @@ private struct Work {
       billed: outcome == .failed && (stream.status == 200 || stream.eventCount > 0) && cause != .unknown,
       connState: stream.wireClose?.connState ?? stream.captureConnState, joinedStream: nil,
       evidence: evidence, fixes: fixes, wouldDecide: wouldDecide,
-      candidates: outcome == .completed || (cause ?? .unknown) != .unknown ? [] : candidates)
+      candidates: outcome == .completed || (cause ?? .unknown) != .unknown ? [] : candidates,
+      startIsRequestTime: stream.timeline?.start != nil || stream.requestSentAt != nil || stream.status != nil)
   }
 }

@@ -127,6 +127,9 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
   public var wouldDecide: String?
   /// For an `unknown` cause: the causes the evidence leaves open, most likely first; empty when decided.
   public var candidates: [Cause] = []
+  /// Whether `startedAt` is when the request went out (logged or inferred from the call's timeline), rather than
+  /// the first line that mentions the stream. Not in the JSON: it says which joins the time can support.
+  public var startIsRequestTime = false
 
   /// Writes every key, with `null` for what is absent (`cause` is null for a completed stream).
   public func encode(to encoder: Encoder) throws {

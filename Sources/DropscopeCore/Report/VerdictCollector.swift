@@ -182,7 +182,15 @@ extension VerdictCollector {
     for l in streams.indices where streams[l].connState == nil {
       let log = streams[l]
       var match: Int?
-      if let id = log.requestID { match = wire.first { !taken.contains($0) && streams[$0].requestID == id } }
+      if let id = log.requestID {
+        // The same id in two recordings far apart in time is not one request: the views must overlap in time.
+        match = wire.first { w in
+          guard !taken.contains(w), streams[w].requestID == id else { return false }
+          guard let a = start(log), let b = start(streams[w]) else { return true }
+          let span = Microseconds(((log.duration ?? 0) + (streams[w].duration ?? 0) + 60) * 1e6)
+          return abs(a - b) <= span
+        }
+      }
       if match == nil, let url = log.url, let t = start(log) {
         match = wire.filter { !taken.contains($0) && streams[$0].url == url }
           .compactMap { w in start(streams[w]).map { (w, abs($0 - t)) } }
@@ -193,6 +201,17 @@ extension VerdictCollector {
         match = wire.filter { !taken.contains($0) && streams[$0].url.flatMap(hostOf) == host }
           .compactMap { w in start(streams[w]).map { (w, abs($0 - t)) } }
           .filter { $0.1 <= 1_000_000 }.min { $0.1 < $1.1 }?.0
+      }
+      if match == nil, log.requestID == nil, log.url == nil, log.startIsRequestTime, let t = start(log) {
+        // A log that names neither the request id nor the URL (application lines only, or an attempt that failed
+        // before its response): the capture's connection that started at the same time, within the log's precision.
+        // A second of slack: the log's stamps may be to the second, and a start inferred from them no finer.
+        let slack: Microseconds = 1_000_000
+        let near = wire.filter { !taken.contains($0) }
+          .compactMap { w in start(streams[w]).map { (w, abs($0 - t)) } }
+          .filter { $0.1 <= slack }.sorted { $0.1 < $1.1 }
+        // Only a connection clearly nearer than any other is the same request: no join rather than a guess.
+        if let first = near.first, near.count == 1 || near[1].1 >= 4 * first.1 + 50_000 { match = first.0 }
       }
       guard let w = match else { continue }
       taken.insert(w)
