@@ -270,13 +270,37 @@ public enum Catalogue {
   public static let sdkBehaviours: [String: SDKBehaviour] = [
     "anthropic": SDKBehaviour(
       sdk: "anthropic", wrapsFrom: nil,
-      note: "No released anthropic-python wraps transport errors raised while the stream is read: 0.79.0 through 2.12.0 let the raw httpx/httpx2 exception escape, and `max_retries` never sees it. The fix PRs #1550 and #1552 were closed unmerged; issue #1919 and PRs #1920/#1922 were open when this catalogue was written.",
-      source: "anthropics/anthropic-sdk-python#1919, PR #1552, PR #1550 (signatures.md §0)"),
+      note: "No released anthropic-python wraps transport errors raised while the stream is read: 0.79.0 through 2.15.0 (the newest checked) let the raw httpx/httpx2 exception escape (`Stream.__stream__` re-raises it unchanged), and `max_retries` never sees it. The fix PRs #1550 and #1552 were closed unmerged; issue #1919 and PRs #1920/#1922 were open when this catalogue was written.",
+      source: "anthropic 2.15.0 wheel, src/anthropic/_streaming.py (`except Exception: … raise`); anthropics/anthropic-sdk-python#1919, PR #1552, PR #1550 (signatures.md §0)"),
     "openai": SDKBehaviour(
       sdk: "openai", wrapsFrom: "3.14.0",
-      note: "openai-python wraps mid-stream transport errors from 3.14.0 (as APIConnectionError / APITimeoutError with the transport error as `__cause__`); 3.13.x and older, all 2.x and 1.x let the raw exception escape. No version retries a stream that failed after the 200.",
-      source: "openai/openai-python _streaming.py in 3.13.0 vs 3.14.0 wheels; openai/openai-python#3811, #2065"),
+      note: "openai-python wraps mid-stream transport errors from 3.14.0 (as APIConnectionError / APITimeoutError with the transport error as `__cause__`); from 3.20.0 `ssl.SSLError` and `anyio.EndOfStream` raised while reading are wrapped too. 3.13.x and older, all 2.x and 1.x let the raw exception escape. No version retries a stream that failed after the 200.",
+      source: "openai/openai-python _streaming.py in 3.13.0 vs 3.14.0 wheels; _httpx2.py `request_exceptions()` in 3.19.0 vs 3.20.0 wheels; openai/openai-python#3811, #2065"),
+    "anthropic-typescript": SDKBehaviour(
+      sdk: "@anthropic-ai/sdk", wrapsFrom: nil,
+      note: "The TypeScript SDK wraps only failures before the response (`APIConnectionError: Connection error.`). While the body is read it rethrows undici's `TypeError: terminated` as it is (`client.messages.stream()` re-emits it as `AnthropicError: terminated` with the TypeError as `cause`), and `maxRetries` never sees it.",
+      source: "anthropics/anthropic-sdk-typescript src/core/streaming.ts, src/lib/MessageStream.ts `#handleError`; anthropics/anthropic-sdk-typescript#960, #774 (signatures.md a.3, d.1)"),
+    "openai-typescript": SDKBehaviour(
+      sdk: "openai (Node)", wrapsFrom: nil,
+      note: "openai-node wraps only failures before the response (`APIConnectionError: Connection error.`); while the body is read it rethrows undici's `TypeError: terminated` as it is, and `maxRetries` never sees it.",
+      source: "openai/openai-node src/core/streaming.ts (signatures.md a.3, d.1); langchain-ai/langchainjs#8552"),
   ]
+
+  /// Whether a chain was printed by a JavaScript runtime (Node, Bun, a browser), not by Python.
+  public static func isJavaScript(_ chain: ExceptionChain) -> Bool {
+    chain.records.contains { record in
+      (record.className == "TypeError" && record.message.hasPrefix("terminated"))
+        || record.framePaths.contains { $0.hasPrefix("node:") || $0.contains(".js:") || $0.contains(".mjs:") || $0.contains(".ts:") }
+    }
+  }
+
+  /// The behaviour note and the fix for an SDK that let a raw transport error escape.
+  public static func leakAdvice(sdk: String, chain: ExceptionChain?) -> (fix: String, behaviour: SDKBehaviour?) {
+    if let chain, isJavaScript(chain) {
+      return ("catch-terminated-typescript", sdkBehaviours[sdk == "anthropic" ? "anthropic-typescript" : "openai-typescript"])
+    }
+    return (sdk == "anthropic" ? "catch-transport-error-anthropic" : "upgrade-openai-3.14", sdkBehaviours[sdk])
+  }
 
   /// The SDK release range a traceback shows, from class names and messages that changed between releases,
   /// then from the transport generation; nil when nothing in it says.
@@ -341,11 +365,17 @@ public enum Catalogue {
     KnownLimit(seconds: 60, kind: .idle, components: "AWS ALB/CLB idle timeout, nginx `proxy_read_timeout`, ingress-nginx `proxy-read-timeout`", closer: .server,
                source: "AWS ELB docs (edit-load-balancer-attributes); nginx ngx_http_proxy_module; ingress-nginx configmap.md"),
     KnownLimit(seconds: 100, kind: .idle, components: "Cloudflare proxy read timeout", closer: .server,
-               source: "developers.cloudflare.com … error-524"),
+               source: "developers.cloudflare.com … error-524 (the 100 s default, still widely quoted; protocol-facts.md)"),
+    KnownLimit(seconds: 120, kind: .idle, components: "Cloudflare proxy read timeout (documented default from October 2025)", closer: .server,
+               source: "developers.cloudflare.com fundamentals/reference/connection-limits and error-524; cloudflare/cloudflare-docs#25614"),
+    KnownLimit(seconds: 125, kind: .idle, components: "Cloudflare proxy read timeout (documented default from July 2026, Pingora)", closer: .server,
+               source: "cloudflare/cloudflare-docs#32243 (connection-limits, error-524: 120 → 125 s)"),
     KnownLimit(seconds: 240, kind: .idle, components: "Azure Load Balancer idle timeout", closer: .server,
                source: "MicrosoftDocs azure-docs load-balancer-tcp-idle-timeout.md"),
-    KnownLimit(seconds: 300, kind: .idle, components: "Envoy `stream_idle_timeout`, Node undici `bodyTimeout`", closer: .server,
-               source: "envoyproxy/envoy docs faq/configuration/timeouts.rst; nodejs/undici docs/api/Client.md"),
+    KnownLimit(seconds: 300, kind: .idle, components: "Envoy `stream_idle_timeout`", closer: .server,
+               source: "envoyproxy/envoy docs faq/configuration/timeouts.rst"),
+    KnownLimit(seconds: 300, kind: .idle, components: "Node undici `bodyTimeout` / `headersTimeout` (the default under Node's fetch and the TypeScript SDKs)", closer: .client,
+               source: "nodejs/undici docs/api/Client.md; caozhiyuan/copilot-api#133 (\"undici 301s ceiling\"); signatures.md d.2"),
     KnownLimit(seconds: 350, kind: .idle, components: "AWS NLB / NAT gateway idle timeout", closer: .server,
                source: "AWS NLB update-idle-timeout docs; VPC NAT gateway troubleshooting"),
     KnownLimit(seconds: 600, kind: .idle, components: "Anthropic/OpenAI Python SDK default read timeout", closer: .client,

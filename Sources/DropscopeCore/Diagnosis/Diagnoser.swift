@@ -582,7 +582,9 @@ private struct Work {
       || (final.className == "TypeError" && final.message.hasPrefix("terminated"))
     if raw, sdkName != nil, stream.end != .retried {
       findings.append(.unwrappedExceptionLeak)
-      surfacedAs = "raw `\(final.type)`: the SDK did not wrap it in its own `APIConnectionError`/`APITimeoutError`, so `except \(sdkName ?? "sdk").APIError` and the SDK's retries never saw it"
+      let handler = Catalogue.isJavaScript(stream.exception ?? ExceptionChain(records: [final], start: final.location))
+        ? "`instanceof APIError` checks" : "`except \(sdkName ?? "sdk").APIError`"
+      surfacedAs = "raw `\(final.type)`: the SDK did not wrap it in its own `APIConnectionError`/`APITimeoutError`, so \(handler) and the SDK's retries never saw it"
     } else if final.module == "anthropic" || final.module == "openai",
       let cause = chainCause(of: final, wrapper: wrapper, deciding: deciding)
     {
@@ -606,8 +608,9 @@ private struct Work {
   mutating func addLeakFix(sdkName: String?) {
     guard let sdkName else { return }
     if findings.contains(.unwrappedExceptionLeak) {
-      fixes.insert(sdkName == "anthropic" ? "catch-transport-error-anthropic" : "upgrade-openai-3.14", at: 0)
-      if let behaviour = Catalogue.sdkBehaviours[sdkName] {
+      let advice = Catalogue.leakAdvice(sdk: sdkName, chain: stream.exception ?? stream.internalException)
+      fixes.insert(advice.fix, at: 0)
+      if let behaviour = advice.behaviour {
         evidence.append(Evidence(location: nil, time: nil, quote: nil,
                                  note: "\(behaviour.note) (source: \(behaviour.source))"))
       }
