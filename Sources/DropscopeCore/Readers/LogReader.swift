@@ -191,8 +191,11 @@ final class LogReader<Sink: FactSink> {
     case .tsSDKResponse:
       readTSSDKResponse(line, from: m) { fact($0, quoted: $1) }
     case .words(let scan):
-      if let event = scan.event { fact(.event(event)) }
-      if scan.finished { fact(.event(.chatFinished)) }
+      // A message that reports a failure names events, it does not receive them.
+      if pendingMessageException == nil {
+        if let event = scan.event { fact(.event(event)) }
+        if scan.finished { fact(.event(.chatFinished)) }
+      }
       if scan.inputTokens != nil || scan.outputTokens != nil {
         fact(.usage(input: scan.inputTokens, output: scan.outputTokens))
       }
