@@ -300,4 +300,22 @@ final class LogReaderTests: XCTestCase {
     XCTAssertEqual(report.streams.map(\.outcome), [.failed])
     XCTAssertEqual(report.streams.first?.lastEvent, "content_block_delta")
   }
+
+  /// A Node error in a record's message, with its stack and the error object's properties after it.
+  func testNodeErrorInARecordWithStatusAndRequestIDProperties() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22T10:00:00.000Z ERROR chat: call failed: RateLimitError: 429 {"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}
+          at APIError.generate (/app/node_modules/@anthropic-ai/sdk/core/error.js:63:20) {
+        status: 429,
+        headers: {
+          'request-id': 'req_011CSHoEeqs5C35K2UUqR7Fy'
+        }
+      }
+      """)
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(report.streams.count, 1)
+    XCTAssertEqual(stream.status, 429)
+    XCTAssertEqual(stream.requestID, "req_011CSHoEeqs5C35K2UUqR7Fy")
+    XCTAssertEqual(stream.cause, .clientError)
+  }
 }

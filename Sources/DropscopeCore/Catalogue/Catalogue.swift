@@ -53,6 +53,10 @@ public enum Catalogue {
     public var source: String
     /// For wrappers: what to conclude when no cause below them is recognised.
     public var fallback: WireEvent? = nil
+    /// Whether the error can only happen once the response had begun (its head arrived, the body was being read).
+    public var afterResponse = false
+    /// Whether the message must begin with an HTTP status, as the TypeScript SDKs write theirs (`429 {"type":"error",…}`).
+    public var statusFirst = false
   }
 
   /// Signatures in the order they are tried; the first match decides. Distinctive messages match
@@ -165,11 +169,22 @@ public enum Catalogue {
               meaning: "no bytes arrived for the client's read timeout, and the client gave up",
               source: "encode/httpcore httpcore/_backends/sync.py, anyio.py; aiohttp client_proto.py"),
     Signature(id: "read_timeout_message",
-              messageContains: ["Read timed out", "Timeout on reading data from socket", "The read operation timed out",
-                                "UND_ERR_BODY_TIMEOUT", "Body Timeout Error"],
+              messageContains: ["Read timed out", "Timeout on reading data from socket", "The read operation timed out"],
               wire: .readTimeout,
-              meaning: "no bytes arrived for the client's read timeout (or undici's 300 s body timeout), and the client gave up",
-              source: "urllib3 connectionpool.py; aiohttp client_proto.py; nodejs/undici docs/api/Client.md"),
+              meaning: "no bytes arrived for the client's read timeout, and the client gave up",
+              source: "urllib3 connectionpool.py; aiohttp client_proto.py"),
+    // undici's timers (`onParserTimeout`): the defaults sit under Node's fetch and so under the TypeScript SDKs.
+    Signature(id: "undici_body_timeout", classNames: [],
+              messageContains: ["UND_ERR_BODY_TIMEOUT", "Body Timeout Error"],
+              wire: .readTimeout,
+              meaning: "undici's body timeout fired: no body bytes for `bodyTimeout` (300 s by default, shorter than the SDKs' 600 s), and the client gave up on the response",
+              source: "nodejs/undici lib/core/errors.js (BodyTimeoutError), docs/api/Client.md; QwenLM/qwen-code#4604; caozhiyuan/copilot-api#159",
+              afterResponse: true),
+    Signature(id: "undici_headers_timeout", classNames: [],
+              messageContains: ["UND_ERR_HEADERS_TIMEOUT", "Headers Timeout Error"],
+              wire: .readTimeout,
+              meaning: "undici's headers timeout fired: no response head for `headersTimeout` (300 s by default), and the client gave up before the response began",
+              source: "nodejs/undici lib/core/errors.js (HeadersTimeoutError), docs/api/Client.md; caozhiyuan/copilot-api#133; gmpetrov/openai-chatgpt#3"),
     Signature(id: "client_idle_watchdog",
               messageContains: ["Stream idle timeout", "Response stalled mid-stream", "The response stopped arriving"],
               wire: .readTimeout,
@@ -198,6 +213,13 @@ public enum Catalogue {
     Signature(id: "status_error", messageContains: ["Error code: "], wire: .errorStatus,
               meaning: "the API answered with an error status before any stream began",
               source: "anthropics/anthropic-sdk-python _base_client.py _make_status_error_from_response"),
+    Signature(id: "ts_status_error",
+              classNames: ["APIError", "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
+                           "ConflictError", "UnprocessableEntityError", "RateLimitError", "InternalServerError", "Error"],
+              wire: .errorStatus,
+              meaning: "the API answered with an error status before any stream began (the TypeScript SDK's status error: `<status> <body>`)",
+              source: "anthropics/anthropic-sdk-typescript src/core/error.ts (`APIError.generate`, `makeMessage`); anthropics/anthropic-sdk-typescript#616",
+              statusFirst: true),
     Signature(id: "overloaded_reported", messageContains: ["overloaded_error", "Exception - Overloaded"],
               wire: .overloaded,
               meaning: "the API reported it was overloaded (HTTP 529 before the stream, or an in-band overloaded_error)",
@@ -224,7 +246,13 @@ public enum Catalogue {
     Signature(id: "undici_terminated", classNames: ["TypeError", "AnthropicError", "OpenAIError"], messageContains: ["terminated"],
               wire: .wrapper,
               meaning: "undici terminated the body (`TypeError: terminated`); its `[cause]` says why",
-              source: "nodejs/undici; signatures.md a.3", fallback: .peerClosedMidBody),
+              source: "nodejs/undici lib/web/fetch/index.js; signatures.md a.3", fallback: .peerClosedMidBody,
+              afterResponse: true),
+    Signature(id: "browser_fetch_failed", classNames: ["TypeError"],
+              messageContains: ["Failed to fetch", "NetworkError when attempting to fetch resource"],
+              wire: .connectFailure,
+              meaning: "the browser's fetch failed before any response (Chrome: `Failed to fetch`, Firefox: `NetworkError when attempting to fetch resource`): the network, or a request the browser blocked (CORS, an extension, mixed content)",
+              source: "anthropics/anthropic-sdk-typescript#466; WHATWG fetch (network error → TypeError); signatures.md a.3"),
     Signature(id: "undici_fetch_failed", classNames: ["TypeError"], messageContains: ["fetch failed"], wire: .wrapper,
               meaning: "fetch failed before a response; its `[cause]` says why",
               source: "nodejs/undici; anthropics/claude-code#4574", fallback: .connectFailure),
@@ -241,10 +269,23 @@ public enum Catalogue {
       if !signature.messageContains.isEmpty, !signature.messageContains.contains(where: record.message.contains) {
         continue
       }
-      if signature.wire == .errorStatus, !(record.message.hasPrefix("Error code: ") || record.className.isEmpty) { continue }
+      if signature.statusFirst, sdkErrorStatus(record) == nil { continue }
+      if signature.wire == .errorStatus, !signature.statusFirst,
+        !(record.message.hasPrefix("Error code: ") || record.className.isEmpty) { continue }
       return signature
     }
     return nil
+  }
+
+  /// The HTTP status a TypeScript SDK status error begins its message with (`529 {"type":"error",…}`,
+  /// `429 Rate limit reached …`); a bare `Error` counts only with the API's JSON body after the status.
+  public static func sdkErrorStatus(_ record: ExceptionRecord) -> Int? {
+    let message = record.message.utf8
+    guard message.count > 4, let status = Int(record.message.prefix(3)), (400...599).contains(status),
+      message[message.index(message.startIndex, offsetBy: 3)] == 0x20
+    else { return nil }
+    if record.className == "Error" { return record.message.dropFirst(4).hasPrefix("{") ? status : nil }
+    return status
   }
 
   /// The signature whose distinctive message text appears in a log message written without a traceback

@@ -311,7 +311,9 @@ private struct Work {
       deciding = (wrapper, signature)
     }
     describeSurface(final: final, wrapper: wrapper, deciding: deciding?.0, sdkName: sdkName)
+    // Some errors can only happen once the response had begun (undici's `terminated`, its body timeout).
     let midStream = stream.status == 200 || stream.eventCount > 0
+      || deciding?.1.afterResponse == true || wrapperSignature?.afterResponse == true
     // httpcore's trace of the failed read is the transport's own time; the application logs a little later.
     if let failure = stream.bodyReadFailure {
       cite(failure, "httpcore's trace: the response body read failed here, as the transport saw it")

@@ -37,6 +37,8 @@ final class LogReader<Sink: FactSink> {
   private var secondCache = TimestampParser.SecondCache()
   /// A Node error being read (header, frames, causes, properties).
   private var nodeError: NodeErrorBuilder?
+  /// Properties of a Node error object printed before its stack (`status: 529,`, `'request-id': 'req_…'`), and the line.
+  private var pendingInspected: (status: Int?, requestID: String?, line: Int)?
   /// An exception recognised in a WARNING/ERROR message, held for one line (see `read`).
   private var pendingMessageException: Fact?
   private var previousRecord: (time: Microseconds?, context: Int, line: Int)?
@@ -103,6 +105,19 @@ final class LogReader<Sink: FactSink> {
       traceback?.forwardingMarker = Array(line[max(0, prefix.rawMessageStart - 12)..<prefix.rawMessageStart])
       markUnderstood()
       rememberPreviousLine(line, record: nil)
+      return
+    }
+    // A Node error logged as a record's message (`[ERROR] TypeError: fetch failed`,
+    // `[ERROR] Error invoking external agent: TypeError: terminated`): its stack and causes follow on lines of their own.
+    if let level = prefix.level, level.rawValue >= LogLinePrefix.Level.warning.rawValue,
+      let (record, _) = nodeErrorInText(line, number, from: min(prefix.logger?.lowerBound ?? Int.max, prefix.messageStart))
+    {
+      markUnderstood()
+      if let traceback { emit(traceback) }
+      traceback = nil
+      nodeError = NodeErrorBuilder(start: location, records: [record], time: time, context: context, recordLine: number,
+                                   recordQuote: quote(line), inMessage: true)
+      rememberPreviousLine(line, record: (time, context, number))
       return
     }
     let message = classified.message ?? LineClassifier.message(line, from: prefix.messageStart)
@@ -271,17 +286,33 @@ final class LogReader<Sink: FactSink> {
       return
     }
 
+    // Properties of a Node error object printed before its stack: kept for the error that follows.
+    if let property = inspectedProperty(line) {
+      markUnderstood()
+      var pending = pendingInspected ?? (nil, nil, number)
+      if let status = property.status { pending.status = status }
+      if let id = property.requestID { pending.requestID = id }
+      pending.line = number
+      pendingInspected = pending
+      return
+    }
     guard line[0].isASCIILetter else {
+      if line[0] == 0x20 {
+        // A Node error pasted indented (`  InternalServerError: 529 {…}`, then deeper `    at …` frames).
+        var indent = 0
+        while indent < line.count, line[indent] == 0x20 { indent += 1 }
+        if indent <= 8, let (record, header) = nodeErrorInText(line, number, from: indent), header == indent {
+          startNodeError(record, location)
+          return
+        }
+      }
       // Command-line tools indent their error lines (` API Error (529 …)`, `  ⎿  API Error …`).
       if line[0] == 0x20 || line[0] >= 0x80 { readApplicationErrorLine(line, location, indented: true) }
       return
     }
     // A Node error as `console.error` and pino print it: `TypeError: terminated`, then `    at …` frames.
     if let record = nodeErrorHeader(line, number) {
-      markUnderstood()
-      nodeError = NodeErrorBuilder(start: location, records: [record], time: previousRecord?.time ?? lastTime,
-                                   context: previousRecord?.context ?? 0, recordLine: previousRecord?.line,
-                                   recordQuote: previousRecord != nil ? quote(previousLine) : nil)
+      startNodeError(record, location)
       return
     }
     // An exception line with no traceback above it, as people paste them; chained ones may follow.
@@ -293,7 +324,65 @@ final class LogReader<Sink: FactSink> {
       traceback?.expectingException = false
       return
     }
+    // A Node error behind the application's own words: `Anthropic error: terminated: TypeError: terminated`.
+    if let (record, _) = nodeErrorInText(line, number, from: 0) {
+      startNodeError(record, location, ownLine: line)
+      nodeError?.inMessage = true
+      return
+    }
     readApplicationErrorLine(line, location)
+  }
+
+  /// Starts reading a Node error printed on lines of its own, in the context of the record before it.
+  /// - Parameter ownLine: the line also carries the application's words before the error, and is quoted for them.
+  private func startNodeError(_ record: ExceptionRecord, _ location: SourceLocation, ownLine: UnsafeRawBufferPointer? = nil) {
+    markUnderstood()
+    nodeError = NodeErrorBuilder(start: location, records: [record], time: previousRecord?.time ?? lastTime,
+                                 context: previousRecord?.context ?? 0, recordLine: previousRecord?.line,
+                                 recordQuote: ownLine.map { quote($0) } ?? (previousRecord != nil ? quote(previousLine) : nil))
+  }
+
+  /// A known Node error header in `line` from `start`: at `start` itself, or after the application's own words
+  /// (`…: TypeError: terminated`, `… HeadersTimeoutError: …`). The last header is the error; what precedes it is the
+  /// application's. Only errors the catalogue knows are taken, so ordinary sentences with `Error:` in them are not.
+  /// - Returns: the record and the offset where its header begins; nil when there is none.
+  private func nodeErrorInText(_ line: UnsafeRawBufferPointer, _ number: Int, from start: Int) -> (ExceptionRecord, Int)? {
+    var found: (ExceptionRecord, Int)?
+    var from = start
+    while let hit = line.firstOffset(of: "Error: ", from: from) {
+      from = hit + 7
+      var word = hit
+      while word > start, line[word - 1].isIdentifierByte || line[word - 1] == 0x24 { word -= 1 }
+      // A class name that starts the text, or one after `: ` (or, if it is more than `Error`, after a space).
+      let bare = hit == word
+      let afterColon = word >= start + 2 && line[word - 1] == 0x20 && line[word - 2] == 0x3a
+      guard line[word].isASCIILetter, word == start || afterColon || (!bare && line[word - 1] == 0x20) else { continue }
+      if let record = nodeErrorHeader(line, number, from: word) { found = (record, word) }
+    }
+    guard let found, Catalogue.signature(for: found.0) != nil else { return nil }
+    return found
+  }
+
+  /// `status: 529,` or `'request-id': 'req_…',` on a line of its own: a property of a Node error object.
+  private func inspectedProperty(_ line: UnsafeRawBufferPointer) -> (status: Int?, requestID: String?)? {
+    var i = 0
+    while i < line.count, line[i] == 0x20 { i += 1 }
+    guard i <= 8, i < line.count else { return nil }
+    if line.hasBytes("status: ", at: i), let (status, end) = line.decimal(at: i + 8, maxDigits: 3), end == i + 11,
+      (100...599).contains(status), end == line.count || (line[end] == 0x2c && end + 1 == line.count)
+    {
+      return (status, nil)
+    }
+    if Self.isRequestIDProperty(line, at: i), let id = LineClassifier.scanWords(line, from: i).requestID {
+      return (nil, line.string(id))
+    }
+    return nil
+  }
+
+  /// `'request-id':`, `"request-id":`, `request_id:`, `'x-request-id':` at `i`.
+  private static func isRequestIDProperty(_ line: UnsafeRawBufferPointer, at i: Int) -> Bool {
+    line.hasBytes("'request-id': ", at: i) || line.hasBytes("\"request-id\": ", at: i) || line.hasBytes("request_id: ", at: i)
+      || line.hasBytes("'x-request-id': ", at: i) || line.hasBytes("\"x-request-id\": ", at: i)
   }
 
   /// An application's own error line (`API Error: Connection closed mid-response. …`) with a known failure in it.
@@ -545,8 +634,10 @@ final class LogReader<Sink: FactSink> {
     var i = 0
     while i < line.count, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
     if !isRecord, line.hasBytes("at ", at: i), i >= 2 {
-      // `    at Fetch.onAborted (node:internal/deps/undici/undici:11350:53)` or `    at file:///app/x.mjs:3:9`
-      var path = line.string((i + 3)..<line.count)
+      // `    at Fetch.onAborted (node:internal/deps/undici/undici:11350:53)` or `    at file:///app/x.mjs:3:9`;
+      // a browser console may run the next cause onto the frame: `    at f (App.vue:132:1)Caused by: TypeError: …`.
+      let causedBy = line.firstOffset(of: "Caused by: ", from: i + 3)
+      var path = line.string((i + 3)..<(causedBy ?? line.count))
       if let open = path.lastIndex(of: "("), path.hasSuffix(")") {
         path = String(path[path.index(after: open)..<path.index(before: path.endIndex)])
       }
@@ -554,12 +645,38 @@ final class LogReader<Sink: FactSink> {
       if error.records[error.records.count - 1].framePaths.count < 256 {
         error.records[error.records.count - 1].framePaths.append(path)
       }
+      if let causedBy, var cause = nodeErrorHeader(line, number, from: causedBy + 11) {
+        cause.link = .directCause
+        error.records.append(cause)
+      }
       error.depth += line.last == 0x7b ? 1 : 0
       return true
     }
-    if !isRecord {
+    if isRecord {
+      // A cause forwarded through the same logger as the error: `[ERROR]   [cause]: SocketError: other side closed`.
+      if let at = line.firstOffset(of: "[cause]: "), at < 80, var cause = nodeErrorHeader(line, number, from: at + 9) {
+        cause.link = .directCause
+        error.records.append(cause)
+        error.depth += line.last == 0x7b ? 1 : 0
+        return true
+      }
+    } else {
+      // A Python application printed the class name in its message; its traceback follows and says more.
+      if error.inMessage, error.records.count == 1, error.records[0].framePaths.isEmpty,
+        line.hasBytes("Traceback (most recent call last):", at: i)
+      {
+        nodeError = nil
+        return false
+      }
+      // The error's own header again, now with its stack: a record that logged the message, then `err.stack`.
+      if error.records.count == 1, error.records[0].framePaths.isEmpty, error.depth == 0,
+        let again = nodeErrorHeader(line, number, from: i), again.type == error.records[0].type,
+        again.message == error.records[0].message
+      {
+        return true
+      }
       let head = line.string(i..<min(line.count, i + 12))
-      for marker in ["[cause]: ", "caused by: ", "Caused by: "] where head.hasPrefix(marker) {
+      for marker in ["[cause]: ", "caused by: ", "Caused by: ", "cause: "] where head.hasPrefix(marker) {
         if var cause = nodeErrorHeader(line, number, from: i + marker.utf8.count) {
           cause.link = .directCause
           error.records.append(cause)
@@ -568,12 +685,19 @@ final class LogReader<Sink: FactSink> {
         }
       }
       if error.depth > 0 {
-        // Inspected properties: keep the error codes, which tell a FIN from a reset or a timeout.
+        // Inspected properties: keep the error codes, which tell a FIN from a reset or a timeout, and the
+        // HTTP status and request id an SDK's `APIError` carries.
         if line.hasBytes("code: '", at: i) {
           let start = i + 7
           var end = start
           while end < line.count, line[end] != 0x27 { end += 1 }
           error.records[error.records.count - 1].message += " code=" + line.string(start..<end)
+        } else if line.hasBytes("status: ", at: i), let (status, end) = line.decimal(at: i + 8, maxDigits: 3),
+          end == i + 11, (100...599).contains(status)
+        {
+          error.status = status
+        } else if Self.isRequestIDProperty(line, at: i), let id = LineClassifier.scanWords(line, from: i).requestID {
+          error.requestID = line.string(id)
         }
         for byte in line {
           if byte == 0x7b { error.depth += 1 } else if byte == 0x7d { error.depth -= 1 }
@@ -592,6 +716,22 @@ final class LogReader<Sink: FactSink> {
     for index in records.indices { records[index].link = index == 0 ? .first : .directCause }
     let chain = ExceptionChain(records: records, start: error.start)
     let location = error.recordLine.map { SourceLocation(input: input, line: $0) } ?? error.start
+    // The SDK error's status and request id, from its own properties or from those printed just before it.
+    var status = error.status ?? error.records.first.flatMap(Catalogue.sdkErrorStatus)
+    var requestID = error.requestID
+    if let pending = pendingInspected, error.start.line >= pending.line, error.start.line - pending.line <= 60 {
+      status = status ?? pending.status
+      requestID = requestID ?? pending.requestID
+    }
+    pendingInspected = nil
+    if let requestID {
+      sink.accept(Fact(time: error.time, location: location, context: error.context, kind: .requestID(requestID)))
+    }
+    if let status {
+      sink.accept(Fact(time: error.time, location: location, context: error.context,
+                       kind: .responseHead(status: status, url: nil, transport: "fetch"),
+                       quote: "status: \(status) (a property of the error object)"))
+    }
     sink.accept(Fact(time: error.time, location: location, context: error.context,
                      kind: .exception(chain, internal: false, uncaught: false), quote: error.recordQuote))
   }
@@ -710,6 +850,12 @@ private struct NodeErrorBuilder {
   var recordQuote: String?
   /// Depth of the `{ … }` property blocks Node prints after the frames.
   var depth = 0
+  /// The HTTP status and request id among the error object's properties (the SDKs' `APIError`).
+  var status: Int?
+  var requestID: String?
+  /// Whether the header was found inside an application's message (`stream failed: RemoteProtocolError: …`),
+  /// where a Python traceback of its own may follow and say more.
+  var inMessage = false
 }
 
 /// A traceback being read, segment by segment.
