@@ -417,7 +417,7 @@ private struct Work {
     case .endedWithoutEndMarker:
       findings.append(.cleanTruncation)
       decide(.serverCloseDuringDelta, side: .server, .medium,
-             "The stream helper saw the body end before `message_stop` (\(record.message.prefix(90))): the response was cut short without a transport error.",
+             "The client saw the body end before `message_stop` (\(record.message.prefix(90))): the response was cut short without a transport error.",
              fixes: ["check-stop-reason"],
              wouldDecide: "A capture would show whether the terminating chunk arrived; the proxy's limits on response duration would show which hop cut it.")
     case .overloaded:

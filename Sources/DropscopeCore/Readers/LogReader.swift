@@ -307,7 +307,13 @@ final class LogReader<Sink: FactSink> {
         }
       }
       // Command-line tools indent their error lines (` API Error (529 …)`, `  ⎿  API Error …`).
-      if line[0] == 0x20 || line[0] >= 0x80 { readApplicationErrorLine(line, location, indented: true) }
+      // A line in another script (`运行失败：Anthropic stream ended before message_stop`) is not source code: read it whole.
+      if line[0] == 0x20 || line[0] >= 0x80 {
+        readApplicationErrorLine(line, location, indented: line[0] == 0x20 || line.hasBytes("⎿", at: 0))
+      } else if Self.isPasteDecoration(line[0]) {
+        // A message pasted alone: `("Connection broken: InvalidChunkLength(…)", …)`, ``` `aiohttp…ClientPayloadError: …` ```.
+        readApplicationErrorLine(line, location)
+      }
       return
     }
     // A Node error as `console.error` and pino print it: `TypeError: terminated`, then `    at …` frames.
@@ -340,6 +346,11 @@ final class LogReader<Sink: FactSink> {
     nodeError = NodeErrorBuilder(start: location, records: [record], time: previousRecord?.time ?? lastTime,
                                  context: previousRecord?.context ?? 0, recordLine: previousRecord?.line,
                                  recordQuote: ownLine.map { quote($0) } ?? (previousRecord != nil ? quote(previousLine) : nil))
+  }
+
+  /// Bytes a line pasted into an issue may start with before an error message: quotes, brackets, list and code marks.
+  private static func isPasteDecoration(_ c: UInt8) -> Bool {
+    c == 0x28 || c == 0x22 || c == 0x27 || c == 0x60 || c == 0x2a || c == 0x2d || c == 0x3e
   }
 
   /// A known Node error header in `line` from `start`: at `start` itself, or after the application's own words
@@ -391,13 +402,10 @@ final class LogReader<Sink: FactSink> {
     let text = Redactor.redact(line.string(0..<min(line.count, 2000))).text
       .trimmingCharacters(in: [" ", "\t", "⎿"])
     if indented, !(text.hasPrefix("API Error") || text.hasPrefix("Error") || text.hasPrefix("ERROR")) { return }
-    guard Catalogue.signature(inMessage: text) != nil else { return }
+    guard let chain = Self.messageChain(text, location: location) else { return }
     markUnderstood()
-    let record = ExceptionRecord(type: "", message: text, framePaths: [], location: location, link: .first)
     sink.accept(Fact(time: previousRecord?.time, location: location, context: previousRecord?.context ?? 0,
-                     kind: .exception(ExceptionChain(records: [record], start: location), internal: false,
-                                      uncaught: false),
-                     quote: text))
+                     kind: .exception(chain, internal: false, uncaught: false), quote: text))
   }
 
   /// Whether a bare `dotted.Name: message` line is an exception worth reading.
@@ -441,13 +449,18 @@ final class LogReader<Sink: FactSink> {
   /// A known error written into a log message (`stream failed: litellm.APIConnectionError: … peer closed …`),
   /// as a one-exception chain: the class is the dotted name just before the matched text, if there is one.
   private func exceptionInMessage(_ line: UnsafeRawBufferPointer, from m: Int, location: SourceLocation) -> ExceptionChain? {
-    let text = Redactor.redact(line.string(m..<min(line.count, m + 2000))).text
+    Self.messageChain(Redactor.redact(line.string(m..<min(line.count, m + 2000))).text, location: location)
+  }
+
+  /// A known error in a line of text, as a one-exception chain: the class is the last dotted name before `: `
+  /// that looks like an exception class (`litellm.APIConnectionError:`), if there is one.
+  static func messageChain(_ text: String, location: SourceLocation) -> ExceptionChain? {
     guard Catalogue.signature(inMessage: text) != nil else { return nil }
     var type = ""
     var message = text
-    // The last `dotted.Name: ` whose name looks like an exception class.
     for word in text.split(separator: " ") where word.hasSuffix(":") {
-      let name = word.dropLast()
+      // Pasted text wraps names in backticks, quotes or emphasis: `` `litellm.APIConnectionError: ``.
+      let name = word.dropLast().drop { !($0.isLetter || $0 == "_") }
       let last = name.split(separator: ".").last ?? ""
       if name.contains("."), last.hasSuffix("Error") || last.hasSuffix("Exception") || last.hasSuffix("Timeout") {
         type = String(name)
