@@ -301,6 +301,30 @@ final class LogReaderTests: XCTestCase {
     XCTAssertEqual(report.streams.first?.lastEvent, "content_block_delta")
   }
 
+  /// The SDK named by the logger of a record that prints a raw transport error: the SDK let it escape.
+  func testSDKNamedByTheLoggerFindsTheLeak() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 ERROR [w] anthropic.stream: stream failed: peer closed connection without sending complete message body (incomplete chunked read)
+      """)
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(stream.cause, .serverCloseDuringDelta)
+    XCTAssertTrue(stream.findings.contains(.unwrappedExceptionLeak))
+    // A traceback logged under an SDK's logger, with none of the SDK's frames in it.
+    let traced = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 ERROR [w] anthropic.client: stream failed
+      Traceback (most recent call last):
+        File "/app/main.py", line 3, in run
+      httpx2.ReadError: [Errno 104] Connection reset by peer
+      """)
+    XCTAssertTrue(traced.streams.first?.findings.contains(.unwrappedExceptionLeak) == true)
+    XCTAssertEqual(LogReader<Assembler>.namedSDK(inLogger: "openai._base_client"), "openai")
+    XCTAssertNil(LogReader<Assembler>.namedSDK(inLogger: "app.openai_proxy"))
+    XCTAssertEqual(LogReader<Assembler>.namedSDK("Error from OpenAI API: "), "openai")
+    XCTAssertNil(LogReader<Assembler>.namedSDK("litellm.APIConnectionError: AnthropicException - "))
+    XCTAssertNil(LogReader<Assembler>.namedSDK("POST https://api.openai.com/v1/chat: "))
+    XCTAssertNil(LogReader<Assembler>.namedSDK("error from the OpenAI-compatible server: "))
+  }
+
   /// A Node error in a record's message, with its stack and the error object's properties after it.
   func testNodeErrorInARecordWithStatusAndRequestIDProperties() throws {
     let report = try TestSupport.analyze(text: """

@@ -346,6 +346,40 @@ public enum Catalogue {
     }
   }
 
+  /// The SDK a chain went through: from its frames and classes, else from what the application's message or
+  /// logger named (`Error from OpenAI API: …`, logger `openai._base_client`); nil when nothing names one.
+  public static func sdk(of chain: ExceptionChain) -> String? {
+    let final = chain.final
+    if chain.hasFrame(containing: "/anthropic/") || chain.hasFrame(containing: "@anthropic-ai/sdk") || final?.module == "anthropic" {
+      return "anthropic"
+    }
+    if chain.hasFrame(containing: "/openai/") || final?.module == "openai" { return "openai" }
+    return chain.namedSDK
+  }
+
+  /// Messages that only the raw transport exception carries: an SDK that wrapped it would print its own
+  /// (`Connection error.`), so an application that prints one of these got the raw exception.
+  public static let rawTransportTexts: [(text: String, classes: String)] = [
+    ("peer closed connection without sending complete message body", "httpx.RemoteProtocolError / httpx2.RemoteProtocolError"),
+    ("<ConnectionTerminated error_code:", "httpx.RemoteProtocolError / httpx2.RemoteProtocolError"),
+    ("<StreamReset stream_id:", "httpx.RemoteProtocolError / httpx2.RemoteProtocolError"),
+  ]
+
+  /// Whether `record` is a raw transport exception (`httpx.*`, `httpx2.*`, `httpcore.*`, undici's `TypeError: terminated`),
+  /// or, printed without its class, carries a message only such an exception has.
+  public static func isRawTransportError(_ record: ExceptionRecord) -> Bool {
+    if transportModules.contains(record.module) { return true }
+    if record.className == "TypeError", record.message.hasPrefix("terminated") { return true }
+    // Printed without its class, or with the bare class name (`RemoteProtocolError: peer closed …`).
+    return (record.type.isEmpty || record.type == "RemoteProtocolError") && rawTransportTexts.contains { record.message.contains($0.text) }
+  }
+
+  /// The class a raw transport error had, for saying how it surfaced: its own, or the one its message implies.
+  public static func rawTransportClass(_ record: ExceptionRecord) -> String {
+    guard record.type.isEmpty || !record.type.contains(".") else { return record.type }
+    return rawTransportTexts.first { record.message.contains($0.text) }?.classes ?? "a transport error"
+  }
+
   /// The behaviour note and the fix for an SDK that let a raw transport error escape.
   public static func leakAdvice(sdk: String, chain: ExceptionChain?) -> (fix: String, behaviour: SDKBehaviour?) {
     if let chain, isJavaScript(chain) {

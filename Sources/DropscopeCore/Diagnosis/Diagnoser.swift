@@ -279,9 +279,7 @@ private struct Work {
 
   mutating func exception(_ chain: ExceptionChain, sdkVersions: [String: String]) {
     guard let final = chain.final else { return noException() }
-    let sdkName = chain.hasFrame(containing: "/anthropic/") || chain.hasFrame(containing: "@anthropic-ai/sdk")
-      || final.module == "anthropic" ? "anthropic"
-      : chain.hasFrame(containing: "/openai/") || final.module == "openai" ? "openai" : nil
+    let sdkName = Catalogue.sdk(of: chain)
     let transport = chain.records.lazy.map(\.module).first { $0 == "httpx2" || $0 == "httpx" }
       ?? stream.transport.flatMap { $0 == "httpx" || $0 == "httpx2" ? $0 : nil }
     if let sdkName {
@@ -580,13 +578,11 @@ private struct Work {
   // MARK: - How it surfaced
 
   mutating func describeSurface(final: ExceptionRecord, wrapper: ExceptionRecord?, deciding: ExceptionRecord?, sdkName: String?) {
-    let raw = Catalogue.transportModules.contains(final.module)
-      || (final.className == "TypeError" && final.message.hasPrefix("terminated"))
-    if raw, sdkName != nil, stream.end != .retried {
+    if Catalogue.isRawTransportError(final), sdkName != nil, stream.end != .retried {
       findings.append(.unwrappedExceptionLeak)
       let handler = Catalogue.isJavaScript(stream.exception ?? ExceptionChain(records: [final], start: final.location))
         ? "`instanceof APIError` checks" : "`except \(sdkName ?? "sdk").APIError`"
-      surfacedAs = "raw `\(final.type)`: the SDK did not wrap it in its own `APIConnectionError`/`APITimeoutError`, so \(handler) and the SDK's retries never saw it"
+      surfacedAs = "raw `\(Catalogue.rawTransportClass(final))`: the SDK did not wrap it in its own `APIConnectionError`/`APITimeoutError`, so \(handler) and the SDK's retries never saw it"
     } else if final.module == "anthropic" || final.module == "openai",
       let cause = chainCause(of: final, wrapper: wrapper, deciding: deciding)
     {

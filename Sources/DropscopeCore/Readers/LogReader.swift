@@ -110,13 +110,15 @@ final class LogReader<Sink: FactSink> {
     // A Node error logged as a record's message (`[ERROR] TypeError: fetch failed`,
     // `[ERROR] Error invoking external agent: TypeError: terminated`): its stack and causes follow on lines of their own.
     if let level = prefix.level, level.rawValue >= LogLinePrefix.Level.warning.rawValue,
-      let (record, _) = nodeErrorInText(line, number, from: min(prefix.logger?.lowerBound ?? Int.max, prefix.messageStart))
+      let (record, header) = nodeErrorInText(line, number, from: min(prefix.logger?.lowerBound ?? Int.max, prefix.messageStart))
     {
       markUnderstood()
       if let traceback { emit(traceback) }
       traceback = nil
       nodeError = NodeErrorBuilder(start: location, records: [record], time: time, context: context, recordLine: number,
                                    recordQuote: quote(line), inMessage: true)
+      nodeError?.namedSDK = Self.namedSDK(line.string(prefix.messageStart..<max(prefix.messageStart, header)))
+        ?? prefix.logger.flatMap { Self.namedSDK(inLogger: line.string($0)) }
       rememberPreviousLine(line, record: (time, context, number))
       return
     }
@@ -157,8 +159,9 @@ final class LogReader<Sink: FactSink> {
       sink.accept(Fact(time: time, location: location, context: context, kind: kind, quote: quoted ? quote(line) : nil))
     }
     if let level = prefix.level, level.rawValue >= LogLinePrefix.Level.warning.rawValue,
-      let chain = exceptionInMessage(line, from: m, location: location)
+      var chain = exceptionInMessage(line, from: m, location: location)
     {
+      if chain.namedSDK == nil { chain.namedSDK = prefix.logger.flatMap { Self.namedSDK(inLogger: line.string($0)) } }
       pendingMessageException = Fact(time: time, location: location, context: context,
                                      kind: .exception(chain, internal: false, uncaught: false), quote: quote(line))
     }
@@ -302,7 +305,7 @@ final class LogReader<Sink: FactSink> {
         var indent = 0
         while indent < line.count, line[indent] == 0x20 { indent += 1 }
         if indent <= 8, let (record, header) = nodeErrorInText(line, number, from: indent), header == indent {
-          startNodeError(record, location)
+          startNodeError(record, location, namedSDK: nil)
           return
         }
       }
@@ -318,7 +321,7 @@ final class LogReader<Sink: FactSink> {
     }
     // A Node error as `console.error` and pino print it: `TypeError: terminated`, then `    at …` frames.
     if let record = nodeErrorHeader(line, number) {
-      startNodeError(record, location)
+      startNodeError(record, location, namedSDK: nil)
       return
     }
     // An exception line with no traceback above it, as people paste them; chained ones may follow.
@@ -331,8 +334,8 @@ final class LogReader<Sink: FactSink> {
       return
     }
     // A Node error behind the application's own words: `Anthropic error: terminated: TypeError: terminated`.
-    if let (record, _) = nodeErrorInText(line, number, from: 0) {
-      startNodeError(record, location, ownLine: line)
+    if let (record, header) = nodeErrorInText(line, number, from: 0) {
+      startNodeError(record, location, namedSDK: Self.namedSDK(line.string(0..<header)), ownLine: line)
       nodeError?.inMessage = true
       return
     }
@@ -341,11 +344,12 @@ final class LogReader<Sink: FactSink> {
 
   /// Starts reading a Node error printed on lines of its own, in the context of the record before it.
   /// - Parameter ownLine: the line also carries the application's words before the error, and is quoted for them.
-  private func startNodeError(_ record: ExceptionRecord, _ location: SourceLocation, ownLine: UnsafeRawBufferPointer? = nil) {
+  private func startNodeError(_ record: ExceptionRecord, _ location: SourceLocation, namedSDK: String?, ownLine: UnsafeRawBufferPointer? = nil) {
     markUnderstood()
     nodeError = NodeErrorBuilder(start: location, records: [record], time: previousRecord?.time ?? lastTime,
                                  context: previousRecord?.context ?? 0, recordLine: previousRecord?.line,
                                  recordQuote: ownLine.map { quote($0) } ?? (previousRecord != nil ? quote(previousLine) : nil))
+    nodeError?.namedSDK = namedSDK
   }
 
   /// Bytes a line pasted into an issue may start with before an error message: quotes, brackets, list and code marks.
@@ -394,6 +398,36 @@ final class LogReader<Sink: FactSink> {
   private static func isRequestIDProperty(_ line: UnsafeRawBufferPointer, at i: Int) -> Bool {
     line.hasBytes("'request-id': ", at: i) || line.hasBytes("\"request-id\": ", at: i) || line.hasBytes("request_id: ", at: i)
       || line.hasBytes("'x-request-id': ", at: i) || line.hasBytes("\"x-request-id\": ", at: i)
+  }
+
+  /// The SDK an application names in its own words (`Error from OpenAI API: …`, `Anthropic error: …`): the word
+  /// `openai` or `anthropic` standing alone, in any case; `AnthropicException`, `api.openai.com` and
+  /// `OpenAI-compatible` (a server, not the SDK) do not count.
+  static func namedSDK(_ text: String) -> String? {
+    let lower = Array(text.lowercased().utf8)
+    for (name, word) in [("openai", Array("openai".utf8)), ("anthropic", Array("anthropic".utf8))] {
+      var i = 0
+      while i + word.count <= lower.count {
+        if lower[i] == word[0], lower[i..<(i + word.count)].elementsEqual(word) {
+          let before = i == 0 ? 0x20 : lower[i - 1]
+          let after = i + word.count == lower.count ? 0x20 : lower[i + word.count]
+          if !before.isASCIILetter, before != 0x2e, !after.isASCIILetter, after != 0x2d {
+            return name
+          }
+        }
+        i += 1
+      }
+    }
+    return nil
+  }
+
+  /// The SDK a logger name belongs to: a dotted component `openai` or `anthropic` (`openai._base_client`, `anthropic`,
+  /// `agno.models.openai.chat`).
+  static func namedSDK(inLogger logger: String) -> String? {
+    for part in logger.lowercased().split(whereSeparator: { $0 == "." || $0 == ":" }) {
+      if part == "openai" || part == "anthropic" { return String(part) }
+    }
+    return nil
   }
 
   /// An application's own error line (`API Error: Connection closed mid-response. …`) with a known failure in it.
@@ -453,22 +487,30 @@ final class LogReader<Sink: FactSink> {
   }
 
   /// A known error in a line of text, as a one-exception chain: the class is the last dotted name before `: `
-  /// that looks like an exception class (`litellm.APIConnectionError:`), if there is one.
+  /// that looks like an exception class (`litellm.APIConnectionError:`), if there is one; the SDK is the one the
+  /// application's words before the error name (`Error from OpenAI API: peer closed …`).
   static func messageChain(_ text: String, location: SourceLocation) -> ExceptionChain? {
-    guard Catalogue.signature(inMessage: text) != nil else { return nil }
+    guard let signature = Catalogue.signature(inMessage: text) else { return nil }
     var type = ""
     var message = text
+    var errorStart = text.startIndex
     for word in text.split(separator: " ") where word.hasSuffix(":") {
       // Pasted text wraps names in backticks, quotes or emphasis: `` `litellm.APIConnectionError: ``.
       let name = word.dropLast().drop { !($0.isLetter || $0 == "_") }
       let last = name.split(separator: ".").last ?? ""
       if name.contains("."), last.hasSuffix("Error") || last.hasSuffix("Exception") || last.hasSuffix("Timeout") {
         type = String(name)
-        if let range = text.range(of: String(word)) { message = String(text[range.upperBound...]).trimmingPrefixSpaces() }
+        if let range = text.range(of: String(word)) {
+          message = String(text[range.upperBound...]).trimmingPrefixSpaces()
+          errorStart = range.lowerBound
+        }
       }
     }
+    if type.isEmpty, let hit = signature.messageContains.compactMap({ text.range(of: $0)?.lowerBound }).min() {
+      errorStart = hit
+    }
     let record = ExceptionRecord(type: type, message: message, framePaths: [], location: location, link: .first)
-    return ExceptionChain(records: [record], start: location)
+    return ExceptionChain(records: [record], start: location, namedSDK: namedSDK(String(text[..<errorStart])))
   }
 
   // MARK: - Tracebacks
@@ -483,7 +525,16 @@ final class LogReader<Sink: FactSink> {
     builder.recordQuote = quote
     builder.recordLine = record?.2
     builder.isInternal = internalPending.remove(builder.context) != nil
+    // The record the traceback belongs to may name the SDK: its logger (`anthropic`, `openai._base_client`) or its words.
+    if record != nil { builder.namedSDK = Self.namedSDK(inRecord: previousLine.bytes) }
     traceback = builder
+  }
+
+  /// The SDK a log record names in its logger or its message; read only when a traceback follows the record.
+  private static func namedSDK(inRecord line: UnsafeRawBufferPointer) -> String? {
+    guard let prefix = LogLinePrefix.parse(line) else { return nil }
+    if let logger = prefix.logger, let name = namedSDK(inLogger: line.string(logger)) { return name }
+    return namedSDK(line.string(prefix.messageStart..<min(line.count, prefix.messageStart + 300)))
   }
 
   /// Feeds a line to the open traceback; returns false when the line is not part of it.
@@ -568,7 +619,7 @@ final class LogReader<Sink: FactSink> {
   private func emit(_ tb: TracebackBuilder) {
     guard !tb.records.isEmpty else { return }
     let chain = ExceptionChain(records: tb.records, start: tb.start,
-                               printedNoLaterThan: tb.uncaught ? tb.firstLaterTime : nil)
+                               printedNoLaterThan: tb.uncaught ? tb.firstLaterTime : nil, namedSDK: tb.namedSDK)
     let location = tb.recordLine.map { SourceLocation(input: input, line: $0) } ?? tb.start
     sink.accept(Fact(time: tb.time, location: location, context: tb.context,
                      kind: .exception(chain, internal: tb.isInternal, uncaught: tb.uncaught),
@@ -727,7 +778,7 @@ final class LogReader<Sink: FactSink> {
     // Node prints the error the application caught first and its causes after; chains read innermost first.
     var records = Array(error.records.reversed())
     for index in records.indices { records[index].link = index == 0 ? .first : .directCause }
-    let chain = ExceptionChain(records: records, start: error.start)
+    let chain = ExceptionChain(records: records, start: error.start, namedSDK: error.namedSDK)
     let location = error.recordLine.map { SourceLocation(input: input, line: $0) } ?? error.start
     // The SDK error's status and request id, from its own properties or from those printed just before it.
     var status = error.status ?? error.records.first.flatMap(Catalogue.sdkErrorStatus)
@@ -863,6 +914,8 @@ private struct NodeErrorBuilder {
   var recordQuote: String?
   /// Depth of the `{ … }` property blocks Node prints after the frames.
   var depth = 0
+  /// The SDK the application named where it logged the error.
+  var namedSDK: String?
   /// The HTTP status and request id among the error object's properties (the SDKs' `APIError`).
   var status: Int?
   var requestID: String?
@@ -884,6 +937,8 @@ private struct TracebackBuilder {
   var recordLine: Int?
   var isInternal = false
   var uncaught = false
+  /// The SDK the record before the traceback named (its logger or its words).
+  var namedSDK: String?
   /// Log records of other threads read while this traceback was open.
   var interleavedRecords = 0
   /// The time of the first timestamped record read after the traceback began.
