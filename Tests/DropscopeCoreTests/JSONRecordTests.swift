@@ -35,4 +35,13 @@ final class JSONRecordTests: XCTestCase {
     XCTAssertTrue(stream.findings.contains(.unwrappedExceptionLeak))
     XCTAssertTrue(stream.evidence.contains { $0.location == "app.log:4" })
   }
+
+  /// An application's errors collected in one JSON array, each only an error and a time.
+  func testArrayOfErrorOnlyRecords() throws {
+    let line = #"[{"error":"TypeError: terminated\n    at Fetch.onAborted (node:internal/deps/undici/undici:11322:53)","timestamp":"2026-11-22T15:52:48.123Z"},{"error":"x"}]"#
+    let lines = try XCTUnwrap(Array(line.utf8).withUnsafeBytes { JSONRecord.expandArray($0) }).map { String(decoding: $0, as: UTF8.self) }
+    XCTAssertEqual(lines, ["2026-11-22T15:52:48.123Z ERROR json: ", "TypeError: terminated",
+                           "    at Fetch.onAborted (node:internal/deps/undici/undici:11322:53)", "ERROR:json:", "x"])
+    XCTAssertNil(Array("[2026-11-22 10:00:00] INFO x".utf8).withUnsafeBytes { JSONRecord.expandArray($0) })
+  }
 }

@@ -59,6 +59,10 @@ final class LogReaderTests: XCTestCase {
     XCTAssertEqual(parse("2026-11-22T15:52:48.123456Z"), 1_795_362_768_123_456)
     XCTAssertEqual(parse("2026-11-22T16:52:48+01:00"), 1_795_362_768_000_000)
     XCTAssertEqual(parse("2024-02-29 00:00:00"), 1_709_164_800_000_000)
+    // loguru's `{time:… Z}` puts the zone after a space.
+    XCTAssertEqual(parse("2026-11-22 23:52:48.000 +08:00 | ERROR  | x"), 1_795_362_768_000_000)
+    XCTAssertEqual(parse("2026-11-22 10:52:48 -0500 x"), 1_795_362_768_000_000)
+    XCTAssertEqual(parse("2026-11-22 15:52:48 - 0100 x"), 1_795_362_768_000_000, "a separator, not a zone")
     XCTAssertNil(parse("2026-13-22 15:52:48"))
     XCTAssertNil(parse("not a time at all, no"))
     XCTAssertEqual(TimeFormatting.iso(1_795_362_768_123_456), "2026-11-22T15:52:48.123Z")
@@ -283,5 +287,60 @@ final class LogReaderTests: XCTestCase {
     let report = try TestSupport.analyze(text: text)
     XCTAssertEqual(report.counts.failed, 4)
     XCTAssertFalse(report.notes.contains { $0.contains("streams were cut") }, "\(report.notes)")
+  }
+
+  /// An application that says an end marker did not come has not received it.
+  func testNegatedEndMarkersAreNotEvents() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 INFO [w] httpx: HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,100 DEBUG [w] app: event content_block_delta
+      2026-11-22 10:00:00,200 INFO [w] app: stream ended without message_stop, keeping 812 chars
+      2026-11-22 10:00:00,300 INFO [w] app: did not receive `message_stop` either
+      """)
+    XCTAssertEqual(report.streams.map(\.outcome), [.failed])
+    XCTAssertEqual(report.streams.first?.lastEvent, "content_block_delta")
+  }
+
+  /// The SDK named by the logger of a record that prints a raw transport error: the SDK let it escape.
+  func testSDKNamedByTheLoggerFindsTheLeak() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 ERROR [w] anthropic.stream: stream failed: peer closed connection without sending complete message body (incomplete chunked read)
+      """)
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(stream.cause, .unknown, "nothing times the close: idle or flowing is not shown")
+    XCTAssertEqual(stream.candidates, [.idleTimeout, .serverCloseDuringDelta])
+    XCTAssertTrue(stream.findings.contains(.unwrappedExceptionLeak))
+    // A traceback logged under an SDK's logger, with none of the SDK's frames in it.
+    let traced = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 ERROR [w] anthropic.client: stream failed
+      Traceback (most recent call last):
+        File "/app/main.py", line 3, in run
+      httpx2.ReadError: [Errno 104] Connection reset by peer
+      """)
+    XCTAssertTrue(traced.streams.first?.findings.contains(.unwrappedExceptionLeak) == true)
+    XCTAssertEqual(LogReader<Assembler>.namedSDK(inLogger: "openai._base_client"), "openai")
+    XCTAssertNil(LogReader<Assembler>.namedSDK(inLogger: "app.openai_proxy"))
+    XCTAssertEqual(LogReader<Assembler>.namedSDK("Error from OpenAI API: "), "openai")
+    XCTAssertNil(LogReader<Assembler>.namedSDK("litellm.APIConnectionError: AnthropicException - "))
+    XCTAssertNil(LogReader<Assembler>.namedSDK("POST https://api.openai.com/v1/chat: "))
+    XCTAssertNil(LogReader<Assembler>.namedSDK("error from the OpenAI-compatible server: "))
+  }
+
+  /// A Node error in a record's message, with its stack and the error object's properties after it.
+  func testNodeErrorInARecordWithStatusAndRequestIDProperties() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22T10:00:00.000Z ERROR chat: call failed: RateLimitError: 429 {"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}
+          at APIError.generate (/app/node_modules/@anthropic-ai/sdk/core/error.js:63:20) {
+        status: 429,
+        headers: {
+          'request-id': 'req_011CSHoEeqs5C35K2UUqR7Fy'
+        }
+      }
+      """)
+    let stream = try XCTUnwrap(report.streams.first)
+    XCTAssertEqual(report.streams.count, 1)
+    XCTAssertEqual(stream.status, 429)
+    XCTAssertEqual(stream.requestID, "req_011CSHoEeqs5C35K2UUqR7Fy")
+    XCTAssertEqual(stream.cause, .clientError)
   }
 }

@@ -174,9 +174,11 @@ struct HTTPRequestParser {
     let host = parts[1].hasPrefix("http") ? "" : head[0].map { "http://\($0)" } ?? ""
     emit(.requestSending(url: host + String(parts[1])), nil)
     if let agent = head[2] {
-      for (prefix, name) in [("Anthropic/", "anthropic"), ("AsyncAnthropic/", "anthropic"), ("OpenAI/", "openai"),
-                             ("AsyncOpenAI/", "openai")] where agent.hasPrefix(prefix) {
-        if let version = agent.split(separator: " ").last { emit(.sdkVersion(name: name, version: String(version)), nil) }
+      // The TypeScript SDKs say `Anthropic/JS 0.52.0`, `OpenAI/JS 4.77.0`: another SDK, with other behaviour.
+      let prefixes = [("Anthropic/JS ", "anthropic-typescript"), ("OpenAI/JS ", "openai-typescript"), ("Anthropic/", "anthropic"),
+                      ("AsyncAnthropic/", "anthropic"), ("OpenAI/", "openai"), ("AsyncOpenAI/", "openai")]
+      if let (_, name) = prefixes.first(where: { agent.hasPrefix($0.0) }), let version = agent.split(separator: " ").last {
+        emit(.sdkVersion(name: name, version: String(version)), nil)
       }
     }
     if let count = head[3].flatMap({ Int($0) }) { emit(.sdkRetryCount(count), nil) }

@@ -59,6 +59,20 @@ extension Catalogue {
               retry_whole_request(exc)
           """,
         links: ["https://github.com/openai/openai-python/issues/2065"]),
+    Fix(id: "catch-terminated-typescript",
+        title: "Catch undici's `TypeError: terminated` around the stream and send the request again",
+        advice: "The TypeScript SDKs (@anthropic-ai/sdk, openai-node) rethrow the error undici raises when the body is cut, `TypeError: terminated`, instead of their own `APIConnectionError`, so `maxRetries` and `instanceof APIError` checks never see it. Wrap the iteration, catch it, read `err.cause?.code` (`UND_ERR_SOCKET`: the peer closed the socket; `UND_ERR_BODY_TIMEOUT`: undici's 300 s body timeout fired), keep the partial output and re-issue the whole request: a stream cannot be resumed.",
+        code: """
+          try {
+            for await (const event of stream) handle(event);
+          } catch (err) {
+            const code = err?.cause?.code;  // 'UND_ERR_SOCKET', 'UND_ERR_BODY_TIMEOUT'
+            if (err instanceof TypeError && err.message === 'terminated') return retryWholeRequest(code);
+            throw err;
+          }
+          """,
+        links: ["https://github.com/anthropics/anthropic-sdk-typescript/issues/960",
+                "https://github.com/nodejs/undici/issues/1865"]),
     Fix(id: "inspect-cause-openai",
         title: "Treat `APIConnectionError` during iteration as a dropped stream and retry it",
         advice: "This openai-python wraps the mid-stream transport error (the real reason is in `exc.__cause__`), but it does not retry a stream that failed after the 200. Catch `openai.APIConnectionError`/`APITimeoutError` around the iteration, log `exc.__cause__`, and send the request again.",

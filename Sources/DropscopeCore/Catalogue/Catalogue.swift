@@ -53,6 +53,10 @@ public enum Catalogue {
     public var source: String
     /// For wrappers: what to conclude when no cause below them is recognised.
     public var fallback: WireEvent? = nil
+    /// Whether the error can only happen once the response had begun (its head arrived, the body was being read).
+    public var afterResponse = false
+    /// Whether the message must begin with an HTTP status, as the TypeScript SDKs write theirs (`429 {"type":"error",…}`).
+    public var statusFirst = false
   }
 
   /// Signatures in the order they are tried; the first match decides. Distinctive messages match
@@ -139,6 +143,10 @@ public enum Catalogue {
               messageContains: ["Server disconnected"], wire: .serverDisconnected,
               meaning: "the server side closed the connection (aiohttp, or httpcore on HTTP/2)",
               source: "aio-libs/aiohttp client_exceptions.py; encode/httpcore httpcore/_sync/http2.py"),
+    Signature(id: "bun_socket_closed", messageContains: ["The socket connection was closed unexpectedly"],
+              wire: .serverDisconnected,
+              meaning: "Bun's fetch saw the connection close unexpectedly (its ECONNRESET wording): before or during the response, it does not say which",
+              source: "anthropics/claude-code#61796, #54287, #51107 (Claude Code runs on Bun)"),
     Signature(id: "app_stream_disconnected", messageContains: ["stream disconnected before completion"],
               wire: .peerClosedMidBody,
               meaning: "the client reports the stream disconnected before its end (OpenAI Codex CLI)",
@@ -161,11 +169,22 @@ public enum Catalogue {
               meaning: "no bytes arrived for the client's read timeout, and the client gave up",
               source: "encode/httpcore httpcore/_backends/sync.py, anyio.py; aiohttp client_proto.py"),
     Signature(id: "read_timeout_message",
-              messageContains: ["Read timed out", "Timeout on reading data from socket", "The read operation timed out",
-                                "UND_ERR_BODY_TIMEOUT", "Body Timeout Error"],
+              messageContains: ["Read timed out", "Timeout on reading data from socket", "The read operation timed out"],
               wire: .readTimeout,
-              meaning: "no bytes arrived for the client's read timeout (or undici's 300 s body timeout), and the client gave up",
-              source: "urllib3 connectionpool.py; aiohttp client_proto.py; nodejs/undici docs/api/Client.md"),
+              meaning: "no bytes arrived for the client's read timeout, and the client gave up",
+              source: "urllib3 connectionpool.py; aiohttp client_proto.py"),
+    // undici's timers (`onParserTimeout`): the defaults sit under Node's fetch and so under the TypeScript SDKs.
+    Signature(id: "undici_body_timeout", classNames: [],
+              messageContains: ["UND_ERR_BODY_TIMEOUT", "Body Timeout Error"],
+              wire: .readTimeout,
+              meaning: "undici's body timeout fired: no body bytes for `bodyTimeout` (300 s by default, shorter than the SDKs' 600 s), and the client gave up on the response",
+              source: "nodejs/undici lib/core/errors.js (BodyTimeoutError), docs/api/Client.md; QwenLM/qwen-code#4604; caozhiyuan/copilot-api#159",
+              afterResponse: true),
+    Signature(id: "undici_headers_timeout", classNames: [],
+              messageContains: ["UND_ERR_HEADERS_TIMEOUT", "Headers Timeout Error"],
+              wire: .readTimeout,
+              meaning: "undici's headers timeout fired: no response head for `headersTimeout` (300 s by default), and the client gave up before the response began",
+              source: "nodejs/undici lib/core/errors.js (HeadersTimeoutError), docs/api/Client.md; caozhiyuan/copilot-api#133; gmpetrov/openai-chatgpt#3"),
     Signature(id: "client_idle_watchdog",
               messageContains: ["Stream idle timeout", "Response stalled mid-stream", "The response stopped arriving"],
               wire: .readTimeout,
@@ -186,6 +205,13 @@ public enum Catalogue {
     Signature(id: "pool_timeout", classNames: ["PoolTimeout"], wire: .poolExhausted,
               meaning: "no free connection in the client's pool: too many streams open or not closed",
               source: "encode/httpcore httpcore/_synchronization.py"),
+    Signature(id: "app_stream_ended_early",
+              messageContains: ["without message_stop", "before message_stop", "without receiving message_stop",
+                                "without a message_stop", "no message_stop", "Stream ended unexpectedly",
+                                "stream ended unexpectedly"],
+              wire: .endedWithoutEndMarker,
+              meaning: "the application saw the stream end before `message_stop`, with no transport error",
+              source: "yannikzz/narracat-novel-agent#85; BerriAI/litellm#20361 (`incomplete_stream_error`); quarkiverse/quarkus-langchain4j#1968"),
     Signature(id: "in_band_error_event", classNames: ["APIStatusError", "APIError"],
               messageContains: ["{'type': 'error'", "\"type\":\"error\"", "An error occurred during streaming"],
               wire: .inBandError,
@@ -194,6 +220,13 @@ public enum Catalogue {
     Signature(id: "status_error", messageContains: ["Error code: "], wire: .errorStatus,
               meaning: "the API answered with an error status before any stream began",
               source: "anthropics/anthropic-sdk-python _base_client.py _make_status_error_from_response"),
+    Signature(id: "ts_status_error",
+              classNames: ["APIError", "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
+                           "ConflictError", "UnprocessableEntityError", "RateLimitError", "InternalServerError", "Error"],
+              wire: .errorStatus,
+              meaning: "the API answered with an error status before any stream began (the TypeScript SDK's status error: `<status> <body>`)",
+              source: "anthropics/anthropic-sdk-typescript src/core/error.ts (`APIError.generate`, `makeMessage`); anthropics/anthropic-sdk-typescript#616",
+              statusFirst: true),
     Signature(id: "overloaded_reported", messageContains: ["overloaded_error", "Exception - Overloaded"],
               wire: .overloaded,
               meaning: "the API reported it was overloaded (HTTP 529 before the stream, or an in-band overloaded_error)",
@@ -220,7 +253,13 @@ public enum Catalogue {
     Signature(id: "undici_terminated", classNames: ["TypeError", "AnthropicError", "OpenAIError"], messageContains: ["terminated"],
               wire: .wrapper,
               meaning: "undici terminated the body (`TypeError: terminated`); its `[cause]` says why",
-              source: "nodejs/undici; signatures.md a.3", fallback: .peerClosedMidBody),
+              source: "nodejs/undici lib/web/fetch/index.js; signatures.md a.3", fallback: .peerClosedMidBody,
+              afterResponse: true),
+    Signature(id: "browser_fetch_failed", classNames: ["TypeError"],
+              messageContains: ["Failed to fetch", "NetworkError when attempting to fetch resource"],
+              wire: .connectFailure,
+              meaning: "the browser's fetch failed before any response (Chrome: `Failed to fetch`, Firefox: `NetworkError when attempting to fetch resource`): the network, or a request the browser blocked (CORS, an extension, mixed content)",
+              source: "anthropics/anthropic-sdk-typescript#466; WHATWG fetch (network error → TypeError); signatures.md a.3"),
     Signature(id: "undici_fetch_failed", classNames: ["TypeError"], messageContains: ["fetch failed"], wire: .wrapper,
               meaning: "fetch failed before a response; its `[cause]` says why",
               source: "nodejs/undici; anthropics/claude-code#4574", fallback: .connectFailure),
@@ -237,10 +276,23 @@ public enum Catalogue {
       if !signature.messageContains.isEmpty, !signature.messageContains.contains(where: record.message.contains) {
         continue
       }
-      if signature.wire == .errorStatus, !(record.message.hasPrefix("Error code: ") || record.className.isEmpty) { continue }
+      if signature.statusFirst, sdkErrorStatus(record) == nil { continue }
+      if signature.wire == .errorStatus, !signature.statusFirst,
+        !(record.message.hasPrefix("Error code: ") || record.className.isEmpty) { continue }
       return signature
     }
     return nil
+  }
+
+  /// The HTTP status a TypeScript SDK status error begins its message with (`529 {"type":"error",…}`,
+  /// `429 Rate limit reached …`); a bare `Error` counts only with the API's JSON body after the status.
+  public static func sdkErrorStatus(_ record: ExceptionRecord) -> Int? {
+    let message = record.message.utf8
+    guard message.count > 4, let status = Int(record.message.prefix(3)), (400...599).contains(status),
+      message[message.index(message.startIndex, offsetBy: 3)] == 0x20
+    else { return nil }
+    if record.className == "Error" { return record.message.dropFirst(4).hasPrefix("{") ? status : nil }
+    return status
   }
 
   /// The signature whose distinctive message text appears in a log message written without a traceback
@@ -270,12 +322,20 @@ public enum Catalogue {
   public static let sdkBehaviours: [String: SDKBehaviour] = [
     "anthropic": SDKBehaviour(
       sdk: "anthropic", wrapsFrom: nil,
-      note: "No released anthropic-python wraps transport errors raised while the stream is read: 0.79.0 through 2.12.0 let the raw httpx/httpx2 exception escape, and `max_retries` never sees it. The fix PRs #1550 and #1552 were closed unmerged; issue #1919 and PRs #1920/#1922 were open when this catalogue was written.",
-      source: "anthropics/anthropic-sdk-python#1919, PR #1552, PR #1550 (signatures.md §0)"),
+      note: "No released anthropic-python wraps transport errors raised while the stream is read: 0.79.0 through 2.15.0 (the newest checked) let the raw httpx/httpx2 exception escape (`Stream.__stream__` re-raises it unchanged), and `max_retries` never sees it. The fix PRs #1550 and #1552 were closed unmerged; issue #1919 and PRs #1920/#1922 were open when this catalogue was written.",
+      source: "anthropic 2.15.0 wheel, src/anthropic/_streaming.py (`except Exception: … raise`); anthropics/anthropic-sdk-python#1919, PR #1552, PR #1550 (signatures.md §0)"),
     "openai": SDKBehaviour(
       sdk: "openai", wrapsFrom: "3.14.0",
-      note: "openai-python wraps mid-stream transport errors from 3.14.0 (as APIConnectionError / APITimeoutError with the transport error as `__cause__`); 3.13.x and older, all 2.x and 1.x let the raw exception escape. No version retries a stream that failed after the 200.",
-      source: "openai/openai-python _streaming.py in 3.13.0 vs 3.14.0 wheels; openai/openai-python#3811, #2065"),
+      note: "openai-python wraps mid-stream transport errors from 3.14.0 (as APIConnectionError / APITimeoutError with the transport error as `__cause__`); from 3.20.0 `ssl.SSLError` and `anyio.EndOfStream` raised while reading are wrapped too. 3.13.x and older, all 2.x and 1.x let the raw exception escape. No version retries a stream that failed after the 200.",
+      source: "openai/openai-python _streaming.py in 3.13.0 vs 3.14.0 wheels; _httpx2.py `request_exceptions()` in 3.19.0 vs 3.20.0 wheels; openai/openai-python#3811, #2065"),
+    "anthropic-typescript": SDKBehaviour(
+      sdk: "@anthropic-ai/sdk", wrapsFrom: nil,
+      note: "The TypeScript SDK wraps only failures before the response (`APIConnectionError: Connection error.`). While the body is read it rethrows undici's `TypeError: terminated` as it is (`client.messages.stream()` re-emits it as `AnthropicError: terminated` with the TypeError as `cause`), and `maxRetries` never sees it.",
+      source: "anthropics/anthropic-sdk-typescript src/core/streaming.ts, src/lib/MessageStream.ts `#handleError`; anthropics/anthropic-sdk-typescript#960, #774 (signatures.md a.3, d.1)"),
+    "openai-typescript": SDKBehaviour(
+      sdk: "openai (Node)", wrapsFrom: nil,
+      note: "openai-node wraps only failures before the response (`APIConnectionError: Connection error.`); while the body is read it rethrows undici's `TypeError: terminated` as it is, and `maxRetries` never sees it.",
+      source: "openai/openai-node src/core/streaming.ts (signatures.md a.3, d.1); langchain-ai/langchainjs#8552"),
   ]
 
   /// Whether `version` of `sdk` lets a transport error raised while a stream is read escape raw (not wrapped in
@@ -289,6 +349,56 @@ public enum Catalogue {
   /// `3.14.0` as [3, 14, 0]; a pre-release or build suffix is ignored.
   static func versionNumbers(_ version: String) -> [Int] {
     version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
+  }
+
+  /// Whether a chain was printed by a JavaScript runtime (Node, Bun, a browser), not by Python.
+  public static func isJavaScript(_ chain: ExceptionChain) -> Bool {
+    chain.records.contains { record in
+      (record.className == "TypeError" && record.message.hasPrefix("terminated"))
+        || record.framePaths.contains { $0.hasPrefix("node:") || $0.contains(".js:") || $0.contains(".mjs:") || $0.contains(".ts:") }
+    }
+  }
+
+  /// The SDK a chain went through: from its frames and classes, else from what the application's message or
+  /// logger named (`Error from OpenAI API: …`, logger `openai._base_client`); nil when nothing names one.
+  public static func sdk(of chain: ExceptionChain) -> String? {
+    let final = chain.final
+    if chain.hasFrame(containing: "/anthropic/") || chain.hasFrame(containing: "@anthropic-ai/sdk") || final?.module == "anthropic" {
+      return "anthropic"
+    }
+    if chain.hasFrame(containing: "/openai/") || final?.module == "openai" { return "openai" }
+    return chain.namedSDK
+  }
+
+  /// Messages that only the raw transport exception carries: an SDK that wrapped it would print its own
+  /// (`Connection error.`), so an application that prints one of these got the raw exception.
+  public static let rawTransportTexts: [(text: String, classes: String)] = [
+    ("peer closed connection without sending complete message body", "httpx.RemoteProtocolError / httpx2.RemoteProtocolError"),
+    ("<ConnectionTerminated error_code:", "httpx.RemoteProtocolError / httpx2.RemoteProtocolError"),
+    ("<StreamReset stream_id:", "httpx.RemoteProtocolError / httpx2.RemoteProtocolError"),
+  ]
+
+  /// Whether `record` is a raw transport exception (`httpx.*`, `httpx2.*`, `httpcore.*`, undici's `TypeError: terminated`),
+  /// or, printed without its class, carries a message only such an exception has.
+  public static func isRawTransportError(_ record: ExceptionRecord) -> Bool {
+    if transportModules.contains(record.module) { return true }
+    if record.className == "TypeError", record.message.hasPrefix("terminated") { return true }
+    // Printed without its class, or with the bare class name (`RemoteProtocolError: peer closed …`).
+    return (record.type.isEmpty || record.type == "RemoteProtocolError") && rawTransportTexts.contains { record.message.contains($0.text) }
+  }
+
+  /// The class a raw transport error had, for saying how it surfaced: its own, or the one its message implies.
+  public static func rawTransportClass(_ record: ExceptionRecord) -> String {
+    guard record.type.isEmpty || !record.type.contains(".") else { return record.type }
+    return rawTransportTexts.first { record.message.contains($0.text) }?.classes ?? "a transport error"
+  }
+
+  /// The behaviour note and the fix for an SDK that let a raw transport error escape.
+  public static func leakAdvice(sdk: String, chain: ExceptionChain?) -> (fix: String, behaviour: SDKBehaviour?) {
+    if let chain, isJavaScript(chain) {
+      return ("catch-terminated-typescript", sdkBehaviours[sdk == "anthropic" ? "anthropic-typescript" : "openai-typescript"])
+    }
+    return (sdk == "anthropic" ? "catch-transport-error-anthropic" : "upgrade-openai-3.14", sdkBehaviours[sdk])
   }
 
   /// The SDK release range a traceback shows, from class names and messages that changed between releases,
@@ -354,11 +464,17 @@ public enum Catalogue {
     KnownLimit(seconds: 60, kind: .idle, components: "AWS ALB/CLB idle timeout, nginx `proxy_read_timeout`, ingress-nginx `proxy-read-timeout`", closer: .server,
                source: "AWS ELB docs (edit-load-balancer-attributes); nginx ngx_http_proxy_module; ingress-nginx configmap.md"),
     KnownLimit(seconds: 100, kind: .idle, components: "Cloudflare proxy read timeout", closer: .server,
-               source: "developers.cloudflare.com … error-524"),
+               source: "developers.cloudflare.com … error-524 (the 100 s default, still widely quoted; protocol-facts.md)"),
+    KnownLimit(seconds: 120, kind: .idle, components: "Cloudflare proxy read timeout (documented default from October 2025)", closer: .server,
+               source: "developers.cloudflare.com fundamentals/reference/connection-limits and error-524; cloudflare/cloudflare-docs#25614"),
+    KnownLimit(seconds: 125, kind: .idle, components: "Cloudflare proxy read timeout (documented default from July 2026, Pingora)", closer: .server,
+               source: "cloudflare/cloudflare-docs#32243 (connection-limits, error-524: 120 → 125 s)"),
     KnownLimit(seconds: 240, kind: .idle, components: "Azure Load Balancer idle timeout", closer: .server,
                source: "MicrosoftDocs azure-docs load-balancer-tcp-idle-timeout.md"),
-    KnownLimit(seconds: 300, kind: .idle, components: "Envoy `stream_idle_timeout`, Node undici `bodyTimeout`", closer: .server,
-               source: "envoyproxy/envoy docs faq/configuration/timeouts.rst; nodejs/undici docs/api/Client.md"),
+    KnownLimit(seconds: 300, kind: .idle, components: "Envoy `stream_idle_timeout`", closer: .server,
+               source: "envoyproxy/envoy docs faq/configuration/timeouts.rst"),
+    KnownLimit(seconds: 300, kind: .idle, components: "Node undici `bodyTimeout` / `headersTimeout` (the default under Node's fetch and the TypeScript SDKs)", closer: .client,
+               source: "nodejs/undici docs/api/Client.md; caozhiyuan/copilot-api#133 (\"undici 301s ceiling\"); signatures.md d.2"),
     KnownLimit(seconds: 350, kind: .idle, components: "AWS NLB / NAT gateway idle timeout", closer: .server,
                source: "AWS NLB update-idle-timeout docs; VPC NAT gateway troubleshooting"),
     KnownLimit(seconds: 600, kind: .idle, components: "Anthropic/OpenAI Python SDK default read timeout", closer: .client,

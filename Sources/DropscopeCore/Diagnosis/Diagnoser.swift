@@ -342,9 +342,7 @@ private struct Work {
 
   mutating func exception(_ chain: ExceptionChain, sdkVersions: [String: String]) {
     guard let final = chain.final else { return noException() }
-    let sdkName = chain.hasFrame(containing: "/anthropic/") || chain.hasFrame(containing: "@anthropic-ai/sdk")
-      || final.module == "anthropic" ? "anthropic"
-      : chain.hasFrame(containing: "/openai/") || final.module == "openai" ? "openai" : nil
+    let sdkName = Catalogue.sdk(of: chain)
     let transport = chain.records.lazy.map(\.module).first { $0 == "httpx2" || $0 == "httpx" }
       ?? stream.transport.flatMap { $0 == "httpx" || $0 == "httpx2" ? $0 : nil }
     if let sdkName {
@@ -374,7 +372,9 @@ private struct Work {
       deciding = (wrapper, signature)
     }
     describeSurface(final: final, wrapper: wrapper, deciding: deciding?.0, sdkName: sdkName)
+    // Some errors can only happen once the response had begun (undici's `terminated`, its body timeout).
     let midStream = stream.responseBegan
+      || deciding?.1.afterResponse == true || wrapperSignature?.afterResponse == true
     // httpcore's trace of the failed read is the transport's own time; the application logs a little later.
     if let failure = stream.bodyReadFailure {
       cite(failure, "httpcore's trace: the response body read failed here, as the transport saw it")
@@ -486,7 +486,7 @@ private struct Work {
     case .endedWithoutEndMarker:
       findings.append(.cleanTruncation)
       decide(.serverCloseDuringDelta, side: .server, .medium,
-             "The stream helper saw the body end before `message_stop` (\(record.message.prefix(90))): the response was cut short without a transport error.",
+             "The client saw the body end before `message_stop` (\(record.message.prefix(90))): the response was cut short without a transport error.",
              fixes: ["check-stop-reason"],
              wouldDecide: "A capture would show whether the terminating chunk arrived; the proxy's limits on response duration would show which hop cut it.")
     case .overloaded:
@@ -722,11 +722,11 @@ private struct Work {
   // MARK: - How it surfaced
 
   mutating func describeSurface(final: ExceptionRecord, wrapper: ExceptionRecord?, deciding: ExceptionRecord?, sdkName: String?) {
-    let raw = Catalogue.transportModules.contains(final.module)
-      || (final.className == "TypeError" && final.message.hasPrefix("terminated"))
-    if raw, sdkName != nil, stream.end != .retried {
+    if Catalogue.isRawTransportError(final), sdkName != nil, stream.end != .retried {
       findings.append(.unwrappedExceptionLeak)
-      surfacedAs = "raw `\(final.type)`: the SDK did not wrap it in its own `APIConnectionError`/`APITimeoutError`, so `except \(sdkName ?? "sdk").APIError` and the SDK's retries never saw it"
+      let handler = Catalogue.isJavaScript(stream.exception ?? ExceptionChain(records: [final], start: final.location))
+        ? "`instanceof APIError` checks" : "`except \(sdkName ?? "sdk").APIError`"
+      surfacedAs = "raw `\(Catalogue.rawTransportClass(final))`: the SDK did not wrap it in its own `APIConnectionError`/`APITimeoutError`, so \(handler) and the SDK's retries never saw it"
     } else if final.module == "anthropic" || final.module == "openai",
       let cause = chainCause(of: final, wrapper: wrapper, deciding: deciding)
     {
@@ -750,8 +750,9 @@ private struct Work {
   mutating func addLeakFix(sdkName: String?) {
     guard let sdkName else { return }
     if findings.contains(.unwrappedExceptionLeak) {
-      fixes.insert(sdkName == "anthropic" ? "catch-transport-error-anthropic" : "upgrade-openai-3.14", at: 0)
-      if let behaviour = Catalogue.sdkBehaviours[sdkName] {
+      let advice = Catalogue.leakAdvice(sdk: sdkName, chain: stream.exception ?? stream.internalException)
+      fixes.insert(advice.fix, at: 0)
+      if let behaviour = advice.behaviour {
         evidence.append(Evidence(location: nil, time: nil, quote: nil,
                                  note: "\(behaviour.note) (source: \(behaviour.source))"))
       }

@@ -67,6 +67,8 @@ enum LinePipeline {
         // A structured (JSON) record is read as the text lines it stands for, under its own line number.
         if line.first == UInt8(ascii: "{"), let expanded = JSONRecord.expand(line) {
           for text in expanded { text.withUnsafeBytes { add($0, number) } }
+        } else if line.first == UInt8(ascii: "["), let expanded = JSONRecord.expandArray(line) {
+          for text in expanded { text.withUnsafeBytes { add($0, number) } }
         } else {
           add(line, number)
         }

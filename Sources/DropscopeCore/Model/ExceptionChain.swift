@@ -49,11 +49,17 @@ public struct ExceptionChain: Sendable, Equatable {
   /// For a traceback printed with no timestamp: the time of the first timestamped line
   /// written after it began, so the exception happened no later than this.
   public var printedNoLaterThan: Microseconds?
+  /// The SDK (`anthropic`, `openai`) the application named where it logged the error, in its message
+  /// (`Error from OpenAI API: …`) or its logger (`openai._base_client`); nil when it named none.
+  public var namedSDK: String?
 
-  public init(records: [ExceptionRecord], start: SourceLocation, printedNoLaterThan: Microseconds? = nil) {
+  public init(
+    records: [ExceptionRecord], start: SourceLocation, printedNoLaterThan: Microseconds? = nil, namedSDK: String? = nil
+  ) {
     self.records = records
     self.start = start
     self.printedNoLaterThan = printedNoLaterThan
+    self.namedSDK = namedSDK
   }
 
   /// The exception that reached the application.

@@ -6,10 +6,29 @@
 /// `2026-11-22T16:32:34.807Z ERROR [worker_0] app.chat: message` plus its traceback lines lets every
 /// rule that reads text logs apply unchanged; all of them keep the JSON line's own line number.
 enum JSONRecord {
-  /// The text lines a JSON log record stands for; nil when the line is not a JSON object with a message.
+  /// The text lines a JSON log record stands for; nil when the line is not a JSON object with a message (or an error).
   static func expand(_ line: UnsafeRawBufferPointer) -> [[UInt8]]? {
     var parser = JSONParser(bytes: line)
     guard case .object(let fields)? = parser.parseValue() else { return nil }
+    return expand(fields)
+  }
+
+  /// The text lines of a JSON array of records on one line, as applications collect their errors
+  /// (`[{"error":"…","timestamp":"…"}, …]`); nil when the line is not such an array.
+  static func expandArray(_ line: UnsafeRawBufferPointer) -> [[UInt8]]? {
+    var i = 1
+    while i < line.count, line[i] == 0x20 { i += 1 }
+    guard i < line.count, line[i] == 0x7b else { return nil }
+    var parser = JSONParser(bytes: line)
+    guard case .array(let items)? = parser.parseValue() else { return nil }
+    var lines: [[UInt8]] = []
+    for case .object(let fields) in items {
+      if let expanded = expand(fields) { lines += expanded }
+    }
+    return lines.isEmpty ? nil : lines
+  }
+
+  private static func expand(_ fields: [(key: String, value: JSONValue)]) -> [[UInt8]]? {
     var used: Set<String> = []
     func take(_ keys: [String]) -> JSONValue? {
       for key in keys {
@@ -20,13 +39,24 @@ enum JSONRecord {
       }
       return nil
     }
-    guard let messageValue = take(["event", "message", "msg"]), let message = messageValue.text else { return nil }
+    let message: String
+    var errorOnly: [String]?
+    if let messageValue = take(["event", "message", "msg"]), let text = messageValue.text {
+      message = text
+    } else if let error = take(["error", "err", "exception"])?.text, !error.isEmpty {
+      // A record that is only an error (`{"error":"TypeError: terminated\n    at …","timestamp":"…"}`): the error's
+      // lines follow the record's header as they would follow a logged message.
+      message = ""
+      errorOnly = error.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    } else {
+      return nil
+    }
     let time = take(["timestamp", "time", "asctime", "@timestamp", "ts", "datetime"]).flatMap(timeText)
-    let level = take(["level", "levelname", "severity", "log.level", "lvl"]).flatMap(levelText) ?? "INFO"
+    let level = take(["level", "levelname", "severity", "log.level", "lvl"]).flatMap(levelText) ?? (errorOnly != nil ? "ERROR" : "INFO")
     let logger = take(["logger", "name", "logger_name"])?.text.map { $0.isEmpty ? "json" : $0 } ?? "json"
     let thread = take(["threadName", "thread_name", "taskName", "thread"])?.text
-    let exception = take(["exception", "exc_info", "exc_text", "stack_trace", "stack", "err", "error"])
-      .flatMap(tracebackLines)
+    let exception = errorOnly != nil ? nil
+      : take(["exception", "exc_info", "exc_text", "stack_trace", "stack", "err", "error"]).flatMap(tracebackLines)
 
     var messageLines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     // Other scalar fields stay visible: `type=content_block_delta`, `request_id=req_…`.
@@ -46,6 +76,7 @@ enum JSONRecord {
     var lines = [Array((header + messageLines[0]).utf8)]
     lines += messageLines.dropFirst().map { Array($0.utf8) }
     if let exception { lines += exception.map { Array($0.utf8) } }
+    if let errorOnly { lines += errorOnly.map { Array($0.utf8) } }
     return lines
   }
 

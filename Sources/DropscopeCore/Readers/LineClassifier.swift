@@ -147,6 +147,8 @@ enum LineClassifier {
         continue
       }
       if let event = streamEvent(line, word) {
+        // `ended without message_stop`, `no [DONE]`: an application saying the event did not come.
+        if isNegated(line, before: wordStart, from: start) { continue }
         if event == .chatFinished || event == .stopReason {
           // `finish_reason=stop`, `stop_reason=end_turn`: the message ended; `None`/`null` says it has not yet.
           if finishReasonIsSet(line, after: wordEnd) {
@@ -166,6 +168,33 @@ enum LineClassifier {
       if c == 0x3d || c == 0x2f { i = trigger + 1 }
     }
     return scan
+  }
+
+  /// Whether one of the two words before `position` denies what follows: `without`, `before`, `no`, `missing`, `never`,
+  /// `not` (`stream ended without message_stop`, `did not receive message_stop`, `no [DONE]`).
+  private static func isNegated(_ line: UnsafeRawBufferPointer, before position: Int, from start: Int) -> Bool {
+    var end = position
+    for _ in 0..<2 {
+      // Skip the spaces and quotes between words: `no \`message_stop\``, `without "message_stop"`.
+      while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x60 || line[end - 1] == 0x22 || line[end - 1] == 0x27 {
+        end -= 1
+      }
+      var wordStart = end
+      while wordStart > start, line[wordStart - 1].isASCIILetter { wordStart -= 1 }
+      guard wordStart < end, end - wordStart <= 7 else { return false }
+      var word: UInt64 = 0
+      for i in wordStart..<end { word = word << 8 | UInt64(line[i] | 0x20) }
+      switch end - wordStart {
+      case 2 where word == 0x6e6f: return true  // no
+      case 3 where word == 0x6e_6f74: return true  // not
+      case 5 where word == 0x6e_6576_6572: return true  // never
+      case 6 where word == 0x6265_666f_7265: return true  // before
+      case 7 where word == 0x77_6974_686f_7574 || word == 0x6d_6973_7369_6e67: return true  // without, missing
+      default: break
+      }
+      end = wordStart
+    }
+    return false
   }
 
   /// Whether a word worth reading may stand around this byte: `_ . [ / =`, tested as bits of two masks.

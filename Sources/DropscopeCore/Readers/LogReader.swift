@@ -37,6 +37,8 @@ final class LogReader<Sink: FactSink> {
   private var secondCache = TimestampParser.SecondCache()
   /// A Node error being read (header, frames, causes, properties).
   private var nodeError: NodeErrorBuilder?
+  /// Properties of a Node error object printed before its stack (`status: 529,`, `'request-id': 'req_…'`), and the line.
+  private var pendingInspected: (status: Int?, requestID: String?, line: Int)?
   /// An exception recognised in a WARNING/ERROR message, held for one line (see `read`).
   private var pendingMessageException: Fact?
   private var previousRecord: (time: Microseconds?, context: Int, line: Int)?
@@ -105,6 +107,21 @@ final class LogReader<Sink: FactSink> {
       rememberPreviousLine(line, record: nil)
       return
     }
+    // A Node error logged as a record's message (`[ERROR] TypeError: fetch failed`,
+    // `[ERROR] Error invoking external agent: TypeError: terminated`): its stack and causes follow on lines of their own.
+    if let level = prefix.level, level.rawValue >= LogLinePrefix.Level.warning.rawValue,
+      let (record, header) = nodeErrorInText(line, number, from: min(prefix.logger?.lowerBound ?? Int.max, prefix.messageStart))
+    {
+      markUnderstood()
+      if let traceback { emit(traceback) }
+      traceback = nil
+      nodeError = NodeErrorBuilder(start: location, records: [record], time: time, context: context, recordLine: number,
+                                   recordQuote: quote(line), inMessage: true)
+      nodeError?.namedSDK = Self.namedSDK(line.string(prefix.messageStart..<max(prefix.messageStart, header)))
+        ?? prefix.logger.flatMap { Self.namedSDK(inLogger: line.string($0)) }
+      rememberPreviousLine(line, record: (time, context, number))
+      return
+    }
     let message = classified.message ?? LineClassifier.message(line, from: prefix.messageStart)
     if readMessage(line, message, prefix: prefix, context: context, time: time, location: location) {
       markUnderstood()
@@ -142,8 +159,9 @@ final class LogReader<Sink: FactSink> {
       sink.accept(Fact(time: time, location: location, context: context, kind: kind, quote: quoted ? quote(line) : nil))
     }
     if let level = prefix.level, level.rawValue >= LogLinePrefix.Level.warning.rawValue,
-      let chain = exceptionInMessage(line, from: m, location: location)
+      var chain = exceptionInMessage(line, from: m, location: location)
     {
+      if chain.namedSDK == nil { chain.namedSDK = prefix.logger.flatMap { Self.namedSDK(inLogger: line.string($0)) } }
       pendingMessageException = Fact(time: time, location: location, context: context,
                                      kind: .exception(chain, internal: false, uncaught: false), quote: quote(line))
     }
@@ -195,8 +213,11 @@ final class LogReader<Sink: FactSink> {
     case .tsSDKResponse:
       readTSSDKResponse(line, from: m) { fact($0, quoted: $1) }
     case .words(let scan):
-      if let event = scan.event { fact(.event(event)) }
-      if scan.finished { fact(.event(.chatFinished)) }
+      // A message that reports a failure names events, it does not receive them.
+      if pendingMessageException == nil {
+        if let event = scan.event { fact(.event(event)) }
+        if scan.finished { fact(.event(.chatFinished)) }
+      }
       if scan.inputTokens != nil || scan.outputTokens != nil {
         fact(.usage(input: scan.inputTokens, output: scan.outputTokens))
       }
@@ -274,17 +295,39 @@ final class LogReader<Sink: FactSink> {
       return
     }
 
+    // Properties of a Node error object printed before its stack: kept for the error that follows.
+    if let property = inspectedProperty(line) {
+      markUnderstood()
+      var pending = pendingInspected ?? (nil, nil, number)
+      if let status = property.status { pending.status = status }
+      if let id = property.requestID { pending.requestID = id }
+      pending.line = number
+      pendingInspected = pending
+      return
+    }
     guard line[0].isASCIILetter else {
+      if line[0] == 0x20 {
+        // A Node error pasted indented (`  InternalServerError: 529 {…}`, then deeper `    at …` frames).
+        var indent = 0
+        while indent < line.count, line[indent] == 0x20 { indent += 1 }
+        if indent <= 8, let (record, header) = nodeErrorInText(line, number, from: indent), header == indent {
+          startNodeError(record, location, namedSDK: nil)
+          return
+        }
+      }
       // Command-line tools indent their error lines (` API Error (529 …)`, `  ⎿  API Error …`).
-      if line[0] == 0x20 || line[0] >= 0x80 { readApplicationErrorLine(line, location, indented: true) }
+      // A line in another script (`运行失败：Anthropic stream ended before message_stop`) is not source code: read it whole.
+      if line[0] == 0x20 || line[0] >= 0x80 {
+        readApplicationErrorLine(line, location, indented: line[0] == 0x20 || line.hasBytes("⎿", at: 0))
+      } else if Self.isPasteDecoration(line[0]) {
+        // A message pasted alone: `("Connection broken: InvalidChunkLength(…)", …)`, ``` `aiohttp…ClientPayloadError: …` ```.
+        readApplicationErrorLine(line, location)
+      }
       return
     }
     // A Node error as `console.error` and pino print it: `TypeError: terminated`, then `    at …` frames.
     if let record = nodeErrorHeader(line, number) {
-      markUnderstood()
-      nodeError = NodeErrorBuilder(start: location, records: [record], time: previousRecord?.time ?? lastTime,
-                                   context: previousRecord?.context ?? 0, recordLine: previousRecord?.line,
-                                   recordQuote: previousRecord != nil ? quote(previousLine) : nil)
+      startNodeError(record, location, namedSDK: nil)
       return
     }
     // An exception line with no traceback above it, as people paste them; chained ones may follow.
@@ -296,7 +339,101 @@ final class LogReader<Sink: FactSink> {
       traceback?.expectingException = false
       return
     }
+    // A Node error behind the application's own words: `Anthropic error: terminated: TypeError: terminated`.
+    if let (record, header) = nodeErrorInText(line, number, from: 0) {
+      startNodeError(record, location, namedSDK: Self.namedSDK(line.string(0..<header)), ownLine: line)
+      nodeError?.inMessage = true
+      return
+    }
     readApplicationErrorLine(line, location)
+  }
+
+  /// Starts reading a Node error printed on lines of its own, in the context of the record before it.
+  /// - Parameter ownLine: the line also carries the application's words before the error, and is quoted for them.
+  private func startNodeError(_ record: ExceptionRecord, _ location: SourceLocation, namedSDK: String?, ownLine: UnsafeRawBufferPointer? = nil) {
+    markUnderstood()
+    nodeError = NodeErrorBuilder(start: location, records: [record], time: previousRecord?.time ?? lastTime,
+                                 context: previousRecord?.context ?? 0, recordLine: previousRecord?.line,
+                                 recordQuote: ownLine.map { quote($0) } ?? (previousRecord != nil ? quote(previousLine) : nil))
+    nodeError?.namedSDK = namedSDK
+  }
+
+  /// Bytes a line pasted into an issue may start with before an error message: quotes, brackets, list and code marks.
+  private static func isPasteDecoration(_ c: UInt8) -> Bool {
+    c == 0x28 || c == 0x22 || c == 0x27 || c == 0x60 || c == 0x2a || c == 0x2d || c == 0x3e
+  }
+
+  /// A known Node error header in `line` from `start`: at `start` itself, or after the application's own words
+  /// (`…: TypeError: terminated`, `… HeadersTimeoutError: …`). The last header is the error; what precedes it is the
+  /// application's. Only errors the catalogue knows are taken, so ordinary sentences with `Error:` in them are not.
+  /// - Returns: the record and the offset where its header begins; nil when there is none.
+  private func nodeErrorInText(_ line: UnsafeRawBufferPointer, _ number: Int, from start: Int) -> (ExceptionRecord, Int)? {
+    var found: (ExceptionRecord, Int)?
+    var from = start
+    while let hit = line.firstOffset(of: "Error: ", from: from) {
+      from = hit + 7
+      var word = hit
+      while word > start, line[word - 1].isIdentifierByte || line[word - 1] == 0x24 { word -= 1 }
+      // A class name that starts the text, or one after `: ` (or, if it is more than `Error`, after a space).
+      let bare = hit == word
+      let afterColon = word >= start + 2 && line[word - 1] == 0x20 && line[word - 2] == 0x3a
+      guard line[word].isASCIILetter, word == start || afterColon || (!bare && line[word - 1] == 0x20) else { continue }
+      if let record = nodeErrorHeader(line, number, from: word) { found = (record, word) }
+    }
+    guard let found, Catalogue.signature(for: found.0) != nil else { return nil }
+    return found
+  }
+
+  /// `status: 529,` or `'request-id': 'req_…',` on a line of its own: a property of a Node error object.
+  private func inspectedProperty(_ line: UnsafeRawBufferPointer) -> (status: Int?, requestID: String?)? {
+    var i = 0
+    while i < line.count, line[i] == 0x20 { i += 1 }
+    guard i <= 8, i < line.count else { return nil }
+    if line.hasBytes("status: ", at: i), let (status, end) = line.decimal(at: i + 8, maxDigits: 3), end == i + 11,
+      (100...599).contains(status), end == line.count || (line[end] == 0x2c && end + 1 == line.count)
+    {
+      return (status, nil)
+    }
+    if Self.isRequestIDProperty(line, at: i), let id = LineClassifier.scanWords(line, from: i).requestID {
+      return (nil, line.string(id))
+    }
+    return nil
+  }
+
+  /// `'request-id':`, `"request-id":`, `request_id:`, `'x-request-id':` at `i`.
+  private static func isRequestIDProperty(_ line: UnsafeRawBufferPointer, at i: Int) -> Bool {
+    line.hasBytes("'request-id': ", at: i) || line.hasBytes("\"request-id\": ", at: i) || line.hasBytes("request_id: ", at: i)
+      || line.hasBytes("'x-request-id': ", at: i) || line.hasBytes("\"x-request-id\": ", at: i)
+  }
+
+  /// The SDK an application names in its own words (`Error from OpenAI API: …`, `Anthropic error: …`): the word
+  /// `openai` or `anthropic` standing alone, in any case; `AnthropicException`, `api.openai.com` and
+  /// `OpenAI-compatible` (a server, not the SDK) do not count.
+  static func namedSDK(_ text: String) -> String? {
+    let lower = Array(text.lowercased().utf8)
+    for (name, word) in [("openai", Array("openai".utf8)), ("anthropic", Array("anthropic".utf8))] {
+      var i = 0
+      while i + word.count <= lower.count {
+        if lower[i] == word[0], lower[i..<(i + word.count)].elementsEqual(word) {
+          let before = i == 0 ? 0x20 : lower[i - 1]
+          let after = i + word.count == lower.count ? 0x20 : lower[i + word.count]
+          if !before.isASCIILetter, before != 0x2e, !after.isASCIILetter, after != 0x2d {
+            return name
+          }
+        }
+        i += 1
+      }
+    }
+    return nil
+  }
+
+  /// The SDK a logger name belongs to: a dotted component `openai` or `anthropic` (`openai._base_client`, `anthropic`,
+  /// `agno.models.openai.chat`).
+  static func namedSDK(inLogger logger: String) -> String? {
+    for part in logger.lowercased().split(whereSeparator: { $0 == "." || $0 == ":" }) {
+      if part == "openai" || part == "anthropic" { return String(part) }
+    }
+    return nil
   }
 
   /// An application's own error line (`API Error: Connection closed mid-response. …`) with a known failure in it.
@@ -305,13 +442,10 @@ final class LogReader<Sink: FactSink> {
     let text = Redactor.redact(line.string(0..<min(line.count, 2000))).text
       .trimmingCharacters(in: [" ", "\t", "⎿"])
     if indented, !(text.hasPrefix("API Error") || text.hasPrefix("Error") || text.hasPrefix("ERROR")) { return }
-    guard Catalogue.signature(inMessage: text) != nil else { return }
+    guard let chain = Self.messageChain(text, location: location) else { return }
     markUnderstood()
-    let record = ExceptionRecord(type: "", message: text, framePaths: [], location: location, link: .first)
     sink.accept(Fact(time: previousRecord?.time, location: location, context: previousRecord?.context ?? 0,
-                     kind: .exception(ExceptionChain(records: [record], start: location), internal: false,
-                                      uncaught: false),
-                     quote: text))
+                     kind: .exception(chain, internal: false, uncaught: false), quote: text))
   }
 
   /// Whether a bare `dotted.Name: message` line is an exception worth reading.
@@ -355,21 +489,34 @@ final class LogReader<Sink: FactSink> {
   /// A known error written into a log message (`stream failed: litellm.APIConnectionError: … peer closed …`),
   /// as a one-exception chain: the class is the dotted name just before the matched text, if there is one.
   private func exceptionInMessage(_ line: UnsafeRawBufferPointer, from m: Int, location: SourceLocation) -> ExceptionChain? {
-    let text = Redactor.redact(line.string(m..<min(line.count, m + 2000))).text
-    guard Catalogue.signature(inMessage: text) != nil else { return nil }
+    Self.messageChain(Redactor.redact(line.string(m..<min(line.count, m + 2000))).text, location: location)
+  }
+
+  /// A known error in a line of text, as a one-exception chain: the class is the last dotted name before `: `
+  /// that looks like an exception class (`litellm.APIConnectionError:`), if there is one; the SDK is the one the
+  /// application's words before the error name (`Error from OpenAI API: peer closed …`).
+  static func messageChain(_ text: String, location: SourceLocation) -> ExceptionChain? {
+    guard let signature = Catalogue.signature(inMessage: text) else { return nil }
     var type = ""
     var message = text
-    // The last `dotted.Name: ` whose name looks like an exception class.
+    var errorStart = text.startIndex
     for word in text.split(separator: " ") where word.hasSuffix(":") {
-      let name = word.dropLast()
+      // Pasted text wraps names in backticks, quotes or emphasis: `` `litellm.APIConnectionError: ``.
+      let name = word.dropLast().drop { !($0.isLetter || $0 == "_") }
       let last = name.split(separator: ".").last ?? ""
       if name.contains("."), last.hasSuffix("Error") || last.hasSuffix("Exception") || last.hasSuffix("Timeout") {
         type = String(name)
-        if let range = text.range(of: String(word)) { message = String(text[range.upperBound...]).trimmingPrefixSpaces() }
+        if let range = text.range(of: String(word)) {
+          message = String(text[range.upperBound...]).trimmingPrefixSpaces()
+          errorStart = range.lowerBound
+        }
       }
     }
+    if type.isEmpty, let hit = signature.messageContains.compactMap({ text.range(of: $0)?.lowerBound }).min() {
+      errorStart = hit
+    }
     let record = ExceptionRecord(type: type, message: message, framePaths: [], location: location, link: .first)
-    return ExceptionChain(records: [record], start: location)
+    return ExceptionChain(records: [record], start: location, namedSDK: namedSDK(String(text[..<errorStart])))
   }
 
   // MARK: - Tracebacks
@@ -384,7 +531,16 @@ final class LogReader<Sink: FactSink> {
     builder.recordQuote = quote
     builder.recordLine = record?.2
     builder.isInternal = internalPending.remove(builder.context) != nil
+    // The record the traceback belongs to may name the SDK: its logger (`anthropic`, `openai._base_client`) or its words.
+    if record != nil { builder.namedSDK = Self.namedSDK(inRecord: previousLine.bytes) }
     traceback = builder
+  }
+
+  /// The SDK a log record names in its logger or its message; read only when a traceback follows the record.
+  private static func namedSDK(inRecord line: UnsafeRawBufferPointer) -> String? {
+    guard let prefix = LogLinePrefix.parse(line) else { return nil }
+    if let logger = prefix.logger, let name = namedSDK(inLogger: line.string(logger)) { return name }
+    return namedSDK(line.string(prefix.messageStart..<min(line.count, prefix.messageStart + 300)))
   }
 
   /// Feeds a line to the open traceback; returns false when the line is not part of it.
@@ -469,7 +625,7 @@ final class LogReader<Sink: FactSink> {
   private func emit(_ tb: TracebackBuilder) {
     guard !tb.records.isEmpty else { return }
     let chain = ExceptionChain(records: tb.records, start: tb.start,
-                               printedNoLaterThan: tb.uncaught ? tb.firstLaterTime : nil)
+                               printedNoLaterThan: tb.uncaught ? tb.firstLaterTime : nil, namedSDK: tb.namedSDK)
     let location = tb.recordLine.map { SourceLocation(input: input, line: $0) } ?? tb.start
     sink.accept(Fact(time: tb.time, location: location, context: tb.context,
                      kind: .exception(chain, internal: tb.isInternal, uncaught: tb.uncaught),
@@ -548,8 +704,10 @@ final class LogReader<Sink: FactSink> {
     var i = 0
     while i < line.count, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
     if !isRecord, line.hasBytes("at ", at: i), i >= 2 {
-      // `    at Fetch.onAborted (node:internal/deps/undici/undici:11350:53)` or `    at file:///app/x.mjs:3:9`
-      var path = line.string((i + 3)..<line.count)
+      // `    at Fetch.onAborted (node:internal/deps/undici/undici:11350:53)` or `    at file:///app/x.mjs:3:9`;
+      // a browser console may run the next cause onto the frame: `    at f (App.vue:132:1)Caused by: TypeError: …`.
+      let causedBy = line.firstOffset(of: "Caused by: ", from: i + 3)
+      var path = line.string((i + 3)..<(causedBy ?? line.count))
       if let open = path.lastIndex(of: "("), path.hasSuffix(")") {
         path = String(path[path.index(after: open)..<path.index(before: path.endIndex)])
       }
@@ -557,12 +715,38 @@ final class LogReader<Sink: FactSink> {
       if error.records[error.records.count - 1].framePaths.count < 256 {
         error.records[error.records.count - 1].framePaths.append(path)
       }
+      if let causedBy, var cause = nodeErrorHeader(line, number, from: causedBy + 11) {
+        cause.link = .directCause
+        error.records.append(cause)
+      }
       error.depth += line.last == 0x7b ? 1 : 0
       return true
     }
-    if !isRecord {
+    if isRecord {
+      // A cause forwarded through the same logger as the error: `[ERROR]   [cause]: SocketError: other side closed`.
+      if let at = line.firstOffset(of: "[cause]: "), at < 80, var cause = nodeErrorHeader(line, number, from: at + 9) {
+        cause.link = .directCause
+        error.records.append(cause)
+        error.depth += line.last == 0x7b ? 1 : 0
+        return true
+      }
+    } else {
+      // A Python application printed the class name in its message; its traceback follows and says more.
+      if error.inMessage, error.records.count == 1, error.records[0].framePaths.isEmpty,
+        line.hasBytes("Traceback (most recent call last):", at: i)
+      {
+        nodeError = nil
+        return false
+      }
+      // The error's own header again, now with its stack: a record that logged the message, then `err.stack`.
+      if error.records.count == 1, error.records[0].framePaths.isEmpty, error.depth == 0,
+        let again = nodeErrorHeader(line, number, from: i), again.type == error.records[0].type,
+        again.message == error.records[0].message
+      {
+        return true
+      }
       let head = line.string(i..<min(line.count, i + 12))
-      for marker in ["[cause]: ", "caused by: ", "Caused by: "] where head.hasPrefix(marker) {
+      for marker in ["[cause]: ", "caused by: ", "Caused by: ", "cause: "] where head.hasPrefix(marker) {
         if var cause = nodeErrorHeader(line, number, from: i + marker.utf8.count) {
           cause.link = .directCause
           error.records.append(cause)
@@ -571,12 +755,19 @@ final class LogReader<Sink: FactSink> {
         }
       }
       if error.depth > 0 {
-        // Inspected properties: keep the error codes, which tell a FIN from a reset or a timeout.
+        // Inspected properties: keep the error codes, which tell a FIN from a reset or a timeout, and the
+        // HTTP status and request id an SDK's `APIError` carries.
         if line.hasBytes("code: '", at: i) {
           let start = i + 7
           var end = start
           while end < line.count, line[end] != 0x27 { end += 1 }
           error.records[error.records.count - 1].message += " code=" + line.string(start..<end)
+        } else if line.hasBytes("status: ", at: i), let (status, end) = line.decimal(at: i + 8, maxDigits: 3),
+          end == i + 11, (100...599).contains(status)
+        {
+          error.status = status
+        } else if Self.isRequestIDProperty(line, at: i), let id = LineClassifier.scanWords(line, from: i).requestID {
+          error.requestID = line.string(id)
         }
         for byte in line {
           if byte == 0x7b { error.depth += 1 } else if byte == 0x7d { error.depth -= 1 }
@@ -593,8 +784,24 @@ final class LogReader<Sink: FactSink> {
     // Node prints the error the application caught first and its causes after; chains read innermost first.
     var records = Array(error.records.reversed())
     for index in records.indices { records[index].link = index == 0 ? .first : .directCause }
-    let chain = ExceptionChain(records: records, start: error.start)
+    let chain = ExceptionChain(records: records, start: error.start, namedSDK: error.namedSDK)
     let location = error.recordLine.map { SourceLocation(input: input, line: $0) } ?? error.start
+    // The SDK error's status and request id, from its own properties or from those printed just before it.
+    var status = error.status ?? error.records.first.flatMap(Catalogue.sdkErrorStatus)
+    var requestID = error.requestID
+    if let pending = pendingInspected, error.start.line >= pending.line, error.start.line - pending.line <= 60 {
+      status = status ?? pending.status
+      requestID = requestID ?? pending.requestID
+    }
+    pendingInspected = nil
+    if let requestID {
+      sink.accept(Fact(time: error.time, location: location, context: error.context, kind: .requestID(requestID)))
+    }
+    if let status {
+      sink.accept(Fact(time: error.time, location: location, context: error.context,
+                       kind: .responseHead(status: status, url: nil, transport: "fetch"),
+                       quote: "status: \(status) (a property of the error object)"))
+    }
     sink.accept(Fact(time: error.time, location: location, context: error.context,
                      kind: .exception(chain, internal: false, uncaught: false), quote: error.recordQuote))
   }
@@ -713,6 +920,14 @@ private struct NodeErrorBuilder {
   var recordQuote: String?
   /// Depth of the `{ … }` property blocks Node prints after the frames.
   var depth = 0
+  /// The SDK the application named where it logged the error.
+  var namedSDK: String?
+  /// The HTTP status and request id among the error object's properties (the SDKs' `APIError`).
+  var status: Int?
+  var requestID: String?
+  /// Whether the header was found inside an application's message (`stream failed: RemoteProtocolError: …`),
+  /// where a Python traceback of its own may follow and say more.
+  var inMessage = false
 }
 
 /// A traceback being read, segment by segment.
@@ -728,6 +943,8 @@ private struct TracebackBuilder {
   var recordLine: Int?
   var isInternal = false
   var uncaught = false
+  /// The SDK the record before the traceback named (its logger or its words).
+  var namedSDK: String?
   /// Log records of other threads read while this traceback was open.
   var interleavedRecords = 0
   /// The time of the first timestamped record read after the traceback began.

@@ -1,7 +1,7 @@
 /// Parses the timestamps log formatters write, without Foundation and without allocating.
 ///
 /// Accepted: `YYYY-MM-DD[T or space]HH:MM:SS`, then optionally `,fff` or `.ffffff`,
-/// then optionally `Z` or `±HH:MM` / `±HHMM`. A timestamp with no zone is read as UTC.
+/// then optionally `Z` or `±HH:MM` / `±HHMM` (also after one space). A timestamp with no zone is read as UTC.
 enum TimestampParser {
   /// Parses a text that starts with a timestamp (an ISO 8601 time from a report, a HAR, an option).
   /// - Returns: the instant; nil when the text does not start with one.
@@ -44,6 +44,14 @@ enum TimestampParser {
     }
     var zoneOffsetSeconds = 0
     var zoned = false
+    // loguru's `{time:… Z}` and others put the offset after a space: `2025-11-09 12:02:38.107 +08:00`.
+    if i + 6 <= b.count, b[i] == 0x20, b[i + 1] == 0x2b || b[i + 1] == 0x2d, b[i + 2].isASCIIDigit, b[i + 3].isASCIIDigit {
+      let colon = b[i + 4] == 0x3a
+      let end = i + (colon ? 7 : 6)
+      if end <= b.count, b[end - 2].isASCIIDigit, b[end - 1].isASCIIDigit, end == b.count || b[end] == 0x20 {
+        i += 1
+      }
+    }
     if i < b.count {
       if b[i] == 0x5a {
         zoned = true
