@@ -246,12 +246,15 @@ private struct Work {
     if let close = stream.wireClose, let closeTime = close.at.time {
       // In TLS the last server bytes may be its close_notify alert: measure from the last data record.
       let lastData = stream.isTLS ? stream.lastEvent?.time : close.lastServerData
-      if let last = lastData, closeTime >= last {
-        silence = Double(closeTime - last) / 1e6
-      } else if !midStream, let request = close.lastClientData ?? stream.startTime, closeTime >= request {
-        // The server sent nothing: the silence runs from the request's last byte.
+      if !midStream, let request = close.lastClientData ?? stream.startTime, closeTime >= request,
+        lastData.map({ request >= $0 }) ?? true
+      {
+        // Nothing of this response arrived (on a reused connection the last server bytes were the previous
+        // response's): the silence runs from the request's last byte.
         silence = Double(closeTime - request) / 1e6
         silenceFromRequest = true
+      } else if let last = lastData, closeTime >= last {
+        silence = Double(closeTime - last) / 1e6
       }
       let how = close.reset ? "RST" : "FIN"
       cite(close.at, "the connection's first \(how): \(close.byServer ? "the server side" : "the client") closed it")
