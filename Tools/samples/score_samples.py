@@ -4,8 +4,9 @@ written by generate.py from what the fault server did and what the application s
 
     python3 Tools/samples/score_samples.py .build/release/dropscope [SampleLogs] [--verbose] [--json]
 
-For each incident folder with expected-verdicts.json it runs `dropscope analyze --format json FOLDER` once and
-scores every input file of the folder on its own: the attempts an entry's `files` names (all of them when it
+For each incident folder with expected-verdicts.json it runs `dropscope analyze --format json` once on the
+folder's inputs (every file whose name does not start with `expected-`, as the golden tests read them) and
+scores every input file on its own: the attempts an entry's `files` names (all of them when it
 names none) are matched to the streams reported for that file by request id, then by the client port a capture
 stream names in its context, then (among streams that name no request id) to a stream with the expected verdict
 nearest in time, to the nearest in time within 2.5 s, and last in order, as a person lining the report up
@@ -42,9 +43,10 @@ def finding_names(stream):
     return names
 
 
-def analyze(binary, folder):
+def analyze(binary, folder, inputs):
     try:
-        done = subprocess.run([binary, "analyze", "--format", "json", str(folder)], capture_output=True, timeout=300)
+        done = subprocess.run([binary, "analyze", "--format", "json"] + [str(folder / name) for name in inputs],
+                              capture_output=True, timeout=300)
     except subprocess.TimeoutExpired:
         return None, "dropscope did not finish in 300 s"
     try:
@@ -114,7 +116,7 @@ def match(expected, streams, capture):
 def score_incident(binary, folder, verbose):
     expected_all = json.loads((folder / "expected-verdicts.json").read_text())
     inputs = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("expected-"))
-    streams, error = analyze(binary, folder)
+    streams, error = analyze(binary, folder, inputs)
     rows = []
     if error:
         return [{"incident": folder.name, "file": "*", "error": error, "attempts": len(expected_all),
