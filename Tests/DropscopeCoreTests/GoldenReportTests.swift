@@ -154,6 +154,10 @@ final class GoldenReportTests: XCTestCase {
 
   /// The fault server puts the scenario in the URL (`/s/fin-mid-delta/v1/messages`): every stream's verdict must
   /// be the one its scenario produces, whatever order the workers ran in.
+  ///
+  /// Incidents recorded with their ground truth (`expected-verdicts.json`, from what the fault server did and what
+  /// the application saw) are left to `Tools/samples/score_samples.py`: there the scenario is not the whole truth
+  /// (a caller that cancels a `complete` stream, a client read timeout on `stall`).
   func testEveryVerdictMatchesTheScenarioInItsURL() throws {
     let expected: [String: String?] = [
       "fin-mid-delta": "server_close_during_delta", "rst-mid-delta": "server_close_during_delta",
@@ -164,6 +168,9 @@ final class GoldenReportTests: XCTestCase {
     ]
     var checked = 0
     for incident in try incidents() {
+      if FileManager.default.fileExists(atPath: incident.appendingPathComponent("expected-verdicts.json").path) {
+        continue
+      }
       let report = TestSupport.analyze(try logs(in: incident), relativeTo: TestSupport.sampleLogs)
       for stream in report.streams {
         guard let url = stream.url, let range = url.range(of: "/s/") else { continue }

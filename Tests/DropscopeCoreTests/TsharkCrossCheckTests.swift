@@ -7,10 +7,12 @@ import XCTest
 /// connections, the same payload bytes each way, the same side closing first with the same flag, at the same time.
 /// `.ci/run` installs tshark; where it is missing the test says so and is skipped.
 final class TsharkCrossCheckTests: XCTestCase {
+  /// One connection as tshark's fields show it, by sending address: a capture that starts in the middle of a
+  /// connection has no SYN to say which side is the client, so bytes and closes are kept per sender.
   struct TsharkConnection {
-    var clientBytes = 0
-    var serverBytes = 0
-    var firstClose: (byServer: Bool, reset: Bool, time: Double)?
+    var client: String?  // the SYN's sender, when the capture holds the SYN
+    var bytesFrom: [String: Int] = [:]
+    var firstClose: (from: String, reset: Bool, time: Double)?
   }
 
   func tshark(_ capture: URL) throws -> [String: TsharkConnection]? {
@@ -28,20 +30,18 @@ final class TsharkCrossCheckTests: XCTestCase {
     let data = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     var connections: [String: TsharkConnection] = [:]
-    var clients: [String: String] = [:]
     for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
       let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
       guard f.count >= 10, let length = Int(f[4]) else { continue }
       let source = "\(f[0]):\(f[1])", destination = "\(f[2]):\(f[3])"
       let key = [source, destination].sorted().joined(separator: "|")
       let isSYN = f[5] == "1" || f[5] == "True", isACK = f[6] == "1" || f[6] == "True"
-      if isSYN, !isACK, clients[key] == nil { clients[key] = source }
-      let client = clients[key] ?? source
       var connection = connections[key] ?? TsharkConnection()
-      if source == client { connection.clientBytes += length } else { connection.serverBytes += length }
+      if isSYN, !isACK, connection.client == nil { connection.client = source }
+      connection.bytesFrom[source, default: 0] += length
       let fin = f[7] == "1" || f[7] == "True", rst = f[8] == "1" || f[8] == "True"
       if (fin || rst), connection.firstClose == nil {
-        connection.firstClose = (source != client, rst, Double(f[9]) ?? 0)
+        connection.firstClose = (source, rst, Double(f[9]) ?? 0)
       }
       connections[key] = connection
     }
@@ -65,9 +65,11 @@ final class TsharkCrossCheckTests: XCTestCase {
           XCTFail("\(capture.lastPathComponent): tshark has no connection \(key)")
           continue
         }
-        XCTAssertEqual(connection.clientBytes, other.clientBytes, "\(key) client → server bytes")
-        XCTAssertEqual(connection.serverBytes, other.serverBytes, "\(key) server → client bytes")
-        XCTAssertEqual(connection.firstCloseByServer, other.firstClose?.byServer, "\(key) who closed first")
+        if let client = other.client { XCTAssertEqual(connection.client, client, "\(key) client (the SYN's sender)") }
+        XCTAssertEqual(connection.clientBytes, other.bytesFrom[connection.client] ?? 0, "\(key) client → server bytes")
+        XCTAssertEqual(connection.serverBytes, other.bytesFrom[connection.server] ?? 0, "\(key) server → client bytes")
+        XCTAssertEqual(connection.firstCloseByServer.map { $0 ? connection.server : connection.client },
+                       other.firstClose?.from, "\(key) who closed first")
         XCTAssertEqual(connection.firstCloseIsReset, other.firstClose?.reset, "\(key) FIN or RST")
         if let time = connection.firstCloseTime, let theirTime = other.firstClose?.time {
           XCTAssertEqual(Double(time) / 1e6, theirTime, accuracy: 0.000_002, "\(key) close time")

@@ -7,14 +7,21 @@ application logged.
     python3 Tools/samples/generate.py            # all incidents
     python3 Tools/samples/generate.py 03 10      # only incidents whose name starts so
 
+Incidents 27 and on (RECORDED below) are each run against a fault server of their own that writes what it
+knew about every request (--events), while the application writes what it saw per job (--truth); the two
+make the incident's expected-verdicts.json, the ground truth Tools/samples/score_samples.py scores against.
+The captures among them need tcpdump (apt-get install -y tcpdump).
+
 Then re-record the expected reports with
     RECORD_GOLDEN=1 swift test --filter GoldenReportTests
 and read the diff before committing it.  Every run is bounded: the server
 stops itself after its lifetime, and each client process is killed after
 CLIENT_LIMIT seconds.
 """
+import collections
 import contextlib
 import gzip
+import json
 import os
 import shutil
 import signal
@@ -22,13 +29,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 SAMPLES = ROOT / "SampleLogs"
 CLIENT_LIMIT = 150
-VENVS = {"current": HERE / ".venv-current", "older": HERE / ".venv-older", "mitm": HERE / ".venv-mitm"}
+VENVS = {"current": HERE / ".venv-current", "older": HERE / ".venv-older", "mitm": HERE / ".venv-mitm",
+         "recursive": HERE / ".venv-recursive"}
 
 # Each incident: a list of log files; each file is one application run.
 #   (file name, venv, log format, environment, app arguments)
@@ -344,6 +353,236 @@ def har_export(incident, scenarios):
                 proxy.kill()
 
 
+# Incidents recorded with worker_app.py (an application written apart from app.py: other log styles, other error
+# handling, sync and async), each against a fault server of its own that writes what it knew per request; the
+# worker writes what it saw per job, and the two make expected-verdicts.json.
+#   incident: {"runs": [(file name, venv, app arguments, environment)], "capture": None or how to capture}
+# A capture is tcpdump on lo, filtered by the fault server's port, into capture.pcap; "after_jobs"/"delay" start it
+# only once that many jobs are over and that many seconds later, so it begins in the middle of a connection.
+RECORDED = {
+    # A service that logs only its own lines (gunicorn's layout, the HTTP library silenced): a completed job, a
+    # stream cut by an idle limit mid-stream, and a call whose three attempts are each closed before the response
+    # head after the same 4 s wait.  The second worker has the root logger at WARNING, so even the SDK's
+    # "Retrying request" lines do not show.
+    "27-app-lines-only": {"runs": [
+        ("worker-1.log.gz", "current", ["--style", "gunicorn", "--job", "complete@stream",
+                                        "--job", "idle-close-6@create", "--job", "head-close-4@stream"], {}),
+        ("worker-2.log.gz", "current", ["--style", "gunicorn", "--only-app-lines", "--job", "complete@create",
+                                        "--job", "head-close-4@create", "--job", "idle-close-5@stream"], {}),
+    ]},
+    # The caller gives up: it breaks out of the loop, it calls stream.close() and logs that it aborted, the
+    # worker's own code raises inside the loop; sync and async.
+    "28-client-cancels": {"runs": [
+        ("sync.log.gz", "current", ["--style", "plain", "--job", "complete@stream+break=8",
+                                    "--job", "complete@create+close=5", "--job", "complete@stream+bug=10",
+                                    "--job", "complete@openai+close=6", "--job", "complete@stream"], {}),
+        ("async.log.gz", "current", ["--style", "plain", "--async", "--job", "complete@stream+break=7",
+                                     "--job", "complete@create+close=4", "--job", "complete@create+bug=9",
+                                     "--job", "complete@create"], {}),
+    ]},
+    # Only anthropic.APIError is caught: the 529s are logged, the mid-stream transport error the SDK lets through
+    # escapes and Python prints it with no timestamp (the worker exits 1).  Async on httpx2 (anthropic 2.12.0,
+    # JSON lines) and sync on httpx (anthropic 0.79.0).
+    "29-uncaught-transport-errors": {"runs": [
+        ("async-jsonl.log.gz", "current", ["--style", "jsonl", "--handling", "apierror", "--async",
+                                           "--job", "status-529@create", "--job", "complete@stream",
+                                           "--job", "fin-mid-chunk@create"], {}),
+        ("sync.log.gz", "older", ["--style", "seconds", "--handling", "apierror", "--job", "complete@create",
+                                  "--job", "status-400@stream", "--job", "rst-mid-delta@stream"], {}),
+    ]},
+    # anthropic 0.34.2 and openai 1.30.5 retry from inside their except block (_base_client._retry_request is
+    # called while the previous attempt's exception is being handled), so the final error is one chained
+    # traceback with one failure per attempt: closes before the head, read timeouts before the head.
+    "30-recursive-retries-old-sdk": {"runs": [
+        ("app.log.gz", "recursive", ["--style", "plain", "--job", "complete@create", "--job", "head-close-3@create",
+                                     "--job", "head-stall@stream+read=2", "--job", "head-close-2@openai"], {}),
+        ("sdk-debug.log.gz", "recursive", ["--style", "sdk-debug", "--job", "head-close-2@create"],
+         {"ANTHROPIC_LOG": "debug"}),
+    ]},
+    # Worker threads whose HTTP library logs every response: one thread sees 529, 529, then 200 and the stream,
+    # with no events between the responses (Anthropic and OpenAI), beside a completed stream and a call that
+    # stays 529.
+    "31-thread-several-responses": {"runs": [
+        ("app.log.gz", "current", ["--style", "threads", "--concurrency", "3", "--job", "overloaded-then-ok@create",
+                                   "--job", "overloaded-then-ok@openai", "--job", "complete@stream",
+                                   "--job", "status-529@stream"], {}),
+    ]},
+    # Captures with the application's log of the same run.
+    # A read timeout of 2 s (httpx Timeout read=2) in the middle of a stream: anthropic leaks httpx2.ReadTimeout,
+    # openai 3.54 wraps it.
+    "32-capture-read-timeout-mid-stream": {"capture": {}, "runs": [
+        ("app.log.gz", "current", ["--style", "plain", "--job", "complete@stream", "--job", "stall@create+read=2",
+                                   "--job", "stall@openai+read=2"], {}),
+    ]},
+    # The client's 2 s read timeout fires before the response head, on every attempt (anthropic 0.79.0 with
+    # ANTHROPIC_LOG=debug).
+    "33-capture-timeout-before-head": {"capture": {}, "runs": [
+        ("app.log.gz", "older", ["--style", "sdk-debug", "--job", "complete@create",
+                                 "--job", "head-stall@stream+read=2"], {"ANTHROPIC_LOG": "debug"}),
+    ]},
+    # The server (an idle limit in front of it) closes before the response head after 3 s, on every attempt;
+    # only the worker's own lines are logged.
+    "34-capture-close-before-head": {"capture": {}, "runs": [
+        ("app.log.gz", "current", ["--style", "gunicorn", "--only-app-lines", "--job", "complete@create",
+                                   "--job", "head-close-3@create", "--job", "complete@stream"], {}),
+    ]},
+    # The client closes mid-stream (FIN) while the server goes on writing: the bytes after the client's FIN, and
+    # the client's RST that answers them.
+    "35-capture-client-close-server-writes": {"capture": {}, "runs": [
+        ("app.log.gz", "current", ["--style", "jsonl", "--job", "complete@stream+break=6",
+                                   "--job", "complete@create+close=4", "--job", "complete@create"], {}),
+    ]},
+    # A capture started in the middle of a connection: a long tool run with pings every 3 s is under way when
+    # tcpdump starts; the completed job before it is not in the capture at all.
+    "36-capture-started-mid-connection": {"capture": {"after_jobs": 1, "delay": 3.0}, "runs": [
+        ("app.log.gz", "current", ["--style", "plain", "--job", "complete@create", "--job", "tool-pause-12@stream",
+                                   "--job", "fin-mid-delta@create"], {}),
+    ]},
+    # A log with whole-second timestamps beside the capture of the same run.
+    "37-capture-one-second-log": {"capture": {}, "runs": [
+        ("app.log.gz", "current", ["--style", "seconds", "--job", "complete@stream", "--job", "fin-mid-delta@create",
+                                   "--job", "rst-mid-delta@stream", "--job", "idle-close-4@stream",
+                                   "--job", "tool-stall-5@create", "--job", "error-event@stream"], {}),
+    ]},
+}
+CLOSED_BY_SERVER = {
+    "fin_mid_delta": ("server_close_during_delta", "FIN in the middle of the deltas"),
+    "fin_mid_chunk": ("server_close_during_delta", "FIN in the middle of an event's chunk"),
+    "rst_mid_delta": ("server_close_during_delta", "RST in the middle of the deltas"),
+    "clean_truncation": ("server_close_during_delta", "the terminating chunk without message_stop"),
+    "fin_after_idle": ("idle_timeout", "FIN after {idle:.1f} s without a byte, mid-stream"),
+    "fin_before_head": ("idle_timeout", "FIN {wait:.1f} s after the request, before any byte of the response"),
+    "fin_after_stall": ("idle_timeout", "FIN after a {idle:.1f} s stall"),
+    "fin_after_stall_before_head": ("idle_timeout", "FIN after a {wait:.1f} s stall before the head"),
+    "error_event": ("server_error", "an `event: error` (overloaded_error) mid-stream"),
+    "response_failed": ("server_error", "response.failed"),
+}
+
+
+def verdict(server, job, last):
+    """The classification of one HTTP attempt, from what the server did and what the worker saw."""
+    outcome = server["outcome"]
+    idle = (server["t_end"] or 0) - (server["t_last_event"] or server["t_head"] or server["t_request"])
+    wait = (server["t_end"] or 0) - server["t_request"]
+    saw = job.get("exception") if job else None
+    if not last:
+        said = "; the SDK retried"
+    elif saw:
+        said = f"; the worker saw {saw}" + (" (raw, from the HTTP library)" if job.get("escaped_raw") else "")
+    else:
+        said = ""
+    if last and job and job.get("outcome") == "cancelled":
+        return "client_error", (f"the worker stopped reading after {job['deltas']} deltas "
+                                f"({'stream.close()' if job.get('how') == 'close' else 'broke out of the loop'})")
+    if last and job and job.get("outcome") == "app_error":
+        return "client_error", f"the worker's own code raised inside the loop after {job['deltas']} deltas" + said
+    if outcome == "completed":
+        return "completed", f"the server sent the whole stream ({server['deltas_sent']} deltas)"
+    if outcome == "status":
+        status = server["status"]
+        return ("client_error" if status < 500 else "server_error"), f"HTTP {status} before the stream" + said
+    if outcome in ("client_closed", "client_closed_before_head"):
+        where = "before the head" if outcome.endswith("before_head") else f"after {server['deltas_sent']} deltas"
+        if job and job.get("timeout"):
+            return "idle_timeout", f"the server went silent {where}; the client's read timeout closed it" + said
+        return "client_error", f"the client closed the connection {where}" + said
+    cls, text = CLOSED_BY_SERVER[outcome]
+    return cls, "server: " + text.format(idle=idle, wait=wait) + said
+
+
+def expected_verdicts(server_events, jobs, files):
+    """One entry per HTTP attempt, in the order the requests reached the server."""
+    by_call = {}
+    for event in server_events:
+        by_call.setdefault(event["call_id"], []).append(event)
+    entries = []
+    for event in sorted(server_events, key=lambda e: e["t_request"]):
+        attempts = by_call[event["call_id"]]
+        job = jobs.get(event["call_id"], {})
+        last = event is attempts[-1]
+        cls, why = verdict(event, job, last)
+        # A log shows the requests made while its worker ran; a capture those still open when it started.
+        seen_in = [name for name, t0, t1 in files
+                   if (t0 <= (event["t_end"] or event["t_request"]) if name.endswith(".pcap")
+                       else t0 <= event["t_request"] <= t1)]
+        entries.append({"request_id": event["request_id"], "classification": cls,
+                        "leak": bool(last and job.get("escaped_raw")), "why": why,
+                        "job": event["call_id"], "attempt": attempts.index(event) + 1, "scenario": event["scenario"],
+                        "t_request": datetime.fromtimestamp(event["t_request"], timezone.utc)
+                        .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                        "client_port": event["client_port"], "files": seen_in})
+    return entries
+
+
+def record(incident, spec, pythons):
+    """Runs an incident's workers against a fault server of its own, capturing if asked; writes the logs, the
+    capture and expected-verdicts.json."""
+    target = SAMPLES / incident
+    if target.exists():
+        for old in target.iterdir():
+            if not old.name.startswith("expected-report"):
+                old.unlink()
+    target.mkdir(parents=True, exist_ok=True)
+    with work_folder("dropscope-recorded-") as workdir:
+        events, truth = workdir / "server-events.jsonl", workdir / "truth.jsonl"
+        capture = spec.get("capture")
+        seed = int(incident[:2])  # ids of their own per incident, the same at each regeneration
+        with fault_server(workdir, extra_args=["--events", str(events), "--seed", str(seed)]) as port:
+            pcap, dump, capture_start = target / "capture.pcap", None, None
+            files = []
+            try:
+                if capture is not None and not capture.get("after_jobs"):
+                    dump = start_tcpdump(pcap, port)
+                    capture_start = time.time()
+                for name, venv, args, env in spec["runs"]:
+                    log = workdir / name.removesuffix(".gz")
+                    t0 = time.time()
+                    with open(log, "w") as handle:
+                        proc = subprocess.Popen([pythons[venv], str(HERE / "worker_app.py"), "--base",
+                                                 f"http://127.0.0.1:{port}", "--truth", str(truth)] + args,
+                                                stdout=handle, stderr=subprocess.STDOUT,
+                                                env={**os.environ, **env, "PYTHONUNBUFFERED": "1"})
+                        deadline = time.monotonic() + CLIENT_LIMIT
+                        while proc.poll() is None and time.monotonic() < deadline:
+                            if dump is None and capture is not None and truth.exists() and \
+                                    len(truth.read_text().splitlines()) >= capture["after_jobs"]:
+                                time.sleep(capture.get("delay", 0))
+                                dump = start_tcpdump(pcap, port, settle=0.5)
+                                capture_start = time.time()
+                            time.sleep(0.05)
+                        if proc.poll() is None:
+                            proc.kill()
+                            print(f"{incident}/{name}: worker killed after {CLIENT_LIMIT} s", file=sys.stderr)
+                        proc.wait()
+                    files.append((name, t0, time.time()))
+                    data = scrub(log.read_text()).encode()
+                    (target / name).write_bytes(gzip.compress(data, mtime=0))
+                    print(f"{incident}/{name}: {len(data)} bytes of log, exit {proc.returncode}")
+                time.sleep(1.0)
+            finally:
+                if dump:
+                    dump.terminate()
+                    dump.wait(timeout=10)
+            if dump:
+                pcap.chmod(0o644)
+                files.append((pcap.name, capture_start, time.time()))
+                print(f"{incident}: capture {pcap.stat().st_size} bytes")
+        time.sleep(0.2)
+        server_events = [json.loads(line) for line in events.read_text().splitlines()]
+        jobs = {j["job"]: j for j in map(json.loads, truth.read_text().splitlines())}
+    entries = expected_verdicts(server_events, jobs, files)
+    (target / "expected-verdicts.json").write_text(json.dumps(entries, indent=1) + "\n")
+    print(f"{incident}: {len(entries)} attempts, " + ", ".join(
+        f"{k} {v}" for k, v in sorted(collections.Counter(e["classification"] for e in entries).items())))
+
+
+def start_tcpdump(pcap, port, settle=1.0):
+    dump = subprocess.Popen(["tcpdump", "-i", "lo", "-s", "0", "-U", "-w", str(pcap), f"tcp port {port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(settle)
+    return dump
+
+
 def main():
     wanted = sys.argv[1:]
     for incident, scenarios in HAR_EXPORTS.items():
@@ -355,6 +594,9 @@ def main():
     for incident, (venv, args) in CAPTURES.items():
         if not wanted or any(incident.startswith(w) for w in wanted):
             capture(incident, venv, args, {venv: venv_python(venv)})
+    for incident, spec in RECORDED.items():
+        if not wanted or any(incident.startswith(w) for w in wanted):
+            record(incident, spec, {venv: venv_python(venv) for _, venv, _, _ in spec["runs"]})
     if wanted and not any(k.startswith(w) for k in INCIDENTS for w in wanted):
         return
     incidents = {k: v for k, v in INCIDENTS.items() if not wanted or any(k.startswith(w) for w in wanted)}
