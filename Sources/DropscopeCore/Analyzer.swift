@@ -213,7 +213,7 @@ public struct Analyzer {
       reader.finish()
       flush()
       for stream in calls.flush() { diagnoseOrCountReady(stream) }
-      if result.isDropscopeReport { skippedReports.append(input.displayName) }
+      if result.isDropscopeFile { skippedReports.append(input.displayName) }
       secrets += result.secrets
       warnings += result.warnings
       if result.readAsText, reader.lineCount > 0, reader.understoodCount == 0, reader.recordCount == 0 {
@@ -224,7 +224,7 @@ public struct Analyzer {
       if let t = reader.firstTime { firstTime = min(firstTime ?? t, t) }
       if let t = reader.lastTime { lastTime = max(lastTime ?? t, t) }
       sawUnzoned = sawUnzoned || reader.sawUnzonedTime
-      if result.isDropscopeReport { continue }
+      if result.isDropscopeFile { continue }
       summaries.append(Report.InputSummary(
         name: input.displayName, kind: result.kind, bytes: result.rawBytes, decodedBytes: result.decodedBytes,
         lines: reader.lineCount, logRecords: reader.recordCount, linesUnderstood: reader.understoodCount,
@@ -238,7 +238,7 @@ public struct Analyzer {
     }
     if sawUnzoned { notes.append("Timestamps without a time zone were read as UTC.") }
     if !skippedReports.isEmpty {
-      notes.append("Skipped \(skippedReports.count) dropscope report\(skippedReports.count == 1 ? "" : "s") found among the inputs (not logs): \(skippedReports.prefix(3).map { "`\($0)`" }.joined(separator: ", "))\(skippedReports.count > 3 ? ", …" : "").")
+      notes.append("Skipped \(skippedReports.count) of dropscope's own file\(skippedReports.count == 1 ? "" : "s") found among the inputs (reports or expected verdicts, not logs): \(skippedReports.prefix(3).map { "`\($0)`" }.joined(separator: ", "))\(skippedReports.count > 3 ? ", …" : "").")
     }
     for (chain, location) in assembler.unattributedExceptions.prefix(20) {
       let name = location.input < inputs.count ? inputs[location.input].displayName : "?"

@@ -571,7 +571,9 @@ def record(incident, spec, pythons):
         server_events = [json.loads(line) for line in events.read_text().splitlines()]
         jobs = {j["job"]: j for j in map(json.loads, truth.read_text().splitlines())}
     entries = expected_verdicts(server_events, jobs, files)
-    (target / "expected-verdicts.json").write_text(json.dumps(entries, indent=1) + "\n")
+    # A `dropscope.` schema marks it as dropscope's own file: `dropscope analyze` on the folder skips it.
+    (target / "expected-verdicts.json").write_text(
+        json.dumps({"$schema": "dropscope.expected-verdicts.v1", "attempts": entries}, indent=1) + "\n")
     print(f"{incident}: {len(entries)} attempts, " + ", ".join(
         f"{k} {v}" for k, v in sorted(collections.Counter(e["classification"] for e in entries).items())))
 

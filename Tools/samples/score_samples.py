@@ -114,7 +114,7 @@ def match(expected, streams, capture):
 
 
 def score_incident(binary, folder, verbose):
-    expected_all = json.loads((folder / "expected-verdicts.json").read_text())
+    expected_all = json.loads((folder / "expected-verdicts.json").read_text())["attempts"]
     inputs = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("expected-"))
     streams, error = analyze(binary, folder, inputs)
     rows = []

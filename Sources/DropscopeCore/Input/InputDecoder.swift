@@ -18,8 +18,8 @@ struct InputDecoder {
     var readAsText = false
     /// Whether decoding stopped early because the data was damaged or cut.
     var damaged = false
-    /// Whether the input is a report dropscope wrote, skipped on purpose.
-    var isDropscopeReport = false
+    /// Whether the input is one of dropscope's own files (a report, expected verdicts), skipped on purpose.
+    var isDropscopeFile = false
   }
 
   init(input: AnalysisInput, maxLineLength: Int) {
@@ -41,7 +41,7 @@ struct InputDecoder {
     result.decodedBytes = text.decodedBytes
     result.readAsText = !text.refused && text.decodedBytes > 0
     result.warnings += text.warnings
-    result.isDropscopeReport = text.skippedReport
+    result.isDropscopeFile = text.skippedDropscopeFile
     return result
   }
 
@@ -168,7 +168,7 @@ private struct TextStage {
   var splitter: LineSplitter
   var decodedBytes: Int64 = 0
   var refused = false
-  var skippedReport = false
+  var skippedDropscopeFile = false
   var warnings: [AnalysisWarning] = []
   private var sniffed = false
   private var utf8 = UTF8Checker()
@@ -189,8 +189,8 @@ private struct TextStage {
         refused = true
         return
       }
-      if isDropscopeReport(head) {
-        skippedReport = true
+      if isDropscopeFile(head) {
+        skippedDropscopeFile = true
         refused = true
         return
       }
@@ -230,9 +230,11 @@ private struct TextStage {
     }
   }
 
-  private func isDropscopeReport(_ head: UnsafeRawBufferPointer) -> Bool {
-    head.hasBytes("# dropscope report", at: 0) || (head.firstOffset(of: "\"$schema\" : \"dropscope.report.") ?? Int.max) < 64
-      || (head.firstOffset(of: "\"$schema\": \"dropscope.report.") ?? Int.max) < 64
+  /// Whether the input is one of dropscope's own files: a report (Markdown or JSON), or a sample incident's expected
+  /// verdicts; any JSON whose `$schema` names `dropscope.`.
+  private func isDropscopeFile(_ head: UnsafeRawBufferPointer) -> Bool {
+    head.hasBytes("# dropscope report", at: 0) || (head.firstOffset(of: "\"$schema\" : \"dropscope.") ?? Int.max) < 64
+      || (head.firstOffset(of: "\"$schema\": \"dropscope.") ?? Int.max) < 64
   }
 }
 
