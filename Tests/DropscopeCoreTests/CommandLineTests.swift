@@ -4,24 +4,7 @@ import XCTest
 /// Runs the built `dropscope` binary as a user would and checks its exit status.
 final class CommandLineTests: XCTestCase {
   func run(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-    let bundle = Bundle(for: CommandLineTests.self).bundleURL
-    let candidates = [bundle.appendingPathComponent("dropscope"), bundle.deletingLastPathComponent().appendingPathComponent("dropscope")]
-    let binary = try XCTUnwrap(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "dropscope binary not built")
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    process.currentDirectoryURL = TestSupport.root
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(stdin) }
-    try input.fileHandleForWriting.close()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    try TestSupport.run(TestSupport.dropscopeBinary(), arguments, stdin: stdin)
   }
 
   func testAnalyzeSampleLogsPrintsAReportAndExitsZero() throws {

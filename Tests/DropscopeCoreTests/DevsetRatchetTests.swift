@@ -11,22 +11,10 @@ final class DevsetRatchetTests: XCTestCase {
     guard FileManager.default.fileExists(atPath: devset.appendingPathComponent("score.py").path) else {
       throw XCTSkip("no development set at \(devset.path)")
     }
-    guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-      throw XCTSkip("python3 is not installed")
-    }
-    let bundle = Bundle(for: DevsetRatchetTests.self).bundleURL
-    let candidates = [bundle.appendingPathComponent("dropscope"), bundle.deletingLastPathComponent().appendingPathComponent("dropscope")]
-    let binary = try XCTUnwrap(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "dropscope binary not built")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["Tools/devset/ratchet.py", binary.path, "--devset", devset.path]
-    process.currentDirectoryURL = TestSupport.root
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = out
-    try process.run()
-    let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    XCTAssertEqual(process.terminationStatus, 0, "a figure on the development set got worse than its floor:\n\(output)")
+    guard let python = TestSupport.python else { throw XCTSkip("python3 is not installed") }
+    let result = try TestSupport.run(python, ["Tools/devset/ratchet.py", TestSupport.dropscopeBinary().path,
+                                              "--devset", devset.path])
+    let output = result.stdout + result.stderr
+    XCTAssertEqual(result.status, 0, "a figure on the development set got worse than its floor:\n\(output)")
   }
 }

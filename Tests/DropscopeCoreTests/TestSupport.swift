@@ -12,6 +12,43 @@ enum TestSupport {
   static let sampleLogs = root.appendingPathComponent("SampleLogs")
   static let fixtures = root.appendingPathComponent("Tests/DropscopeCoreTests/Fixtures")
 
+  /// The `dropscope` executable the test target was built with (beside the test bundle).
+  static func dropscopeBinary() throws -> URL {
+    let bundle = Bundle(for: Marker.self).bundleURL
+    let candidates = [bundle.appendingPathComponent("dropscope"), bundle.deletingLastPathComponent().appendingPathComponent("dropscope")]
+    return try XCTUnwrap(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "dropscope binary not built")
+  }
+
+  /// python3, or nil where it is not installed.
+  static var python: URL? {
+    ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+      .map(URL.init(fileURLWithPath:))
+  }
+
+  /// Runs a program from the package root; returns its exit status, standard output and standard error.
+  static func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil) throws
+    -> (status: Int32, stdout: String, stderr: String)
+  {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = root
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+  }
+
+  /// A class for finding the test bundle.
+  private final class Marker {}
+
   /// A fresh temporary folder, removed by the caller's teardown.
   static func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("dropscope-tests-\(UUID().uuidString)")
