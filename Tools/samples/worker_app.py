@@ -176,6 +176,24 @@ def stopped_early(job, how):
 
 
 # ---- sync ------------------------------------------------------------------------------------------------------
+def take_chunk(job, chunk, finish):
+    """Counts an OpenAI chunk's content; returns the finish reason seen so far."""
+    if chunk.choices and chunk.choices[0].delta.content:
+        job.deltas += 1
+        check_delta(job, chunk.choices[0].delta.content)
+    return (chunk.choices[0].finish_reason if chunk.choices else None) or finish
+
+
+def take_event(job, event, stop_reason, tokens):
+    """Counts an Anthropic event's content; returns the stop reason and output tokens seen so far."""
+    if event.type == "content_block_delta":
+        job.deltas += 1
+        check_delta(job, getattr(event.delta, "text", "") or "")
+    elif event.type == "message_delta":
+        return event.delta.stop_reason, event.usage.output_tokens
+    return stop_reason, tokens
+
+
 def run_sync(job):
     headers = {"x-job-id": job.id}
     if job.api == "openai":
@@ -186,10 +204,7 @@ def run_sync(job):
                                                 extra_headers=headers)
         finish = None
         for chunk in stream:
-            if chunk.choices and chunk.choices[0].delta.content:
-                job.deltas += 1
-                check_delta(job, chunk.choices[0].delta.content)
-            finish = (chunk.choices[0].finish_reason if chunk.choices else None) or finish
+            finish = take_chunk(job, chunk, finish)
             if job.action() in ("break", "close"):
                 if job.action() == "close":
                     stream.close()
@@ -204,11 +219,7 @@ def run_sync(job):
                                         extra_headers=headers)
         stop_reason = tokens = None
         for event in stream:
-            if event.type == "content_block_delta":
-                job.deltas += 1
-                check_delta(job, getattr(event.delta, "text", "") or "")
-            elif event.type == "message_delta":
-                stop_reason, tokens = event.delta.stop_reason, event.usage.output_tokens
+            stop_reason, tokens = take_event(job, event, stop_reason, tokens)
             if job.action() in ("break", "close"):
                 if job.action() == "close":
                     stream.close()
@@ -244,10 +255,7 @@ async def run_async(job):
                                                       extra_headers=headers)
         finish = None
         async for chunk in stream:
-            if chunk.choices and chunk.choices[0].delta.content:
-                job.deltas += 1
-                check_delta(job, chunk.choices[0].delta.content)
-            finish = (chunk.choices[0].finish_reason if chunk.choices else None) or finish
+            finish = take_chunk(job, chunk, finish)
             if job.action() in ("break", "close"):
                 if job.action() == "close":
                     await stream.close()
@@ -262,11 +270,7 @@ async def run_async(job):
                                               extra_headers=headers)
         stop_reason = tokens = None
         async for event in stream:
-            if event.type == "content_block_delta":
-                job.deltas += 1
-                check_delta(job, getattr(event.delta, "text", "") or "")
-            elif event.type == "message_delta":
-                stop_reason, tokens = event.delta.stop_reason, event.usage.output_tokens
+            stop_reason, tokens = take_event(job, event, stop_reason, tokens)
             if job.action() in ("break", "close"):
                 if job.action() == "close":
                     await stream.close()

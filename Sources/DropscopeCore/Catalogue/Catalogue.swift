@@ -355,7 +355,9 @@ public enum Catalogue {
   public static func isJavaScript(_ chain: ExceptionChain) -> Bool {
     chain.records.contains { record in
       (record.className == "TypeError" && record.message.hasPrefix("terminated"))
-        || record.framePaths.contains { $0.hasPrefix("node:") || $0.contains(".js:") || $0.contains(".mjs:") || $0.contains(".ts:") }
+        || record.framePaths.contains {
+          $0.hasPrefix("node:") || $0.containsBytes(".js:") || $0.containsBytes(".mjs:") || $0.containsBytes(".ts:")
+        }
     }
   }
 

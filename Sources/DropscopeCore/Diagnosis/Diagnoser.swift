@@ -175,6 +175,11 @@ private struct Work {
     }
   }
 
+  /// Cites the application's own account of the stream (its delta count and duration).
+  mutating func citeAccount(_ account: ApplicationAccount) {
+    cite(stream.accountAt, "the application's own account of the stream: \(account.contentEvents) deltas in \(TimeFormatting.seconds(account.seconds ?? 0))")
+  }
+
   /// Content events the stream is known to have received: those logged or captured, or the application's count.
   var contentSeen: Int { max(stream.contentCount, stream.account?.contentEvents ?? 0) }
 
@@ -518,7 +523,7 @@ private struct Work {
       // close after a wait is a limit on the path giving up on a request that got no answer.
       if let silence, silenceFromRequest, silence >= threshold {
         let matches = Catalogue.limits(matching: silence, kind: .idle, precision: precision).filter { $0.closer == .server }
-        if let match = matches.first { findings.append(.matchesKnownLimit) }
+        if !matches.isEmpty { findings.append(.matchesKnownLimit) }
         decide(.idleTimeout, side: .server, matches.isEmpty ? .medium : .high,
                "The request got no response for \(TimeFormatting.seconds(silence)), then the server side \(how) without sending a response head: an idle limit on the path gave up on it\(matches.first.map { " (it matches a \(TimeFormatting.limit($0.seconds)) idle limit: \($0.components))" } ?? "").",
                fixes: ["raise-proxy-idle-limit"],
@@ -534,15 +539,15 @@ private struct Work {
     }
     if silence == nil, !silenceIsUpperBound, let account = stream.account, let implied = StreamPace.silence(impliedBy: account) {
       // No event was timed, but the application said how many deltas it had and when it gave up.
-      let accountThreshold = Catalogue.stallFactor * Catalogue.slowestOrdinaryEventGap + 0.01
-      if implied >= accountThreshold {
+      // The account's duration is to the hundredth of a second.
+      if implied >= StreamPace.ordinary.stallThreshold(precision: 0.01) {
         silence = implied
         silenceIsInferred = true
       } else if implied <= 0 {
         cause = .serverCloseDuringDelta
         confidence = .medium
         summary = "The server side \(how) while content was flowing: the application counted \(account.contentEvents) content deltas in \(TimeFormatting.seconds(account.seconds ?? 0)), as fast as a response is generated, so the line was not idle before the close."
-        cite(stream.accountAt, "the application's own account of the stream: \(account.contentEvents) deltas in \(TimeFormatting.seconds(account.seconds ?? 0))")
+        citeAccount(account)
         wouldDecide = "Timestamps on each event, or a capture, would measure the last gap before the close."
         fixes = ["retry-server-close"]
         return
@@ -555,8 +560,8 @@ private struct Work {
       let matches = Catalogue.limits(matching: silence, kind: .idle, precision: precision).filter { $0.closer == .server }
       var text: String
       if silenceIsInferred, let account = stream.account {
-        text = "The application counted \(account.contentEvents) content deltas in \(TimeFormatting.seconds(account.seconds ?? 0)); generated content takes far less (\(TimeFormatting.seconds(Double(account.contentEvents) * Catalogue.slowestOrdinaryEventGap)) at ten deltas a second), so the line was idle for at least \(TimeFormatting.seconds(silence)). Then the server side \(how)"
-        cite(stream.accountAt, "the application's own account of the stream: \(account.contentEvents) deltas in \(TimeFormatting.seconds(account.seconds ?? 0))")
+        text = "The application counted \(account.contentEvents) content deltas in \(TimeFormatting.seconds(account.seconds ?? 0)); generated content takes far less (\(TimeFormatting.seconds(Double(account.contentEvents) * StreamPace.ordinary.secondsPerEvent)) at ten deltas a second), so the line was idle for at least \(TimeFormatting.seconds(silence)). Then the server side \(how)"
+        citeAccount(account)
       } else {
         text = "No bytes for \(TimeFormatting.seconds(silence)), then the server side \(how)"
         if pace.measured {

@@ -9,13 +9,20 @@ struct StreamPace {
   /// Whether `secondsPerEvent` was measured on this stream's own event times.
   let measured: Bool
 
+  /// The pace assumed where nothing was timed: the catalogue's slowest ordinary gap.
+  static let ordinary = StreamPace(secondsPerEvent: Catalogue.slowestOrdinaryEventGap, measured: false)
+
+  init(secondsPerEvent: Double, measured: Bool) {
+    self.secondsPerEvent = secondsPerEvent
+    self.measured = measured
+  }
+
   init(_ stream: ObservedStream) {
     if stream.eventCount >= 3, let first = stream.firstEvent?.time, let last = stream.lastEvent?.time, last > first {
       secondsPerEvent = max(Double(last - first) / 1e6 / Double(stream.eventCount - 1), 0.001)
       measured = true
     } else {
-      secondsPerEvent = Catalogue.slowestOrdinaryEventGap
-      measured = false
+      self = .ordinary
     }
   }
 
@@ -29,6 +36,6 @@ struct StreamPace {
   /// content events need at the slowest ordinary pace. A lower bound; nil without a duration.
   static func silence(impliedBy account: ApplicationAccount) -> Double? {
     guard let seconds = account.seconds else { return nil }
-    return seconds - Double(account.contentEvents) * Catalogue.slowestOrdinaryEventGap
+    return seconds - Double(account.contentEvents) * ordinary.secondsPerEvent
   }
 }

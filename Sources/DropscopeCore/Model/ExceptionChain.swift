@@ -67,6 +67,6 @@ public struct ExceptionChain: Sendable, Equatable {
 
   /// Whether any frame of any record runs in a file whose path contains `fragment`.
   public func hasFrame(containing fragment: String) -> Bool {
-    records.contains { $0.framePaths.contains { $0.contains(fragment) } }
+    records.contains { $0.framePaths.contains { $0.containsBytes(fragment) } }
   }
 }

@@ -37,9 +37,9 @@ public struct ApplicationAccount: Sendable, Equatable {
 
   /// A number followed by ` delta`/` deltas`/` chunk`/` chunks` as a word of its own.
   private static func contentCount(_ line: UnsafeRawBufferPointer, from start: Int) -> Int? {
-    for word in [UInt8(ascii: "d"), UInt8(ascii: "c")] {
+    for word: StaticString in ["delta", "chunk"] {
       var from = start
-      while let at = word == 0x64 ? line.offset(ofLong: "delta", from: from) : line.offset(ofLong: "chunk", from: from) {
+      while let at = line.offset(ofLong: word, from: from) {
         from = at + 5
         let after = at + 5 < line.count ? line[at + 5] : 0x20
         guard after == 0x73 || !after.isIdentifierByte, at - 2 >= start, line[at - 1] == 0x20 else { continue }

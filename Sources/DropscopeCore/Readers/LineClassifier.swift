@@ -147,8 +147,9 @@ enum LineClassifier {
         continue
       }
       if let event = streamEvent(line, word) {
-        // `ended without message_stop`, `no [DONE]`: an application saying the event did not come.
-        if isNegated(line, before: wordStart, from: start) { continue }
+        // `ended without message_stop`, `no [DONE]`: an application saying the end did not come. Only an end
+        // marker is looked behind: the content events of every logged line are never negated.
+        if event.isEndOfMessage, isNegated(line, before: wordStart, from: start) { continue }
         if event == .chatFinished || event == .stopReason {
           // `finish_reason=stop`, `stop_reason=end_turn`: the message ended; `None`/`null` says it has not yet.
           if finishReasonIsSet(line, after: wordEnd) {

@@ -86,23 +86,10 @@ struct LogLinePrefix {
       prefix.time = stamp.time
       prefix.zoned = stamp.zoned
       i = stamp.end
-      if bracketOpen {
-        // gunicorn's "[2026-11-22 15:27:34 +0000] [pid] [LEVEL] …": the bracket holds the time alone.
-        var j = i
-        while j < n, line[j] == 0x20 { j += 1 }
-        if !stamp.zoned, j + 4 < n, line[j] == 0x2b || line[j] == 0x2d, let (hh, _) = line.decimal(at: j + 1, maxDigits: 2),
-          let (mm, end) = line.decimal(at: line[j + 3] == 0x3a ? j + 4 : j + 3, maxDigits: 2)
-        {
-          // A zone after a space (`%z` in gunicorn's access format): the time was read as UTC until now.
-          let offset = Int64((hh * 3600 + mm * 60) * (line[j] == 0x2b ? 1 : -1))
-          prefix.time = stamp.time - offset * 1_000_000
-          prefix.zoned = true
-          j = end
-        }
-        if j < n, line[j] == 0x5d {
-          i = j + 1
-          bracketOpen = false
-        }
+      // gunicorn's "[2026-11-22 15:27:34 +0000] [pid] [LEVEL] …": the bracket holds the time (and its zone) alone.
+      if bracketOpen, i < n, line[i] == 0x5d {
+        i += 1
+        bracketOpen = false
       }
     } else if !bracketOpen, let (level, end) = levelWord(line, 0), end < n, line[end] == 0x3a {
       // LEVEL:name:message

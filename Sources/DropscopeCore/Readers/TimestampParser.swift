@@ -48,7 +48,8 @@ enum TimestampParser {
     if i + 6 <= b.count, b[i] == 0x20, b[i + 1] == 0x2b || b[i + 1] == 0x2d, b[i + 2].isASCIIDigit, b[i + 3].isASCIIDigit {
       let colon = b[i + 4] == 0x3a
       let end = i + (colon ? 7 : 6)
-      if end <= b.count, b[end - 2].isASCIIDigit, b[end - 1].isASCIIDigit, end == b.count || b[end] == 0x20 {
+      // The zone ends the stamp: a space, the end, or the bracket around it (gunicorn's `[… +0000]`).
+      if end <= b.count, b[end - 2].isASCIIDigit, b[end - 1].isASCIIDigit, end == b.count || b[end] == 0x20 || b[end] == 0x5d {
         i += 1
       }
     }
