@@ -122,7 +122,7 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
   public var joinedStream: Int?
   public var evidence: [Evidence]
   /// Ids of the fixes in the report's `fixes` catalogue.
-  public var fixes: [String]
+  public var fixes: [FixID]
   /// For uncertain verdicts: which evidence would decide.
   public var wouldDecide: String?
   /// For an `unknown` cause: the causes the evidence leaves open, most likely first; empty when decided.

@@ -106,7 +106,7 @@ public struct MarkdownRenderer: ReportRenderer {
       }
       out.blank()
       if !s.fixes.isEmpty {
-        let titles = s.fixes.map { id in "[\(Catalogue.fixes[id]?.title ?? id)](#fix-\(id))" }
+        let titles = s.fixes.map { id in "[\(Catalogue.fixes[id]?.title ?? id.rawValue)](#fix-\(id.rawValue))" }
         out.line("**Fix\(s.sdk.map { " (for \($0))" } ?? ""):** \(titles.joined(separator: "; "))")
         out.blank()
       }
@@ -135,7 +135,7 @@ public struct MarkdownRenderer: ReportRenderer {
     out.line("## Fixes")
     out.blank()
     for fix in report.fixes {
-      out.line("<a id=\"fix-\(fix.id)\"></a>")
+      out.line("<a id=\"fix-\(fix.id.rawValue)\"></a>")
       out.line("### \(fix.title)")
       out.blank()
       out.line(fix.advice)
