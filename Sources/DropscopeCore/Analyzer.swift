@@ -133,7 +133,7 @@ public struct Analyzer {
   public func analyze(_ inputs: [AnalysisInput]) -> Report {
     let collector = VerdictCollector(options: options)
     var diagnoser = Diagnoser(inputNames: inputs.map(\.displayName))
-    var pending: [ObservedStream] = []
+    var pending: [StreamEvidence] = []
     let assembler = Assembler { pending.append($0) }
     var summaries: [Report.InputSummary] = []
     var warnings: [AnalysisWarning] = []
@@ -148,11 +148,11 @@ public struct Analyzer {
     let calls = CallTimeline()
     /// A completed stream the report will not list is only counted: no verdict needs to be built for it.
     /// A retried attempt waits for the rest of its call, so the call's attempts are measured together.
-    func diagnoseOrCount(_ finished: ObservedStream) {
+    func diagnoseOrCount(_ finished: StreamEvidence) {
       for stream in calls.add(finished) { diagnoseOrCountReady(stream) }
     }
-    func diagnoseOrCountReady(_ stream: ObservedStream) {
-      if stream.endMarker != nil, stream.exception == nil, !collector.listsMoreCompleted {
+    func diagnoseOrCountReady(_ stream: StreamEvidence) {
+      if stream.events.endMarker != nil, stream.client.exception == nil, !collector.listsMoreCompleted {
         collector.countCompletedUnlisted(call: stream.call, attempt: stream.attempt, input: stream.input)
       } else {
         collector.add(diagnoser.diagnose(stream), input: stream.input)

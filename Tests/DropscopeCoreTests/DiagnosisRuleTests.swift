@@ -7,32 +7,32 @@ import Testing
   static let at = SourceLocation(input: 0, line: 1)
 
   /// A stream with a 200 head at `t0`, and `events` events a tenth of a second apart after it.
-  static func stream(events: Int = 0, timed: Bool = true) -> ObservedStream {
-    let stream = ObservedStream(sequence: 1, input: 0, context: 0, location: at, time: 1_000_000)
-    stream.status = 200
-    stream.responseHead = .init(location: at, time: 1_000_000, quote: nil)
+  static func stream(events: Int = 0, timed: Bool = true) -> StreamEvidence {
+    let stream = StreamEvidence(sequence: 1, input: 0, context: 0, location: at, time: 1_000_000)
+    stream.head.status = 200
+    stream.head.at = .init(location: at, time: 1_000_000, quote: nil)
     for index in 0..<events {
       let time: Microseconds? = timed ? 1_000_000 + Microseconds(index + 1) * 100_000 : nil
-      let event = ObservedStream.Observation(location: SourceLocation(input: 0, line: index + 2), time: time, quote: nil)
-      if stream.firstEvent == nil { stream.firstEvent = event }
-      stream.lastEvent = event
-      stream.eventCount += 1
-      stream.contentCount += 1
-      stream.lastEventKind = .contentBlockDelta
+      let event = StreamEvidence.Observation(location: SourceLocation(input: 0, line: index + 2), time: time, quote: nil)
+      if stream.events.first == nil { stream.events.first = event }
+      stream.events.last = event
+      stream.events.count += 1
+      stream.events.content += 1
+      stream.events.lastKind = .contentBlockDelta
     }
     return stream
   }
 
-  static func diagnosisCase(_ stream: ObservedStream) -> DiagnosisCase {
+  static func diagnosisCase(_ stream: StreamEvidence) -> DiagnosisCase {
     DiagnosisCase(stream: stream, inputNames: ["app.log"], inputDamaged: false, inputIsArchive: false, sdkVersions: [:])
   }
 
   /// A chain of one exception, logged at `time`.
-  static func failing(_ stream: ObservedStream, with type: String, _ message: String, at time: Microseconds?) {
+  static func failing(_ stream: StreamEvidence, with type: String, _ message: String, at time: Microseconds?) {
     let location = SourceLocation(input: 0, line: 100)
     let record = ExceptionRecord(type: type, message: message, framePaths: [], location: location, link: .first)
-    stream.exception = ExceptionChain(records: [record], start: location)
-    stream.exceptionAt = .init(location: location, time: time, quote: nil)
+    stream.client.exception = ExceptionChain(records: [record], start: location)
+    stream.client.exceptionAt = .init(location: location, time: time, quote: nil)
   }
 
   @Test func everyFixIDHasItsFix() {
@@ -42,8 +42,8 @@ import Testing
   @Test func theEndMarkerDecidesCompletedAndNothingElseDoes() {
     let stream = Self.stream(events: 3)
     #expect(EndMarkerRule().decide(Self.diagnosisCase(stream)) == nil)
-    stream.endMarker = stream.lastEvent
-    stream.endMarkerKind = .messageStop
+    stream.events.endMarker = stream.events.last
+    stream.events.endMarkerKind = .messageStop
     #expect(EndMarkerRule().decide(Self.diagnosisCase(stream))?.outcome == .completed)
   }
 
@@ -78,7 +78,7 @@ import Testing
   @Test func aCancelLineIsTheClientsOwnEndUnlessAnErrorCameFirst() {
     let stream = Self.stream(events: 4)
     #expect(ApplicationCancelRule().decide(Self.diagnosisCase(stream)) == nil)
-    stream.cancelled = .init(location: Self.at, time: nil, quote: nil)
+    stream.application.cancelled = .init(location: Self.at, time: nil, quote: nil)
     #expect(ApplicationCancelRule().decide(Self.diagnosisCase(stream))?.cause == .clientError)
     Self.failing(stream, with: "httpx.ReadTimeout", "timed out", at: nil)
     #expect(ApplicationCancelRule().decide(Self.diagnosisCase(stream)) == nil)
@@ -86,11 +86,11 @@ import Testing
 
   @Test func anErrorStatusIsTheServersOrTheRequests() {
     let stream = Self.stream()
-    stream.status = 529
+    stream.head.status = 529
     #expect(ErrorStatusRule().decide(Self.diagnosisCase(stream))?.cause == .serverError)
-    stream.status = 400
+    stream.head.status = 400
     #expect(ErrorStatusRule().decide(Self.diagnosisCase(stream))?.cause == .clientError)
-    stream.status = 200
+    stream.head.status = 200
     #expect(ErrorStatusRule().decide(Self.diagnosisCase(stream)) == nil)
   }
 

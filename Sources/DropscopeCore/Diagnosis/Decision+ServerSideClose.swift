@@ -6,11 +6,11 @@ extension Decision {
     side = .server
     let pace = StreamPace(stream)
     let threshold = c.stallThreshold
-    if !midStream, stream.wireClose != nil {
+    if !midStream, stream.wire.close != nil {
       closedBeforeHead(how, threshold: threshold, in: c)
       return
     }
-    if silence == nil, silenceBasis != .upperBound, let account = stream.account,
+    if silence == nil, silenceBasis != .upperBound, let account = stream.application.account,
       let implied = StreamPace.silence(impliedBy: account)
     {
       // No event was timed, but the application said how many deltas it had and when it gave up.
@@ -22,7 +22,7 @@ extension Decision {
         decide(.serverCloseDuringDelta, side: .server, .medium,
                Catalogue.Summary.closedWhileFlowingByAccount(how: how, account: account), fixes: [.retryServerClose],
                wouldDecide: Catalogue.Decider.eventTimes)
-        cite(stream.accountAt, Catalogue.Note.account(account), in: c)
+        cite(stream.application.accountAt, Catalogue.Note.account(account), in: c)
         return
       }
     }
@@ -31,9 +31,9 @@ extension Decision {
       || !c.idleLimits(matching: silence, closedBy: .server).isEmpty
     {
       var text: String
-      if inferred, let account = stream.account {
+      if inferred, let account = stream.application.account {
         text = Catalogue.Summary.idleByAccount(account: account, silence: silence, how: how)
-        cite(stream.accountAt, Catalogue.Note.account(account), in: c)
+        cite(stream.application.accountAt, Catalogue.Note.account(account), in: c)
       } else {
         text = Catalogue.Summary.idleMeasured(silence: silence, how: how)
         if pace.measured { note(Catalogue.Note.pace(secondsPerEvent: pace.secondsPerEvent, silence: silence)) }
@@ -60,13 +60,13 @@ extension Decision {
              Catalogue.Summary.closedWhileFlowing(how: how, contentEvents: c.contentSeen, nouns: c.nouns, gap: gap),
              fixes: [.retryServerClose])
       note(Catalogue.Note.contentFlowing(contentEvents: c.contentSeen, gap: gap))
-      noteTotalDurationCap(endingAt: stream.exceptionAt?.time, in: c)
+      noteTotalDurationCap(endingAt: stream.client.exceptionAt?.time, in: c)
       return
     }
     // Nothing times the events before the close: an idle limit and a cut while content flowed look alike.
     candidates = [.idleTimeout, .serverCloseDuringDelta]
-    if c.contentSeen > 0 || stream.eventCount > 0 {
-      let why = Catalogue.Summary.whyUntimed(uncaught: stream.exceptionUncaught, trace: c.onWire)
+    if c.contentSeen > 0 || stream.events.count > 0 {
+      let why = Catalogue.Summary.whyUntimed(uncaught: stream.client.uncaught, trace: c.onWire)
       decide(.unknown, side: .server, .medium,
              Catalogue.Summary.midStreamCloseUntimed(how: how, contentEvents: c.contentSeen, nouns: c.nouns, why: why),
              fixes: [.retryServerClose], wouldDecide: Catalogue.Decider.timingOfDeltas)

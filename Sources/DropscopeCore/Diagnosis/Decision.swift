@@ -61,7 +61,7 @@ struct Decision {
   }
 
   /// Cites a line of the input.
-  mutating func cite(_ observation: ObservedStream.Observation?, quote: String? = nil, _ note: String, in c: DiagnosisCase) {
+  mutating func cite(_ observation: StreamEvidence.Observation?, quote: String? = nil, _ note: String, in c: DiagnosisCase) {
     guard let observation else { return }
     evidence.append(Evidence(location: c.place(observation.location), time: observation.time.map(TimeFormatting.iso),
                              quote: quote ?? observation.quote, note: note))

@@ -15,7 +15,7 @@ struct Diagnoser {
   /// Inputs that are HTTP archives (HAR): an exporter's record, not a packet capture.
   var archiveInputs: Set<Int> = []
 
-  func diagnose(_ stream: ObservedStream) -> StreamVerdict {
+  func diagnose(_ stream: StreamEvidence) -> StreamVerdict {
     let c = DiagnosisCase(
       stream: stream, inputNames: inputNames, inputDamaged: damagedInputs.contains(stream.input),
       inputIsArchive: archiveInputs.contains(stream.input), sdkVersions: sdkVersions[stream.input] ?? [:])

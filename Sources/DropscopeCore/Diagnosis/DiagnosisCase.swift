@@ -1,6 +1,6 @@
 /// One stream to diagnose, with what the run knows about its input: what every rule reads, and nothing it writes.
 struct DiagnosisCase {
-  let stream: ObservedStream
+  let stream: StreamEvidence
   /// How each input is named in the report.
   let inputNames: [String]
   /// Whether the stream's input was cut (truncated or corrupt gzip): its last streams may be missing their end.
@@ -17,11 +17,11 @@ struct DiagnosisCase {
   }
 
   /// Content events the stream is known to have received: those logged or captured, or the application's count.
-  var contentSeen: Int { max(stream.contentCount, stream.account?.contentEvents ?? 0) }
+  var contentSeen: Int { max(stream.events.content, stream.application.account?.contentEvents ?? 0) }
 
   /// The uncertainty of the stream's times, in seconds: 1 when every time it has is to the second.
   var precision: Double {
-    let times = [stream.exceptionAt?.time, stream.lastEvent?.time, stream.responseHead?.time].compactMap { $0 }
+    let times = [stream.client.exceptionAt?.time, stream.events.last?.time, stream.head.at?.time].compactMap { $0 }
     return !times.isEmpty && times.allSatisfy({ $0 % 1_000_000 == 0 }) ? 1.0 : 0.01
   }
 
@@ -29,10 +29,10 @@ struct DiagnosisCase {
   var stallThreshold: Double { StreamPace(stream).stallThreshold(precision: precision) }
 
   /// Whether the stream was read from a capture or a trace, rather than a log.
-  var onWire: Bool { stream.transport == "wire" }
+  var onWire: Bool { stream.onWire }
 
   /// The nouns for what the stream received: deltas, or encrypted records over TLS without keys.
-  var nouns: Catalogue.ContentNouns { stream.isTLS ? .encryptedRecords : .events }
+  var nouns: Catalogue.ContentNouns { stream.wire.isTLS ? .encryptedRecords : .events }
 
   /// Known idle limits that `seconds` matches, closed by `closer`, at this stream's precision.
   func idleLimits(matching seconds: Double, closedBy closer: Side, precision: Double? = nil) -> [Catalogue.KnownLimit] {

@@ -2,7 +2,7 @@
 /// ended it first.
 struct ApplicationCancelRule: DiagnosisRule {
   func decide(_ c: DiagnosisCase) -> Decision? {
-    guard let cancel = c.stream.cancelled, c.stream.exception == nil else { return nil }
+    guard let cancel = c.stream.application.cancelled, c.stream.client.exception == nil else { return nil }
     var d = Decision()
     d.decide(.clientError, side: .client, .high, Catalogue.Summary.applicationCancelled(contentEvents: c.contentSeen),
              fixes: [.cancellation])

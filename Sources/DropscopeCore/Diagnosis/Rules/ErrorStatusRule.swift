@@ -1,7 +1,7 @@
 /// The API answered an error status (4xx or 5xx) before any stream began.
 struct ErrorStatusRule: DiagnosisRule {
   func decide(_ c: DiagnosisCase) -> Decision? {
-    guard let status = c.stream.status, status >= 400 else { return nil }
+    guard let status = c.stream.head.status, status >= 400 else { return nil }
     var d = Decision()
     d.decideErrorStatus(status, in: c)
     return d
@@ -13,7 +13,7 @@ extension Decision {
   mutating func decideErrorStatus(_ status: Int, in c: DiagnosisCase) {
     let stream = c.stream
     let retried = stream.end == .retried
-    let retryNote = retried ? Catalogue.Summary.retried(after: stream.retryDelay) : ""
+    let retryNote = retried ? Catalogue.Summary.retried(after: stream.client.retryDelay) : ""
     if status >= 500 {
       decide(.serverError, side: .server, .high, Catalogue.Summary.serverErrorStatus(status, retried: retryNote),
              fixes: [.backoffOverloaded])
@@ -25,9 +25,9 @@ extension Decision {
     }
     if retried {
       add(.retriedBySDK)
-      cite(stream.retry, Catalogue.Note.retryScheduled, in: c)
+      cite(stream.client.retry, Catalogue.Note.retryScheduled, in: c)
     }
-    if let chain = stream.exception, let final = chain.final {
+    if let chain = stream.client.exception, let final = chain.final {
       surfacedAs = Catalogue.Surface.statusError(final.type)
       citeException(chain, note: Catalogue.Note.statusErrorReceived, in: c)
     }

@@ -2,7 +2,7 @@
 /// failed read): the catalogue's signature of the deciding exception, looked up through SDK wrappers, decides.
 struct ExceptionRule: DiagnosisRule {
   func decide(_ c: DiagnosisCase) -> Decision? {
-    guard let chain = c.stream.exception ?? c.stream.internalException ?? Self.chainFromTransportTrace(c.stream) else {
+    guard let chain = c.stream.client.exception ?? c.stream.client.internalException ?? Self.chainFromTransportTrace(c.stream) else {
       return nil
     }
     return Self.decide(chain, in: c)
@@ -18,9 +18,9 @@ struct ExceptionRule: DiagnosisRule {
 
   /// An exception read from httpcore's `receive_response_body.failed exception=Type(…)` trace,
   /// for a stream whose application logged no traceback.
-  static func chainFromTransportTrace(_ stream: ObservedStream) -> ExceptionChain? {
-    guard let text = stream.bodyReadFailureText ?? stream.headReadFailureText,
-      let failure = stream.bodyReadFailure ?? stream.headReadFailure,
+  static func chainFromTransportTrace(_ stream: StreamEvidence) -> ExceptionChain? {
+    guard let text = stream.body.readFailureText ?? stream.head.readFailureText,
+      let failure = stream.body.readFailure ?? stream.head.readFailure,
       let equals = text.range(of: "exception=")
     else { return nil }
     let value = text[equals.upperBound...]
@@ -79,7 +79,7 @@ extension Decision {
     guard let final = chain.final else { return }
     let sdkName = Catalogue.sdk(of: chain)
     let transport = chain.records.lazy.map(\.module).first { $0 == "httpx2" || $0 == "httpx" }
-      ?? stream.transport.flatMap { $0 == "httpx" || $0 == "httpx2" ? $0 : nil }
+      ?? stream.head.reportedBy.flatMap { $0 == "httpx" || $0 == "httpx2" ? $0 : nil }
     if let sdkName {
       let version = c.sdkVersions[sdkName].map { "\(sdkName) \($0)" }
       sdk = version ?? Catalogue.sdkRelease(sdk: sdkName, chain: chain, transport: transport) ?? sdkName
@@ -90,12 +90,12 @@ extension Decision {
     let midStream = stream.responseBegan
       || deciding?.1.afterResponse == true || wrapperSignature?.afterResponse == true
     // httpcore's trace of the failed read is the transport's own time; the application logs a little later.
-    if let failure = stream.bodyReadFailure { cite(failure, Catalogue.Note.transportTraceFailure, in: c) }
-    if stream.exceptionUncaught, let printed = stream.exceptionAt { cite(printed, Catalogue.Note.uncaughtTraceback, in: c) }
+    if let failure = stream.body.readFailure { cite(failure, Catalogue.Note.transportTraceFailure, in: c) }
+    if stream.client.uncaught, let printed = stream.client.exceptionAt { cite(printed, Catalogue.Note.uncaughtTraceback, in: c) }
     measureSilenceBeforeException(chain, midStream: midStream, in: c)
     if stream.end == .retried {
       findings.append(.retriedBySDK)
-      cite(stream.retry, Catalogue.Note.retriedBeforeResponse, in: c)
+      cite(stream.client.retry, Catalogue.Note.retriedBeforeResponse, in: c)
     }
     guard let (record, signature) = deciding else {
       return unrecognised(chain, final: final, midStream: midStream, in: c)
@@ -108,11 +108,11 @@ extension Decision {
   /// Only logged events say when bytes last arrived: without them the silence before the close is unknown.
   private mutating func measureSilenceBeforeException(_ chain: ExceptionChain, midStream: Bool, in c: DiagnosisCase) {
     let stream = c.stream
-    let closeTime = stream.bodyReadFailure?.time ?? (stream.exceptionUncaught ? nil : stream.exceptionAt?.time)
-    guard midStream, let lastByte = stream.lastEvent?.time else { return }
+    let closeTime = stream.body.readFailure?.time ?? (stream.client.uncaught ? nil : stream.client.exceptionAt?.time)
+    guard midStream, let lastByte = stream.events.last?.time else { return }
     if let closeTime, closeTime >= lastByte {
       silence = Double(closeTime - lastByte) / 1e6
-    } else if stream.exceptionUncaught, let bound = chain.printedNoLaterThan, bound >= lastByte {
+    } else if stream.client.uncaught, let bound = chain.printedNoLaterThan, bound >= lastByte {
       // The uncaught traceback has no time, but it was printed before a later timestamped line.
       let most = Double(bound - lastByte) / 1e6
       guard most < c.stallThreshold else { return }
@@ -137,10 +137,10 @@ extension Decision {
       let limit = silence.flatMap { c.idleLimits(matching: $0, closedBy: .client).first }
       let shared = !midStream && silence == nil
         ? stream.timeline.flatMap { t in t.sharedWait.map { (attempts: t.attemptsSharingWait, seconds: $0) } } : nil
-      if stream.sdkTimeout == nil, limit != nil { findings.append(.matchesKnownLimit) }
+      if stream.request.timeout == nil, limit != nil { findings.append(.matchesKnownLimit) }
       decide(.idleTimeout, side: .client, .high,
              Catalogue.Summary.clientReadTimeout(midStream: midStream, silence: silence, sharedWait: shared,
-                                                 configuredTimeout: stream.sdkTimeout, matching: limit),
+                                                 configuredTimeout: stream.request.timeout, matching: limit),
              fixes: [.clientReadTimeout])
     case .connectFailure:
       decide(.clientError, side: .client, .high, Catalogue.Summary.connectFailure(type: record.type), fixes: [.connectFailure])
@@ -156,7 +156,7 @@ extension Decision {
     case .inBandError:
       let type = record.message.range(of: "overloaded_error") != nil ? "overloaded_error" : "error"
       decide(.serverError, side: .server, .high,
-             Catalogue.Summary.inBandErrorEvent(errorType: type, contentEvents: stream.contentCount, raisedAs: record.type),
+             Catalogue.Summary.inBandErrorEvent(errorType: type, contentEvents: stream.events.content, raisedAs: record.type),
              fixes: [.retryInBandError])
     case .errorStatus:
       if let status = Self.statusCode(in: record.message) {
@@ -169,7 +169,7 @@ extension Decision {
       // asyncio.timeout raises TimeoutError from CancelledError; Node's AbortSignal.timeout a TimeoutError.
       let deadline = final.className == "TimeoutError"
       decide(.clientError, side: .client, .high,
-             deadline ? Catalogue.Summary.applicationDeadline(contentEvents: stream.contentCount)
+             deadline ? Catalogue.Summary.applicationDeadline(contentEvents: stream.events.content)
                : Catalogue.Summary.applicationCancelledBy(type: record.type),
              fixes: [.cancellation])
     case .serverDisconnected:
@@ -187,7 +187,7 @@ extension Decision {
       decide(.serverCloseDuringDelta, side: .server, .medium, Catalogue.Summary.endedWithoutEndMarker(message: record.message),
              fixes: [.checkStopReason], wouldDecide: Catalogue.Decider.terminatingChunk)
     case .overloaded:
-      decide(.serverError, side: .server, midStream || stream.status != nil ? .high : .medium,
+      decide(.serverError, side: .server, midStream || stream.head.status != nil ? .high : .medium,
              Catalogue.Summary.overloaded(midStream: midStream),
              fixes: [midStream ? .retryInBandError : .backoffOverloaded])
     case .proxyUpstreamFailure:
@@ -214,7 +214,7 @@ extension Decision {
     let inApplication = !(final.framePaths.last.map { $0.contains("site-packages") } ?? true)
       || chain.records.last?.framePaths.contains { !$0.contains("site-packages") && !$0.contains("/lib/python") } == true
     decide(.clientError, side: .client, midStream && inApplication ? .high : .medium,
-           Catalogue.Summary.applicationRaised(type: final.type, contentEvents: c.stream.contentCount),
+           Catalogue.Summary.applicationRaised(type: final.type, contentEvents: c.stream.events.content),
            fixes: [.applicationException])
   }
 }

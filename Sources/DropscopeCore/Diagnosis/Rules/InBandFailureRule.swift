@@ -2,11 +2,11 @@
 /// application's exception, if any, is left to `ExceptionRule`.
 struct InBandFailureRule: DiagnosisRule {
   func decide(_ c: DiagnosisCase) -> Decision? {
-    guard let failure = c.stream.inBandFailure, c.stream.exception == nil else { return nil }
+    guard let failure = c.stream.body.inBandFailure, c.stream.client.exception == nil else { return nil }
     var d = Decision()
     d.decide(.serverError, side: .server, .high,
-             Catalogue.Summary.inBandFailure(kind: Catalogue.Summary.inBandKind(text: c.stream.inBandText),
-                                             contentEvents: c.stream.contentCount),
+             Catalogue.Summary.inBandFailure(kind: Catalogue.Summary.inBandKind(text: c.stream.body.inBandText),
+                                             contentEvents: c.stream.events.content),
              fixes: [.retryInBandError])
     d.cite(failure, Catalogue.Note.inBandFailure, in: c)
     return d

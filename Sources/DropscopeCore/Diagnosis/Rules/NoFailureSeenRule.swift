@@ -5,21 +5,21 @@ struct NoFailureSeenRule: DiagnosisRule {
     let stream = c.stream
     var d = Decision()
     d.confidence = .low
-    let lastEvent = stream.lastEventKind?.rawValue ?? "?"
+    let lastEvent = stream.events.lastKind?.rawValue ?? "?"
     if c.inputDamaged, stream.end == .endOfInput {
-      d.decide(.unknown, side: nil, .low, Catalogue.Summary.inputCut(events: stream.eventCount),
+      d.decide(.unknown, side: nil, .low, Catalogue.Summary.inputCut(events: stream.events.count),
                fixes: [.captureForEvidence], wouldDecide: Catalogue.Decider.intactCopy)
-    } else if stream.eventCount > 0, stream.followingLine != nil || stream.end == .nextRequest {
+    } else if stream.events.count > 0, stream.events.followingLine != nil || stream.end == .nextRequest {
       d.findings.append(.cleanTruncation)
       d.decide(.serverCloseDuringDelta, side: .server, .medium,
-               Catalogue.Summary.endedWithoutMarkerNoError(events: stream.eventCount, lastEvent: lastEvent),
+               Catalogue.Summary.endedWithoutMarkerNoError(events: stream.events.count, lastEvent: lastEvent),
                fixes: [.checkStopReason], wouldDecide: Catalogue.Decider.terminatingChunk)
-      if let following = stream.followingLine { d.cite(following, Catalogue.Note.wentOnWithoutEnd, in: c) }
-      d.noteTotalDurationCap(endingAt: stream.lastEvent?.time, in: c)
-    } else if stream.eventCount > 0 {
-      d.decide(.unknown, side: nil, .low, Catalogue.Summary.logEndsOpen(events: stream.eventCount, lastEvent: lastEvent),
+      if let following = stream.events.followingLine { d.cite(following, Catalogue.Note.wentOnWithoutEnd, in: c) }
+      d.noteTotalDurationCap(endingAt: stream.events.last?.time, in: c)
+    } else if stream.events.count > 0 {
+      d.decide(.unknown, side: nil, .low, Catalogue.Summary.logEndsOpen(events: stream.events.count, lastEvent: lastEvent),
                fixes: [.captureForEvidence], wouldDecide: Catalogue.Decider.laterLines)
-    } else if stream.status == 200 {
+    } else if stream.head.status == 200 {
       d.outcome = .completed
       d.summary = Catalogue.Summary.noFailureLogged
     } else {
