@@ -35,6 +35,8 @@ final class LogReader<Sink: FactSink> {
   private var recentThreads: [(hash: UInt64, id: Int)] = []
   private var previousLine = PreviousLine()
   private var secondCache = TimestampParser.SecondCache()
+  /// Classes of recently seen messages: a repeat is not scanned again.
+  private let messageMemo = MessageMemo()
   /// A Node error being read (header, frames, causes, properties).
   private var nodeError: NodeErrorBuilder?
   /// Properties of a Node error object printed before its stack (`status: 529,`, `'request-id': 'req_…'`), and the line.
@@ -122,7 +124,7 @@ final class LogReader<Sink: FactSink> {
       rememberPreviousLine(line, record: (time, context, number))
       return
     }
-    let message = classified.message ?? LineClassifier.message(line, from: prefix.messageStart)
+    let message = classified.message ?? messageMemo.classify(line, from: prefix.messageStart)
     if readMessage(line, message, prefix: prefix, context: context, time: time, location: location) {
       markUnderstood()
     } else {
