@@ -163,6 +163,7 @@ public struct Analyzer {
       onInputStart?(input.displayName)
       let sniffed = InputDecoder.sniffDecodedKind(path: input.path)
       if [.pcap, .pcapng, .transcript, .curlTrace, .har].contains(sniffed) {
+        diagnoser.wireInputs.insert(index)
         // Streams are diagnosed as their connections close, so memory follows the connections open at once.
         func diagnoseFinished(_ names: [Int: String]) {
           guard !pending.isEmpty else { return }

@@ -24,7 +24,8 @@ import Testing
   }
 
   static func diagnosisCase(_ stream: StreamEvidence) -> DiagnosisCase {
-    DiagnosisCase(stream: stream, inputNames: ["app.log"], inputDamaged: false, inputIsArchive: false, sdkVersions: [:])
+    DiagnosisCase(stream: stream, inputNames: ["app.log"], inputDamaged: false, inputIsArchive: false, inputIsWire: false,
+                  sdkVersions: [:])
   }
 
   /// A chain of one exception, logged at `time`.

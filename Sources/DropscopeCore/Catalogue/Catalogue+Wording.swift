@@ -218,6 +218,12 @@ extension Catalogue {
       "No failure was logged for this stream. The log does not record its events, so it cannot show the end-of-message marker either."
     static let retriedWithoutReason = "This attempt failed before a response and the SDK retried; the log does not say why."
     static let requestWithoutAnswer = "A request was sent, but the log shows neither a response nor an error for it."
+    /// The sentence a joined request's verdict ends with: which view decided it, and the capture's own stream number.
+    static func joinedViews(decidedByCapture: Bool, captureStream: Int) -> String {
+      decidedByCapture
+        ? " Decided from the capture (its stream \(captureStream)); the application's log shows the same request."
+        : " Decided from the application's log; the capture (its stream \(captureStream)) shows the same request."
+    }
   }
 
   /// What a piece of evidence shows, in plain words.

@@ -60,9 +60,10 @@ extension Decision {
       lastEvent: stream.events.lastKind?.rawValue, silenceBeforeEnd: silence.map { ($0 * 1000).rounded() / 1000 },
       duration: Self.duration(stream), inputTokens: stream.events.inputTokens, outputTokens: stream.events.outputTokens,
       billed: outcome == .failed && (stream.head.status == 200 || stream.events.count > 0) && cause != .unknown,
-      connState: stream.wire.close?.connState ?? stream.wire.connStateAtEnd, joinedStream: nil,
+      connState: stream.wire.close?.connState ?? stream.wire.connStateAtEnd,
       evidence: evidence, fixes: fixes, wouldDecide: wouldDecide,
       candidates: completed || (cause ?? .unknown) != .unknown ? [] : candidates,
+      onWire: c.inputIsWire,
       startIsRequestTime: stream.timeline?.start != nil || stream.request.sentAt != nil || stream.head.status != nil)
   }
 }

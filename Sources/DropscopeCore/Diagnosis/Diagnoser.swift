@@ -14,11 +14,14 @@ struct Diagnoser {
   var damagedInputs: Set<Int> = []
   /// Inputs that are HTTP archives (HAR): an exporter's record, not a packet capture.
   var archiveInputs: Set<Int> = []
+  /// Inputs read from the wire: captures, transcripts, curl traces and archives.
+  var wireInputs: Set<Int> = []
 
   func diagnose(_ stream: StreamEvidence) -> StreamVerdict {
     let c = DiagnosisCase(
       stream: stream, inputNames: inputNames, inputDamaged: damagedInputs.contains(stream.input),
-      inputIsArchive: archiveInputs.contains(stream.input), sdkVersions: sdkVersions[stream.input] ?? [:])
+      inputIsArchive: archiveInputs.contains(stream.input),
+      inputIsWire: wireInputs.contains(stream.input), sdkVersions: sdkVersions[stream.input] ?? [:])
     var decision = Decision()
     for rule in Self.rules {
       if let decided = rule.decide(c) {

@@ -7,6 +7,8 @@ struct DiagnosisCase {
   let inputDamaged: Bool
   /// Whether the stream's input is an HTTP archive (HAR): an exporter's record, not a packet capture.
   let inputIsArchive: Bool
+  /// Whether the stream's input is a capture, trace or archive (the wire) rather than a log.
+  let inputIsWire: Bool
   /// SDK versions the stream's input mentions, by SDK name.
   let sdkVersions: [String: String]
 

@@ -24,7 +24,7 @@ public struct MarkdownRenderer: ReportRenderer {
     if let span = report.timeSpan {
       out.line("| Time span | \(span.start) – \(span.end) (\(TimeFormatting.seconds(span.seconds))) |")
     }
-    let seenTwice = c.seenInLogAndCapture > 0 ? " (\(c.seenInLogAndCapture) of them seen both in a log and in a capture, listed once per view)" : ""
+    let seenTwice = c.seenInLogAndCapture > 0 ? " (\(c.seenInLogAndCapture) of them seen both in a log and in a capture, each listed once)" : ""
     out.line("| Streams | \(c.streams): \(c.completed) completed, **\(c.failed) failed**\(seenTwice) |")
     out.line("| SDK calls | \(c.calls), of which \(c.callsFailed) failed in the end; the SDK retried \(c.retries) attempts |")
     out.line("| Raw exceptions leaked by the SDK | \(c.unwrappedExceptionLeaks) |")
@@ -80,8 +80,9 @@ public struct MarkdownRenderer: ReportRenderer {
       if let context = s.context { whereParts.append("\(context.contains(" → ") ? "connection" : "thread") `\(context)`") }
       if let id = s.requestID { whereParts.append("request `\(id)`") }
       out.line("- **Where:** \(whereParts.joined(separator: ", "))")
-      if let other = s.joinedStream {
-        out.line("- **Same request as:** [stream \(other)](#stream-\(other)), seen in the \(s.connState == nil ? "capture" : "log")")
+      if !s.views.isEmpty {
+        let seen = s.views.map { "the \($0.source) `\($0.input)` (its stream \($0.stream): \($0.outcome == .completed ? "completed" : $0.cause?.rawValue ?? "unknown"), \($0.confidence.rawValue))" }
+        out.line("- **Seen in:** \(seen.joined(separator: " and "))")
       }
       out.line("- **Call:** \(s.call), attempt \(s.attempt) of \(s.attemptsInCall)")
       if let started = s.startedAt { out.line("- **Started:** \(started)\(s.endedAt.map { ", ended \($0)" } ?? "")") }
@@ -219,7 +220,7 @@ public struct MarkdownRenderer: ReportRenderer {
 
   private func where_(_ s: StreamVerdict) -> String {
     let place = s.context.map { "`\(s.input)` (`\($0)`)" } ?? "`\(s.input)`"
-    return place + (s.joinedStream.map { ", same request as [\($0)](#stream-\($0))" } ?? "")
+    return place + (s.views.count > 1 ? ", also in `\(s.views[1].input)`" : "")
   }
 
   private func code(_ text: String?) -> String { text.map { "`\($0)`" } ?? "–" }
