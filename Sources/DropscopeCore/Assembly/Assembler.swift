@@ -173,6 +173,10 @@ final class Assembler: FactSink {
     case .tlsSession(let serverName):
       open[k]?.wire.isTLS = true
       open[k]?.wire.serverName = serverName
+    case .startNotCaptured:
+      // The response was under way when the capture began: its events belong to a stream of their own.
+      let stream = open[k] ?? begin(fact, key: k)
+      stream.wire.startNotCaptured = .init(location: fact.location, time: fact.time, quote: fact.quote)
     case .tlsAlert:
       open[k]?.wire.serverAlert = .init(location: fact.location, time: fact.time, quote: fact.quote)
     case .callKey(let key):

@@ -105,6 +105,8 @@ final class StreamEvidence {
     var isTLS = false
     var serverName: String?
     var serverAlert: Observation?
+    /// The capture began after the connection had started: the first packet of it that the capture holds.
+    var startNotCaptured: Observation?
 
     /// The first FIN or RST of the connection.
     struct Close {

@@ -217,6 +217,8 @@ extension Catalogue {
     static let noFailureLogged =
       "No failure was logged for this stream. The log does not record its events, so it cannot show the end-of-message marker either."
     static let retriedWithoutReason = "This attempt failed before a response and the SDK retried; the log does not say why."
+    static let startNotCaptured =
+      " The capture began while this response was under way: its request and response head are not in it, so its request id, status and the events before the capture are not known."
     static let requestWithoutAnswer = "A request was sent, but the log shows neither a response nor an error for it."
     /// The sentence a joined request's verdict ends with: which view decided it, and the capture's own stream number.
     static func joinedViews(decidedByCapture: Bool, captureStream: Int) -> String {
@@ -247,6 +249,8 @@ extension Catalogue {
       return note
     }
     static let inBandFailure = "the API's in-band failure"
+    static let startNotCaptured =
+      "start not captured: the capture's first bytes of this connection are in the middle of a response body; the server's side was told by its bytes (an event stream), not by a handshake"
     static let applicationCancelled = "the application says it ended the stream here"
     static func account(_ account: ApplicationAccount) -> String {
       "the application's own account of the stream: \(account.contentEvents) deltas in \(s(account.seconds ?? 0))"

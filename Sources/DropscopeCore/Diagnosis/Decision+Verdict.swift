@@ -5,6 +5,7 @@ extension Decision {
     let stream = c.stream
     var common = Decision()
     if let count = stream.request.retryCount, count > 0 { common.note(Catalogue.Note.retryCountHeader(count)) }
+    common.cite(stream.wire.startNotCaptured, Catalogue.Note.startNotCaptured, in: c)
     if let head = stream.head.at, let status = stream.head.status {
       common.cite(head, Catalogue.Note.responseHead(status: status), in: c)
     }
@@ -29,6 +30,11 @@ extension Decision {
       d.cause != .clientError || c.stream.events.content > 0
     else { return }
     d.summary += Catalogue.Summary.billed
+  }
+
+  /// A response whose start the capture missed is read from where it began: the verdict says what it lacks.
+  static func noteStartNotCaptured(_ d: inout Decision, _ c: DiagnosisCase) {
+    if c.stream.wire.startNotCaptured != nil { d.summary += Catalogue.Summary.startNotCaptured }
   }
 
   /// A traceback printed uncaught carries the finding.

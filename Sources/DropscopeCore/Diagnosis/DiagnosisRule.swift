@@ -23,5 +23,6 @@ extension Diagnoser {
     Decision.noteRetried,
     Decision.noteBilled,
     Decision.noteUncaught,
+    Decision.noteStartNotCaptured,
   ]
 }
