@@ -545,10 +545,17 @@ final class LogReader<Sink: FactSink> {
     return namedSDK(line.string(prefix.messageStart..<min(line.count, prefix.messageStart + 300)))
   }
 
+  /// Lines of an exception message after its first that are read as part of it; beyond them the traceback ends.
+  private static var longestExceptionMessage: Int { 8 }
+
   /// Feeds a line to the open traceback; returns false when the line is not part of it.
   private func continueTraceback(_ line: UnsafeRawBufferPointer, _ number: Int, isRecord record: LogLinePrefix?) -> Bool {
     guard var tb = traceback else { return false }
-    if line.isEmpty { return true }
+    if line.isEmpty {
+      // A blank line ends an exception's message: what follows is the chain's next part or the traceback's end.
+      if !tb.expectingException { traceback?.messageLines = Self.longestExceptionMessage }
+      return true
+    }
     if line[0] == 0x20 || line[0] == 0x09 {
       guard tb.expectingException else { return false }
       if line.hasBytes("  File \"", at: 0) {
@@ -589,6 +596,13 @@ final class LogReader<Sink: FactSink> {
       emit(tb)
       traceback = nil
       return false
+    }
+    if !tb.expectingException, !tb.records.isEmpty, tb.messageLines < Self.longestExceptionMessage {
+      // Python prints a message of several lines as it is: what follows the exception line, up to a blank line or
+      // the next part of the chain, is still the exception's (`For more information check: …` after httpx's
+      // status error), not the end of the traceback.
+      traceback?.messageLines += 1
+      return true
     }
     guard tb.expectingException,
       let record = exceptionLine(line, number, link: tb.records.isEmpty ? .first : tb.pendingLink, frames: tb.frames)
@@ -949,6 +963,8 @@ private struct TracebackBuilder {
   var namedSDK: String?
   /// Log records of other threads read while this traceback was open.
   var interleavedRecords = 0
+  /// Lines after the last exception line that continue its message (`HTTPStatusError` prints two).
+  var messageLines = 0
   /// The time of the first timestamped record read after the traceback began.
   var firstLaterTime: Microseconds?
   /// Whether the traceback's lines arrive inside log records (stderr forwarded through a logger).
