@@ -271,6 +271,7 @@ public struct Analyzer {
     let capture = CaptureReader(input: index, sink: assembler)
     var decoder = InputDecoder(input: input, maxLineLength: options.maxLineLength)
     var records = 0, skipped = 0
+    var absurdLine: Int?
     var firstTime: Microseconds?
     var lastTime: Microseconds?
     let result = decoder.run { line, number in
@@ -279,6 +280,7 @@ public struct Analyzer {
         return
       }
       records += 1
+      if case .lost(let count) = record.kind, count > UntrustedNumber.mostLostBytes, absurdLine == nil { absurdLine = number }
       if firstTime == nil { firstTime = record.time }
       lastTime = max(lastTime ?? record.time, record.time)
       capture.read(record, line: number)
@@ -288,6 +290,7 @@ public struct Analyzer {
     if skipped > 0 {
       warnings.append(AnalysisWarning(input: input.displayName, message: "\(skipped) lines are not transcript records and were skipped"))
     }
+    if let absurdLine { warnings.append(Self.absurdLostBytes(input, line: absurdLine)) }
     capture.finish()
     return CaptureSummary(result: result, packets: records, tcpSegments: records, firstTime: firstTime, lastTime: lastTime,
                           contextNames: capture.contextNames, secrets: capture.secrets)
@@ -306,7 +309,10 @@ public struct Analyzer {
     // Entries are read one at a time, in the order the archive holds them.
     let result = decoder.runCapture { bytes in
       scanner.feed(bytes) { entry, number in
-        HARArchive.read(entry, id: number, into: capture)
+        if let absurd = HARArchive.read(entry, id: number, into: capture), warnings.count < 100 {
+          warnings.append(AnalysisWarning(input: input.displayName, problem: .absurdValue(
+            what: "HAR entry \(number): \(absurd)", consequence: "read as 0")))
+        }
         if let span = HARArchive.span(of: entry) {
           firstTime = min(firstTime ?? span.started, span.started)
           lastTime = max(lastTime ?? span.ended, span.ended)
@@ -351,6 +357,7 @@ public struct Analyzer {
     reader.finish()
     capture.finish()
     warnings += result.warnings
+    if let line = reader.absurdLine { warnings.append(Self.absurdLostBytes(input, line: line)) }
     if reader.records == 0 {
       warnings.append(AnalysisWarning(
         input: input.displayName,
@@ -362,6 +369,12 @@ public struct Analyzer {
     notes[remark, default: []].append(input.displayName)
     return CaptureSummary(result: result, packets: reader.records, tcpSegments: reader.records, firstTime: firstTime,
                           lastTime: lastTime, contextNames: capture.contextNames, secrets: capture.secrets)
+  }
+
+  /// The warning for a count of lost bytes over `UntrustedNumber.mostLostBytes` (first on `line`).
+  private static func absurdLostBytes(_ input: AnalysisInput, line: Int) -> AnalysisWarning {
+    AnalysisWarning(input: input.displayName, line: line, problem: .absurdValue(
+      what: "a count of lost bytes over 1 GiB", consequence: "read as 1 GiB"))
   }
 
   /// The day and zone a curl trace's times of day are in: from the options, else the file's modification date
@@ -445,6 +458,14 @@ public struct Analyzer {
     }
     if file.failure == nil, file.packetCount == 0 {
       warnings.append(AnalysisWarning(input: input.displayName, message: "the capture holds no packets"))
+    }
+    if let absurd = file.absurd {
+      warnings.append(AnalysisWarning(input: input.displayName, offset: absurd.offset, problem: .absurdValue(
+        what: "the packet at offset \(absurd.offset) has \(absurd.what)\(absurd.count > 1 ? " (and \(absurd.count - 1) more packets have such values)" : "")",
+        consequence: absurd.consequence)))
+    }
+    if capture.tcpSegments == 0, let unknown = file.linkTypes.first(where: { !TCPSegment.decodedLinkTypes.contains($0) }) {
+      warnings.append(AnalysisWarning(input: input.displayName, problem: .unsupportedLinkType(Int(unknown))))
     }
     return CaptureSummary(result: result, packets: file.packetCount, tcpSegments: capture.tcpSegments,
                           firstTime: firstTime, lastTime: lastTime, contextNames: capture.contextNames, secrets: capture.secrets)

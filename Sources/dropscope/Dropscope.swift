@@ -55,7 +55,9 @@ extension Dropscope {
     func validate() throws {
       if let date, AnalysisOptions.midnight(of: date) == nil { throw ValidationError("--date takes a day as YYYY-MM-DD, for example 2026-11-22") }
       if let tz, AnalysisOptions.utcOffsetMinutes(tz) == nil { throw ValidationError("--tz takes an offset from UTC, for example +01:00, -05:00 or UTC") }
-      if let price, price.input < 0 || price.output < 0 { throw ValidationError("--price takes non-negative prices") }
+      if let price, !(0...TokenPrice.highest).contains(price.input) || !(0...TokenPrice.highest).contains(price.output) {
+        throw ValidationError("--price takes prices from 0 to \(Int(TokenPrice.highest)) dollars per million tokens, for example input=3,output=15")
+      }
       if let threads, !(1...64).contains(threads) { throw ValidationError("--threads takes a number from 1 to 64") }
     }
 
@@ -127,6 +129,8 @@ extension Dropscope {
 
   /// `input=3,output=15`: dollars per million input and output tokens.
   struct TokenPrice: ExpressibleByArgument {
+    /// The highest price taken, far above any model's: larger ones are typing errors, and overflow the money figures.
+    static let highest = 1_000_000.0
     var input: Double
     var output: Double
 
