@@ -4,66 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-/// An input to analyze: where to read it and how to name it in the report.
-public struct AnalysisInput: Sendable, Equatable {
-  public var path: String
-  public var displayName: String
-
-  public init(path: String, displayName: String? = nil) {
-    self.path = path
-    self.displayName = displayName ?? (path == "-" ? "<stdin>" : path)
-  }
-
-  /// Expands files and folders (recursively, in name order) into inputs; `-` is standard input.
-  /// - Throws: `DropscopeError.unreadableInput` for a path that does not exist.
-  public static func expand(_ paths: [String]) throws -> [AnalysisInput] {
-    guard !paths.isEmpty else { throw DropscopeError.noInputs }
-    var result: [AnalysisInput] = []
-    for path in paths {
-      if path == "-" {
-        result.append(AnalysisInput(path: "-"))
-        continue
-      }
-      var info = stat()
-      guard stat(path, &info) == 0 else {
-        throw DropscopeError.unreadableInput(path: path, reason: String(cString: strerror(errno)))
-      }
-      if info.st_mode & S_IFMT == S_IFDIR {
-        result += walk(path)
-      } else {
-        result.append(AnalysisInput(path: path))
-      }
-    }
-    return result
-  }
-
-  private static func walk(_ directory: String) -> [AnalysisInput] {
-    guard let handle = opendir(directory) else { return [] }
-    defer { closedir(handle) }
-    var names: [String] = []
-    while let entry = readdir(handle) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-      }
-      if name == "." || name == ".." || name.hasPrefix(".") { continue }
-      names.append(name)
-    }
-    var result: [AnalysisInput] = []
-    let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
-    for name in names.sorted() {
-      let path = "\(base)/\(name)"
-      var info = stat()
-      guard stat(path, &info) == 0 else { continue }
-      if info.st_mode & S_IFMT == S_IFDIR {
-        result += walk(path)
-      } else if info.st_mode & S_IFMT == S_IFREG {
-        result.append(AnalysisInput(path: path))
-      }
-    }
-    return result
-  }
-}
-
 /// Limits that keep memory bounded whatever the input size.
 public struct AnalysisOptions: Sendable {
   /// Completed streams listed one by one in the report; more are counted.
@@ -129,14 +69,15 @@ public struct Analyzer {
     return capture.summaries
   }
 
-  /// Analyzes the inputs and returns the report.
-  public func analyze(_ inputs: [AnalysisInput]) -> Report {
+  /// Analyzes the inputs and returns the report, with `expansionWarnings` (from `AnalysisInput.expand`) among its
+  /// warnings.
+  public func analyze(_ inputs: [AnalysisInput], expansionWarnings: [AnalysisWarning] = []) -> Report {
     let collector = VerdictCollector(options: options)
     var diagnoser = Diagnoser(inputNames: inputs.map(\.displayName))
     var pending: [ObservedStream] = []
     let assembler = Assembler { pending.append($0) }
     var summaries: [Report.InputSummary] = []
-    var warnings: [AnalysisWarning] = []
+    var warnings = expansionWarnings
     var secrets = 0
     var firstTime: Microseconds?
     var lastTime: Microseconds?
@@ -159,9 +100,10 @@ public struct Analyzer {
       }
     }
 
-    for (index, input) in inputs.enumerated() {
-      onInputStart?(input.displayName)
-      let sniffed = InputDecoder.sniffDecodedKind(path: input.path)
+    for (index, named) in inputs.enumerated() {
+      onInputStart?(named.displayName)
+      let input = named.opened()  // once: what is sniffed is handed on to the reader
+      let sniffed = InputDecoder.sniffDecodedKind(input)
       if [.pcap, .pcapng, .transcript, .curlTrace, .har].contains(sniffed) {
         // Streams are diagnosed as their connections close, so memory follows the connections open at once.
         func diagnoseFinished(_ names: [Int: String]) {

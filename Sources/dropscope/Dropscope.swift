@@ -63,8 +63,9 @@ extension Dropscope {
 
     func run() throws {
       let inputs: [AnalysisInput]
+      var expansionWarnings: [AnalysisWarning] = []
       do {
-        inputs = try AnalysisInput.expand(paths)
+        inputs = try AnalysisInput.expand(paths, warnings: &expansionWarnings)
       } catch let error as DropscopeError {
         printError(error.description)
         throw ExitCode(66)
@@ -80,7 +81,7 @@ extension Dropscope {
           FileHandle.standardError.write(Data("dropscope: reading \(name)\n".utf8))
         }
       }
-      let report = analyzer.analyze(inputs)
+      let report = analyzer.analyze(inputs, expansionWarnings: expansionWarnings)
       let text = try format.format.renderer.render(report)
       if let output {
         do {
