@@ -67,7 +67,7 @@ extension Dropscope {
       do {
         inputs = try AnalysisInput.expand(paths, warnings: &expansionWarnings)
       } catch let error as DropscopeError {
-        printError(error.description)
+        printError(Redactor.redact(error.description).text)
         throw ExitCode(66)
       }
       var options = AnalysisOptions()
@@ -78,7 +78,7 @@ extension Dropscope {
       var analyzer = Analyzer(options: options)
       if !quiet, isatty(2) != 0 {
         analyzer.onInputStart = { name in
-          FileHandle.standardError.write(Data("dropscope: reading \(name)\n".utf8))
+          FileHandle.standardError.write(Data("dropscope: reading \(Redactor.redact(name).text)\n".utf8))
         }
       }
       let report = analyzer.analyze(inputs, expansionWarnings: expansionWarnings)

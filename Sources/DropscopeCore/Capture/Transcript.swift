@@ -37,7 +37,9 @@ public enum Transcript {
       func inputEnded(_ input: Int) {}
     }
     let reader = CaptureReader(input: 0, sink: Discard())
-    reader.observer = { record in out += line(record) + "\n" }
+    // Redacted here, once, as each direction's bytes are reassembled: a secret split across segments is found whole.
+    var redaction = TranscriptRedaction()
+    reader.observer = { record in redaction.add(record) { out += line($0) + "\n" } }
     var file = CaptureFileReader()
     var decoder = InputDecoder(input: AnalysisInput(path: path), maxLineLength: 1 << 20)
     _ = decoder.runCapture { bytes in
@@ -45,6 +47,7 @@ public enum Transcript {
       return file.failure == nil
     }
     reader.finish()
+    redaction.finish { out += line($0) + "\n" }
     return out
   }
 
@@ -62,12 +65,11 @@ public enum Transcript {
     return text
   }
 
-  /// C-style escaping of bytes, after redacting secrets in them; UTF-8 text stays readable.
+  /// C-style escaping of bytes (redacted before, by `render`); UTF-8 text stays readable.
   static func escape(_ bytes: [UInt8]) -> String {
-    let redacted = Array(Redactor.redact(String(decoding: bytes, as: UTF8.self)).text.utf8)
     var out: [UInt8] = []
-    out.reserveCapacity(redacted.count + 16)
-    for b in redacted {
+    out.reserveCapacity(bytes.count + 16)
+    for b in bytes {
       switch b {
       case 0x0d: out += Array("\\r".utf8)
       case 0x0a: out += Array("\\n".utf8)

@@ -187,9 +187,9 @@ final class LogReader<Sink: FactSink> {
       startTraceback(location: location, record: previousRecord.map { ($0.time, $0.context, $0.line) },
                      quote: previousRecord != nil ? quote(previousLine) : nil, context: context, time: time)
     case .bodyReadFailed:
-      fact(.bodyReadFailed(line.string(m..<min(line.count, m + 600))), quoted: true)
+      fact(.bodyReadFailed(Redactor.redact(line.string(m..<min(line.count, m + 600))).text), quoted: true)
     case .headReadFailed:
-      fact(.headReadFailed(line.string(m..<min(line.count, m + 600))), quoted: true)
+      fact(.headReadFailed(Redactor.redact(line.string(m..<min(line.count, m + 600))).text), quoted: true)
     case .transportRequestStarted:
       fact(.requestStarted)
     case .transportResponseHead:
