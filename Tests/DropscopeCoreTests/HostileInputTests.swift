@@ -54,6 +54,13 @@ final class HostileInputTests: XCTestCase {
     }
   }
 
+  func testANegativeContentLengthIsReadUntilTheClose() throws {
+    let url = directory.appendingPathComponent("negative-length.txt")
+    try Data(HostileInputs.transcriptWithNegativeContentLength()).write(to: url)
+    let report = TestSupport.analyze([url], relativeTo: directory)
+    XCTAssertEqual(report.inputs.first?.kind, .transcript)
+  }
+
   func testAnAbsurdPriceIsABadFlag() throws {
     let result = try TestSupport.run(TestSupport.dropscopeBinary(), ["analyze", "--price", "input=1e308", "SampleLogs/01-server-fin-mid-delta"])
     XCTAssertEqual(result.status, 64, result.stderr)

@@ -110,6 +110,18 @@ enum HostileInputs {
       """.utf8)
   }
 
+  /// A response whose `Content-Length` is negative (found beyond issue 10's list).
+  static func transcriptWithNegativeContentLength() -> [UInt8] {
+    Array(#"""
+      # dropscope transcript v1
+      2026-11-22T10:00:00.000000Z 1 10.0.0.1:50000>10.0.0.2:80 open
+      2026-11-22T10:00:00.010000Z 1 10.0.0.1:50000>10.0.0.2:80 data "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+      2026-11-22T10:00:00.100000Z 1 10.0.0.2:80>10.0.0.1:50000 data "HTTP/1.1 200 OK\r\ncontent-length: -5\r\n\r\nabc"
+      2026-11-22T10:00:00.300000Z 1 10.0.0.2:80>10.0.0.1:50000 fin
+
+      """#.utf8)
+  }
+
   static func curlVerboseWithIntMaxTwice() -> [UInt8] {
     Array("""
       *   Trying 10.0.0.2:80...
