@@ -93,6 +93,7 @@ public struct Analyzer {
       for stream in calls.add(finished) { diagnoseOrCountReady(stream) }
     }
     func diagnoseOrCountReady(_ stream: ObservedStream) {
+      if stream.retired { return collector.countRetired(call: stream.call, attempt: stream.attempt, input: stream.input) }
       if stream.endMarker != nil, stream.exception == nil, !collector.listsMoreCompleted {
         collector.countCompletedUnlisted(call: stream.call, attempt: stream.attempt, input: stream.input)
       } else {
@@ -142,7 +143,10 @@ public struct Analyzer {
       let reader = LogReader(input: index, sink: assembler)
       func flush() {
         guard !pending.isEmpty else { return }
-        diagnoser.contextNames[index] = reader.contextNames
+        // The names of these streams' contexts only: all of them, each time, would cost as much as the threads seen.
+        for stream in pending where !stream.retired {
+          diagnoser.contextNames[index, default: [:]][stream.context] = reader.contextName(stream.context)
+        }
         diagnoser.sdkVersions = assembler.sdkVersions
         for stream in pending { diagnoseOrCount(stream) }
         pending.removeAll(keepingCapacity: true)

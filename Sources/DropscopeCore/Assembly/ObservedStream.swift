@@ -52,6 +52,9 @@ final class ObservedStream {
   }
   /// Whether the context wrote other lines after the end marker (so later events start a new stream).
   var wroteAfterEnd = false
+  /// Retired unread while still open, because more than `Assembler.mostOpenStreams` were open at once: its verdict
+  /// is unknown.
+  var retired = false
   var endMarkerKind: StreamEvent?
 
   var exception: ExceptionChain?

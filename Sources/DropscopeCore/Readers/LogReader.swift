@@ -31,6 +31,8 @@ final class LogReader<Sink: FactSink> {
   private(set) var sawUnzonedTime = false
 
   private var threadIDs: [String: Int] = [:]
+  /// The thread names by id (ids count from 1).
+  private var threadNames: [String] = []
   /// Thread names seen lately, by hash, so most lines create no String.
   private var recentThreads: [(hash: UInt64, id: Int)] = []
   private var previousLine = PreviousLine()
@@ -826,10 +828,16 @@ final class LogReader<Sink: FactSink> {
     } else {
       id = threadIDs.count + 1
       threadIDs[name] = id
+      threadNames.append(name)
     }
     if recentThreads.count >= 64 { recentThreads.removeFirst() }
     recentThreads.append((key, id))
     return id
+  }
+
+  /// The name of a context (thread, worker) by id; nil for context 0 (no thread named).
+  func contextName(_ id: Int) -> String? {
+    id >= 1 && id <= threadNames.count ? threadNames[id - 1] : nil
   }
 
   /// The names of the contexts (threads, workers) seen, by id.
