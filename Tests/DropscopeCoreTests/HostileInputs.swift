@@ -70,10 +70,12 @@ enum HostileInputs {
     return sectionHeader() + interface(tsresol: 0) + block(type: 6, body: body)
   }
 
-  /// A TCP segment between 10.0.0.1:50000 (client) and 10.0.0.2:80 (server), in an Ethernet frame.
-  static func frame(fromClient: Bool, sequence: UInt32, flags: UInt8, payload: [UInt8] = []) -> [UInt8] {
+  /// A TCP segment between 10.0.0.1:50000 (or another client port) and 10.0.0.2:80 (server), in an Ethernet frame.
+  static func frame(fromClient: Bool, sequence: UInt32, flags: UInt8, payload: [UInt8] = [], clientPort: UInt16 = 50000)
+    -> [UInt8]
+  {
     let client: [UInt8] = [10, 0, 0, 1], server: [UInt8] = [10, 0, 0, 2]
-    var tcp = be16(fromClient ? 50000 : 80) + be16(fromClient ? 80 : 50000)
+    var tcp = be16(fromClient ? clientPort : 80) + be16(fromClient ? 80 : clientPort)
     tcp += be32(sequence) + be32(0) + [0x50, flags] + be16(65535) + [0, 0, 0, 0] + payload
     var ip: [UInt8] = [0x45, 0] + be16(UInt16(20 + tcp.count)) + [0, 0, 0x40, 0, 64, 6, 0, 0]
     ip += (fromClient ? client : server) + (fromClient ? server : client)

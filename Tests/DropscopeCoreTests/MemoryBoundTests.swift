@@ -21,4 +21,26 @@ final class MemoryBoundTests: XCTestCase {
     XCTAssertTrue(contexts.contains("worker_7"), "\(contexts.sorted().prefix(5))")
     XCTAssertTrue(contexts.isDisjoint(with: (0..<7).map { "worker_\($0)" }))
   }
+
+  func testConnectionsOpenPastTheLimitAreFinishedOldestFirst() throws {
+    var router = ConnectionRouter()
+    var finished: [Int] = []
+    let connections = ConnectionRouter.mostOpenConnections + 5
+    for i in 0..<connections {
+      let frame = HostileInputs.frame(fromClient: true, sequence: 1, flags: 0x02, clientPort: UInt16(1024 + i))
+      try frame.withUnsafeBytes { bytes in
+        let packet = CapturedPacket(number: i + 1, time: 1_800_000_000_000_000, linkType: 1, data: bytes, originalLength: bytes.count)
+        let segment = try XCTUnwrap(TCPSegment.decode(packet))
+        router.route(segment, time: packet.time, location: SourceLocation(input: 0, line: i + 1, isPacket: true)) { work in
+          if case .finish(let connection, let captureEnded) = work {
+            XCTAssertFalse(captureEnded)
+            finished.append(connection.context)
+          }
+        }
+      }
+    }
+    XCTAssertEqual(finished, Array(1...5))
+    XCTAssertEqual(router.retiredConnections, 5)
+    XCTAssertEqual(router.takeOpen().count, ConnectionRouter.mostOpenConnections)
+  }
 }
