@@ -108,23 +108,30 @@ extension Dropscope {
       discussion: "The transcript is readable, fit to attach to a ticket instead of the capture, and `dropscope analyze` reads it back."
     )
 
-    @Argument(help: "A pcap or pcapng file (plain or gzipped).")
+    @Argument(help: "A pcap or pcapng file (plain or gzipped), or '-' for standard input.")
     var capture: String
 
     @Option(name: .shortAndLong, help: "Write the transcript to this file instead of standard output.")
     var output: String?
 
     func run() throws {
-      guard FileManager.default.isReadableFile(atPath: capture) else {
-        FileHandle.standardError.write(Data("dropscope: error: \(DropscopeError.unreadableInput(path: capture, reason: "no such file or not readable").description)\n".utf8))
+      guard capture == "-" || FileManager.default.isReadableFile(atPath: capture) else {
+        FileHandle.standardError.write(Data("dropscope: error: \(Redactor.redact(DropscopeError.unreadableInput(path: capture, reason: "no such file or not readable").description).text)\n".utf8))
         throw ExitCode(66)
       }
-      let text = Transcript.render(capture: capture)
+      let handle: FileHandle
       if let output {
-        try text.write(toFile: output, atomically: true, encoding: .utf8)
+        guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
+          FileHandle.standardError.write(Data("dropscope: error: \(DropscopeError.unwritableOutput(path: output, reason: "cannot create the file").description)\n".utf8))
+          throw ExitCode(73)
+        }
+        handle = file
       } else {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        handle = FileHandle.standardOutput
       }
+      // Written as it goes: memory does not grow with the capture.
+      Transcript.write(capture: capture) { handle.write(Data($0.utf8)) }
+      if output != nil { try handle.close() }
     }
   }
 

@@ -82,6 +82,19 @@ final class InputOnceTests: XCTestCase {
     }
   }
 
+  func testATranscriptIsWrittenFromStandardInputAndToAFileAsFromTheCapture() throws {
+    let capture = TestSupport.sampleLogs.appendingPathComponent("20-capture-loopback/capture.pcap")
+    let binary = try TestSupport.dropscopeBinary()
+    let fromFile = try TestSupport.run(binary, ["transcript", capture.path])
+    XCTAssertEqual(fromFile.status, 0, fromFile.stderr)
+    XCTAssertEqual(fromFile.stdout, Transcript.render(capture: capture.path))
+    let fromStdin = try TestSupport.run(binary, ["transcript", "-"], stdin: try Data(contentsOf: capture))
+    XCTAssertEqual(fromStdin.stdout, fromFile.stdout)
+    let output = directory.appendingPathComponent("capture.txt")
+    XCTAssertEqual(try TestSupport.run(binary, ["transcript", capture.path, "-o", output.path]).status, 0)
+    XCTAssertEqual(try String(contentsOf: output, encoding: .utf8), fromFile.stdout)
+  }
+
   func testACaptureOfAnUnsupportedLinkTypeSaysSo() throws {
     var bytes = HostileInputs.pcap([(HostileInputs.frame(fromClient: true, sequence: 1, flags: 0x02), 1_800_000_000, nil)])
     bytes.replaceSubrange(20..<24, with: HostileInputs.le32(147))  // LINKTYPE_USER0

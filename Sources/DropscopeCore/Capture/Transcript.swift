@@ -29,26 +29,45 @@ public enum Transcript {
     var kind: Kind
   }
 
-  /// Writes a capture as a transcript, with secrets redacted.
+  /// A capture as a transcript, with secrets redacted, whole in memory (for tests; `write` streams it).
   public static func render(capture path: String) -> String {
-    var out = header + "\n"
+    var out = ""
+    write(capture: path) { out += $0 }
+    return out
+  }
+
+  /// Writes a capture (a file, or `-` for standard input) as a transcript, with secrets redacted, a few lines at a
+  /// time as they are ready, so memory does not grow with the capture.
+  /// - Parameter output: called with each piece of the transcript, in order.
+  public static func write(capture path: String, to output: (String) -> Void) {
     final class Discard: FactSink {
       func accept(_ fact: borrowing Fact) {}
       func inputEnded(_ input: Int) {}
     }
+    var pending = header + "\n"
+    func emit(_ record: Record) {
+      pending += line(record) + "\n"
+      if pending.utf8.count >= 1 << 16 {
+        output(pending)
+        pending = ""
+      }
+    }
     let reader = CaptureReader(input: 0, sink: Discard())
     // Redacted here, once, as each direction's bytes are reassembled: a secret split across segments is found whole.
     var redaction = TranscriptRedaction()
-    reader.observer = { record in redaction.add(record) { out += line($0) + "\n" } }
-    var file = CaptureFileReader()
-    var decoder = InputDecoder(input: AnalysisInput(path: path), maxLineLength: 1 << 20)
-    _ = decoder.runCapture { bytes in
-      file.feed(bytes) { reader.read($0) }
-      return file.failure == nil
+    withoutActuallyEscaping(emit) { emit in
+      reader.observer = { record in redaction.add(record, emit) }
+      var file = CaptureFileReader()
+      var decoder = InputDecoder(input: AnalysisInput(path: path).opened(), maxLineLength: 1 << 20)
+      _ = decoder.runCapture { bytes in
+        file.feed(bytes) { reader.read($0) }
+        return file.failure == nil
+      }
+      reader.finish()
+      reader.observer = nil
+      redaction.finish(emit)
     }
-    reader.finish()
-    redaction.finish { out += line($0) + "\n" }
-    return out
+    output(pending)
   }
 
   static func line(_ r: Record) -> String {

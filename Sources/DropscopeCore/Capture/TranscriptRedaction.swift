@@ -3,11 +3,6 @@
 /// line redacted as one text, so a secret that a segment boundary splits is still found. Records keep their order and
 /// their times; a line longer than `longestLine`, or more than `mostHeld` records waiting, is redacted as it stands.
 struct TranscriptRedaction {
-  private struct Direction: Hashable {
-    var connection: Int
-    var source: String
-  }
-
   private struct Pending {
     var record: Transcript.Record
     var bytes: [UInt8]
@@ -16,85 +11,106 @@ struct TranscriptRedaction {
     var ready: Bool
   }
 
+  /// The data records of one direction whose last line has not ended.
+  private struct OpenLine {
+    var source: String
+    /// Absolute indices of the records.
+    var records: [Int]
+    var bytes: Int
+  }
+
   static let longestLine = 64 << 10
   static let mostHeld = 4096
   private var queue: [Pending] = []
-  /// The number of records written: the absolute index of `queue[0]`.
-  private var written = 0
-  /// Per direction, the absolute indices of its data records whose last line has not ended.
-  private var open: [Direction: [Int]] = [:]
-  private var openBytes: [Direction: Int] = [:]
+  /// The first record of `queue` not yet written.
+  private var head = 0
+  /// The number of records removed from the front of `queue`: `queue[i]` is record `dropped + i`.
+  private var dropped = 0
+  /// Per connection, its directions' open lines (at most two).
+  private var open: [Int: [OpenLine]] = [:]
 
   /// Takes the next record of the transcript; calls `write` with each record that is now redacted, in order.
   mutating func add(_ record: Transcript.Record, _ write: (Transcript.Record) -> Void) {
     if case .data(let bytes) = record.kind {
-      let direction = Direction(connection: record.connection, source: record.source)
-      open[direction, default: []].append(written + queue.count)
-      openBytes[direction, default: 0] += bytes.count
+      let index = dropped + queue.count
       queue.append(Pending(record: record, bytes: bytes, ready: false))
+      var lines = open[record.connection] ?? []
+      if let k = lines.firstIndex(where: { $0.source == record.source }) {
+        lines[k].records.append(index)
+        lines[k].bytes += bytes.count
+      } else {
+        lines.append(OpenLine(source: record.source, records: [index], bytes: bytes.count))
+      }
+      open[record.connection] = lines
       if let lastBreak = bytes.lastIndex(where: { $0 == 0x0a || $0 == 0x0d }) {
-        resolve(direction, keepingLast: lastBreak != bytes.count - 1)
-      } else if openBytes[direction, default: 0] > Self.longestLine {
-        resolve(direction, keepingLast: false)
+        resolve(record.connection, record.source, keepingLast: lastBreak != bytes.count - 1)
+      } else if let line = lines.first(where: { $0.source == record.source }), line.bytes > Self.longestLine {
+        resolve(record.connection, record.source, keepingLast: false)
       }
     } else {
       // Anything else (a close, lost bytes, the end) ends the lines both directions of the connection were carrying.
-      for direction in open.keys where direction.connection == record.connection { resolve(direction, keepingLast: false) }
+      for line in open[record.connection] ?? [] { resolve(record.connection, line.source, keepingLast: false) }
       queue.append(Pending(record: record, bytes: [], ready: true))
     }
-    if queue.count > Self.mostHeld, let stuck = open.first(where: { $0.value.first == written })?.key {
-      resolve(stuck, keepingLast: false)
+    if queue.count - head > Self.mostHeld {
+      let stuck = queue[head].record
+      resolve(stuck.connection, stuck.source, keepingLast: false)
     }
     flush(write)
   }
 
   /// Writes what is still held, redacted as it stands.
   mutating func finish(_ write: (Transcript.Record) -> Void) {
-    for direction in Array(open.keys) { resolve(direction, keepingLast: false) }
+    for (connection, lines) in open {
+      for line in lines { resolve(connection, line.source, keepingLast: false) }
+    }
     flush(write)
   }
 
   /// Redacts the open records of a direction as one text and marks them ready; with `keepingLast`, the last stays
   /// open (its bytes after its last line break begin the next line), with the secrets found so far noted in it.
-  private mutating func resolve(_ direction: Direction, keepingLast: Bool) {
-    guard let indices = open[direction], !indices.isEmpty else { return }
+  private mutating func resolve(_ connection: Int, _ source: String, keepingLast: Bool) {
+    guard var lines = open[connection], let k = lines.firstIndex(where: { $0.source == source }) else { return }
+    let indices = lines[k].records
     var text: [UInt8] = []
     var starts: [Int] = []
     for index in indices {
       starts.append(text.count)
-      text += queue[index - written].bytes
+      text += queue[index - dropped].bytes
     }
     let spans = text.withUnsafeBytes { Redactor.findSecrets(in: $0) }
     for span in spans {
-      for (k, index) in indices.enumerated() {
-        let lower = starts[k], upper = lower + queue[index - written].bytes.count
+      for (j, index) in indices.enumerated() {
+        let lower = starts[j], upper = lower + queue[index - dropped].bytes.count
         let from = max(lower, span.range.lowerBound), to = min(upper, span.range.upperBound)
         guard from < to else { continue }
-        let overlap = from..<to
         // The marker goes where the secret starts; its rest, in later records, is dropped.
-        let with = overlap.lowerBound == span.range.lowerBound ? Array((span.keptPrefix + Redactor.marker).utf8) : []
-        queue[index - written].replacements.append(((overlap.lowerBound - lower)..<(overlap.upperBound - lower), with))
+        let with = from == span.range.lowerBound ? Array((span.keptPrefix + Redactor.marker).utf8) : []
+        queue[index - dropped].replacements.append(((from - lower)..<(to - lower), with))
       }
     }
-    for index in keepingLast ? indices.dropLast() : indices[...] { queue[index - written].ready = true }
+    for index in keepingLast ? indices.dropLast() : indices[...] { queue[index - dropped].ready = true }
     if keepingLast, let last = indices.last {
-      open[direction] = [last]
-      openBytes[direction] = queue[last - written].bytes.count
+      lines[k].records = [last]
+      lines[k].bytes = queue[last - dropped].bytes.count
     } else {
-      open[direction] = nil
-      openBytes[direction] = nil
+      lines.remove(at: k)
     }
+    open[connection] = lines.isEmpty ? nil : lines
   }
 
   private mutating func flush(_ write: (Transcript.Record) -> Void) {
-    var taken = 0
-    while taken < queue.count, queue[taken].ready {
-      write(Self.redacted(queue[taken]))
-      taken += 1
+    while head < queue.count, queue[head].ready {
+      write(Self.redacted(queue[head]))
+      queue[head].bytes = []  // written: its bytes are no longer needed
+      queue[head].record.kind = .end
+      head += 1
     }
-    guard taken > 0 else { return }
-    queue.removeFirst(taken)
-    written += taken
+    if head > 1024, head * 2 > queue.count {
+      queue.removeFirst(head)
+      dropped += head
+      head = 0
+    }
   }
 
   /// The record with its replacements made; replacements found by two passes may overlap, and are merged.
