@@ -4,66 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-/// An input to analyze: where to read it and how to name it in the report.
-public struct AnalysisInput: Sendable, Equatable {
-  public var path: String
-  public var displayName: String
-
-  public init(path: String, displayName: String? = nil) {
-    self.path = path
-    self.displayName = displayName ?? (path == "-" ? "<stdin>" : path)
-  }
-
-  /// Expands files and folders (recursively, in name order) into inputs; `-` is standard input.
-  /// - Throws: `DropscopeError.unreadableInput` for a path that does not exist.
-  public static func expand(_ paths: [String]) throws -> [AnalysisInput] {
-    guard !paths.isEmpty else { throw DropscopeError.noInputs }
-    var result: [AnalysisInput] = []
-    for path in paths {
-      if path == "-" {
-        result.append(AnalysisInput(path: "-"))
-        continue
-      }
-      var info = stat()
-      guard stat(path, &info) == 0 else {
-        throw DropscopeError.unreadableInput(path: path, reason: String(cString: strerror(errno)))
-      }
-      if info.st_mode & S_IFMT == S_IFDIR {
-        result += walk(path)
-      } else {
-        result.append(AnalysisInput(path: path))
-      }
-    }
-    return result
-  }
-
-  private static func walk(_ directory: String) -> [AnalysisInput] {
-    guard let handle = opendir(directory) else { return [] }
-    defer { closedir(handle) }
-    var names: [String] = []
-    while let entry = readdir(handle) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-      }
-      if name == "." || name == ".." || name.hasPrefix(".") { continue }
-      names.append(name)
-    }
-    var result: [AnalysisInput] = []
-    let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
-    for name in names.sorted() {
-      let path = "\(base)/\(name)"
-      var info = stat()
-      guard stat(path, &info) == 0 else { continue }
-      if info.st_mode & S_IFMT == S_IFDIR {
-        result += walk(path)
-      } else if info.st_mode & S_IFMT == S_IFREG {
-        result.append(AnalysisInput(path: path))
-      }
-    }
-    return result
-  }
-}
-
 /// Limits that keep memory bounded whatever the input size.
 public struct AnalysisOptions: Sendable {
   /// Completed streams listed one by one in the report; more are counted.
@@ -129,14 +69,15 @@ public struct Analyzer {
     return capture.summaries
   }
 
-  /// Analyzes the inputs and returns the report.
-  public func analyze(_ inputs: [AnalysisInput]) -> Report {
+  /// Analyzes the inputs and returns the report, with `expansionWarnings` (from `AnalysisInput.expand`) among its
+  /// warnings.
+  public func analyze(_ inputs: [AnalysisInput], expansionWarnings: [AnalysisWarning] = []) -> Report {
     let collector = VerdictCollector(options: options)
     var diagnoser = Diagnoser(inputNames: inputs.map(\.displayName))
     var pending: [StreamEvidence] = []
     let assembler = Assembler { pending.append($0) }
     var summaries: [Report.InputSummary] = []
-    var warnings: [AnalysisWarning] = []
+    var warnings = expansionWarnings
     var secrets = 0
     var firstTime: Microseconds?
     var lastTime: Microseconds?
@@ -152,6 +93,7 @@ public struct Analyzer {
       for stream in calls.add(finished) { diagnoseOrCountReady(stream) }
     }
     func diagnoseOrCountReady(_ stream: StreamEvidence) {
+      if stream.retired { return collector.countRetired(call: stream.call, attempt: stream.attempt, input: stream.input) }
       if stream.events.endMarker != nil, stream.client.exception == nil, !collector.listsMoreCompleted {
         collector.countCompletedUnlisted(call: stream.call, attempt: stream.attempt, input: stream.input)
       } else {
@@ -159,9 +101,10 @@ public struct Analyzer {
       }
     }
 
-    for (index, input) in inputs.enumerated() {
-      onInputStart?(input.displayName)
-      let sniffed = InputDecoder.sniffDecodedKind(path: input.path)
+    for (index, named) in inputs.enumerated() {
+      onInputStart?(named.displayName)
+      let input = named.opened()  // once: what is sniffed is handed on to the reader
+      let sniffed = InputDecoder.sniffDecodedKind(input)
       if [.pcap, .pcapng, .transcript, .curlTrace, .har].contains(sniffed) {
         diagnoser.wireInputs.insert(index)
         // Streams are diagnosed as their connections close, so memory follows the connections open at once.
@@ -201,7 +144,10 @@ public struct Analyzer {
       let reader = LogReader(input: index, sink: assembler)
       func flush() {
         guard !pending.isEmpty else { return }
-        diagnoser.contextNames[index] = reader.contextNames
+        // The names of these streams' contexts only: all of them, each time, would cost as much as the threads seen.
+        for stream in pending where !stream.retired {
+          diagnoser.contextNames[index, default: [:]][stream.context] = reader.contextName(stream.context)
+        }
         diagnoser.sdkVersions = assembler.sdkVersions
         for stream in pending { diagnoseOrCount(stream) }
         pending.removeAll(keepingCapacity: true)
@@ -272,6 +218,7 @@ public struct Analyzer {
     let capture = CaptureReader(input: index, sink: assembler)
     var decoder = InputDecoder(input: input, maxLineLength: options.maxLineLength)
     var records = 0, skipped = 0
+    var absurdLine: Int?
     var firstTime: Microseconds?
     var lastTime: Microseconds?
     let result = decoder.run { line, number in
@@ -280,6 +227,7 @@ public struct Analyzer {
         return
       }
       records += 1
+      if case .lost(let count) = record.kind, count > UntrustedNumber.mostLostBytes, absurdLine == nil { absurdLine = number }
       if firstTime == nil { firstTime = record.time }
       lastTime = max(lastTime ?? record.time, record.time)
       capture.read(record, line: number)
@@ -289,6 +237,7 @@ public struct Analyzer {
     if skipped > 0 {
       warnings.append(AnalysisWarning(input: input.displayName, message: "\(skipped) lines are not transcript records and were skipped"))
     }
+    if let absurdLine { warnings.append(Self.absurdLostBytes(input, line: absurdLine)) }
     capture.finish()
     return CaptureSummary(result: result, packets: records, tcpSegments: records, firstTime: firstTime, lastTime: lastTime,
                           contextNames: capture.contextNames, secrets: capture.secrets)
@@ -307,7 +256,10 @@ public struct Analyzer {
     // Entries are read one at a time, in the order the archive holds them.
     let result = decoder.runCapture { bytes in
       scanner.feed(bytes) { entry, number in
-        HARArchive.read(entry, id: number, into: capture)
+        if let absurd = HARArchive.read(entry, id: number, into: capture), warnings.count < 100 {
+          warnings.append(AnalysisWarning(input: input.displayName, problem: .absurdValue(
+            what: "HAR entry \(number): \(absurd)", consequence: "read as 0")))
+        }
         if let span = HARArchive.span(of: entry) {
           firstTime = min(firstTime ?? span.started, span.started)
           lastTime = max(lastTime ?? span.ended, span.ended)
@@ -352,6 +304,7 @@ public struct Analyzer {
     reader.finish()
     capture.finish()
     warnings += result.warnings
+    if let line = reader.absurdLine { warnings.append(Self.absurdLostBytes(input, line: line)) }
     if reader.records == 0 {
       warnings.append(AnalysisWarning(
         input: input.displayName,
@@ -363,6 +316,12 @@ public struct Analyzer {
     notes[remark, default: []].append(input.displayName)
     return CaptureSummary(result: result, packets: reader.records, tcpSegments: reader.records, firstTime: firstTime,
                           lastTime: lastTime, contextNames: capture.contextNames, secrets: capture.secrets)
+  }
+
+  /// The warning for a count of lost bytes over `UntrustedNumber.mostLostBytes` (first on `line`).
+  private static func absurdLostBytes(_ input: AnalysisInput, line: Int) -> AnalysisWarning {
+    AnalysisWarning(input: input.displayName, line: line, problem: .absurdValue(
+      what: "a count of lost bytes over 1 GiB", consequence: "read as 1 GiB"))
   }
 
   /// The day and zone a curl trace's times of day are in: from the options, else the file's modification date
@@ -446,6 +405,14 @@ public struct Analyzer {
     }
     if file.failure == nil, file.packetCount == 0 {
       warnings.append(AnalysisWarning(input: input.displayName, message: "the capture holds no packets"))
+    }
+    if let absurd = file.absurd {
+      warnings.append(AnalysisWarning(input: input.displayName, offset: absurd.offset, problem: .absurdValue(
+        what: "the packet at offset \(absurd.offset) has \(absurd.what)\(absurd.count > 1 ? " (and \(absurd.count - 1) more packets have such values)" : "")",
+        consequence: absurd.consequence)))
+    }
+    if capture.tcpSegments == 0, let unknown = file.linkTypes.first(where: { !TCPSegment.decodedLinkTypes.contains($0) }) {
+      warnings.append(AnalysisWarning(input: input.displayName, problem: .unsupportedLinkType(Int(unknown))))
     }
     return CaptureSummary(result: result, packets: file.packetCount, tcpSegments: capture.tcpSegments,
                           firstTime: firstTime, lastTime: lastTime, contextNames: capture.contextNames, secrets: capture.secrets)

@@ -1,4 +1,5 @@
-/// Errors that stop an analysis before it can produce a report; each says what to do.
+/// Errors that stop an analysis before it can produce a report, and problems with one input that the report shows as
+/// warnings; each says what to do.
 public enum DropscopeError: Error, Equatable, CustomStringConvertible {
   /// A path named on the command line does not exist or cannot be opened.
   case unreadableInput(path: String, reason: String)
@@ -6,6 +7,14 @@ public enum DropscopeError: Error, Equatable, CustomStringConvertible {
   case noInputs
   /// The output file cannot be written.
   case unwritableOutput(path: String, reason: String)
+  /// A value in an input that no real log or capture holds (a time in the year 10^300, a packet of 2 GiB).
+  case absurdValue(what: String, consequence: String)
+  /// A folder reached again through a symbolic link while it is being walked.
+  case linkCycle(path: String, target: String)
+  /// A file reached a second time (through a link): it was read once.
+  case alreadyRead(path: String, first: String)
+  /// A capture whose packets are of a link type dropscope does not decode.
+  case unsupportedLinkType(Int)
 
   public var description: String {
     switch self {
@@ -15,6 +24,14 @@ public enum DropscopeError: Error, Equatable, CustomStringConvertible {
       return "no input given: name log files or folders to analyze, or '-' for standard input."
     case .unwritableOutput(let path, let reason):
       return "cannot write the report to '\(path)': \(reason). Choose another path with -o, or leave -o out to print the report."
+    case .absurdValue(let what, let consequence):
+      return "\(what), which no real input holds: \(consequence). The file may be damaged or made by hand; check what wrote it."
+    case .linkCycle(let path, let target):
+      return "'\(path)' links back to '\(target)', a folder already being read: not followed, so that nothing is read twice. Name the folder itself if it was meant."
+    case .alreadyRead(let path, let first):
+      return "'\(path)' is the same file as '\(first)' (a link to it): read once, as '\(first)'."
+    case .unsupportedLinkType(let type):
+      return "the capture's packets are of link type \(type), which dropscope does not decode (it reads Ethernet, Linux cooked, loopback and raw IP): nothing in it was analyzed. Capture on an Ethernet or 'any' interface, or convert the capture with editcap -T."
     }
   }
 }

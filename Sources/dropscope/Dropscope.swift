@@ -55,16 +55,19 @@ extension Dropscope {
     func validate() throws {
       if let date, AnalysisOptions.midnight(of: date) == nil { throw ValidationError("--date takes a day as YYYY-MM-DD, for example 2026-11-22") }
       if let tz, AnalysisOptions.utcOffsetMinutes(tz) == nil { throw ValidationError("--tz takes an offset from UTC, for example +01:00, -05:00 or UTC") }
-      if let price, price.input < 0 || price.output < 0 { throw ValidationError("--price takes non-negative prices") }
+      if let price, !(0...TokenPrice.highest).contains(price.input) || !(0...TokenPrice.highest).contains(price.output) {
+        throw ValidationError("--price takes prices from 0 to \(Int(TokenPrice.highest)) dollars per million tokens, for example input=3,output=15")
+      }
       if let threads, !(1...64).contains(threads) { throw ValidationError("--threads takes a number from 1 to 64") }
     }
 
     func run() throws {
       let inputs: [AnalysisInput]
+      var expansionWarnings: [AnalysisWarning] = []
       do {
-        inputs = try AnalysisInput.expand(paths)
+        inputs = try AnalysisInput.expand(paths, warnings: &expansionWarnings)
       } catch let error as DropscopeError {
-        printError(error.description)
+        printError(Redactor.redact(error.description).text)
         throw ExitCode(66)
       }
       var options = AnalysisOptions()
@@ -75,10 +78,10 @@ extension Dropscope {
       var analyzer = Analyzer(options: options)
       if !quiet, isatty(2) != 0 {
         analyzer.onInputStart = { name in
-          FileHandle.standardError.write(Data("dropscope: reading \(name)\n".utf8))
+          FileHandle.standardError.write(Data("dropscope: reading \(Redactor.redact(name).text)\n".utf8))
         }
       }
-      let report = analyzer.analyze(inputs)
+      let report = analyzer.analyze(inputs, expansionWarnings: expansionWarnings)
       let text = try format.format.renderer.render(report)
       if let output {
         do {
@@ -105,28 +108,37 @@ extension Dropscope {
       discussion: "The transcript is readable, fit to attach to a ticket instead of the capture, and `dropscope analyze` reads it back."
     )
 
-    @Argument(help: "A pcap or pcapng file (plain or gzipped).")
+    @Argument(help: "A pcap or pcapng file (plain or gzipped), or '-' for standard input.")
     var capture: String
 
     @Option(name: .shortAndLong, help: "Write the transcript to this file instead of standard output.")
     var output: String?
 
     func run() throws {
-      guard FileManager.default.isReadableFile(atPath: capture) else {
-        FileHandle.standardError.write(Data("dropscope: error: \(DropscopeError.unreadableInput(path: capture, reason: "no such file or not readable").description)\n".utf8))
+      guard capture == "-" || FileManager.default.isReadableFile(atPath: capture) else {
+        FileHandle.standardError.write(Data("dropscope: error: \(Redactor.redact(DropscopeError.unreadableInput(path: capture, reason: "no such file or not readable").description).text)\n".utf8))
         throw ExitCode(66)
       }
-      let text = Transcript.render(capture: capture)
+      let handle: FileHandle
       if let output {
-        try text.write(toFile: output, atomically: true, encoding: .utf8)
+        guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
+          FileHandle.standardError.write(Data("dropscope: error: \(DropscopeError.unwritableOutput(path: output, reason: "cannot create the file").description)\n".utf8))
+          throw ExitCode(73)
+        }
+        handle = file
       } else {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        handle = FileHandle.standardOutput
       }
+      // Written as it goes: memory does not grow with the capture.
+      Transcript.write(capture: capture) { handle.write(Data($0.utf8)) }
+      if output != nil { try handle.close() }
     }
   }
 
   /// `input=3,output=15`: dollars per million input and output tokens.
   struct TokenPrice: ExpressibleByArgument {
+    /// The highest price taken, far above any model's: larger ones are typing errors, and overflow the money figures.
+    static let highest = 1_000_000.0
     var input: Double
     var output: Double
 

@@ -329,7 +329,7 @@ final class TranscriptTests: XCTestCase {
       ("00.100", "127.0.0.1:8765>10.0.0.1:51000", "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"),
       ("00.200", "127.0.0.1:8765>10.0.0.1:51000", chunk),
     ]
-    // Escaped by hand: `Transcript.escape` would redact the key before dropscope ever read it.
+    // Escaped by hand, as a transcript written by another tool would hold the key.
     func escaped(_ text: String) -> String {
       text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")

@@ -12,6 +12,26 @@ import Testing
     ("'set-cookie': '__cf_bm=Zx81; path=/; HttpOnly'", "'set-cookie': '[REDACTED]'"),
     ("Cookie: session=abc; theme=dark", "Cookie: [REDACTED]"),
     ("task-sk-not-a-key and sk-short", "task-sk-not-a-key and sk-short"),
+    // Header names in any case, with spaces or JSON escaping around the separator.
+    ("X-API-Key: abc123", "X-API-Key: [REDACTED]"),
+    ("COOKIE: a=1; b=2", "COOKIE: [REDACTED]"),
+    ("Api_Key=abc123 next", "Api_Key=[REDACTED] next"),
+    ("x-api-key : v123", "x-api-key : [REDACTED]"),
+    ("headers=[(b'X-Api-Key', b'k-123456'), (b'set-cookie', b'a=1; path=/')]", "headers=[(b'X-Api-Key', b'[REDACTED]'), (b'set-cookie', b'[REDACTED]')]"),
+    (#"{\"x-api-key\": \"k-123456\", \"a\": 1}"#, #"{\"x-api-key\": \"[REDACTED]\", \"a\": 1}"#),
+    // Forms each from its documented shape.
+    ("sent Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl_-x to", "sent Bearer [REDACTED] to"),
+    ("ANTHROPIC_API_KEY=abc123def", "ANTHROPIC_API_KEY=[REDACTED]"),
+    ("export OPENAI_API_KEY='xyz789'", "export OPENAI_API_KEY='[REDACTED]'"),
+    ("id AKIAIOSFODNN7EXAMPLE here", "id AKIA[REDACTED] here"),
+    ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = [REDACTED]"),
+    (#"{"apiKey": "abc-123", "n": 1}"#, #"{"apiKey": "[REDACTED]", "n": 1}"#),
+    ("GET https://x/v1?key=AIzaSyA123&alt=sse", "GET https://x/v1?key=[REDACTED]&alt=sse"),
+    ("GET https://x/v1?alt=sse&key=AIzaSyA123 200", "GET https://x/v1?alt=sse&key=[REDACTED] 200"),
+    ("https://x/cb#access_token=tok123&state=1", "https://x/cb#access_token=[REDACTED]&state=1"),
+    ("incident-sk-ant-api03-Xq7PzR2mWv9KdL4nB8cT1yH6.log", "incident-sk-ant-[REDACTED].log"),
+    // Words that only look like the names.
+    ("output_tokens=12 input_tokens=3 cookies: 2 monkey: 1 AKIA12 eyJa.b", "output_tokens=12 input_tokens=3 cookies: 2 monkey: 1 AKIA12 eyJa.b"),
   ])
   func keysAndHeaderValuesAreRedacted(input: String, expected: String) {
     #expect(Redactor.redact(input).text == expected)

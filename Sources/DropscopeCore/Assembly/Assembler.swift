@@ -5,6 +5,15 @@
 /// interleave in one log are kept apart by their context. When a stream ends it is handed
 /// to `finished`, so memory holds only the streams open at once.
 final class Assembler: FactSink {
+  /// The most streams open at once (in a log with that many threads or workers, or a capture with that many
+  /// connections): past it the one that began first is retired unread, with an unknown verdict, so that memory stays
+  /// bounded whatever the input.
+  static let mostOpenStreams = 20_000
+  /// Streams retired so.
+  private(set) var retiredStreams = 0
+  /// The contexts and sequence numbers of open streams, in the order they began (finished ones are skipped lazily).
+  private var beginOrder: [(context: Int, sequence: Int)] = []
+  private var beginOrderHead = 0
   /// Receives each stream as soon as nothing more can be added to it.
   private let finished: (StreamEvidence) -> Void
   /// The open stream of each context of the input being read, indexed by context id.
@@ -214,6 +223,8 @@ final class Assembler: FactSink {
       if let stream = open[k] { finish(stream, key: k, reason: stream.events.endMarker != nil ? .completed : .endOfInput) }
     }
     open = OpenStreams()
+    beginOrder = []
+    beginOrderHead = 0
     pendingRetryCall = [:]
     pendingRequestID = [:]
     pendingCallKey = [:]
@@ -252,7 +263,28 @@ final class Assembler: FactSink {
       byRequestID[id] = stream
     }
     open[k] = stream
+    beginOrder.append((k, stream.sequence))
+    if open.count > Self.mostOpenStreams { retireOldest() }
+    if beginOrder.count > 2 * Self.mostOpenStreams {
+      // Keep only the open ones: at most `mostOpenStreams`, so this runs once per as many streams begun.
+      beginOrder = beginOrder[beginOrderHead...].filter { open[$0.context]?.sequence == $0.sequence }
+      beginOrderHead = 0
+    }
     return stream
+  }
+
+  /// Retires the open stream that began first.
+  private func retireOldest() {
+    while beginOrderHead < beginOrder.count {
+      let (k, sequence) = beginOrder[beginOrderHead]
+      beginOrderHead += 1
+      if let stream = open[k], stream.sequence == sequence {
+        stream.retired = true
+        retiredStreams += 1
+        finish(stream, key: k, reason: .endOfInput)
+        return
+      }
+    }
   }
 
   private func record(_ event: StreamEvent, _ fact: borrowing Fact, in stream: StreamEvidence) {
@@ -310,11 +342,14 @@ final class Assembler: FactSink {
 /// Open streams by context id: inputs are read one after another, so context ids are small and dense.
 private struct OpenStreams {
   private var slots: [StreamEvidence?] = []
+  /// The streams open.
+  private(set) var count = 0
 
   subscript(context: Int) -> StreamEvidence? {
     get { context < slots.count ? slots[context] : nil }
     set {
       if context >= slots.count { slots += Array(repeating: nil, count: context + 1 - slots.count) }
+      count += (newValue == nil ? 0 : 1) - (slots[context] == nil ? 0 : 1)
       slots[context] = newValue
     }
   }

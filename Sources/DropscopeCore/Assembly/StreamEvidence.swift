@@ -25,6 +25,9 @@ final class StreamEvidence {
   var timeline: CallTimeline.AttemptView?
   /// Why the assembler stopped adding facts to the stream.
   var end: EndReason = .endOfInput
+  /// Retired unread while still open, because more than `Assembler.mostOpenStreams` were open at once: its verdict
+  /// is unknown.
+  var retired = false
 
   /// A line or packet that supports a claim: where, when, and the redacted text if worth quoting.
   struct Observation {

@@ -26,6 +26,12 @@ struct CaptureFileReader {
   /// pcapng interfaces: link type and the number of timestamp units per second.
   private var interfaces: [(linkType: UInt32, unitsPerSecond: Int64)] = []
   private(set) var packetCount = 0
+  /// The link types the file declares (its header's, or each interface's), in order.
+  private(set) var linkTypes: [UInt32] = []
+  /// Packets with a value no capture holds (a time past the year 9999, read as the packet before's; a length on the
+  /// wire over 1 GiB more than was captured, read as no bytes lost): how many, and the first's offset and value.
+  private(set) var absurd: (count: Int, offset: Int64, what: String, consequence: String)?
+  private var lastTime: Microseconds = 0
   /// Set when the data is not a capture this reader understands.
   private(set) var failure: String?
   private static let maxRecord = 256 * 1024 * 1024
@@ -105,6 +111,7 @@ struct CaptureFileReader {
           return nil
         }
         pcapLinkType = u32(b, offset + 20) & 0x0fff_ffff
+        linkTypes.append(pcapLinkType)
         return 24
       }
     }
@@ -126,7 +133,7 @@ struct CaptureFileReader {
     let micros = nanoseconds ? fraction / 1000 : fraction
     body(CapturedPacket(number: packetCount, time: seconds * 1_000_000 + micros, linkType: pcapLinkType,
                         data: UnsafeRawBufferPointer(rebasing: b[(o + 16)..<(o + 16 + captured)]),
-                        originalLength: original))
+                        originalLength: checkedOriginal(original, captured: captured, at: o)))
     return 16 + captured
   }
 
@@ -145,9 +152,15 @@ struct CaptureFileReader {
       return nil
     }
     guard b.count - o >= length else { return nil }
+    let shortest = [0x0000_0001: 20, 0x0000_0006: 32, 0x0000_0003: 16, 0x0a0d_0d0a: 28][type] ?? 12
+    guard length >= shortest else {
+      failure = "a pcapng block of type \(type) has length \(length) at offset \(consumed + Int64(o)), shorter than its fields (\(shortest) bytes): the file is damaged"
+      return nil
+    }
     switch type {
     case 0x0000_0001:  // interface description
       let linkType = UInt32(u16(b, o + 8))
+      linkTypes.append(linkType)
       interfaces.append((linkType, timestampUnits(b, options: (o + 16)..<(o + length - 4))))
     case 0x0000_0006:  // enhanced packet
       let interface = Int(u32(b, o + 8))
@@ -158,21 +171,50 @@ struct CaptureFileReader {
       let (linkType, units) = interface < interfaces.count ? interfaces[interface] : (1, 1_000_000)
       let raw = Int64(bitPattern: high << 32 | low)
       packetCount += 1
-      body(CapturedPacket(number: packetCount, time: raw / max(1, units / 1_000_000) * (units < 1_000_000 ? 1_000_000 / units : 1),
-                          linkType: linkType, data: UnsafeRawBufferPointer(rebasing: b[(o + 28)..<(o + 28 + captured)]),
-                          originalLength: original))
+      body(CapturedPacket(number: packetCount, time: checkedTime(raw, unitsPerSecond: units, at: o), linkType: linkType, data: UnsafeRawBufferPointer(rebasing: b[(o + 28)..<(o + 28 + captured)]),
+                          originalLength: checkedOriginal(original, captured: captured, at: o)))
     case 0x0000_0003:  // simple packet: no timestamp
       let original = Int(u32(b, o + 8))
-      let captured = min(original, length - 16)
+      let captured = max(0, min(original, length - 16))
       let linkType = interfaces.first?.linkType ?? 1
       packetCount += 1
       body(CapturedPacket(number: packetCount, time: 0, linkType: linkType,
                           data: UnsafeRawBufferPointer(rebasing: b[(o + 12)..<(o + 12 + captured)]),
-                          originalLength: original))
+                          originalLength: checkedOriginal(original, captured: captured, at: o)))
     default:
       break
     }
     return length
+  }
+
+  /// A pcapng timestamp in microseconds; one that overflows or lies past the year 9999 is counted, and read as the
+  /// time of the packet before.
+  private mutating func checkedTime(_ raw: Int64, unitsPerSecond units: Int64, at o: Int) -> Microseconds {
+    let scaled = units >= 1_000_000
+      ? (raw / (units / 1_000_000), false)
+      : raw.multipliedReportingOverflow(by: 1_000_000 / max(1, units))
+    guard !scaled.1, scaled.0 >= 0, scaled.0 <= UntrustedNumber.latestInstant else {
+      noteAbsurd("a timestamp of \(raw) units of 1/\(units) s", "read as the time of the packet before", at: o)
+      return lastTime
+    }
+    lastTime = scaled.0
+    return scaled.0
+  }
+
+  /// A packet's length on the wire, when it is no more than `UntrustedNumber.mostLostBytes` over what was captured;
+  /// otherwise the captured length (nothing is counted as lost).
+  private mutating func checkedOriginal(_ original: Int, captured: Int, at o: Int) -> Int {
+    guard original - captured > UntrustedNumber.mostLostBytes else { return original }
+    noteAbsurd("a length on the wire of \(original) bytes for \(captured) captured", "no bytes of it counted as lost", at: o)
+    return captured
+  }
+
+  private mutating func noteAbsurd(_ what: String, _ consequence: String, at o: Int) {
+    if let seen = absurd {
+      absurd!.count = seen.count + 1
+    } else {
+      absurd = (1, consumed + Int64(o), what, consequence)
+    }
   }
 
   /// The `if_tsresol` option (code 9): units per second; microseconds when absent.

@@ -89,7 +89,8 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
     case .data(let bytes):
       bytes.withUnsafeBytes { segment(TCPSegment.ack, $0) }
       connection.advanceTranscriptSequence(fromClient: fromClient, by: bytes.count)
-    case .lost(let count):
+    case .lost(let claimed):
+      let count = min(claimed, UntrustedNumber.mostLostBytes)
       segment(TCPSegment.ack, UnsafeRawBufferPointer(start: nil, count: 0), missing: count)
       connection.advanceTranscriptSequence(fromClient: fromClient, by: count)
     case .fin:

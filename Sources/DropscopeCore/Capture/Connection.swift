@@ -298,7 +298,7 @@ final class Connection {
       var missing = segment.missingPayload
       if offset < 0 {
         // A retransmission: keep only what is new.
-        let overlap = Int(-offset)
+        let overlap = -Int(offset)  // in Int: negating Int32.min would trap
         guard overlap < length else { return [] }
         missing = min(missing, length - overlap)
         payload = UnsafeRawBufferPointer(rebasing: payload[min(overlap, payload.count)...])
@@ -324,7 +324,7 @@ final class Connection {
         if let index = waiting.firstIndex(where: { Int32(bitPattern: $0.sequence &- expected) <= 0 }) {
           let item = waiting.remove(at: index)
           waitingBytes -= item.chunk.bytes.count
-          let overlap = Int(-Int32(bitPattern: item.sequence &- expected))
+          let overlap = -Int(Int32(bitPattern: item.sequence &- expected))
           let length = item.chunk.bytes.count + item.chunk.missing
           if overlap < length {
             var chunk = item.chunk

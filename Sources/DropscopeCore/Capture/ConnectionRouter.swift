@@ -52,7 +52,17 @@ struct ConnectionRouter {
     }
   }
 
+  /// The most connections open at once: past it the one that opened first is finished as if the capture had moved
+  /// past it (its stream, if still open, is retired by the assembler, which keeps as many), so memory stays bounded
+  /// whatever the capture.
+  static let mostOpenConnections = Assembler.mostOpenStreams
   private var routes: [ConnectionKey: Route] = [:]
+  /// Connections in the order they opened, by key and context (those retired or closed since are skipped lazily; no
+  /// reference is kept, so a connection's memory goes when it is finished).
+  private var openOrder: [(key: ConnectionKey, context: Int)] = []
+  private var openOrderStart = 0
+  /// Connections finished because too many were open at once.
+  private(set) var retiredConnections = 0
   /// Fully closed connections, oldest first, waiting to be retired.
   private var closing: [(key: ConnectionKey, route: Route)] = []
   private var closingStart = 0
@@ -105,6 +115,13 @@ struct ConnectionRouter {
       route = Route(open(client: ends.client, server: ends.server))
       routes[key] = route
       work(.open(route.connection, time: time))
+      openOrder.append((key, route.connection.context))
+      if routes.count > Self.mostOpenConnections { retireOldest(work) }
+      if openOrder.count > 2 * Self.mostOpenConnections {
+        // Keep only the open ones: at most `mostOpenConnections`, so this runs once per as many connections opened.
+        openOrder = openOrder[openOrderStart...].filter { routes[$0.key]?.connection.context == $0.context }
+        openOrderStart = 0
+      }
     }
     let fromClient = segment.source == route.connection.client
     work(.segment(Unmanaged.passUnretained(route.connection), RoutedSegment(segment, fromClient: fromClient), time: time, location: location))
@@ -131,12 +148,27 @@ struct ConnectionRouter {
     }
   }
 
+  /// Finishes the connection that opened first of those still routed.
+  private mutating func retireOldest(_ work: (ConnectionWork) -> Void) {
+    while openOrderStart < openOrder.count {
+      let (key, context) = openOrder[openOrderStart]
+      openOrderStart += 1
+      guard let route = routes[key], route.connection.context == context else { continue }
+      routes[key] = nil
+      retiredConnections += 1
+      work(.finish(route.connection, captureEnded: false))
+      return
+    }
+  }
+
   /// The connections still open, in the order they began; the router forgets them.
   mutating func takeOpen() -> [Connection] {
     let open = routes.values.map(\.connection).sorted { $0.context < $1.context }
     routes.removeAll()
     closing.removeAll()
     closingStart = 0
+    openOrder.removeAll()
+    openOrderStart = 0
     return open
   }
 }

@@ -30,9 +30,11 @@ final class ConnectionWorker<Sink: FactSink> {
       connection.flush { sink.accept($0) }
       if keepsSummaries { summaries.append(connection.summary) }
       secrets += connection.secrets
-      guard captureEnded, !connection.history.closing else { return }
+      guard !connection.history.closing else { return }
+      // The record of the connection stops here with it open: the capture ended, or too many were open at once.
       observer?(Transcript.Record(time: connection.lastTime, connection: connection.context,
                                   source: connection.client.description, destination: connection.server.description, kind: .end))
+      guard captureEnded else { return }
       let location = SourceLocation(input: input, line: connection.lastPacket, isPacket: true)
       sink.accept(Fact(time: connection.lastTime, location: location, context: connection.context,
                        kind: .captureEnded(connState: connection.history.zeekState)))

@@ -48,6 +48,8 @@ struct CurlTraceReader<Sink: FactSink> {
   private var block: (fromClient: Bool, size: Int, bytes: [UInt8], line: Int, time: Microseconds)?
   private var blockIsSSL = false
   private(set) var records = 0
+  /// The first line whose byte count no transfer reaches (over `UntrustedNumber.mostLostBytes`, read as that many).
+  private(set) var absurdLine: Int?
 
   init(capture: CaptureReader<Sink>, midnight: Microseconds) {
     self.capture = capture
@@ -94,8 +96,9 @@ struct CurlTraceReader<Sink: FactSink> {
       verbose(head: rest, line: number)
     } else if rest.hasPrefix("{ [") || rest.hasPrefix("} [") {
       // `curl -v` shows that body bytes went by, not what they were: they are recorded as lost.
-      let count = rest.dropFirst(3).prefix { $0.isNumber }
-      if let count = Int(count), count > 0 {
+      let digits = rest.dropFirst(3).prefix { $0.isNumber }
+      if let claimed = Int(digits), claimed > UntrustedNumber.mostLostBytes, absurdLine == nil { absurdLine = number }
+      if let count = Int(digits).map({ min($0, UntrustedNumber.mostLostBytes) }), count > 0 {
         emit(.lost(count), fromClient: rest.hasPrefix("}"), line: number)
         if rest.hasPrefix("{") { unrecordedBodies.insert(connection) }
       }

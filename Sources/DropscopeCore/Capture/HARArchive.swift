@@ -92,16 +92,31 @@ enum HARArchive {
   /// The times an entry began and ended, in microseconds since the epoch; nil when it has no start time.
   static func span(of entry: [String: Any]) -> (started: Microseconds, ended: Microseconds)? {
     guard let started = time(entry["startedDateTime"]), started > 0 else { return nil }
-    return (started, started + Microseconds(max(0, (entry["time"] as? Double) ?? 0) * 1000))
+    var absurd: String?
+    return (started, started + duration(entry["time"], "time", &absurd))
   }
 
   /// Feeds one entry, the `id`-th of its archive, to `capture` as a connection.
-  static func read<Sink: FactSink>(_ entry: [String: Any], id: Int, into capture: CaptureReader<Sink>) {
-    read(entry, id: id, started: time(entry["startedDateTime"]) ?? 0, into: capture)
+  /// - Returns: the first of the entry's durations that no exchange can take (`"time": 1e300`), read as 0.
+  @discardableResult
+  static func read<Sink: FactSink>(_ entry: [String: Any], id: Int, into capture: CaptureReader<Sink>) -> String? {
+    var absurd: String?
+    read(entry, id: id, started: time(entry["startedDateTime"]) ?? 0, into: capture, absurd: &absurd)
+    return absurd
+  }
+
+  /// A duration in milliseconds of an entry, in microseconds; 0 when absent, and when absurd (then named in `absurd`).
+  private static func duration(_ value: Any?, _ name: String, _ absurd: inout String?) -> Microseconds {
+    guard let milliseconds = value as? Double else { return 0 }
+    guard let micros = UntrustedNumber.duration(milliseconds: milliseconds) else {
+      if absurd == nil { absurd = "`\(name)` of \(milliseconds) ms" }
+      return 0
+    }
+    return micros
   }
 
   private static func read<Sink: FactSink>(
-    _ entry: [String: Any], id: Int, started: Microseconds, into capture: CaptureReader<Sink>
+    _ entry: [String: Any], id: Int, started: Microseconds, into capture: CaptureReader<Sink>, absurd: inout String?
   ) {
     guard let request = entry["request"] as? [String: Any], let response = entry["response"] as? [String: Any],
           let urlText = request["url"] as? String, let url = URL(string: urlText) else { return }
@@ -115,10 +130,10 @@ enum HARArchive {
                                      destination: fromClient ? server : client, kind: kind), line: line)
     }
     let timings = entry["timings"] as? [String: Any] ?? [:]
-    func phase(_ name: String) -> Microseconds { Microseconds(max(0, (timings[name] as? Double) ?? 0) * 1000) }
+    func phase(_ name: String) -> Microseconds { duration(timings[name], "timings.\(name)", &absurd) }
     let sent = started + phase("blocked") + phase("dns") + phase("connect") + phase("send")
     let headersAt = sent + phase("wait")
-    let ended = started + Microseconds(max(0, (entry["time"] as? Double) ?? 0) * 1000)
+    let ended = started + duration(entry["time"], "time", &absurd)
 
     emit(.open, fromClient: true, at: started)
     capture.name(transcriptConnection: id, "HAR entry \(id) → \(server)")
@@ -155,7 +170,7 @@ enum HARArchive {
       emit(.data(Array((responseHead + "\r\n").utf8)), fromClient: false, at: headersAt)
       if !messages.isEmpty {
         for message in messages {
-          let at = (message["time"] as? Double).map { Microseconds($0 * 1_000_000) } ?? headersAt
+          let at = (message["time"] as? Double).flatMap { UntrustedNumber.instant($0, unit: 1_000_000) } ?? headersAt
           let event = "event: \(message["type"] as? String ?? "message")\ndata: \(message["data"] as? String ?? "")\n\n"
           emit(.data(Array(event.utf8)), fromClient: false, at: at)
         }

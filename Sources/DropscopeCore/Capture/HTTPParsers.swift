@@ -412,7 +412,7 @@ struct HTTPResponseParser {
     guard !cut else { return }
     if head[3]?.lowercased().contains("chunked") == true {
       state = .chunkSize
-    } else if let length = head[4].flatMap({ Int($0) }) {
+    } else if let length = head[4].flatMap({ Int($0) }), length >= 0 {  // a negative length frames nothing
       state = length == 0 ? .head : .fixed(length)
       if length == 0 { emit(.bodyEnded, nil) }
     } else {

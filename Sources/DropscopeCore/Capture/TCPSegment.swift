@@ -49,6 +49,9 @@ struct TCPSegment {
     }
   }
 
+  /// The link types `decode` reads: null/loopback, Ethernet, raw IP, Linux cooked v1 and v2.
+  static let decodedLinkTypes: Set<UInt32> = [0, 1, 12, 14, 101, 108, 113, 276]
+
   /// Decodes the link, IP and TCP headers of a packet.
   /// - Returns: nil for anything that is not TCP over IPv4 or IPv6 (ARP, UDP, fragments, …).
   static func decode(_ packet: CapturedPacket) -> TCPSegment? {
@@ -122,7 +125,7 @@ struct TCPSegment {
     guard dataOffset >= 20, offset + dataOffset <= ipPayloadEnd else { return nil }
     let payload = UnsafeRawBufferPointer(rebasing: d[(offset + dataOffset)..<ipPayloadEnd])
     // What the snap length cut off, from the lengths on the wire.
-    let missing = max(0, packet.originalLength - packet.data.count)
+    let missing = min(max(0, packet.originalLength - packet.data.count), UntrustedNumber.mostLostBytes)
     return TCPSegment(source: source, destination: destination, sequence: sequence, flags: flags, payload: payload,
                       missingPayload: missing)
   }
@@ -147,7 +150,8 @@ struct RoutedSegment {
     sequence = segment.sequence
     flags = segment.flags
     payload = segment.payload
-    missingPayload = segment.missingPayload
+    // Bounded whatever the source (a transcript's `lost N`, a curl trace's byte count): sums of them cannot overflow.
+    missingPayload = min(max(0, segment.missingPayload), UntrustedNumber.mostLostBytes)
   }
 
   var isSYN: Bool { flags & TCPSegment.syn != 0 }

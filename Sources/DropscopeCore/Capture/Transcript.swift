@@ -29,23 +29,45 @@ public enum Transcript {
     var kind: Kind
   }
 
-  /// Writes a capture as a transcript, with secrets redacted.
+  /// A capture as a transcript, with secrets redacted, whole in memory (for tests; `write` streams it).
   public static func render(capture path: String) -> String {
-    var out = header + "\n"
+    var out = ""
+    write(capture: path) { out += $0 }
+    return out
+  }
+
+  /// Writes a capture (a file, or `-` for standard input) as a transcript, with secrets redacted, a few lines at a
+  /// time as they are ready, so memory does not grow with the capture.
+  /// - Parameter output: called with each piece of the transcript, in order.
+  public static func write(capture path: String, to output: (String) -> Void) {
     final class Discard: FactSink {
       func accept(_ fact: borrowing Fact) {}
       func inputEnded(_ input: Int) {}
     }
-    let reader = CaptureReader(input: 0, sink: Discard())
-    reader.observer = { record in out += line(record) + "\n" }
-    var file = CaptureFileReader()
-    var decoder = InputDecoder(input: AnalysisInput(path: path), maxLineLength: 1 << 20)
-    _ = decoder.runCapture { bytes in
-      file.feed(bytes) { reader.read($0) }
-      return file.failure == nil
+    var pending = header + "\n"
+    func emit(_ record: Record) {
+      pending += line(record) + "\n"
+      if pending.utf8.count >= 1 << 16 {
+        output(pending)
+        pending = ""
+      }
     }
-    reader.finish()
-    return out
+    let reader = CaptureReader(input: 0, sink: Discard())
+    // Redacted here, once, as each direction's bytes are reassembled: a secret split across segments is found whole.
+    var redaction = TranscriptRedaction()
+    withoutActuallyEscaping(emit) { emit in
+      reader.observer = { record in redaction.add(record, emit) }
+      var file = CaptureFileReader()
+      var decoder = InputDecoder(input: AnalysisInput(path: path).opened(), maxLineLength: 1 << 20)
+      _ = decoder.runCapture { bytes in
+        file.feed(bytes) { reader.read($0) }
+        return file.failure == nil
+      }
+      reader.finish()
+      reader.observer = nil
+      redaction.finish(emit)
+    }
+    output(pending)
   }
 
   static func line(_ r: Record) -> String {
@@ -62,12 +84,11 @@ public enum Transcript {
     return text
   }
 
-  /// C-style escaping of bytes, after redacting secrets in them; UTF-8 text stays readable.
+  /// C-style escaping of bytes (redacted before, by `render`); UTF-8 text stays readable.
   static func escape(_ bytes: [UInt8]) -> String {
-    let redacted = Array(Redactor.redact(String(decoding: bytes, as: UTF8.self)).text.utf8)
     var out: [UInt8] = []
-    out.reserveCapacity(redacted.count + 16)
-    for b in redacted {
+    out.reserveCapacity(bytes.count + 16)
+    for b in bytes {
       switch b {
       case 0x0d: out += Array("\\r".utf8)
       case 0x0a: out += Array("\\n".utf8)

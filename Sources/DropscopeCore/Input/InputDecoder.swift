@@ -35,7 +35,7 @@ struct InputDecoder {
       return !text.refused
     }
     text.finish(onLine)
-    if result.kind == .gzip, text.decodedBytes == 0, result.warnings.isEmpty {
+    if result.kind == .gzip, text.decodedBytes == 0, !text.refused, result.warnings.isEmpty {
       result.warnings.append(AnalysisWarning(input: input.displayName, message: "the gzip file holds no data"))
     }
     result.decodedBytes = text.decodedBytes
@@ -61,7 +61,7 @@ struct InputDecoder {
   /// Maps a plain (not gzipped) capture file and hands it over whole, so packets are read where they lie.
   /// - Returns: nil when the input is not a plain capture in a regular file: read it with `runCapture`.
   mutating func runMappedCapture(_ onFile: (MappedFile) -> Void) -> Result? {
-    guard let file = MappedFile(path: input.path) else { return nil }
+    guard let file = (input.source ?? (try? InputSource(path: input.path)))?.map() else { return nil }
     let kind = InputKind.sniff(raw: UnsafeRawBufferPointer(rebasing: file.bytes.prefix(1 << 16)))
     guard kind == .pcap || kind == .pcapng else { return nil }
     onFile(file)
@@ -78,9 +78,9 @@ struct InputDecoder {
   ) -> Result {
     var result = Result()
     let name = input.displayName
-    var file: FileByteReader
+    let file: InputSource
     do {
-      file = try FileByteReader(path: input.path)
+      file = try input.source ?? InputSource(path: input.path)
     } catch {
       result.warnings.append(AnalysisWarning(input: name, message: "\(error)"))
       return result
@@ -95,7 +95,7 @@ struct InputDecoder {
     while going {
       let count: Int
       do {
-        count = try file.read(into: buffer, path: input.path)
+        count = try file.read(into: buffer)
       } catch {
         result.warnings.append(AnalysisWarning(input: name, offset: file.offset, message: "\(error); the bytes before it were analyzed"))
         break
@@ -143,14 +143,16 @@ struct InputDecoder {
     return result
   }
 
-  /// The kind of an input file, looking inside gzip: whether it is a capture decides how it is read.
-  static func sniffDecodedKind(path: String) -> InputKind {
-    guard path != "-", let file = try? FileByteReader(path: path) else { return .text }
-    var reader = file
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-    defer { buffer.deallocate() }
-    guard let count = try? reader.read(into: buffer, path: path), count > 0 else { return .empty }
-    let head = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+  /// The kind of an input, looking inside gzip: whether it is a capture decides how it is read. The bytes sniffed
+  /// stay in the input's source, to be read again from there.
+  static func sniffDecodedKind(_ input: AnalysisInput) -> InputKind {
+    guard let source = input.source else { return .text }
+    let bytes = source.head(1 << 16)
+    guard !bytes.isEmpty else { return .empty }
+    return bytes.withUnsafeBytes { sniffDecodedKind(head: $0) }
+  }
+
+  private static func sniffDecodedKind(head: UnsafeRawBufferPointer) -> InputKind {
     let kind = InputKind.sniff(raw: head)
     guard kind == .gzip else { return kind }
     var inflater = GzipInflater(outputCapacity: 1 << 16)

@@ -63,16 +63,24 @@ enum LinePipeline {
           _ = block.append(line, number: number, classified: classified)
         }
       }
+      var absurd: [AnalysisWarning] = []
+      func warnAbsurd(_ what: String, line: Int) {
+        guard absurd.count < 5 else { return }
+        absurd.append(AnalysisWarning(input: input.displayName, line: line, problem: .absurdValue(
+          what: what, consequence: "the record was read without it")))
+      }
       result = decoder.run { line, number in
         // A structured (JSON) record is read as the text lines it stands for, under its own line number.
-        if line.first == UInt8(ascii: "{"), let expanded = JSONRecord.expand(line) {
+        if line.first == UInt8(ascii: "{"), let expanded = JSONRecord.expand(line, onAbsurd: { warnAbsurd($0, line: number) }) {
           for text in expanded { text.withUnsafeBytes { add($0, number) } }
-        } else if line.first == UInt8(ascii: "["), let expanded = JSONRecord.expandArray(line) {
+        } else if line.first == UInt8(ascii: "["),
+                  let expanded = JSONRecord.expandArray(line, onAbsurd: { warnAbsurd($0, line: number) }) {
           for text in expanded { text.withUnsafeBytes { add($0, number) } }
         } else {
           add(line, number)
         }
       }
+      result.warnings += absurd
       hand(block)
       result.secrets = secrets
       queue.finish()

@@ -11,12 +11,9 @@ final class MappedFile {
   private var released = 0
   private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
-  /// Maps `path`; nil for standard input, an empty or irregular file, or when mapping fails.
-  init?(path: String) {
-    guard path != "-" else { return nil }
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { return nil }
-    defer { close(descriptor) }
+  /// Maps the file open on `descriptor` (which stays open); nil for an empty or irregular file (a pipe, a terminal),
+  /// or when mapping fails.
+  init?(descriptor: Int32) {
     var info = stat()
     guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return nil }
     let size = Int(info.st_size)

@@ -17,6 +17,11 @@ public struct AnalysisWarning: Sendable, Equatable, Codable {
     try c.encode(message, forKey: .message)
   }
 
+  /// A warning for one of the input problems of `DropscopeError`.
+  public init(input: String, offset: Int64? = nil, line: Int? = nil, problem: DropscopeError) {
+    self.init(input: input, offset: offset, line: line, message: problem.description)
+  }
+
   public init(input: String, offset: Int64? = nil, line: Int? = nil, message: String) {
     self.input = input
     self.offset = offset

@@ -126,7 +126,7 @@ extension Fact {
   /// become facts; facts read from the wire (captures, transcripts, curl traces, HAR) are redacted here.
   func redactingSecrets() -> Fact {
     switch kind {
-    case .requestSending, .inBandError, .requestID: break
+    case .requestSending, .inBandError, .requestID, .bodyReadFailed, .headReadFailed: break
     default: if quote == nil { return self }
     }
     var fact = self
@@ -135,6 +135,8 @@ extension Fact {
     case .requestSending(let url): fact.kind = .requestSending(url: url.map { Redactor.redact($0).text })
     case .inBandError(let text): fact.kind = .inBandError(Redactor.redact(text).text)
     case .requestID(let id): fact.kind = .requestID(Redactor.redact(id).text)
+    case .bodyReadFailed(let text): fact.kind = .bodyReadFailed(Redactor.redact(text).text)
+    case .headReadFailed(let text): fact.kind = .headReadFailed(Redactor.redact(text).text)
     default: break
     }
     return fact

@@ -7,15 +7,17 @@
 /// rule that reads text logs apply unchanged; all of them keep the JSON line's own line number.
 enum JSONRecord {
   /// The text lines a JSON log record stands for; nil when the line is not a JSON object with a message (or an error).
-  static func expand(_ line: UnsafeRawBufferPointer) -> [[UInt8]]? {
+  /// - Parameter onAbsurd: called with a description of each field whose value no log can hold (a time in the
+  ///   year 10000); the record is read without that field.
+  static func expand(_ line: UnsafeRawBufferPointer, onAbsurd: (String) -> Void = { _ in }) -> [[UInt8]]? {
     var parser = JSONParser(bytes: line)
     guard case .object(let fields)? = parser.parseValue() else { return nil }
-    return expand(fields)
+    return expand(fields, onAbsurd: onAbsurd)
   }
 
   /// The text lines of a JSON array of records on one line, as applications collect their errors
   /// (`[{"error":"…","timestamp":"…"}, …]`); nil when the line is not such an array.
-  static func expandArray(_ line: UnsafeRawBufferPointer) -> [[UInt8]]? {
+  static func expandArray(_ line: UnsafeRawBufferPointer, onAbsurd: (String) -> Void = { _ in }) -> [[UInt8]]? {
     var i = 1
     while i < line.count, line[i] == 0x20 { i += 1 }
     guard i < line.count, line[i] == 0x7b else { return nil }
@@ -23,12 +25,14 @@ enum JSONRecord {
     guard case .array(let items)? = parser.parseValue() else { return nil }
     var lines: [[UInt8]] = []
     for case .object(let fields) in items {
-      if let expanded = expand(fields) { lines += expanded }
+      if let expanded = expand(fields, onAbsurd: onAbsurd) { lines += expanded }
     }
     return lines.isEmpty ? nil : lines
   }
 
-  private static func expand(_ fields: [(key: String, value: JSONValue)]) -> [[UInt8]]? {
+  private static func expand(
+    _ fields: [(key: String, value: JSONValue)], onAbsurd: (String) -> Void
+  ) -> [[UInt8]]? {
     var used: Set<String> = []
     func take(_ keys: [String]) -> JSONValue? {
       for key in keys {
@@ -51,8 +55,16 @@ enum JSONRecord {
     } else {
       return nil
     }
-    let time = take(["timestamp", "time", "asctime", "@timestamp", "ts", "datetime"]).flatMap(timeText)
-    let level = take(["level", "levelname", "severity", "log.level", "lvl"]).flatMap(levelText) ?? (errorOnly != nil ? "ERROR" : "INFO")
+    let time = take(["timestamp", "time", "asctime", "@timestamp", "ts", "datetime"]).flatMap { value in
+      let text = timeText(value)
+      if text == nil, case .number(let number) = value { onAbsurd("the time \(number) is no instant between 1970 and 9999") }
+      return text
+    }
+    let levelValue = take(["level", "levelname", "severity", "log.level", "lvl"])
+    let level = levelValue.flatMap(levelText) ?? (errorOnly != nil ? "ERROR" : "INFO")
+    if case .number(let number)? = levelValue, levelText(.number(number)) == nil {
+      onAbsurd("the level \(number) is no level number")
+    }
     let logger = take(["logger", "name", "logger_name"])?.text.map { $0.isEmpty ? "json" : $0 } ?? "json"
     let thread = take(["threadName", "thread_name", "taskName", "thread"])?.text
     let exception = errorOnly != nil ? nil
@@ -80,16 +92,14 @@ enum JSONRecord {
     return lines
   }
 
-  /// A time field as text the timestamp parser reads: strings as they are, epoch numbers converted.
+  /// A time field as text the timestamp parser reads: strings as they are, epoch numbers (seconds, milliseconds or
+  /// microseconds, told apart by size) converted; nil for a number that is no instant between 1970 and 9999.
   private static func timeText(_ value: JSONValue) -> String? {
     switch value {
     case .string(let text): return text
     case .number(let number):
-      let micros: Int64
-      if number > 1e14 { micros = Int64(number) } else if number > 1e11 { micros = Int64(number * 1000) } else {
-        micros = Int64(number * 1_000_000)
-      }
-      return TimeFormatting.iso(micros)
+      let unit: Double = number > 1e14 ? 1 : number > 1e11 ? 1000 : 1_000_000
+      return UntrustedNumber.instant(number, unit: unit).map(TimeFormatting.iso)
     default: return nil
     }
   }
@@ -101,7 +111,8 @@ enum JSONRecord {
       let upper = text.uppercased()
       return upper == "WARN" ? "WARNING" : upper
     case .number(let number):
-      switch Int(number) {
+      guard let level = UntrustedNumber.integer(number) else { return nil }
+      switch level {
       case ..<20: return "TRACE"
       case 20..<30: return "DEBUG"
       case 30..<40: return "INFO"

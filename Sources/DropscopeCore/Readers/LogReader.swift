@@ -31,6 +31,8 @@ final class LogReader<Sink: FactSink> {
   private(set) var sawUnzonedTime = false
 
   private var threadIDs: [String: Int] = [:]
+  /// The thread names by id (ids count from 1).
+  private var threadNames: [String] = []
   /// Thread names seen lately, by hash, so most lines create no String.
   private var recentThreads: [(hash: UInt64, id: Int)] = []
   private var previousLine = PreviousLine()
@@ -189,9 +191,9 @@ final class LogReader<Sink: FactSink> {
       startTraceback(location: location, record: previousRecord.map { ($0.time, $0.context, $0.line) },
                      quote: previousRecord != nil ? quote(previousLine) : nil, context: context, time: time)
     case .bodyReadFailed:
-      fact(.bodyReadFailed(line.string(m..<min(line.count, m + 600))), quoted: true)
+      fact(.bodyReadFailed(Redactor.redact(line.string(m..<min(line.count, m + 600))).text), quoted: true)
     case .headReadFailed:
-      fact(.headReadFailed(line.string(m..<min(line.count, m + 600))), quoted: true)
+      fact(.headReadFailed(Redactor.redact(line.string(m..<min(line.count, m + 600))).text), quoted: true)
     case .transportRequestStarted:
       fact(.requestStarted)
     case .transportResponseHead:
@@ -842,10 +844,16 @@ final class LogReader<Sink: FactSink> {
     } else {
       id = threadIDs.count + 1
       threadIDs[name] = id
+      threadNames.append(name)
     }
     if recentThreads.count >= 64 { recentThreads.removeFirst() }
     recentThreads.append((key, id))
     return id
+  }
+
+  /// The name of a context (thread, worker) by id; nil for context 0 (no thread named).
+  func contextName(_ id: Int) -> String? {
+    id >= 1 && id <= threadNames.count ? threadNames[id - 1] : nil
   }
 
   /// The names of the contexts (threads, workers) seen, by id.

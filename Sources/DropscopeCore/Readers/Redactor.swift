@@ -4,10 +4,16 @@ import Glibc
 import Darwin
 #endif
 
-/// Finds and removes secrets: API keys (`sk-ant-…`, `sk-proj-…`, `sk-…`) and the values of
-/// `Authorization`, `x-api-key`, `api_key` and cookie headers.
+/// Finds and removes secrets, each form from its documented shape:
+/// - API keys: Anthropic and OpenAI (`sk-ant-…`, `sk-proj-…`, `sk-…`), AWS access key ids (`AKIA` and 16 capitals or
+///   digits), and JSON Web Tokens (`eyJ…`, two or three base64url parts), wherever they stand (after `Bearer`, in a URL);
+/// - the values of credential headers and settings, names matched in any case and with optional quotes (plain or
+///   JSON-escaped) and spaces around `:` or `=`: `Authorization`, `Cookie` and `Set-Cookie`, `x-api-key`, `api_key`
+///   and every `*_API_KEY` environment variable, `apiKey`, `aws_secret_access_key`, `access_token`, `refresh_token`;
+/// - the values of `key` parameters in URLs (`?key=…`, `&key=…`).
 ///
-/// Redaction happens where bytes become facts, so no later stage sees a secret.
+/// Facts are redacted where bytes become facts, and every output passes `Redactor.redact` once more as it is
+/// written (`RedactingRenderer`, `Transcript.render`), so a form that slipped past the first stage is caught there.
 public enum Redactor {
   /// What replaces a secret value.
   public static let marker = "[REDACTED]"
@@ -35,43 +41,91 @@ public enum Redactor {
     findSecrets(in: bytes).count
   }
 
-  /// Secret markers (with how far before them the key starts), each found through a rare anchor
-  /// byte it contains: the input is scanned once per anchor with `memchr`, and only the bytes around
-  /// each hit are compared.
-  private static let needles: [(needle: StaticString, keyOffset: Int)] = [
-    ("sk-", 0), ("ookie", 1), ("pi-key", 3), ("pi_key", 2), ("pi-Key", 3), ("PI-KEY", 3),
-    ("uthorization", 1), ("UTHORIZATION", 1),
-  ]
-  private static let anchors: [UInt8] = Array("kKzZ".utf8)
-  /// Each needle with the anchor it is found by and the anchor's offset in it.
-  private static let anchoredNeedles: [(needle: StaticString, keyOffset: Int, anchor: UInt8, anchorOffset: Int)] =
-    needles.map { needle, keyOffset in
-      let bytes = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-      let offset = bytes.firstIndex { anchors.contains($0) }!
-      return (needle, keyOffset, bytes[offset], offset)
+  /// How the bytes around a name or prefix make a secret.
+  private enum Shape {
+    /// `sk-…`: the key itself.
+    case apiKey
+    /// A header or setting name: its value is the secret.
+    case value(cookie: Bool, authorization: Bool)
+    /// `?key=` / `&key=`: a URL parameter's value.
+    case urlParameter
+    /// `AKIA` and 16 capitals or digits.
+    case awsKeyID
+    /// `eyJ…`: a JSON Web Token.
+    case jwt
+  }
+
+  /// A name or prefix that marks a secret, found through a rare anchor byte it contains (`k`, `z` or `j`, in either
+  /// case): the input is scanned once for the anchors, and only the bytes around each hit are compared.
+  private struct Needle {
+    var text: StaticString
+    /// Whether letters compare in any case.
+    var foldCase: Bool
+    var shape: Shape
+    var anchor: UInt8 = 0
+    var anchorOffset = 0
+  }
+
+  private static let anchors: [UInt8] = Array("kzj".utf8)
+  private static let needles: [Needle] = {
+    let list = [
+      Needle(text: "sk-", foldCase: false, shape: .apiKey),
+      Needle(text: "cookie", foldCase: true, shape: .value(cookie: true, authorization: false)),
+      Needle(text: "api-key", foldCase: true, shape: .value(cookie: false, authorization: false)),
+      Needle(text: "api_key", foldCase: true, shape: .value(cookie: false, authorization: false)),
+      Needle(text: "apikey", foldCase: true, shape: .value(cookie: false, authorization: false)),
+      Needle(text: "authorization", foldCase: true, shape: .value(cookie: false, authorization: true)),
+      Needle(text: "secret_access_key", foldCase: true, shape: .value(cookie: false, authorization: false)),
+      Needle(text: "access_token", foldCase: true, shape: .value(cookie: false, authorization: false)),
+      Needle(text: "refresh_token", foldCase: true, shape: .value(cookie: false, authorization: false)),
+      Needle(text: "?key=", foldCase: true, shape: .urlParameter),
+      Needle(text: "&key=", foldCase: true, shape: .urlParameter),
+      Needle(text: "AKIA", foldCase: false, shape: .awsKeyID),
+      Needle(text: "eyJ", foldCase: false, shape: .jwt),
+    ]
+    return list.map { needle in
+      var needle = needle
+      let bytes = UnsafeBufferPointer(start: needle.text.utf8Start, count: needle.text.utf8CodeUnitCount)
+      needle.anchorOffset = bytes.firstIndex { anchors.contains($0 | 0x20) }!
+      needle.anchor = bytes[needle.anchorOffset] | 0x20
+      return needle
     }
+  }()
+  /// The bytes that stand right before an anchor in some needle (in both cases where the needle folds case): an
+  /// anchor after any other byte starts nothing.
+  private static let beforeAnchor: [Bool] = {
+    var table = [Bool](repeating: false, count: 256)
+    for needle in needles where needle.anchorOffset > 0 {
+      let byte = needle.text.utf8Start[needle.anchorOffset - 1]
+      table[Int(byte)] = true
+      if needle.foldCase, byte.isASCIILetter { table[Int(byte ^ 0x20)] = true }
+    }
+    return table
+  }()
 
   /// Finds the secrets in `bytes`, sorted and without overlaps.
   ///
   /// One pass finds every anchor byte eight bytes at a time; only anchors whose neighbour
-  /// could start a marker are compared with the needles.
+  /// could start a needle are compared with the needles.
   static func findSecrets(in bytes: UnsafeRawBufferPointer) -> [SecretSpan] {
     guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
     var spans: [SecretSpan] = []
     let n = bytes.count
     func check(_ at: Int) {
-      let anchor = bytes[at]
-      guard at > 0 else { return }
-      let before = bytes[at - 1]
-      // Every needle has one of these right before its anchor: s(k-), o(kie), -(key), _(key), I(ZATION), i(zation), -(Key), -(KEY).
-      guard before == 0x73 || before == 0x6f || before == 0x2d || before == 0x5f || before == 0x69 || before == 0x49
-      else { return }
-      for (needle, keyOffset, needleAnchor, anchorOffset) in anchoredNeedles where needleAnchor == anchor {
-        let position = at - anchorOffset
-        guard bytes.hasBytes(needle, at: position) else { continue }
-        let span = keyOffset == 0
-          ? apiKey(bytes, at: position)
-          : headerValue(bytes, keyEnd: position + needle.utf8CodeUnitCount, keyStart: position - keyOffset)
+      guard at > 0, beforeAnchor[Int(bytes[at - 1])] else { return }
+      let anchor = bytes[at] | 0x20
+      for needle in needles where needle.anchor == anchor {
+        let position = at - needle.anchorOffset
+        guard matches(bytes, needle, at: position) else { continue }
+        let end = position + needle.text.utf8CodeUnitCount
+        let span: SecretSpan?
+        switch needle.shape {
+        case .apiKey: span = apiKey(bytes, at: position)
+        case .value(let cookie, let authorization): span = value(bytes, after: end, cookie: cookie, authorization: authorization)
+        case .urlParameter: span = urlParameter(bytes, from: end)
+        case .awsKeyID: span = awsKeyID(bytes, at: position)
+        case .jwt: span = jwt(bytes, at: position)
+        }
         if let span { spans.append(span) }
       }
     }
@@ -79,27 +133,30 @@ public enum Redactor {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+    @inline(__always) func isAnchor(_ byte: UInt8) -> Bool {
+      let folded = byte | 0x20
+      return folded == 0x6b || folded == 0x7a || folded == 0x6a
+    }
     var i = 0
     while i + 8 <= n {
       let word = (base + i).loadUnaligned(as: UInt64.self)
-      // Fold case: 'K'|0x20 = 'k', 'Z'|0x20 = 'z' (other bytes may fold too; `check` compares exactly).
+      // Fold case: 'K'|0x20 = 'k' (other bytes may fold too; `check` compares exactly).
       let folded = word | 0x2020_2020_2020_2020
-      var hits = zeroBytes(folded ^ (ones &* 0x6b)) | zeroBytes(folded ^ (ones &* 0x7a))
+      var hits = zeroBytes(folded ^ (ones &* 0x6b)) | zeroBytes(folded ^ (ones &* 0x7a)) | zeroBytes(folded ^ (ones &* 0x6a))
       while hits != 0 {
         let at = i + hits.trailingZeroBitCount / 8
-        let byte = bytes[at]
-        if byte == 0x6b || byte == 0x4b || byte == 0x7a || byte == 0x5a { check(at) }
+        if isAnchor(bytes[at]) { check(at) }
         hits &= hits &- 1
       }
       i += 8
     }
     while i < n {
-      let byte = bytes[i]
-      if byte == 0x6b || byte == 0x4b || byte == 0x7a || byte == 0x5a { check(i) }
+      if isAnchor(bytes[i]) { check(i) }
       i += 1
     }
     guard spans.count > 1 else { return spans }
-    spans.sort { $0.range.lowerBound < $1.range.lowerBound }
+    // Where two start together (`api_key=sk-ant-…`), the one that keeps a prefix (`sk-ant-`) is kept.
+    spans.sort { ($0.range.lowerBound, $0.keptPrefix.isEmpty ? 1 : 0) < ($1.range.lowerBound, $1.keptPrefix.isEmpty ? 1 : 0) }
     var merged: [SecretSpan] = []
     for span in spans {
       if let last = merged.last, span.range.lowerBound < last.range.upperBound {
@@ -113,55 +170,136 @@ public enum Redactor {
     return merged
   }
 
+  /// Whether `needle` stands at `position`, in any case where it folds case.
+  @inline(__always)
+  private static func matches(_ b: UnsafeRawBufferPointer, _ needle: Needle, at position: Int) -> Bool {
+    let length = needle.text.utf8CodeUnitCount
+    guard position >= 0, position + length <= b.count else { return false }
+    let text = needle.text.utf8Start
+    for i in 0..<length {
+      let expected = text[i], byte = b[position + i]
+      if byte == expected { continue }
+      guard needle.foldCase, expected.isASCIILetter, byte ^ 0x20 == expected else { return false }
+    }
+    return true
+  }
+
   @inline(__always)
   private static func isKeyByte(_ c: UInt8) -> Bool { c.isIdentifierByte || c == 0x2d }
 
-  /// An API key starting at `position` (`sk-` then at least 20 key characters).
+  @inline(__always)
+  private static func isQuote(_ c: UInt8) -> Bool { c == 0x22 || c == 0x27 }
+
+  /// An API key starting at `position` (`sk-` then at least 20 key characters). `sk-ant-` and `sk-proj-` keys count
+  /// wherever they stand (`incident-sk-ant-…`); a bare `sk-` only after a byte that cannot be part of a word.
   private static func apiKey(_ b: UnsafeRawBufferPointer, at position: Int) -> SecretSpan? {
-    if position > 0, isKeyByte(b[position - 1]) { return nil }
-    var end = position + 3
-    while end < b.count, isKeyByte(b[end]) { end += 1 }
-    guard end - position >= 23 else { return nil }
     let kept: String
     if b.hasBytes("sk-ant-", at: position) {
       kept = "sk-ant-"
     } else if b.hasBytes("sk-proj-", at: position) {
       kept = "sk-proj-"
     } else {
+      if position > 0, isKeyByte(b[position - 1]) { return nil }
       kept = "sk-"
     }
+    var end = position + 3
+    while end < b.count, isKeyByte(b[end]) { end += 1 }
+    guard end - position >= 23 else { return nil }
     return SecretSpan(range: position..<end, keptPrefix: kept)
   }
 
-  /// The value after a header-like key: `key: value`, `'key': 'value'`, `key=value`.
-  private static func headerValue(_ b: UnsafeRawBufferPointer, keyEnd: Int, keyStart: Int) -> SecretSpan? {
-    guard keyStart >= 0 else { return nil }
-    let isCookie = b[keyEnd - 1] == 0x65 && b[keyEnd - 2] == 0x69  // "...ookie"
-    let isAuthorization = b[keyEnd - 1] == 0x6e  // "...ization"
+  /// The value after a header or setting name that ends at `keyEnd`: `name: value`, `'name': 'value'`,
+  /// `name=value`, `NAME = value`, `\"name\": \"value\"` (JSON inside a JSON string), `(b'name', b'value')`.
+  private static func value(_ b: UnsafeRawBufferPointer, after keyEnd: Int, cookie: Bool, authorization: Bool) -> SecretSpan? {
+    let n = b.count
     var i = keyEnd
-    if i < b.count, b[i] == 0x27 || b[i] == 0x22 { i += 1 }
-    guard i < b.count, b[i] == 0x3a || b[i] == 0x3d else { return nil }
+    var keyQuoted = true
+    if i + 1 < n, b[i] == 0x5c, isQuote(b[i + 1]) { i += 2 } else if i < n, isQuote(b[i]) { i += 1 } else { keyQuoted = false }
+    while i < n, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
+    // A quoted name may also be followed by a comma, as in httpcore's header tuples: `(b'x-api-key', b'value')`.
+    let tuple = keyQuoted && i < n && b[i] == 0x2c
+    guard i < n, b[i] == 0x3a || b[i] == 0x3d || tuple else { return nil }
     i += 1
-    while i < b.count, b[i] == 0x20 { i += 1 }
+    while i < n, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
+    if tuple {
+      if i < n, b[i] == 0x62 { i += 1 }
+      guard i < n, isQuote(b[i]) else { return nil }
+    }
     var quote: UInt8?
-    if i < b.count, b[i] == 0x27 || b[i] == 0x22 {
+    var escapedQuote = false
+    if i + 1 < n, b[i] == 0x5c, isQuote(b[i + 1]) {
+      quote = b[i + 1]
+      escapedQuote = true
+      i += 2
+    } else if i < n, isQuote(b[i]) {
       quote = b[i]
       i += 1
     }
     let start = i
-    while i < b.count {
+    while i < n {
       let c = b[i]
       if c == 0x0a || c == 0x0d { break }
       if let quote {
-        if c == quote { break }
-      } else if isCookie {
+        if escapedQuote ? (c == 0x5c && i + 1 < n && b[i + 1] == quote) : c == quote { break }
+      } else if c == 0x5c || c == 0x60 || c == 0x7c || c == 0x22 || c == 0x27 {
+        break  // `\`, a backtick, `|` or a quote: the end of the text the value is quoted in (JSON, Markdown)
+      } else if cookie {
         // An unquoted Cookie header runs to the end of the line: `a=1; b=2`.
-      } else if c == 0x2c || c == 0x3b || (c == 0x20 && !(isAuthorization && i - start <= 7)) {
+      } else if c == 0x2c || c == 0x3b || c == 0x26 || c == 0x29 || c == 0x7d || c == 0x5d || c == 0x3e
+        || (c == 0x20 && !(authorization && i - start <= 7))
+      {
         break
       }
       i += 1
     }
     guard i > start, !b.hasBytes("[REDACTED]", at: start) else { return nil }
     return SecretSpan(range: start..<i, keptPrefix: "")
+  }
+
+  /// A URL parameter's value, from `from` to the next `&`, `#`, space, quote or end of line.
+  private static func urlParameter(_ b: UnsafeRawBufferPointer, from start: Int) -> SecretSpan? {
+    var i = start
+    while i < b.count {
+      let c = b[i]
+      if c <= 0x20 || c == 0x26 || c == 0x23 || isQuote(c) || c == 0x5c || c == 0x60 || c == 0x7c || c == 0x3e || c == 0x29 {
+        break
+      }
+      i += 1
+    }
+    guard i > start, !b.hasBytes("[REDACTED]", at: start) else { return nil }
+    return SecretSpan(range: start..<i, keptPrefix: "")
+  }
+
+  /// An AWS access key id: `AKIA` and exactly 16 capitals or digits, standing alone.
+  private static func awsKeyID(_ b: UnsafeRawBufferPointer, at position: Int) -> SecretSpan? {
+    func isIDByte(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5a) || c.isASCIIDigit }
+    if position > 0, b[position - 1].isASCIILetter || b[position - 1].isASCIIDigit { return nil }
+    let end = position + 20
+    guard end <= b.count, (position + 4..<end).allSatisfy({ isIDByte(b[$0]) }) else { return nil }
+    if end < b.count, b[end].isASCIILetter || b[end].isASCIIDigit { return nil }
+    return SecretSpan(range: position..<end, keptPrefix: "AKIA")
+  }
+
+  /// A JSON Web Token: `eyJ` (base64url of `{"`) and its parts, dot-separated base64url.
+  private static func jwt(_ b: UnsafeRawBufferPointer, at position: Int) -> SecretSpan? {
+    if position > 0, isKeyByte(b[position - 1]) { return nil }
+    var i = position
+    var parts = 1
+    var partLength = 0
+    while i < b.count {
+      let c = b[i]
+      if isKeyByte(c) {
+        partLength += 1
+      } else if c == 0x2e, partLength > 0, parts < 3 {
+        parts += 1
+        partLength = 0
+      } else {
+        break
+      }
+      i += 1
+    }
+    if i > position, b[i - 1] == 0x2e { i -= 1 }
+    guard parts >= 2, i - position >= 20 else { return nil }
+    return SecretSpan(range: position..<i, keptPrefix: "")
   }
 }

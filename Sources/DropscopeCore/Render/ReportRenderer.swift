@@ -8,10 +8,11 @@ public enum ReportFormat: String, CaseIterable, Sendable {
   case markdown
   case json
 
+  /// The format's renderer, behind the redaction every output passes.
   public var renderer: any ReportRenderer {
     switch self {
-    case .markdown: return MarkdownRenderer()
-    case .json: return JSONRenderer()
+    case .markdown: return RedactingRenderer(MarkdownRenderer())
+    case .json: return RedactingRenderer(JSONRenderer())
     }
   }
 }

@@ -9,6 +9,8 @@ final class VerdictCollector {
   /// Calls whose last attempt has not been seen yet (a retry is pending), with their listed verdicts.
   private var openCalls: [Int: [Int]] = [:]
   private(set) var streamsPerInput: [Int: Int] = [:]
+  /// Streams retired unread (`countRetired`).
+  private var retired = 0
 
   init(options: AnalysisOptions) {
     self.options = options
@@ -23,6 +25,16 @@ final class VerdictCollector {
     counts.streams += 1
     counts.completed += 1
     counts.unlistedStreams += 1
+    streamsPerInput[input, default: 0] += 1
+    endCall(call, attempts: attempt, failed: false)
+  }
+
+  /// Counts a stream retired unread while open (more were open at once than the assembler keeps): its verdict is
+  /// unknown, so it is neither completed nor failed, and the report says how many there were.
+  func countRetired(call: Int, attempt: Int, input: Int) {
+    counts.streams += 1
+    counts.unlistedStreams += 1
+    retired += 1
     streamsPerInput[input, default: 0] += 1
     endCall(call, attempts: attempt, failed: false)
   }
@@ -122,6 +134,9 @@ final class VerdictCollector {
     }
     var streams = listed.sorted { $0.id < $1.id }
     var notes = notes
+    if retired > 0 {
+      notes.append("\(retired) stream\(retired == 1 ? " was" : "s were") retired unread while still open, because more than \(Assembler.mostOpenStreams) were open at once (threads, workers or connections that never ended): their verdict is unknown, and they are counted among the streams but neither as completed nor as failed. Analyze fewer files at once, or a shorter span of the log, to see them.")
+    }
     notes += Self.noteSameElapsedCuts(&streams)
     let pairs = Self.joinLogsAndCaptures(streams)
     for (log, capture) in pairs {

@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+
+@testable import DropscopeCore
+
+/// No input crashes dropscope: each once-crashing input gives a warning, and the other inputs of the run their report.
+final class HostileInputTests: XCTestCase {
+  var directory: URL!
+
+  override func setUpWithError() throws { directory = try TestSupport.temporaryDirectory() }
+  override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+  func testEachOnceCrashingInputGivesAWarningNamingIt() throws {
+    for input in HostileInputs.all {
+      let url = directory.appendingPathComponent(input.name)
+      try Data(input.bytes).write(to: url)
+      let report = TestSupport.analyze([url], relativeTo: directory)
+      XCTAssertTrue(report.warnings.contains { $0.input == input.name }, "\(input.name): \(report.warnings)")
+    }
+  }
+
+  func testAbsurdValuesAreNamedWithWhereTheyAre() throws {
+    let cases: [(HostileInputs.Input, String, line: Int?)] = [
+      (HostileInputs.all[0], "the time 1e+300", 1),
+      (HostileInputs.all[3], "the level 1e+300", 1),
+      (HostileInputs.all[5], "HAR entry 1: `timings.wait` of 1e+300 ms", nil),
+      (HostileInputs.all[6], "the packet at offset 60 has a timestamp", nil),
+      (HostileInputs.all[7], "length 12 at offset 28", nil),
+      (HostileInputs.all[9], "the packet at offset 168 has a length on the wire of 2147483", nil),
+      (HostileInputs.all[10], "a count of lost bytes over 1 GiB", 3),
+      (HostileInputs.all[11], "a count of lost bytes over 1 GiB", 9),
+    ]
+    for (input, expected, line) in cases {
+      let url = directory.appendingPathComponent(input.name)
+      try Data(input.bytes).write(to: url)
+      let warnings = TestSupport.analyze([url], relativeTo: directory).warnings
+      let warning = warnings.first { $0.message.contains(expected) }
+      XCTAssertNotNil(warning, "\(input.name): \(warnings.map(\.message))")
+      if let line { XCTAssertEqual(warning?.line, line, input.name) }
+    }
+  }
+
+  func testAFolderMixingThemWithAGoodLogReportsTheGoodLogAndWarnsOfEachBadInput() throws {
+    for input in HostileInputs.all { try Data(input.bytes).write(to: directory.appendingPathComponent(input.name)) }
+    try HostileInputs.goodLog.write(to: directory.appendingPathComponent("good.log"), atomically: true, encoding: .utf8)
+    let result = try TestSupport.run(TestSupport.dropscopeBinary(), ["analyze", "--format", "json", directory.path])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let streams = try XCTUnwrap(json["streams"] as? [[String: Any]])
+    XCTAssertTrue(streams.contains { ($0["input"] as? String)?.hasSuffix("good.log") == true }, result.stdout)
+    let warned = Set((json["warnings"] as? [[String: Any]] ?? []).compactMap { $0["input"] as? String })
+    for input in HostileInputs.all {
+      XCTAssertTrue(warned.contains { $0.hasSuffix("/" + input.name) }, "no warning for \(input.name): \(warned)")
+    }
+  }
+
+  func testANegativeContentLengthIsReadUntilTheClose() throws {
+    let url = directory.appendingPathComponent("negative-length.txt")
+    try Data(HostileInputs.transcriptWithNegativeContentLength()).write(to: url)
+    let report = TestSupport.analyze([url], relativeTo: directory)
+    XCTAssertEqual(report.inputs.first?.kind, .transcript)
+  }
+
+  func testAnAbsurdPriceIsABadFlag() throws {
+    let result = try TestSupport.run(TestSupport.dropscopeBinary(), ["analyze", "--price", "input=1e308", "SampleLogs/01-server-fin-mid-delta"])
+    XCTAssertEqual(result.status, 64, result.stderr)
+    XCTAssertTrue(result.stderr.contains("--price takes prices from 0 to"), result.stderr)
+  }
+}

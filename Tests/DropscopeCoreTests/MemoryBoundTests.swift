@@ -1,0 +1,46 @@
+import XCTest
+
+@testable import DropscopeCore
+
+/// Memory stays bounded whatever the input: past a documented limit, the oldest open streams are retired unread.
+final class MemoryBoundTests: XCTestCase {
+  func testStreamsOpenPastTheLimitAreRetiredWithAnUnknownVerdictAndCounted() throws {
+    let threads = Assembler.mostOpenStreams + 7
+    var log = ""
+    log.reserveCapacity(threads * 200)
+    for i in 0..<threads {
+      log += "2026-11-22 10:00:00,000 INFO [worker_\(i)] httpx: HTTP Request: POST https://api.anthropic.com/v1/messages \"HTTP/1.1 200 OK\"\n"
+      log += "2026-11-22 10:00:01,000 DEBUG [worker_\(i)] app.stream: event content_block_delta\n"
+    }
+    let report = try TestSupport.analyze(text: log)
+    XCTAssertEqual(report.counts.streams, threads)
+    XCTAssertEqual(report.counts.completed + report.counts.failed, Assembler.mostOpenStreams)
+    XCTAssertTrue(report.notes.contains { $0.hasPrefix("7 streams were retired unread while still open") }, "\(report.notes)")
+    // The streams retired are the first to begin; the next is diagnosed, under its own name.
+    let contexts = Set(report.streams.compactMap(\.context))
+    XCTAssertTrue(contexts.contains("worker_7"), "\(contexts.sorted().prefix(5))")
+    XCTAssertTrue(contexts.isDisjoint(with: (0..<7).map { "worker_\($0)" }))
+  }
+
+  func testConnectionsOpenPastTheLimitAreFinishedOldestFirst() throws {
+    var router = ConnectionRouter()
+    var finished: [Int] = []
+    let connections = ConnectionRouter.mostOpenConnections + 5
+    for i in 0..<connections {
+      let frame = HostileInputs.frame(fromClient: true, sequence: 1, flags: 0x02, clientPort: UInt16(1024 + i))
+      try frame.withUnsafeBytes { bytes in
+        let packet = CapturedPacket(number: i + 1, time: 1_800_000_000_000_000, linkType: 1, data: bytes, originalLength: bytes.count)
+        let segment = try XCTUnwrap(TCPSegment.decode(packet))
+        router.route(segment, time: packet.time, location: SourceLocation(input: 0, line: i + 1, isPacket: true)) { work in
+          if case .finish(let connection, let captureEnded) = work {
+            XCTAssertFalse(captureEnded)
+            finished.append(connection.context)
+          }
+        }
+      }
+    }
+    XCTAssertEqual(finished, Array(1...5))
+    XCTAssertEqual(router.retiredConnections, 5)
+    XCTAssertEqual(router.takeOpen().count, ConnectionRouter.mostOpenConnections)
+  }
+}
