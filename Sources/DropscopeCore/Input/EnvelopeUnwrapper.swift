@@ -1,0 +1,275 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Takes the records of an envelope apart, before the log readers: each record gives the application's line(s), the
+/// record's time and its context.
+///
+/// The envelope is sniffed on the input's first lines (the same for files, folders, standard input and gzip), then
+/// every line is read as that envelope. A record whose text holds several lines (an escaped `\n`, a multi-line
+/// CloudWatch event) is expanded in place, every line keeping the record's line number; a line split over records
+/// (CRI `P`, Docker's 16 KiB parts) is joined within its context. A line the envelope does not fit is passed on
+/// as it is. Without an envelope, lines pass through untouched.
+struct EnvelopeUnwrapper {
+  /// Receives an unwrapped line, the number of the input line its record starts on, and where it stands.
+  typealias Emit = (UnsafeRawBufferPointer, Int, LineOrigin) -> Void
+
+  /// The envelope found; nil when the input has none.
+  private(set) var format: EnvelopeFormat?
+  /// The contexts found so far; a line's `LineOrigin.context` is an index into this list plus one.
+  let contexts = EnvelopeContextList()
+  /// Envelope records read, lines the envelope did not fit, and lines joined from parts.
+  private(set) var records = 0
+  private(set) var strayLines = 0
+  private(set) var joinedParts = 0
+  /// The first line the envelope did not fit, for the report.
+  private(set) var firstStray: (number: Int, text: String)?
+
+  private var sniffing = true
+  private var held: [(bytes: [UInt8], number: Int)] = []
+  private var heldBytes = 0
+  /// Set while the input is one JSON document (CloudWatch, Cloud Logging as an array).
+  private var document: JSONDocumentScanner?
+  private var documentRecords: [(number: Int, origin: LineOrigin, text: [UInt8])] = []
+
+  var parser = EnvelopeRecordParser()
+  /// Parts of a line waiting for their last part, by context.
+  private var pending: [Int32: (bytes: [UInt8], number: Int, origin: LineOrigin)] = [:]
+  /// The last record of a `journalctl` short listing, which indented continuation lines extend.
+  private var lastRecord: (number: Int, origin: LineOrigin, column: Int)?
+
+  init() {}
+
+  /// Reads one input line (without its newline).
+  mutating func feed(_ line: UnsafeRawBufferPointer, number: Int, _ emit: Emit) {
+    if sniffing {
+      held.append((Array(line), number))
+      heldBytes += line.count
+      if isEnoughToSniff() { decide(emit) }
+      return
+    }
+    unwrap(line, number, emit)
+  }
+
+  /// Ends the input: decides on what was held, and hands over parts still waiting and a document's records.
+  mutating func finish(_ emit: Emit) {
+    if sniffing { decide(emit) }
+    for (context, part) in pending.sorted(by: { $0.value.number < $1.value.number }) {
+      _ = context
+      part.bytes.withUnsafeBytes { emitText($0, part.number, part.origin, emit) }
+    }
+    pending = [:]
+    if document != nil {
+      // Cloud Logging lists the newest entry first: records are read in time order, ties in the order the
+      // document's direction gives them.
+      if let first = documentRecords.first?.origin.time, let last = documentRecords.last?.origin.time, first > last {
+        documentRecords.reverse()
+      }
+      let order = documentRecords.indices.sorted { a, b in
+        let ta = documentRecords[a].origin.time ?? .min, tb = documentRecords[b].origin.time ?? .min
+        return ta != tb ? ta < tb : a < b
+      }
+      for index in order {
+        let record = documentRecords[index]
+        record.text.withUnsafeBytes { emitText($0, record.number, record.origin, emit) }
+      }
+      documentRecords = []
+    }
+  }
+
+  // MARK: - Sniffing
+
+  /// Enough lines were held: 16 that are not empty, or a document's first record, or 256 KiB.
+  private func isEnoughToSniff() -> Bool {
+    if heldBytes > 1 << 18 || held.count >= 400 { return true }
+    guard let first = held.first(where: { !isBlank($0.bytes) }) else { return false }
+    let opensDocument = first.bytes.first(where: { $0 > 0x20 }).map { $0 == 0x5b || $0 == 0x7b } ?? false
+      && !first.bytes.withUnsafeBytes { JSONObjectFields.walk($0) { _, _ in } != nil }
+    if opensDocument { return false }
+    return held.lazy.filter { !isBlank($0.bytes) }.count >= 16
+  }
+
+  private func isBlank(_ bytes: [UInt8]) -> Bool { !bytes.contains { $0 > 0x20 } }
+
+  /// Decides the envelope from the held lines and reads them.
+  private mutating func decide(_ emit: Emit) {
+    sniffing = false
+    let lines = held
+    held = []
+    format = sniff(lines)
+    if format == .cloudWatch || format == .cloudLogging, isDocument(lines) { document = JSONDocumentScanner() }
+    parser.setYear(from: lines)
+    for (bytes, number) in lines { bytes.withUnsafeBytes { unwrap($0, number, emit) } }
+  }
+
+  /// Whether the held lines start a JSON document (an array, or an object with `events`) rather than JSON lines.
+  private func isDocument(_ lines: [(bytes: [UInt8], number: Int)]) -> Bool {
+    guard let first = lines.first(where: { !isBlank($0.bytes) }) else { return false }
+    return first.bytes.withUnsafeBytes { bytes in
+      var i = 0
+      while i < bytes.count, bytes[i] <= 0x20 { i += 1 }
+      guard i < bytes.count else { return false }
+      if bytes[i] == 0x5b { return true }
+      // One object per line is JSON lines; an object that does not close on its line, or holds `events`, a document.
+      return JSONObjectFields.walk(bytes) { _, _ in } == nil || bytes.firstOffset(of: "\"events\"") != nil
+    }
+  }
+
+  /// The envelope most of the held lines are in; nil when fewer than four in five fit one.
+  private func sniff(_ lines: [(bytes: [UInt8], number: Int)]) -> EnvelopeFormat? {
+    var scanner = JSONDocumentScanner()
+    var documentFormat: EnvelopeFormat?
+    var probe = EnvelopeRecordParser()
+    var counts: [EnvelopeFormat: Int] = [:]
+    var levelAfterTime = 0
+    var considered = 0
+    for (bytes, number) in lines {
+      bytes.withUnsafeBytes { line in
+        scanner.feed(line, number: number) { element, _ in
+          if documentFormat == nil, let format = probe.jsonFormat(element), format == .cloudWatch || format == .cloudLogging {
+            documentFormat = format
+          }
+        }
+        guard line.contains(where: { $0 > 0x20 }), !line.hasBytes("-- ", at: 0) else { return }
+        considered += 1
+        if let format = probe.lineFormat(line) {
+          counts[format, default: 0] += 1
+          if format == .timestamped, probe.levelFollowsTime(line) { levelAfterTime += 1 }
+        }
+      }
+    }
+    if let documentFormat { return documentFormat }
+    guard considered > 0, let (best, count) = counts.max(by: { $0.value < $1.value }), count * 5 >= considered * 4
+    else { return nil }
+    // An application's own ISO time with its level after it is a log format, not `kubectl --timestamps`.
+    if best == .timestamped, levelAfterTime * 2 >= count { return nil }
+    return best
+  }
+
+  // MARK: - Reading records
+
+  private mutating func unwrap(_ line: UnsafeRawBufferPointer, _ number: Int, _ emit: Emit) {
+    guard let format else {
+      emit(line, number, .none)
+      return
+    }
+    if document != nil {
+      document!.feed(line, number: number) { element, start in
+        guard parser.parseJSON(element) != nil else { return }
+        records += 1
+        let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contexts.intern(parser.key))
+        documentRecords.append((start, origin, parser.text))
+      }
+      return
+    }
+    let parsed: Bool
+    switch format {
+    case .dockerJSON, .journalJSON, .cloudWatch, .cloudLogging:
+      parsed = line.first == 0x7b && parser.parseJSON(line) != nil
+    case .cri: parsed = parser.parseCRI(line)
+    case .timestamped: parsed = parser.parseTimestamped(line)
+    case .syslog: parsed = parser.parseSyslog(line)
+    case .syslog5424: parsed = parser.parseSyslog5424(line)
+    }
+    guard parsed else {
+      readStray(line, number, emit)
+      return
+    }
+    records += 1
+    let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contexts.intern(parser.key))
+    if format == .syslog { lastRecord = (number, origin, parser.slice?.lowerBound ?? 0) }
+    if let slice = parser.slice {
+      deliver(UnsafeRawBufferPointer(rebasing: line[slice]), number, origin, partial: parser.partial, emit)
+    } else {
+      let text = parser.text
+      text.withUnsafeBytes { deliver($0, number, origin, partial: parser.partial, emit) }
+    }
+  }
+
+  /// A line the envelope does not fit: a `journalctl` continuation line extends the record above it (its indentation
+  /// removed); a journal's `-- Boot … --` marker is skipped; anything else is passed on as it is.
+  private mutating func readStray(_ line: UnsafeRawBufferPointer, _ number: Int, _ emit: Emit) {
+    if format == .syslog, let last = lastRecord, line.first == 0x20 {
+      var indent = 0
+      while indent < line.count, indent < last.column, line[indent] == 0x20 { indent += 1 }
+      emit(UnsafeRawBufferPointer(rebasing: line[indent...]), last.number, last.origin)
+      return
+    }
+    if line.hasBytes("-- ", at: 0) || !line.contains(where: { $0 > 0x20 }) { return }
+    strayLines += 1
+    if firstStray == nil { firstStray = (number, line.string(0..<min(line.count, 120))) }
+    emit(line, number, .none)
+  }
+
+  /// Hands over a record's text, or keeps it while more parts of its line are to come.
+  private mutating func deliver(
+    _ text: UnsafeRawBufferPointer, _ number: Int, _ origin: LineOrigin, partial: Bool, _ emit: Emit
+  ) {
+    if partial {
+      if pending[origin.context] == nil {
+        pending[origin.context] = ([], number, origin)
+      } else {
+        joinedParts += 1
+      }
+      pending[origin.context]!.bytes.append(contentsOf: text)
+      return
+    }
+    if !pending.isEmpty, var part = pending.removeValue(forKey: origin.context) {
+      joinedParts += 1
+      part.bytes.append(contentsOf: text)
+      part.bytes.withUnsafeBytes { emitText($0, part.number, part.origin, emit) }
+      return
+    }
+    emitText(text, number, origin, emit)
+  }
+
+  /// Hands over each line of a record's text (a trailing newline ends the last line, it does not start another).
+  private func emitText(_ text: UnsafeRawBufferPointer, _ number: Int, _ origin: LineOrigin, _ emit: Emit) {
+    guard let base = text.baseAddress, memchr(base, 0x0a, text.count) != nil else {
+      emit(trimmingCR(text), number, origin)
+      return
+    }
+    var start = 0
+    while start < text.count {
+      let end = text.firstOffset(of: "\n", from: start) ?? text.count
+      emit(trimmingCR(UnsafeRawBufferPointer(rebasing: text[start..<end])), number, origin)
+      start = end + 1
+    }
+  }
+
+  @inline(__always)
+  private func trimmingCR(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    line.last == 0x0d ? UnsafeRawBufferPointer(rebasing: line[0..<(line.count - 1)]) : line
+  }
+}
+
+/// The contexts an unwrapper found, shared with whoever hands them on (a class, so it can be read while the
+/// unwrapper is busy delivering a line).
+final class EnvelopeContextList {
+  private(set) var list: [EnvelopeContext] = []
+  private var ids: [[UInt8]: Int32] = [:]
+  private var last: (key: [UInt8], id: Int32)?
+
+  /// The id of the context a record's key names (`source` 0x1F `stream`); 0 for an empty key.
+  func intern(_ key: [UInt8]) -> Int32 {
+    if key.isEmpty { return 0 }
+    if let last, last.key == key { return last.id }
+    // The caller reuses its key buffer: what is kept here is a copy of its own.
+    let owned = key.withUnsafeBufferPointer { Array($0) }
+    let id: Int32
+    if let known = ids[owned] {
+      id = known
+    } else {
+      let split = key.firstIndex(of: 0x1f) ?? key.count
+      let source = String(decoding: key[0..<split], as: UTF8.self)
+      let stream = split < key.count ? String(decoding: key[(split + 1)...], as: UTF8.self) : ""
+      list.append(EnvelopeContext(source: source, stream: stream))
+      id = Int32(list.count)
+      ids[owned] = id
+    }
+    last = (owned, id)
+    return id
+  }
+}
