@@ -183,6 +183,8 @@ struct EnvelopeRecordParser {
     while i < line.count, line[i] != 0x20 { i += 1 }
     let host = hostStart..<i
     guard !host.isEmpty, i < line.count else { return false }
+    // `2026-11-22T16:38:21.326Z DEBUG chat: …` is an application's own record, not a host and a tag.
+    if let (_, end) = LogLinePrefix.levelWord(line, hostStart), end == i { return false }
     i += 1
     let tagStart = i
     while i < line.count, line[i] != 0x3a, line[i] != 0x5b, line[i] != 0x20 { i += 1 }

@@ -62,17 +62,12 @@ struct EnvelopeUnwrapper {
     }
     pending = [:]
     if document != nil {
-      // Cloud Logging lists the newest entry first: records are read in time order, ties in the order the
-      // document's direction gives them.
+      // `gcloud logging read` lists the newest entry first: such a document is read from its end. The order
+      // within is kept (times of different sources may interleave out of order by a few milliseconds).
       if let first = documentRecords.first?.origin.time, let last = documentRecords.last?.origin.time, first > last {
         documentRecords.reverse()
       }
-      let order = documentRecords.indices.sorted { a, b in
-        let ta = documentRecords[a].origin.time ?? .min, tb = documentRecords[b].origin.time ?? .min
-        return ta != tb ? ta < tb : a < b
-      }
-      for index in order {
-        let record = documentRecords[index]
+      for record in documentRecords {
         record.text.withUnsafeBytes { emitText($0, record.number, record.origin, emit) }
       }
       documentRecords = []

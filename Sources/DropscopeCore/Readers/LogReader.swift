@@ -285,7 +285,7 @@ final class LogReader<Sink: FactSink> {
       } else {
         // Printed uncaught, to stderr; `Exception in thread NAME:` may have named the thread.
         startTraceback(location: location, record: nil, quote: uncaughtContext != nil ? quote(previousLine) : nil,
-                       context: uncaughtContext ?? baseContext, time: envelopeTime ?? lastTime)
+                       context: uncaughtContext ?? baseContext, time: lastTime)
         traceback?.uncaught = true
       }
       uncaughtContext = nil
@@ -544,7 +544,10 @@ final class LogReader<Sink: FactSink> {
     if let traceback { emit(traceback) }
     var builder = TracebackBuilder(start: location)
     builder.context = record?.1 ?? context
-    builder.time = record?.0 ?? time ?? lastTime
+    // An envelope's record time is when the traceback itself was written, to its envelope's precision (a second
+    // for syslog); the record before it was written no later: the later of the two is the better bound.
+    let before = record?.0 ?? time ?? lastTime
+    builder.time = envelopeTime.map { max($0, before ?? $0) } ?? before
     builder.recordQuote = quote
     builder.recordLine = record?.2
     builder.isInternal = internalPending.remove(builder.context) != nil
