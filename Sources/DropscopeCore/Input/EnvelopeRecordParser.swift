@@ -18,8 +18,17 @@ struct EnvelopeRecordParser {
   /// Where the text lies in the line; nil when it is in `text`.
   private(set) var slice: Range<Int>?
   private(set) var text: [UInt8] = []
-  /// The context: source bytes, 0x1F, stream bytes (empty when the record names neither).
+  /// The context: source bytes, 0x1F, stream bytes (empty when the record names neither), and its hash.
   private(set) var key: [UInt8] = []
+
+  /// FNV-1a of the key (never 0, which no context has: an empty key hashes to the offset basis).
+  var keyHash: UInt64 {
+    key.withUnsafeBytes { bytes in
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+      return hash
+    }
+  }
 
   private var cache = TimestampParser.SecondCache()
   /// The year of times printed without one (`Nov 22 15:52:48`).

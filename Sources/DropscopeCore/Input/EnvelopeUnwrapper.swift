@@ -19,7 +19,7 @@ struct EnvelopeUnwrapper {
   /// The envelope found; nil when the input has none.
   private(set) var format: EnvelopeFormat?
   /// The contexts found so far; a line's `LineOrigin.context` is an index into this list plus one.
-  let contexts = EnvelopeContextList()
+  let contexts: EnvelopeContextList
   /// Envelope records read, lines the envelope did not fit, and lines joined from parts.
   private(set) var records = 0
   private(set) var strayLines = 0
@@ -31,16 +31,23 @@ struct EnvelopeUnwrapper {
   private var held: [(bytes: [UInt8], number: Int)] = []
   private var heldBytes = 0
   /// Set while the input is one JSON document (CloudWatch, Cloud Logging as an array).
-  private var document: JSONDocumentScanner?
+  private var document = JSONDocumentScanner()
+  private var inDocument = false
   private var documentRecords: [(number: Int, origin: LineOrigin, text: [UInt8])] = []
 
   var parser = EnvelopeRecordParser()
   /// Parts of a line waiting for their last part, by context.
   private var pending: [Int32: (bytes: [UInt8], number: Int, origin: LineOrigin)] = [:]
+  private var pendingCount = 0
+  /// The context of the last record, by the hash of its key: most records share their neighbour's.
+  private var lastContext: (hash: UInt64, id: Int32) = (0xcbf2_9ce4_8422_2325, 0)
   /// The last record of a `journalctl` short listing, which indented continuation lines extend.
   private var lastRecord: (number: Int, origin: LineOrigin, column: Int)?
 
-  init() {}
+  /// - Parameter contexts: where the contexts found are listed (shared with whoever hands them on).
+  init(contexts: EnvelopeContextList = EnvelopeContextList()) {
+    self.contexts = contexts
+  }
 
   /// Reads one input line (without its newline).
   mutating func feed(_ line: UnsafeRawBufferPointer, number: Int, _ emit: Emit) {
@@ -58,17 +65,18 @@ struct EnvelopeUnwrapper {
     if sniffing { decide(emit) }
     for (context, part) in pending.sorted(by: { $0.value.number < $1.value.number }) {
       _ = context
-      part.bytes.withUnsafeBytes { emitText($0, part.number, part.origin, emit) }
+      part.bytes.withUnsafeBytes { Self.emitText($0, part.number, part.origin, emit) }
     }
     pending = [:]
-    if document != nil {
+    pendingCount = 0
+    if inDocument {
       // `gcloud logging read` lists the newest entry first: such a document is read from its end. The order
       // within is kept (times of different sources may interleave out of order by a few milliseconds).
       if let first = documentRecords.first?.origin.time, let last = documentRecords.last?.origin.time, first > last {
         documentRecords.reverse()
       }
       for record in documentRecords {
-        record.text.withUnsafeBytes { emitText($0, record.number, record.origin, emit) }
+        record.text.withUnsafeBytes { Self.emitText($0, record.number, record.origin, emit) }
       }
       documentRecords = []
     }
@@ -94,7 +102,7 @@ struct EnvelopeUnwrapper {
     let lines = held
     held = []
     format = sniff(lines)
-    if format == .cloudWatch || format == .cloudLogging, isDocument(lines) { document = JSONDocumentScanner() }
+    inDocument = (format == .cloudWatch || format == .cloudLogging) && isDocument(lines)
     parser.setYear(from: lines)
     for (bytes, number) in lines { bytes.withUnsafeBytes { unwrap($0, number, emit) } }
   }
@@ -150,11 +158,15 @@ struct EnvelopeUnwrapper {
       emit(line, number, .none)
       return
     }
-    if document != nil {
-      document!.feed(line, number: number) { element, start in
+    if inDocument {
+      // The scanner is taken out while its records are read into `self`.
+      var scanner = document
+      document = JSONDocumentScanner()
+      defer { document = scanner }
+      scanner.feed(line, number: number) { element, start in
         guard parser.parseJSON(element) != nil else { return }
         records += 1
-        let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contexts.intern(parser.key))
+        let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contextID())
         documentRecords.append((start, origin, parser.text))
       }
       return
@@ -173,7 +185,7 @@ struct EnvelopeUnwrapper {
       return
     }
     records += 1
-    let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contexts.intern(parser.key))
+    let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contextID())
     if format == .syslog { lastRecord = (number, origin, parser.slice?.lowerBound ?? 0) }
     if let slice = parser.slice {
       deliver(UnsafeRawBufferPointer(rebasing: line[slice]), number, origin, partial: parser.partial, emit)
@@ -198,6 +210,16 @@ struct EnvelopeUnwrapper {
     emit(line, number, .none)
   }
 
+  /// The id of the parsed record's context; looked up only when its key differs from the last record's.
+  @inline(__always)
+  private mutating func contextID() -> Int32 {
+    let hash = parser.keyHash
+    if hash == lastContext.hash { return lastContext.id }
+    let id = contexts.intern(parser.key)
+    lastContext = (hash, id)
+    return id
+  }
+
   /// Hands over a record's text, or keeps it while more parts of its line are to come.
   private mutating func deliver(
     _ text: UnsafeRawBufferPointer, _ number: Int, _ origin: LineOrigin, partial: Bool, _ emit: Emit
@@ -205,23 +227,30 @@ struct EnvelopeUnwrapper {
     if partial {
       if pending[origin.context] == nil {
         pending[origin.context] = ([], number, origin)
+        pendingCount += 1
       } else {
         joinedParts += 1
       }
       pending[origin.context]!.bytes.append(contentsOf: text)
       return
     }
-    if !pending.isEmpty, var part = pending.removeValue(forKey: origin.context) {
+    if pendingCount > 0, var part = pending.removeValue(forKey: origin.context) {
+      pendingCount -= 1
       joinedParts += 1
       part.bytes.append(contentsOf: text)
-      part.bytes.withUnsafeBytes { emitText($0, part.number, part.origin, emit) }
+      part.bytes.withUnsafeBytes { Self.emitText($0, part.number, part.origin, emit) }
       return
     }
-    emitText(text, number, origin, emit)
+    // A plain-text envelope's text is a part of one line: it holds no line break.
+    if parser.slice != nil {
+      emit(Self.trimmingCR(text), number, origin)
+    } else {
+      Self.emitText(text, number, origin, emit)
+    }
   }
 
   /// Hands over each line of a record's text (a trailing newline ends the last line, it does not start another).
-  private func emitText(_ text: UnsafeRawBufferPointer, _ number: Int, _ origin: LineOrigin, _ emit: Emit) {
+  private static func emitText(_ text: UnsafeRawBufferPointer, _ number: Int, _ origin: LineOrigin, _ emit: Emit) {
     guard let base = text.baseAddress, memchr(base, 0x0a, text.count) != nil else {
       emit(trimmingCR(text), number, origin)
       return
@@ -235,7 +264,7 @@ struct EnvelopeUnwrapper {
   }
 
   @inline(__always)
-  private func trimmingCR(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+  private static func trimmingCR(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
     line.last == 0x0d ? UnsafeRawBufferPointer(rebasing: line[0..<(line.count - 1)]) : line
   }
 }

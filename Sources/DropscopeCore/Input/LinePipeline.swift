@@ -37,60 +37,34 @@ enum LinePipeline {
   }
 
   /// Runs the decoder and fills blocks with classified lines.
+  ///
+  /// What the per-line work touches is kept in stored properties rather than captured variables: the hot path then
+  /// retains nothing per line.
   private final class Producer: @unchecked Sendable {
     let input: AnalysisInput
     let maxLineLength: Int
     let queue: BlockQueue
     /// Written before `queue.finish()`, read after the queue is drained.
     var result = InputDecoder.Result()
+    /// The envelope contexts the unwrapper finds, defined in blocks as lines come to stand in them.
+    private let contexts = EnvelopeContextList()
+    /// Envelope contexts defined in a block so far.
+    private var announced: Int32 = 0
+    private var block: LineBlock
+    private var secrets = 0
+    private var cache = TimestampParser.SecondCache()
 
     init(input: AnalysisInput, maxLineLength: Int, queue: BlockQueue) {
       self.input = input
       self.maxLineLength = maxLineLength
       self.queue = queue
+      block = queue.takeFree()
     }
 
     func run() {
       var decoder = InputDecoder(input: input, maxLineLength: maxLineLength)
-      var unwrapper = EnvelopeUnwrapper()
-      let contexts = unwrapper.contexts
-      var announced: Int32 = 0
-      var block = queue.takeFree()
-      var secrets = 0
-      // Secrets are counted on this thread, block by block: that balances the two threads' work.
-      func hand(_ full: LineBlock) {
-        secrets += Redactor.countSecrets(in: full.bytes)
-        queue.put(full)
-      }
-      var cache = TimestampParser.SecondCache()
-      func add(_ line: UnsafeRawBufferPointer, _ number: Int, _ origin: LineOrigin) {
-        // The message is classified on the reader's thread: that balances the two threads' work.
-        var classified = LineClassifier.classify(line, cache: &cache, withMessage: false)
-        // A record without a time of its own takes its envelope's.
-        if origin.time != nil, classified.prefix != nil, classified.prefix!.time == nil {
-          classified.prefix!.time = origin.time
-          classified.prefix!.zoned = origin.zoned
-        }
-        if !block.append(line, number: number, classified: classified, origin: origin) {
-          hand(block)
-          block = queue.takeFree()
-          _ = block.append(line, number: number, classified: classified, origin: origin)
-        }
-      }
-      func deliver(_ line: UnsafeRawBufferPointer, _ number: Int, _ origin: LineOrigin) {
-        while origin.context > announced {
-          announced += 1
-          block.define(announced, contexts.list[Int(announced) - 1])
-        }
-        // A structured (JSON) record is read as the text lines it stands for, under its own line number.
-        if line.first == UInt8(ascii: "{"), let expanded = JSONRecord.expand(line) {
-          for text in expanded { text.withUnsafeBytes { add($0, number, origin) } }
-        } else if line.first == UInt8(ascii: "["), let expanded = JSONRecord.expandArray(line) {
-          for text in expanded { text.withUnsafeBytes { add($0, number, origin) } }
-        } else {
-          add(line, number, origin)
-        }
-      }
+      var unwrapper = EnvelopeUnwrapper(contexts: contexts)
+      let deliver = self.deliver
       result = decoder.run { line, number in unwrapper.feed(line, number: number, deliver) }
       unwrapper.finish(deliver)
       hand(block)
@@ -101,6 +75,43 @@ enum LinePipeline {
       result.firstEnvelopeStray = unwrapper.firstStray
       result.joinedParts = unwrapper.joinedParts
       queue.finish()
+    }
+
+    /// Hands a full block over. Secrets are counted on this thread, block by block: that balances the two threads' work.
+    private func hand(_ full: LineBlock) {
+      secrets += Redactor.countSecrets(in: full.bytes)
+      queue.put(full)
+    }
+
+    /// Takes an unwrapped line: defines its context if it is new, expands a structured record, adds the lines.
+    private func deliver(_ line: UnsafeRawBufferPointer, _ number: Int, _ origin: LineOrigin) {
+      while origin.context > announced {
+        announced += 1
+        block.define(announced, contexts.list[Int(announced) - 1])
+      }
+      // A structured (JSON) record is read as the text lines it stands for, under its own line number.
+      if line.first == UInt8(ascii: "{"), let expanded = JSONRecord.expand(line) {
+        for text in expanded { text.withUnsafeBytes { add($0, number, origin) } }
+      } else if line.first == UInt8(ascii: "["), let expanded = JSONRecord.expandArray(line) {
+        for text in expanded { text.withUnsafeBytes { add($0, number, origin) } }
+      } else {
+        add(line, number, origin)
+      }
+    }
+
+    private func add(_ line: UnsafeRawBufferPointer, _ number: Int, _ origin: LineOrigin) {
+      // The message is classified on the reader's thread: that balances the two threads' work.
+      var classified = LineClassifier.classify(line, cache: &cache, withMessage: false)
+      // A record without a time of its own takes its envelope's.
+      if origin.time != nil, classified.prefix != nil, classified.prefix!.time == nil {
+        classified.prefix!.time = origin.time
+        classified.prefix!.zoned = origin.zoned
+      }
+      if !block.append(line, number: number, classified: classified, origin: origin) {
+        hand(block)
+        block = queue.takeFree()
+        _ = block.append(line, number: number, classified: classified, origin: origin)
+      }
     }
   }
 }
