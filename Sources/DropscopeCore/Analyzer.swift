@@ -197,6 +197,10 @@ public struct Analyzer {
           name: input.displayName, kind: sniffed, bytes: capture.result.rawBytes, decodedBytes: capture.result.decodedBytes,
           lines: capture.packets, logRecords: capture.tcpSegments, linesUnderstood: capture.tcpSegments,
           streams: collector.streamsPerInput[index, default: 0]))
+        if let warning = InputShapeWarning.warning(input: input.displayName, kind: sniffed, records: capture.packets,
+                                                   streams: collector.streamsPerInput[index, default: 0]) {
+          warnings.append(warning)
+        }
         continue
       }
       let reader = LogReaderSet(input: index, sink: assembler)

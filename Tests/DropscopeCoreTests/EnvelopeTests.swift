@@ -298,4 +298,35 @@ final class EnvelopeTests: XCTestCase {
     XCTAssert(report.warnings.contains { $0.message.contains("most of this file was not understood (6 of 46 lines") },
               report.warnings.map(\.message).joined(separator: "\n"))
   }
+
+  func testEnvelopesAreSniffedTheSameInGzipFilesFoldersAndStandardInput() throws {
+    let wrapped = EnvelopeConverter.cri.wrap(InputTests.goodLog)
+    try Data(TestSupport.gzip(Array(wrapped.utf8))).write(to: directory.appendingPathComponent("0.log.20261122-101500.gz"))
+    try Data(EnvelopeConverter.journalJSON.wrap(InputTests.goodLog).utf8).write(to: directory.appendingPathComponent("journal.json"))
+    let inputs = try AnalysisInput.expand([directory.path])
+    let report = Analyzer().analyze(inputs)
+    XCTAssertEqual(report.streams.map(\.cause), [.serverCloseDuringDelta, .serverCloseDuringDelta])
+    XCTAssert(report.notes.contains { $0.hasPrefix("Read as Kubernetes container (CRI) log") })
+    XCTAssert(report.notes.contains { $0.hasPrefix("Read as `journalctl -o json` export") })
+
+    let result = try TestSupport.run(TestSupport.dropscopeBinary(), ["analyze", "--format", "json", "-"], stdin: Data(wrapped.utf8))
+    XCTAssert(result.stdout.contains("\"server_close_during_delta\""), result.stdout + result.stderr)
+  }
+
+  func testACaptureWithNoAPIStreamIsWarnedAbout() throws {
+    func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+    // One Ethernet frame carrying a UDP datagram (DNS-like), nothing of HTTP.
+    let frame: [UInt8] = [UInt8](repeating: 0xff, count: 6) + [UInt8](repeating: 0x02, count: 6) + [0x08, 0x00]
+      + [0x45, 0, 0, 36, 0, 1, 0, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1]
+      + [0x30, 0x39, 0x00, 0x35, 0, 16, 0, 0] + [UInt8](repeating: 0x61, count: 8)
+    let pcap = [0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0] + le32(0) + le32(0) + le32(65535) + le32(1)
+      + le32(1_795_341_600) + le32(0) + le32(UInt32(frame.count)) + le32(UInt32(frame.count)) + frame
+    let url = directory.appendingPathComponent("dns.pcap")
+    try Data(pcap).write(to: url)
+    let report = Analyzer().analyze([AnalysisInput(path: url.path, displayName: "dns.pcap")])
+    XCTAssertEqual(report.streams.count, 0)
+    XCTAssert(report.warnings.contains { $0.message.contains("no API stream was found in this pcap file's 1 packet") },
+              report.warnings.map(\.message).joined(separator: "\n"))
+    XCTAssert(try MarkdownRenderer().render(report).contains("No stream was found"))
+  }
 }

@@ -30,4 +30,18 @@ enum InputShapeWarning {
       : "most of this file was not understood (\(understood)); streams it holds in lines not understood are missing from the report"
     return AnalysisWarning(input: input, message: "\(what). It looked like \(shape). \(expected).")
   }
+
+  /// The warning for a capture, curl trace, transcript or HAR that held records but gave no stream; nil otherwise.
+  /// - Parameter records: packets, trace records or HAR entries read.
+  static func warning(input: String, kind: InputKind, records: Int, streams: Int) -> AnalysisWarning? {
+    guard records > 0, streams == 0 else { return nil }
+    let unit: String
+    switch kind {
+    case .pcap, .pcapng: unit = "packet"
+    case .har: unit = "HAR entry"
+    default: unit = "record"
+    }
+    let plural = records == 1 ? unit : unit == "HAR entry" ? "HAR entries" : "\(unit)s"
+    return AnalysisWarning(input: input, message: "no API stream was found in this \(kind.rawValue) file's \(records) \(plural), so nothing in it is judged; dropscope expects HTTP exchanges with the API (an SSE response, or the request and its error) in a capture on the client's or the proxy's side, a curl trace, or a HAR export.")
+  }
 }
