@@ -65,6 +65,9 @@ final class EnvelopeTests: XCTestCase {
         if verdicts(wrapped) != verdicts(plain) {
           failures.append("\(name) in \(envelope.rawValue):\n  plain:   \(verdicts(plain))\n  wrapped: \(verdicts(wrapped))")
         }
+        if plain.timeSpan == nil, wrapped.timeSpan == nil {
+          failures.append("\(name) in \(envelope.rawValue): the envelope's times gave the log no time span")
+        }
         if wrapped.streams.count > 0, wrapped.warnings.contains(where: { $0.message.contains("did not fit") }) {
           failures.append("\(name) in \(envelope.rawValue): lines did not fit the envelope: \(wrapped.warnings.map(\.message))")
         }
@@ -144,6 +147,15 @@ final class EnvelopeTests: XCTestCase {
     XCTAssertEqual(lines.map(\.context), ["pod/api-1/app", "pod/api-2/app", "pod/api-1/app"])
     XCTAssertEqual(lines[1].text, "Traceback (most recent call last):")
     XCTAssertEqual(lines[2].time, "2026-11-22T10:00:00.700000Z")
+  }
+
+  func testKubectlTimestampsBeforeABasicConfigRecordAreAnEnvelope() {
+    let (format, lines) = unwrap("""
+      2026-11-22T10:00:00.123456789Z INFO:httpx:HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22T10:00:00.2Z ERROR:app:stream failed
+      """)
+    XCTAssertEqual(format, .timestamped)
+    XCTAssertEqual(lines.map(\.text).first, #"INFO:httpx:HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK""#)
   }
 
   func testAnApplicationsOwnISOTimeIsNotAnEnvelope() {

@@ -31,6 +31,8 @@ struct EnvelopeRecordParser {
   }
 
   private var cache = TimestampParser.SecondCache()
+  /// The digits of the fraction of a second of the last leading time read by `parseTimestamped`.
+  private var fractionDigits = 0
   /// The year of times printed without one (`Nov 22 15:52:48`).
   private var year: Int
   private var yearFromText = false
@@ -63,13 +65,15 @@ struct EnvelopeRecordParser {
     return nil
   }
 
-  /// Whether a level word (`INFO`, `ERROR`, …) follows a line's leading time (and no source prefix): the
-  /// application's own log format.
+  /// Whether a line's leading time (with no source prefix) is the application's own: a level word follows it as a
+  /// record's header does (`… INFO app: …`, `… [ERROR] …`, not `INFO:name:` of a log inside), and it has no more
+  /// than microseconds (Python cannot write more; kubelet writes nanoseconds).
   func levelFollowsTime(_ line: UnsafeRawBufferPointer) -> Bool {
-    guard key.isEmpty, let slice, slice.lowerBound < line.count else { return false }
+    guard key.isEmpty, fractionDigits <= 6, let slice, slice.lowerBound < line.count else { return false }
     var i = slice.lowerBound
     if line[i] == 0x5b { i += 1 }
-    return LogLinePrefix.levelWord(line, i) != nil
+    guard let (_, end) = LogLinePrefix.levelWord(line, i) else { return false }
+    return end == line.count || line[end] == 0x20 || line[end] == 0x5d || line[end] == 0x7c
   }
 
   /// Takes the year of times printed without one from the first full date among the held lines, if there is one.
@@ -135,10 +139,14 @@ struct EnvelopeRecordParser {
       source = inner
       i = close + 2
     }
+    fractionDigits = 0
     if i + 20 < line.count, line[i + 10] == 0x54, let stamp = TimestampParser.parse(line, at: i, cache: &cache), stamp.zoned,
       stamp.end < line.count, line[stamp.end] == 0x20
     {
       time = stamp.time
+      if line[i + 19] == 0x2e {
+        while i + 20 + fractionDigits < line.count, line[i + 20 + fractionDigits].isASCIIDigit { fractionDigits += 1 }
+      }
       i = stamp.end + 1
     }
     guard source != nil || time != nil else { return false }
@@ -192,8 +200,9 @@ struct EnvelopeRecordParser {
     while i < line.count, line[i] != 0x20 { i += 1 }
     let host = hostStart..<i
     guard !host.isEmpty, i < line.count else { return false }
-    // `2026-11-22T16:38:21.326Z DEBUG chat: …` is an application's own record, not a host and a tag.
-    if let (_, end) = LogLinePrefix.levelWord(line, hostStart), end == i { return false }
+    // `2026-11-22T16:38:21.326Z DEBUG chat: …` and `… INFO:httpx:HTTP Request: …` are an application's own
+    // records, not a host and a tag.
+    if LogLinePrefix.levelWord(line, hostStart) != nil { return false }
     i += 1
     let tagStart = i
     while i < line.count, line[i] != 0x3a, line[i] != 0x5b, line[i] != 0x20 { i += 1 }
