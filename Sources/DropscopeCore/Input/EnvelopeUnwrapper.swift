@@ -33,9 +33,11 @@ struct EnvelopeUnwrapper {
   /// Set while the input is one JSON document (CloudWatch, Cloud Logging as an array).
   private var document = JSONDocumentScanner()
   private var inDocument = false
+  /// A document's records held until its order is known, and whether it lists the newest first.
   private var documentRecords: [(number: Int, origin: LineOrigin, text: [UInt8])] = []
+  private var documentOrder: DocumentOrder = .unknown
 
-  var parser = EnvelopeRecordParser()
+  private var parser = EnvelopeRecordParser()
   /// Parts of a line waiting for their last part, by context.
   private var pending: [Int32: (bytes: [UInt8], number: Int, origin: LineOrigin)] = [:]
   private var pendingCount = 0
@@ -63,18 +65,13 @@ struct EnvelopeUnwrapper {
   /// Ends the input: decides on what was held, and hands over parts still waiting and a document's records.
   mutating func finish(_ emit: Emit) {
     if sniffing { decide(emit) }
-    for (context, part) in pending.sorted(by: { $0.value.number < $1.value.number }) {
-      _ = context
+    for part in pending.values.sorted(by: { $0.number < $1.number }) {
       part.bytes.withUnsafeBytes { Self.emitText($0, part.number, part.origin, emit) }
     }
     pending = [:]
     pendingCount = 0
     if inDocument {
-      // `gcloud logging read` lists the newest entry first: such a document is read from its end. The order
-      // within is kept (times of different sources may interleave out of order by a few milliseconds).
-      if let first = documentRecords.first?.origin.time, let last = documentRecords.last?.origin.time, first > last {
-        documentRecords.reverse()
-      }
+      if documentOrder == .newestFirst { documentRecords.reverse() }
       for record in documentRecords {
         record.text.withUnsafeBytes { Self.emitText($0, record.number, record.origin, emit) }
       }
@@ -167,7 +164,7 @@ struct EnvelopeUnwrapper {
         guard parser.parseJSON(element) != nil else { return }
         records += 1
         let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contextID())
-        documentRecords.append((start, origin, parser.text))
+        readDocumentRecord(start, origin, emit)
       }
       return
     }
@@ -192,6 +189,34 @@ struct EnvelopeUnwrapper {
     } else {
       let text = parser.text
       text.withUnsafeBytes { deliver($0, number, origin, partial: parser.partial, emit) }
+    }
+  }
+
+  /// The longest line joined from parts, as the line splitter's limit.
+  private static var maxJoinedLength: Int { 1 << 20 }
+
+  /// Which way a document's records run: `gcloud logging read` lists the newest first, CloudWatch the oldest.
+  private enum DocumentOrder {
+    case unknown, oldestFirst, newestFirst
+  }
+
+  /// Hands over a document's record, once the document's order is known: records are held until one's time differs
+  /// from the first's; a document that runs oldest first is then read as it comes, one that runs newest first is
+  /// held to its end and read from there. The order within is kept (sources may interleave a few ms out of order).
+  private mutating func readDocumentRecord(_ number: Int, _ origin: LineOrigin, _ emit: Emit) {
+    if documentOrder == .oldestFirst {
+      parser.text.withUnsafeBytes { Self.emitText($0, number, origin, emit) }
+      return
+    }
+    documentRecords.append((number, origin, parser.text))
+    guard documentOrder == .unknown, let first = documentRecords.first?.origin.time, let time = origin.time, time != first
+    else { return }
+    documentOrder = time > first ? .oldestFirst : .newestFirst
+    if documentOrder == .oldestFirst {
+      for record in documentRecords {
+        record.text.withUnsafeBytes { Self.emitText($0, record.number, record.origin, emit) }
+      }
+      documentRecords = []
     }
   }
 
@@ -232,6 +257,11 @@ struct EnvelopeUnwrapper {
         joinedParts += 1
       }
       pending[origin.context]!.bytes.append(contentsOf: text)
+      // Parts that never end (a cut file, a runaway writer) are handed over at the longest line read.
+      if pending[origin.context]!.bytes.count >= Self.maxJoinedLength, let part = pending.removeValue(forKey: origin.context) {
+        pendingCount -= 1
+        part.bytes.withUnsafeBytes { Self.emitText($0, part.number, part.origin, emit) }
+      }
       return
     }
     if pendingCount > 0, var part = pending.removeValue(forKey: origin.context) {
