@@ -71,6 +71,9 @@ struct EnvelopeUnwrapper {
     pending = [:]
     pendingCount = 0
     if inDocument {
+      // Records whose times never differ follow the order their tool writes by default: `gcloud logging read`
+      // the newest first, CloudWatch the oldest.
+      if documentOrder == .unknown, format == .cloudLogging { documentOrder = .newestFirst }
       if documentOrder == .newestFirst { documentRecords.reverse() }
       for record in documentRecords {
         record.text.withUnsafeBytes { Self.emitText($0, record.number, record.origin, emit) }
