@@ -185,6 +185,33 @@ final class EnvelopeTests: XCTestCase {
     XCTAssertEqual(lines[4].number, 5)
   }
 
+  /// journalctl's own output (`Fixtures/Envelopes/make-journald.py` says how it was made with systemd 252).
+  func testJournalctlOutputMadeByTheRealToolsUnwraps() throws {
+    let folder = TestSupport.fixtures.appendingPathComponent("Envelopes")
+    for (name, source, precise) in [
+      ("short", "node-1 python3[4242]", false), ("short-iso", "node-1 python3[4242]", false),
+      ("short-precise", "node-1 python3[4242]", true), ("short-iso-precise", "node-1 python3[4242]", true),
+      ("json", "python3[4242]", true),
+    ] {
+      let text = try String(contentsOf: folder.appendingPathComponent("journalctl-\(name).txt"), encoding: .utf8)
+      let (format, lines) = unwrap(text)
+      XCTAssertEqual(format, name == "json" ? .journalJSON : .syslog, name)
+      XCTAssertEqual(lines.count, 8, name)
+      XCTAssertEqual(lines[2].text, "Traceback (most recent call last):", name)
+      XCTAssertEqual(lines[3].text, #"  File "/venv/site-packages/anthropic/_streaming.py", line 72, in _iter_events"#, name)
+      XCTAssertEqual(lines[6].text, "its second line", name)
+      XCTAssertEqual(lines[6].number, lines[5].number, name)
+      XCTAssertEqual(Set(lines.map(\.context)), [source], name)
+      XCTAssertEqual(lines[2].time, precise ? "2026-11-22T10:00:00.150000Z" : "2026-11-22T10:00:00.000000Z", name)
+      if name == "json" { XCTAssertEqual(lines[7].text, "caf\u{FFFD} not UTF-8") }
+
+      let report = try analyze(text, name: "journal-\(name).txt")
+      XCTAssertEqual(report.streams.map(\.cause), [.serverCloseDuringDelta], name)
+      XCTAssertEqual(report.streams.first?.context, "\(source) w", name)
+      XCTAssertEqual(report.streams.first?.silenceBeforeEnd ?? -1, precise ? 0.05 : 0, accuracy: 0.001, name)
+    }
+  }
+
   func testJournalJSONReadsMessageStringsAndByteArrays() {
     let (format, lines) = unwrap("""
       {"__CURSOR":"s=1","__REALTIME_TIMESTAMP":"1795341600250000","_PID":"4242","SYSLOG_IDENTIFIER":"python3","MESSAGE":"line one"}
