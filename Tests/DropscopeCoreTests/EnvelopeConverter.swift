@@ -11,7 +11,8 @@ import Foundation
 ///   line is split into records whose `log` does not end with a newline);
 /// - CRI: kubernetes design-proposals-archive `node/kubelet-cri-logging.md` (`TIMESTAMP STREAM TAG CONTENT`, tag `P`
 ///   for a part, `F` for the last);
-/// - `kubectl logs --timestamps --prefix`: RFC 3339 nano time after `[pod/NAME/CONTAINER] `;
+/// - `kubectl logs --timestamps --prefix`: RFC 3339 nano time after `[pod/NAME/CONTAINER] `; `docker compose logs
+///   --timestamps`: the same time after the padded container name and a bar (`api-1  | `);
 /// - journalctl short-precise and short-iso (systemd `journalctl(1)`, `--output=`), syslog RFC 3164 with its PRI;
 /// - journalctl -o json: https://systemd.io/JOURNAL_EXPORT_FORMATS/ (`MESSAGE` as an array of bytes when it is not
 ///   plain ASCII here, to take that path too; `__REALTIME_TIMESTAMP` in µs as a string);
@@ -22,7 +23,7 @@ import Foundation
 /// - Cloud Logging `LogEntry` (https://cloud.google.com/logging/docs/reference/v2/rest/v2/LogEntry): an array, newest
 ///   first, as `gcloud logging read --format=json` prints it, and one entry per line as a sink export writes it.
 enum EnvelopeConverter: String, CaseIterable {
-  case dockerJSON, cri, kubectl, journalShortPrecise, journalShortISO, syslog3164, journalJSON, syslog5424
+  case dockerJSON, cri, kubectl, compose, journalShortPrecise, journalShortISO, syslog3164, journalJSON, syslog5424
   case cloudWatch, cloudLoggingArray, cloudLoggingLines
 
   /// One line of the plain log with the time its record gets.
@@ -73,6 +74,8 @@ enum EnvelopeConverter: String, CaseIterable {
       }
     case .kubectl:
       for r in records { out += "[pod/api-7d9f/app] \(Self.iso(r.micros, digits: 9)) \(r.text)\n" }
+    case .compose:
+      for r in records { out += "api-1  | \(Self.iso(r.micros, digits: 9)) \(r.text)\n" }
     case .journalShortPrecise:
       out += "-- Logs begin at Sun 2026-11-22 00:00:00 UTC, end at Sun 2026-11-22 23:59:59 UTC. --\n"
       for r in records { out += "\(Self.bsd(r.micros, precise: true)) node-1 python3[4242]: \(r.text)\n" }

@@ -149,6 +149,17 @@ final class EnvelopeTests: XCTestCase {
     XCTAssertEqual(lines[2].time, "2026-11-22T10:00:00.700000Z")
   }
 
+  func testDockerComposePrefixesNameTheContainer() {
+    let (format, lines) = unwrap("""
+      api-1     | 2026-11-22 10:00:00,000 INFO [w] app: one
+      worker-12 | Traceback (most recent call last):
+      api-1     |
+      """)
+    XCTAssertEqual(format, .timestamped)
+    XCTAssertEqual(lines.map(\.text), ["2026-11-22 10:00:00,000 INFO [w] app: one", "Traceback (most recent call last):", ""])
+    XCTAssertEqual(lines.map(\.context), ["api-1", "worker-12", "api-1"])
+  }
+
   func testKubectlTimestampsBeforeABasicConfigRecordAreAnEnvelope() {
     let (format, lines) = unwrap("""
       2026-11-22T10:00:00.123456789Z INFO:httpx:HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK"
@@ -314,7 +325,7 @@ final class EnvelopeTests: XCTestCase {
     XCTAssertEqual(failed.cause, .serverCloseDuringDelta)
     XCTAssertEqual(failed.silenceBeforeEnd ?? 0, 0.05, accuracy: 0.001, "the uncaught traceback takes its record's time")
     XCTAssertEqual(report.streams.first { $0.outcome == .completed }?.context, "pod/api-2/app w")
-    XCTAssert(report.notes.contains { $0.contains("Read as `kubectl logs") })
+    XCTAssert(report.notes.contains { $0.contains("Read as `kubectl logs`") })
   }
 
   func testAFileWithNoStreamSaysWhatItLookedLikeInsteadOfAnAllClear() throws {

@@ -14,7 +14,8 @@ enum EnvelopeFormat: String, Sendable, CaseIterable {
   /// `node/kubelet-cri-logging.md`) and kubelet's `pkg/kubelet/kuberuntime/logs/logs.go`.
   case cri
   /// A time and/or a source before each line: `kubectl logs --timestamps` (`<RFC 3339 nano time> <text>`), `--prefix`
-  /// (`[pod/name/container] <text>`), both, and the lines of a CloudWatch Logs export to S3.
+  /// (`[pod/name/container] <text>`), both; `docker logs --timestamps`; `docker compose logs` (`api-1  | <text>`,
+  /// with or without the time); and the lines of a CloudWatch Logs export to S3.
   case timestamped
   /// `journalctl` short, short-iso and short-precise output, and syslog files in the RFC 3164 shape:
   /// `[<PRI>]Nov 22 15:52:48[.123456] host ident[pid]: text` (or an ISO time with its zone).
@@ -41,7 +42,7 @@ enum EnvelopeFormat: String, Sendable, CaseIterable {
     switch self {
     case .dockerJSON: return "Docker json-file log"
     case .cri: return "Kubernetes container (CRI) log"
-    case .timestamped: return "`kubectl logs --timestamps`/`--prefix` output"
+    case .timestamped: return "`kubectl logs`/`docker logs` output with times or prefixes"
     case .syslog: return "journalctl/syslog (RFC 3164) output"
     case .syslog5424: return "syslog (RFC 5424) output"
     case .journalJSON: return "`journalctl -o json` export"

@@ -126,7 +126,8 @@ struct EnvelopeRecordParser {
   }
 
   /// `[pod/name/container] 2026-11-22T15:52:48.123456789Z text`, either part alone (`kubectl logs --prefix
-  /// --timestamps`, a CloudWatch export to S3).
+  /// --timestamps`, `docker logs --timestamps`, a CloudWatch export to S3), or `api-1  | ` before the time or the text
+  /// (`docker compose logs [--timestamps]`).
   mutating func parseTimestamped(_ line: UnsafeRawBufferPointer) -> Bool {
     reset()
     var i = 0
@@ -138,6 +139,9 @@ struct EnvelopeRecordParser {
       else { return false }
       source = inner
       i = close + 2
+    } else if let (name, textStart) = Self.composePrefix(line) {
+      source = name
+      i = textStart
     }
     fractionDigits = 0
     if i + 20 < line.count, line[i + 10] == 0x54, let stamp = TimestampParser.parse(line, at: i, cache: &cache), stamp.zoned,
@@ -153,6 +157,18 @@ struct EnvelopeRecordParser {
     slice = i..<line.count
     if let source { key.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[source])) }
     return true
+  }
+
+  /// `api-1  | ` (`docker compose logs`): the service's container name, padded, then a bar.
+  /// - Returns: the name and where the text starts; nil when the line does not start so (or the name is a level word).
+  private static func composePrefix(_ line: UnsafeRawBufferPointer) -> (Range<Int>, Int)? {
+    var j = 0
+    while j < line.count, j < 128, line[j].isIdentifierByte || line[j] == 0x2d || line[j] == 0x2e { j += 1 }
+    guard j > 0, j < line.count, line[j] == 0x20, LogLinePrefix.levelWord(line, 0) == nil else { return nil }
+    var k = j
+    while k < line.count, line[k] == 0x20 { k += 1 }
+    guard k < line.count, line[k] == 0x7c, k + 1 == line.count || line[k + 1] == 0x20 else { return nil }
+    return (0..<j, min(k + 2, line.count))
   }
 
   /// `[<PRI>]Nov 22 15:52:48[.123456] host ident[pid]: text`, or with an ISO time and zone (journalctl short,
