@@ -114,6 +114,16 @@ final class EnvelopeTests: XCTestCase {
     XCTAssertEqual(lines.map(\.context), ["stderr", "stderr", "stderr", "stdout"])
   }
 
+  func testJSONStringsEndAtTheirUnescapedQuote() {
+    let (format, lines) = unwrap(#"""
+      {"log":"C:\\dir\\ said \"hi\\\" there\"\n","stream":"stdout","time":"2026-11-22T10:00:00Z"}
+      {"log":"\\","stream":"stdout","time":"2026-11-22T10:00:01Z"}
+      {"log":"\n","stream":"stdout","time":"2026-11-22T10:00:02Z"}
+      """#)
+    XCTAssertEqual(format, .dockerJSON)
+    XCTAssertEqual(lines.map(\.text), [#"C:\dir\ said "hi\" there""#, "\\"])
+  }
+
   func testDockerJSONFileIsNotTakenForAHAR() throws {
     let record = #"{"log":"2026-11-22 10:00:00,000 INFO [w] httpx2: HTTP Request: POST https://x/v1/messages \"HTTP/1.1 200 OK\"\n","stream":"stderr","time":"2026-11-22T10:00:00Z"}"#
     let head = Array(record.utf8)
