@@ -11,12 +11,13 @@ final class LogReaderSet<Sink: FactSink> {
   private var readers: [LogReader<Sink>?]
   private var sources: [Int32: String] = [:]
   /// The largest input line number read; records read (lines, or envelope records, which may hold several lines
-  /// under one number) and those with a line that was a log record or part of something dropscope reads (a
-  /// traceback, an error).
+  /// under one number; blank, indented and closing lines only when they were read) and those with a line that was a
+  /// log record or part of something dropscope reads (a traceback, an error).
   private(set) var lineCount = 0
   private(set) var recordsRead = 0
   private(set) var recordsRecognised = 0
   private var currentNumber = 0
+  private var currentCounted = false
   private var currentRecognised = false
   /// The first line that was neither, for the report.
   private(set) var firstUnrecognised: (number: Int, text: String)?
@@ -39,17 +40,25 @@ final class LogReaderSet<Sink: FactSink> {
     let reader = self.reader(for: origin.context)
     lineCount = max(lineCount, number)
     if number != currentNumber {
-      recordsRead += 1
       currentNumber = number
+      currentCounted = false
       currentRecognised = false
     }
     let before = reader.recordCount + reader.understoodCount
     reader.envelopeTime = origin.time
     reader.read(line: line, number: number, classified: classified)
-    if reader.recordCount + reader.understoodCount != before {
+    let recognised = reader.recordCount + reader.understoodCount != before
+    // An indented or closing line continues something above it (a property dump, pretty-printed JSON): it tells
+    // nothing about whether the file's format is understood, unless it was read.
+    let continuation = line.first.map { $0 == 0x20 || $0 == 0x09 || $0 == 0x7d || $0 == 0x5d } ?? true
+    if !currentCounted, recognised || !continuation {
+      currentCounted = true
+      recordsRead += 1
+    }
+    if recognised {
       if !currentRecognised { recordsRecognised += 1 }
       currentRecognised = true
-    } else if firstUnrecognised == nil, line.contains(where: { $0 > 0x20 }) {
+    } else if firstUnrecognised == nil, !continuation {
       firstUnrecognised = (number, line.string(0..<min(line.count, 100)))
     }
   }
