@@ -225,7 +225,8 @@ public struct Analyzer {
       if let envelope = result.envelope {
         envelopeNotes[envelope, default: []].append(input.displayName)
         if let stray = result.firstEnvelopeStray {
-          warnings.append(AnalysisWarning(input: input.displayName, line: stray.number, message: "\(result.envelopeStrays) line\(result.envelopeStrays == 1 ? "" : "s") of this \(envelope.description) did not fit its shape and \(result.envelopeStrays == 1 ? "was" : "were") read as \(result.envelopeStrays == 1 ? "it is" : "they are"), the first at line \(stray.number): `\(Redactor.redact(stray.text).text)`"))
+          warnings.append(InputShapeWarning.strays(input: input.displayName, envelope: envelope,
+                                                   count: result.envelopeStrays, first: stray))
         }
       }
       if result.readAsText, !result.isDropscopeFile, let warning = InputShapeWarning.warning(

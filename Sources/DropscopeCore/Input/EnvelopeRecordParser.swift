@@ -57,7 +57,7 @@ struct EnvelopeRecordParser {
   mutating func lineFormat(_ line: UnsafeRawBufferPointer) -> EnvelopeFormat? {
     var i = 0
     while i < line.count, line[i] == 0x20 { i += 1 }
-    if i < line.count, line[i] == 0x7b { return jsonFormat(line) }
+    if i < line.count, line[i] == 0x7b { return parseJSON(line) }
     if parseCRI(line) { return .cri }
     if parseSyslog5424(line) { return .syslog5424 }
     if parseSyslog(line) { return .syslog }
@@ -348,13 +348,8 @@ struct EnvelopeRecordParser {
 
   // MARK: - JSON envelopes
 
-  /// The JSON envelope an object is a record of, by its keys; nil when it is none (an application's own JSON log).
-  mutating func jsonFormat(_ object: UnsafeRawBufferPointer) -> EnvelopeFormat? {
-    parseJSON(object)
-  }
-
   /// Reads a JSON record of any of the JSON envelopes, recognised by its keys.
-  /// - Returns: the envelope; nil when the object is not an envelope record.
+  /// - Returns: the envelope; nil when the object is not an envelope record (an application's own JSON log).
   @discardableResult
   mutating func parseJSON(_ b: UnsafeRawBufferPointer) -> EnvelopeFormat? {
     reset()

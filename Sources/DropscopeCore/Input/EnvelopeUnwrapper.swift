@@ -20,10 +20,8 @@ struct EnvelopeUnwrapper {
   private(set) var format: EnvelopeFormat?
   /// The contexts found so far; a line's `LineOrigin.context` is an index into this list plus one.
   let contexts: EnvelopeContextList
-  /// Envelope records read, lines the envelope did not fit, and lines joined from parts.
-  private(set) var records = 0
+  /// Lines the envelope did not fit.
   private(set) var strayLines = 0
-  private(set) var joinedParts = 0
   /// The first line the envelope did not fit, for the report.
   private(set) var firstStray: (number: Int, text: String)?
 
@@ -131,7 +129,7 @@ struct EnvelopeUnwrapper {
     for (bytes, number) in lines {
       bytes.withUnsafeBytes { line in
         scanner.feed(line, number: number) { element, _ in
-          if documentFormat == nil, let format = probe.jsonFormat(element), format == .cloudWatch || format == .cloudLogging {
+          if documentFormat == nil, let format = probe.parseJSON(element), format == .cloudWatch || format == .cloudLogging {
             documentFormat = format
           }
         }
@@ -165,7 +163,6 @@ struct EnvelopeUnwrapper {
       defer { document = scanner }
       scanner.feed(line, number: number) { element, start in
         guard parser.parseJSON(element) != nil else { return }
-        records += 1
         let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contextID())
         readDocumentRecord(start, origin, emit)
       }
@@ -184,7 +181,6 @@ struct EnvelopeUnwrapper {
       readStray(line, number, emit)
       return
     }
-    records += 1
     let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contextID())
     if format == .syslog { lastRecord = (number, origin, parser.slice?.lowerBound ?? 0) }
     if let slice = parser.slice {
@@ -256,8 +252,6 @@ struct EnvelopeUnwrapper {
       if pending[origin.context] == nil {
         pending[origin.context] = ([], number, origin)
         pendingCount += 1
-      } else {
-        joinedParts += 1
       }
       pending[origin.context]!.bytes.append(contentsOf: text)
       // Parts that never end (a cut file, a runaway writer) are handed over at the longest line read.
@@ -269,7 +263,6 @@ struct EnvelopeUnwrapper {
     }
     if pendingCount > 0, var part = pending.removeValue(forKey: origin.context) {
       pendingCount -= 1
-      joinedParts += 1
       part.bytes.append(contentsOf: text)
       part.bytes.withUnsafeBytes { Self.emitText($0, part.number, part.origin, emit) }
       return

@@ -70,10 +70,8 @@ enum LinePipeline {
       hand(block)
       result.secrets = secrets
       result.envelope = unwrapper.format
-      result.envelopeRecords = unwrapper.records
       result.envelopeStrays = unwrapper.strayLines
       result.firstEnvelopeStray = unwrapper.firstStray
-      result.joinedParts = unwrapper.joinedParts
       queue.finish()
     }
 

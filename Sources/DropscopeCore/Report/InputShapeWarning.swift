@@ -44,4 +44,10 @@ enum InputShapeWarning {
     let plural = records == 1 ? unit : unit == "HAR entry" ? "HAR entries" : "\(unit)s"
     return AnalysisWarning(input: input, message: "no API stream was found in this \(kind.rawValue) file's \(records) \(plural), so nothing in it is judged; dropscope expects HTTP exchanges with the API (an SSE response, or the request and its error) in a capture on the client's or the proxy's side, a curl trace, or a HAR export.")
   }
+
+  /// The warning for lines of an envelope's file that did not fit the envelope and were read as they are.
+  static func strays(input: String, envelope: EnvelopeFormat, count: Int, first: (number: Int, text: String)) -> AnalysisWarning {
+    let (lines, verb, pronoun) = count == 1 ? ("line", "was", "it is") : ("lines", "were", "they are")
+    return AnalysisWarning(input: input, line: first.number, message: "\(count) \(lines) of this \(envelope.description) did not fit its shape and \(verb) read as \(pronoun), the first at line \(first.number): `\(Redactor.redact(first.text).text)`")
+  }
 }
