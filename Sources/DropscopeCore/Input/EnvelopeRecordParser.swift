@@ -486,11 +486,23 @@ struct EnvelopeRecordParser {
       func named(_ name: StaticString) -> Bool { JSONObjectFields.key(b, key, is: name) }
       switch first {
       case 0x6c:  // l
-        if named("log") { log = value } else if named("logStreamName") { logStream = value } else if named("logName") { logName = value }
+        if named("log") {
+          log = value
+        } else if named("logStreamName") {
+          logStream = value
+        } else if named("logName") {
+          logName = value
+        }
       case 0x73:  // s
         if named("stream") { stream = value } else if named("severity") { severity = value }
       case 0x74:  // t
-        if named("time") { time = value } else if named("timestamp") { timestamp = value } else if named("textPayload") { textPayload = value }
+        if named("time") {
+          time = value
+        } else if named("timestamp") {
+          timestamp = value
+        } else if named("textPayload") {
+          textPayload = value
+        }
       case 0x6d:  // m
         if named("message") { message = value }
       case 0x4d:  // M
