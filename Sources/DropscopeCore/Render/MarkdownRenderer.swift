@@ -38,7 +38,15 @@ public struct MarkdownRenderer: ReportRenderer {
     out.line("## Summary")
     out.blank()
     guard report.counts.failed > 0 else {
-      out.line("Every stream completed.")
+      // No stream, or an input that gave none, is not an all-clear.
+      let silent = report.inputs.filter { $0.streams == 0 }.count
+      if report.counts.streams == 0 {
+        out.line("No stream was found, so none is judged: nothing here shows a call completing or failing (see the warnings).")
+      } else if silent > 0 {
+        out.line("Every stream found completed; \(silent) input\(silent == 1 ? "" : "s") gave no stream (see the warnings).")
+      } else {
+        out.line("Every stream completed.")
+      }
       out.blank()
       return
     }
