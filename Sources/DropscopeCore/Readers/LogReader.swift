@@ -558,6 +558,7 @@ final class LogReader<Sink: FactSink> {
     let before = record?.0 ?? time ?? lastTime
     builder.time = envelopeTime.map { max($0, before ?? $0) } ?? before
     builder.printedAt = envelopeTime.map { $0 + Microseconds(envelopePrecision) - 1 }
+    builder.envelopeTime = envelopeTime
     builder.recordQuote = quote
     builder.recordLine = record?.2
     builder.isInternal = internalPending.remove(builder.context) != nil
@@ -679,7 +680,7 @@ final class LogReader<Sink: FactSink> {
     guard !tb.records.isEmpty else { return }
     let chain = ExceptionChain(records: tb.records, start: tb.start,
                                printedNoLaterThan: tb.uncaught ? [tb.printedAt, tb.firstLaterTime].compactMap { $0 }.min() : nil,
-                               namedSDK: tb.namedSDK)
+                               namedSDK: tb.namedSDK, printedAt: tb.uncaught ? tb.envelopeTime : nil)
     let location = tb.recordLine.map { SourceLocation(input: input, line: $0) } ?? tb.start
     sink.accept(Fact(time: tb.time, location: location, context: tb.context,
                      kind: .exception(chain, internal: tb.isInternal, uncaught: tb.uncaught),
@@ -1001,6 +1002,8 @@ private struct TracebackBuilder {
   var firstLaterTime: Microseconds?
   /// The latest time the envelope record the traceback began in allows: it was printed no later.
   var printedAt: Microseconds?
+  /// The time the log's envelope gave the traceback's first line, if an envelope held it.
+  var envelopeTime: Microseconds?
   /// Whether the traceback's lines arrive inside log records (stderr forwarded through a logger).
   var embedded = false
   /// Where forwarded lines carry their text, and the header bytes just before it (`| stderr | `).
