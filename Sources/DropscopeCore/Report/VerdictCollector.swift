@@ -66,6 +66,7 @@ final class VerdictCollector {
         cost.outputTokens += verdict.outputTokens ?? 0
       }
       counts.byCause[(verdict.cause ?? .unknown).rawValue, default: 0] += 1
+      if verdict.inFlightAtEnd { counts.inFlight += 1 }
       if verdict.findings.contains(.unwrappedExceptionLeak) { counts.unwrappedExceptionLeaks += 1 }
       guard listedFailed < options.maxListedFailedStreams else {
         counts.unlistedStreams += 1
@@ -87,6 +88,7 @@ final class VerdictCollector {
     case .failed:
       counts.failed += sign
       counts.byCause[(verdict.cause ?? .unknown).rawValue, default: 0] += sign
+      if verdict.inFlightAtEnd { counts.inFlight += sign }
       if verdict.findings.contains(.unwrappedExceptionLeak) { counts.unwrappedExceptionLeaks += sign }
       if verdict.billed {
         cost.billedFailures += sign
