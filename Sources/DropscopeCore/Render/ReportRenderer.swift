@@ -7,11 +7,21 @@ public protocol ReportRenderer {
 public enum ReportFormat: String, CaseIterable, Sendable {
   case markdown
   case json
+  case jira
+  case html
+  case trace
 
-  public var renderer: any ReportRenderer {
+  /// The renderer for this format, at the level of detail asked for (JSON and trace always hold every stream).
+  public func renderer(detail: ReportDetail = .summary) -> any ReportRenderer {
     switch self {
-    case .markdown: return MarkdownRenderer()
+    case .markdown: return MarkdownRenderer(detail: detail)
     case .json: return JSONRenderer()
+    case .jira: return JiraRenderer(detail: detail)
+    case .html: return HTMLRenderer()
+    case .trace: return TraceRenderer()
     }
   }
+
+  /// The renderer at the default level of detail.
+  public var renderer: any ReportRenderer { renderer() }
 }
