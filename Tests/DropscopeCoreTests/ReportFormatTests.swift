@@ -87,7 +87,10 @@ final class ReportFormatTests: XCTestCase {
         XCTAssertTrue(verdict.contains("No stream failed") || verdict.contains("No stream was found"), folder.lastPathComponent)
         continue
       }
-      XCTAssertTrue(verdict.contains("is `\(top.cause.rawValue)`"), "\(folder.lastPathComponent): \(verdict)")
+      let tied = report.patterns.count > 1 && report.patterns[1].streams.count == top.streams.count
+      XCTAssertTrue(verdict.contains(tied ? "No one pattern dominates: the largest (\(top.streams.count) streams each) are `\(top.cause.rawValue)`"
+                                          : "The dominant pattern (\(top.streams.count == report.droppedCount ? "all of them" : "\(top.streams.count) of \(report.droppedCount)")) is `\(top.cause.rawValue)`"),
+                    "\(folder.lastPathComponent): \(verdict)")
       XCTAssertTrue(verdict.contains("surfaced as \(top.surfaced)"), "\(folder.lastPathComponent): \(verdict)")
       XCTAssertTrue(verdict.contains("\(report.droppedCount) of \(report.counts.streams) streams failed"), folder.lastPathComponent)
     }
@@ -243,7 +246,7 @@ final class ReportFormatTests: XCTestCase {
   }
 
   func testJiraEscapesMarkupCharactersInText() {
-    XCTAssertEqual(JiraRenderer.inline("a [b] {c} *d* `x|y` --detail"), "a \\[b\\] \\{c\\} \\*d\\* {{x\\|y}} -\\-detail")
+    XCTAssertEqual(JiraRenderer.inline("a [b] {c} *d* `x|y` --detail"), "a \\[b\\] \\{c\\} \\*d\\* {{x\\|y}} \\-\\-detail")
   }
 
   // MARK: - Trace
@@ -279,6 +282,33 @@ final class ReportFormatTests: XCTestCase {
     XCTAssertTrue(html.contains("class=\"silence\""))
     XCTAssertTrue(html.contains("<script type=\"application/json\" id=\"streams\">"))
     XCTAssertFalse(html.components(separatedBy: "id=\"streams\">")[1].components(separatedBy: "</script>")[0].contains("</"))
+  }
+
+  /// The sample report in headless Chromium: the script runs (a lane's evidence opens from the URL), the DOM holds
+  /// the verdict, a lane per timed stream and the close markers; a screenshot is saved for a person to look at.
+  func testHTMLRendersInHeadlessChromium() throws {
+    guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+      .first(where: { FileManager.default.isExecutableFile(atPath: $0) }).map(URL.init(fileURLWithPath:))
+    else { throw XCTSkip("headless Chromium not installed (Debian: apt-get install chromium)") }
+    let report = Self.allSamples
+    let directory = try TestSupport.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let page = directory.appendingPathComponent("report.html")
+    try Data(try HTMLRenderer().render(report).utf8).write(to: page)
+    let exemplar = try XCTUnwrap(report.patterns.first?.exemplar)
+    let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(directory.path)/profile"]
+    let dom = try TestSupport.run(chromium, flags + ["--dump-dom", page.absoluteString + "#stream-\(exemplar.id)"])
+    XCTAssertEqual(dom.status, 0, dom.stderr)
+    XCTAssertTrue(dom.stdout.contains("<p id=\"verdict\"><strong>\(report.droppedCount) of \(report.counts.streams) streams failed</strong>"))
+    XCTAssertEqual(dom.stdout.components(separatedBy: "<g class=\"stream").count - 1, report.streams.filter { $0.startedAt != nil }.count)
+    XCTAssertTrue(dom.stdout.contains("class=\"close\""))
+    XCTAssertTrue(dom.stdout.contains("<aside id=\"detail\"><h3>Stream \(exemplar.id): "), "the page's script did not show the stream")
+    let screenshot = TestSupport.root.appendingPathComponent(".build-screenshots/report.png")
+    try FileManager.default.createDirectory(at: screenshot.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let shot = try TestSupport.run(chromium, flags + ["--window-size=1200,2400", "--screenshot=\(screenshot.path)", page.absoluteString])
+    XCTAssertEqual(shot.status, 0, shot.stderr)
+    let size = try FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int ?? 0
+    XCTAssertGreaterThan(size, 20_000, "the screenshot looks empty")
   }
 
   // MARK: - Schema

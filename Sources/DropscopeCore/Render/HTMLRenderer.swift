@@ -60,13 +60,20 @@ public struct HTMLRenderer: ReportRenderer {
     for p in patterns.prefix(200) { out += "<option value=\"pattern:\(p.number)\">pattern \(p.number)</option>" }
     out += "</select></label>\n<table class=\"patterns\"><thead><tr><th>#</th><th>Streams</th><th>Where</th><th>Cause</th><th>Side</th><th>Surfaced as</th><th>SDK</th><th>Exemplar</th></tr></thead><tbody>\n"
     for p in patterns.prefix(200) {
+      if p.number == 9, patterns.count > 10 {
+        out += "</tbody><tbody class=\"more\" hidden>\n"
+      }
       let inputs = p.inputs
       let place = inputs.prefix(2).joined(separator: ", ") + (inputs.count > 2 ? " and \(inputs.count - 2) more" : "")
       out += "<tr class=\"pattern\" data-pattern=\"\(p.number)\"><td>\(p.number)</td><td>\(p.streams.count)</td><td>\(Self.escape(place))</td>"
       out += "<td><span class=\"swatch c-\(p.cause.rawValue)\"></span>\(p.cause.rawValue)</td><td>\(p.side?.rawValue ?? "–")</td>"
       out += "<td>\(Self.inline(p.surfaced))</td><td>\(Self.escape(p.sdk ?? "–"))</td><td><a href=\"#\" data-stream=\"\(p.exemplar.id)\">stream \(p.exemplar.id)</a></td></tr>\n"
     }
-    return out + "</tbody></table>\n"
+    out += "</tbody></table>\n"
+    if patterns.count > 10 {
+      out += "<p><button id=\"more-patterns\" type=\"button\">Show all \(min(patterns.count, 200)) patterns</button>\(patterns.count > 200 ? " (the JSON report has the other \(patterns.count - 200))" : "")</p>\n"
+    }
+    return out
   }
 
   /// The timeline: per input its own time axis (incidents may be days apart), lanes grouped by context.
@@ -239,21 +246,22 @@ public struct HTMLRenderer: ReportRenderer {
     .c-completed{fill:#8fbc8f;background:#8fbc8f}.c-idle_timeout{fill:#f0a030;background:#f0a030}
     .c-server_close_during_delta{fill:#d73a49;background:#d73a49}.c-client_error{fill:#3b7dd8;background:#3b7dd8}
     .c-server_error{fill:#8e44ad;background:#8e44ad}.c-unknown{fill:#999;background:#999}
-    #detail{position:sticky;bottom:0;background:#fff;border-top:2px solid #333;max-height:45vh;overflow:auto;padding:.3em 1em}
+    #detail{position:sticky;bottom:0;background:#fff;border-top:2px solid #333;max-height:35vh;overflow:auto;padding:.3em 1em}
     #detail li{margin:.3em 0}#detail pre{margin:.2em 0;white-space:pre-wrap}footer{margin-top:2em;color:#888;font-size:.85em}
     """
 
   static let script = """
     (function(){
     var data=JSON.parse(document.getElementById('streams').textContent);
-    function esc(s){return String(s).replace(/[&<>"]/g,function(c){return{'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c];});}
+    function esc0(s){return String(s).replace(/[&<>"]/g,function(c){return{'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c];});}
+    function esc(s){return esc0(s).replace(/`([^`]+)`/g,'<code>$1</code>').replace(/https:\\/\\/[^\\s),;<]+[^\\s),;<.:]/g,function(u){return '<a href="'+u+'">'+u+'</a>';});}
     function show(id){var s=data[id];if(!s)return;var d=document.getElementById('detail');
     document.querySelectorAll('.stream.selected').forEach(function(g){g.classList.remove('selected');});
     document.querySelectorAll('.stream[data-stream="'+id+'"]').forEach(function(g){g.classList.add('selected');});
     var h='<h3>Stream '+s.id+': '+esc(s.cause||s.outcome)+(s.side?' ('+esc(s.side)+' side)':'')+', '+esc(s.confidence)+' confidence'+(s.pattern?', pattern '+s.pattern:'')+'</h3>';
     h+='<p>'+esc(s.input)+(s.context?' · '+esc(s.context):'')+(s.request_id?' · request '+esc(s.request_id):'')+'</p><p>'+esc(s.summary)+'</p>';
     if(s.surfaced_as)h+='<p>Surfaced as: '+esc(s.surfaced_as)+'</p>';
-    h+='<ul class="evidence">'+s.evidence.map(function(e){return '<li><code>'+esc(e.where)+'</code> '+esc(e.note)+(e.quote?'<pre>'+esc(e.quote)+'</pre>':'')+'</li>';}).join('')+'</ul>';
+    h+='<ul class="evidence">'+s.evidence.map(function(e){return '<li><code>'+esc(e.where)+'</code> '+esc(e.note)+(e.quote?'<pre>'+esc0(e.quote)+'</pre>':'')+'</li>';}).join('')+'</ul>';
     if(s.fixes.length)h+='<p>Fixes: '+s.fixes.map(function(f){return '<a href="#fix-'+esc(f.id)+'">'+esc(f.title)+'</a>';}).join('; ')+'</p>';
     d.innerHTML=h;}
     document.querySelectorAll('.stream').forEach(function(g){g.addEventListener('click',function(){show(g.dataset.stream);});});
@@ -261,6 +269,8 @@ public struct HTMLRenderer: ReportRenderer {
     function filter(v){document.querySelectorAll('.stream').forEach(function(g){var on=!v||(v.indexOf('cause:')==0&&g.dataset.cause==v.slice(6))||(v.indexOf('pattern:')==0&&g.dataset.pattern==v.slice(8));g.classList.toggle('dim',!on);});}
     var f=document.getElementById('filter');if(f)f.addEventListener('change',function(){filter(f.value);});
     document.querySelectorAll('tr.pattern').forEach(function(r){r.addEventListener('click',function(){if(f)f.value='pattern:'+r.dataset.pattern;filter('pattern:'+r.dataset.pattern);});});
+    var m=document.getElementById('more-patterns');if(m)m.addEventListener('click',function(){document.querySelectorAll('tbody.more').forEach(function(t){t.hidden=!t.hidden;});});
+    var hm=/^#stream-(\\d+)$/.exec(location.hash);if(hm)show(hm[1]);
     var z=document.getElementById('zoom');if(z)z.addEventListener('input',function(){document.querySelectorAll('svg.lanes').forEach(function(s){s.setAttribute('width',1000*z.value);});});
     })();
     """

@@ -217,7 +217,7 @@ public struct JiraRenderer: ReportRenderer {
       switch character {
       case "*", "_", "+", "^", "~", "[", "]", "{", "}", "|", "!", "#":
         out += "\\\(character)"
-      case "-" where previous == "-":
+      case "-" where previous == "-" || previous == " ":
         out += "\\-"
       case "\n":
         out += " "

@@ -126,7 +126,16 @@ enum ReportText {
     }
     let silent = report.inputs.filter { $0.streams == 0 }.count
     if silent > 0 { text += " \(count(silent, "input gave", plural: "inputs gave")) no stream (see the warnings)." }
-    if let top = patterns.first {
+    let tied = patterns.prefix { $0.streams.count == patterns.first?.streams.count }
+    if tied.count > 1, let top = tied.first {
+      let names = tied.prefix(3).map { p in
+        "\(p.cause.rawValue.codeSpan)\(p.side.map { " (\($0.rawValue) side)" } ?? ""), surfaced as \(p.surfaced)"
+      }
+      text += " No one pattern dominates: the largest (\(top.streams.count) streams each) are \(names.joined(separator: "; "))\(tied.count > 3 ? "; and \(tied.count - 3) more" : "")."
+      if patterns.count > tied.count {
+        text += " \(count(patterns.count - tied.count, "smaller pattern")) follow."
+      }
+    } else if let top = patterns.first {
       let share = top.streams.count == dropped ? "all of them" : "\(top.streams.count) of \(dropped)"
       text += " The dominant pattern (\(share)) is \(top.cause.rawValue.codeSpan)"
       switch top.side {
@@ -145,7 +154,7 @@ enum ReportText {
     }
     if c.unwrappedExceptionLeaks > 0 {
       let n = c.unwrappedExceptionLeaks
-      text += " \(bold("\(count(n, "failure")) reached the application as raw transport exception\(n == 1 ? "" : "s")")) the SDK did not wrap, so `except …APIError` and the SDK's retries never saw \(n == 1 ? "it" : "them")."
+      text += " \(bold("\(count(n, "failure")) reached the application as \(n == 1 ? "a raw transport exception" : "raw transport exceptions")")) the SDK did not wrap, so `except …APIError` and the SDK's retries never saw \(n == 1 ? "it" : "them")."
     }
     if dropped > 0 { text += " Cost: \(cost(report.cost, bold: bold))." }
     if let first = fixes.first, first.streams > 0 {
