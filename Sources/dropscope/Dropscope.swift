@@ -96,7 +96,7 @@ extension Dropscope {
       }
       if report.counts.streams == 0 {
         let lines = report.inputs.reduce(0) { $0 + $1.lines }
-        printNotice("no stream was found in \(report.inputs.count) input\(report.inputs.count == 1 ? "" : "s") (\(lines) lines read), so nothing was judged; the report's warnings say what each input looked like")
+        printNotice("no stream was found in \(report.inputs.count) input\(report.inputs.count == 1 ? "" : "s") (\(lines) line\(lines == 1 ? "" : "s") read), so nothing was judged\(report.warnings.isEmpty ? "" : "; the report's warnings say what each input looked like")")
       }
       if failOnDrops, report.droppedCount > 0 {
         printNotice("--fail-on-drops: \(Self.dropSummary(report))")
@@ -110,7 +110,9 @@ extension Dropscope {
       var text = "\(n) stream\(n == 1 ? "" : "s") failed"
       let patterns = report.patterns
       if !patterns.isEmpty {
-        let top = patterns.prefix(3).map { "\($0.streams.count) \($0.cause.rawValue)\($0.side.map { " (\($0.rawValue) side)" } ?? "")" }
+        let top = patterns.prefix(3).map { p in
+          "\(p.streams.count) \(p.cause.rawValue) (\(p.side.map { "\($0.rawValue) side, " } ?? "")\(p.surfaced.replacingOccurrences(of: "`", with: "")))"
+        }
         text += ": " + top.joined(separator: ", ") + (patterns.count > 3 ? ", and \(patterns.count - 3) more pattern\(patterns.count == 4 ? "" : "s")" : "")
       }
       if let first = report.droppedStreams.first {

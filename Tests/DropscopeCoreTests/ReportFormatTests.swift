@@ -162,7 +162,7 @@ final class ReportFormatTests: XCTestCase {
     XCTAssertEqual(open.status, 0, open.stderr)
     let dropped = try TestSupport.run(binary, ["analyze", "--fail-on-drops", "SampleLogs/03-proxy-idle-timeout"])
     XCTAssertEqual(dropped.status, 1)
-    XCTAssertTrue(dropped.stderr.contains("--fail-on-drops: 1 stream failed: 1 idle_timeout (server side)"), dropped.stderr)
+    XCTAssertTrue(dropped.stderr.contains("--fail-on-drops: 1 stream failed: 1 idle_timeout (server side, raw httpx2.RemoteProtocolError)"), dropped.stderr)
     XCTAssertTrue(dropped.stderr.contains("first: stream 1 in SampleLogs/03-proxy-idle-timeout/app.log.gz"), dropped.stderr)
   }
 

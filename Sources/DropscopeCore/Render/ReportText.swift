@@ -111,7 +111,8 @@ enum ReportText {
     if c.streams == 0 {
       let lines = report.inputs.reduce(0) { $0 + $1.lines }
       let understood = report.inputs.reduce(0) { $0 + $1.linesUnderstood }
-      return "\(bold("No stream was found")) in \(count(report.inputs.count, "input")) (\(grouped(lines)) lines read, \(grouped(understood)) understood), so nothing here is judged: this is not an all-clear. The warnings below say what each input looked like and what dropscope expects."
+      let warnings = report.warnings.isEmpty ? "" : " The warnings below say what each input looked like."
+      return "\(bold("No stream was found")) in \(count(report.inputs.count, "input")) (\(count(lines, "line")) read, \(grouped(understood)) understood), so nothing here is judged: this is not an all-clear. dropscope reads the logs of applications that call the Anthropic or OpenAI API, packet captures, curl traces and HAR exports.\(warnings)"
     }
     var text: String
     if dropped == 0 {

@@ -44,7 +44,7 @@ final class VerdictCollector {
         if openCalls[verdict.call] == nil { openCalls[verdict.call] = [] }
       } else {
         // This is the call's last attempt: the call failed if it failed.
-        endCall(verdict.call, attempts: verdict.attempt, failed: verdict.outcome == .failed)
+        endCall(verdict.call, attempts: verdict.attempt, failed: verdict.outcome == .failed && !verdict.inFlightAtEnd)
       }
     }
     switch verdict.outcome {
@@ -108,9 +108,11 @@ final class VerdictCollector {
     tally(capture, -1)
     tally(joined, 1)
     counts.calls -= 1
-    if capture.outcome == .failed { counts.callsFailed -= 1 }
-    if !log.findings.contains(.retriedBySDK), (log.outcome == .failed) != (joined.outcome == .failed) {
-      counts.callsFailed += joined.outcome == .failed ? 1 : -1
+    // A stream in flight when its input ended did not fail its call.
+    func failedCall(_ s: StreamVerdict) -> Bool { s.outcome == .failed && !s.inFlightAtEnd }
+    if failedCall(capture) { counts.callsFailed -= 1 }
+    if !log.findings.contains(.retriedBySDK), failedCall(log) != failedCall(joined) {
+      counts.callsFailed += failedCall(joined) ? 1 : -1
     }
   }
 
