@@ -78,7 +78,7 @@ public struct HTMLRenderer: ReportRenderer {
 
   /// The timeline: per input its own time axis (incidents may be days apart), lanes grouped by context.
   private func timeline(_ report: Report, patternOf: [Int: Int]) -> String {
-    var out = "<h2>Timeline</h2>\n<p class=\"hint\">One lane per stream, grouped by input and context; colour by cause; ticks are timed evidence, the shaded part the silence before the end, the end marker who closed (S server side, C client side, ? unknown, … still open when the input ends). Zoom: <input id=\"zoom\" type=\"range\" min=\"1\" max=\"8\" step=\"0.5\" value=\"1\"></p>\n<div id=\"timeline\">\n"
+    var out = "<h2>Timeline</h2>\n<p class=\"hint\">One lane per stream, grouped by input and context; colour by cause; ticks are timed evidence, the shaded part the silence before the end, the end marker who closed (S server side, C client side, ? unknown, … still open when the input ends); a red dashed line is the known limit a silence or duration matches, a grey dashed curve links the attempts of one call. Zoom: <input id=\"zoom\" type=\"range\" min=\"1\" max=\"8\" step=\"0.5\" value=\"1\"></p>\n<div id=\"timeline\">\n"
     var byInput: [(String, [StreamVerdict])] = []
     var index: [String: Int] = [:]
     for s in report.streams {
@@ -111,6 +111,7 @@ public struct HTMLRenderer: ReportRenderer {
       out += "<text class=\"axis\" x=\"\(Int(labelWidth))\" y=\"12\">\(TimeFormatting.iso(t0))</text>"
       out += "<text class=\"axis\" x=\"\(Int(width - 20))\" y=\"12\" text-anchor=\"end\">+\(Self.escape(ReportText.duration(span / 1e6)))</text>\n"
       var y = 20.0
+      var attempts: [Int: [(attempt: Int, x0: Double, x1: Double, y: Double)]] = [:]
       for (label, item) in rows {
         if let label {
           out += "<text class=\"context\" x=\"4\" y=\"\(Int(y + 12))\">\(Self.escape(ReportText.clipped(label, 28)))</text>\n"
@@ -129,6 +130,12 @@ public struct HTMLRenderer: ReportRenderer {
           let xs = max(x0, x(end - Microseconds(silence * 1e6)))
           out += "<rect class=\"silence\" x=\"\(Self.f(xs))\" y=\"\(Int(y + 3))\" width=\"\(Self.f(max(x1 - xs, 1)))\" height=\"10\"/>"
         }
+        if let limit = Report.matchedKnownLimit(s) {
+          // Where the limit falls: from the last byte before the silence (idle) or from the start (a total cap).
+          let from = limit.kind == .idle ? end - Microseconds((s.silenceBeforeEnd ?? 0) * 1e6) : start
+          let at = x(from + Microseconds(limit.seconds * 1e6))
+          out += "<line class=\"limit\" x1=\"\(Self.f(at))\" x2=\"\(Self.f(at))\" y1=\"\(Int(y - 1))\" y2=\"\(Int(y + 17))\"><title>\(Self.escape("\(TimeFormatting.limit(limit.seconds)) \(limit.kind == .idle ? "idle limit" : "total-duration cap"): \(limit.components)"))</title></line>"
+        }
         for e in s.evidence {
           guard let t = e.time.flatMap(TimestampParser.parse), t >= t0 else { continue }
           out += "<line class=\"tick\" x1=\"\(Self.f(x(t)))\" x2=\"\(Self.f(x(t)))\" y1=\"\(Int(y + 1))\" y2=\"\(Int(y + 15))\"/>"
@@ -138,7 +145,15 @@ public struct HTMLRenderer: ReportRenderer {
           out += "<text class=\"close\" x=\"\(Self.f(x1 + 2))\" y=\"\(Int(y + 12))\">\(mark)</text>"
         }
         out += "</g>\n"
+        if s.attemptsInCall > 1 { attempts[s.call, default: []].append((s.attempt, x0, x1, y + 8)) }
         y += lane
+      }
+      // Attempts of one call (the SDK's retries) linked from each attempt's end to the next one's start.
+      for call in attempts.keys.sorted() {
+        let chain = attempts[call]!.sorted { $0.attempt < $1.attempt }
+        for (a, b) in zip(chain, chain.dropFirst()) {
+          out += "<path class=\"retry\" d=\"M\(Self.f(a.x1)) \(Int(a.y)) C\(Self.f(a.x1 + 12)) \(Int(a.y)) \(Self.f(b.x0 - 12)) \(Int(b.y)) \(Self.f(b.x0)) \(Int(b.y))\"><title>call \(call): attempt \(a.attempt) retried as attempt \(b.attempt)</title></path>\n"
+        }
       }
       out += "</svg></section>\n"
     }
@@ -238,7 +253,7 @@ public struct HTMLRenderer: ReportRenderer {
     .facts th{background:#fafafa;font-weight:600}tr.pattern{cursor:pointer}tr.pattern:hover{background:#fffbdd}
     code{background:#f0f0f0;padding:0 3px;border-radius:3px;font-size:.92em}pre{background:#f6f8fa;padding:.7em;overflow:auto}
     .hint{color:#666;font-size:.9em}#timeline{overflow-x:auto}svg.lanes{display:block;font:11px system-ui,sans-serif}
-    .axis{fill:#666}.context{fill:#333;font-weight:600}.id{fill:#555}.tick{stroke:#000;stroke-opacity:.55;stroke-width:1}
+    .axis{fill:#666}.limit{stroke:#b00;stroke-width:1.5;stroke-dasharray:3 2}.retry{fill:none;stroke:#555;stroke-width:1;stroke-dasharray:2 2}.context{fill:#333;font-weight:600}.id{fill:#555}.tick{stroke:#000;stroke-opacity:.55;stroke-width:1}
     .silence{fill:url(#none);fill:#fff;fill-opacity:.55;stroke:#999;stroke-dasharray:2 2}.close{font-weight:700;fill:#000}
     .stream{cursor:pointer}.stream:hover .bar,.stream.selected .bar{stroke:#000;stroke-width:1.5}.stream.dim{opacity:.12}
     .inflight .bar{fill-opacity:.35;stroke:#555;stroke-dasharray:3 2}

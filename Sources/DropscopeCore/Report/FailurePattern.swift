@@ -152,13 +152,22 @@ extension Report {
   /// The name of the known limit or cap that a stream's silence or duration matches, when it carries the finding.
   static func matchedLimit(_ s: StreamVerdict) -> String? {
     guard s.findings.contains(.matchesKnownLimit) else { return nil }
+    guard let limit = matchedKnownLimit(s) else { return "a known limit" }
+    let kind = limit.kind == .idle ? "idle limit" : "total-duration cap"
+    return "the \(TimeFormatting.limit(limit.seconds)) \(kind) (\(limit.components))"
+  }
+
+  /// The known idle limit the silence before the end matches, or the total-duration cap the duration matches,
+  /// for a stream that carries the finding.
+  static func matchedKnownLimit(_ s: StreamVerdict) -> Catalogue.KnownLimit? {
+    guard s.findings.contains(.matchesKnownLimit) else { return nil }
     if let silence = s.silenceBeforeEnd, let limit = Catalogue.limits(matching: silence, kind: .idle, precision: 0.5).first {
-      return "the \(TimeFormatting.limit(limit.seconds)) idle limit (\(limit.components))"
+      return limit
     }
     if let duration = s.duration, let cap = Catalogue.limits(matching: duration, kind: .total, precision: 0.5).first {
-      return "the \(TimeFormatting.limit(cap.seconds)) total-duration cap (\(cap.components))"
+      return cap
     }
-    return "a known limit"
+    return nil
   }
 
   /// The text inside the first pair of backticks.
