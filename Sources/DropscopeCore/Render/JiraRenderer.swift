@@ -61,7 +61,7 @@ public struct JiraRenderer: ReportRenderer {
       for p in patterns {
         let section = patternDetail(p)
         let size = section.count
-        if used + size > room {
+        if used + size > room || (detail == .summary && p.number > MarkdownRenderer.mostPatternSections) {
           skipped.append(p.number)
           continue
         }

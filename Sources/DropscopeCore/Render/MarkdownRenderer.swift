@@ -5,6 +5,9 @@ public struct MarkdownRenderer: ReportRenderer {
   /// The most characters the summary report may take (a GitHub issue body holds 65,536).
   public var budget: Int
 
+  /// Patterns the summary report gives a section (exemplar and evidence); the table lists them all.
+  static let mostPatternSections = 15
+
   public init(detail: ReportDetail = .summary, budget: Int = 60_000) {
     self.detail = detail
     self.budget = budget
@@ -107,7 +110,7 @@ public struct MarkdownRenderer: ReportRenderer {
       var section = MarkdownWriter()
       patternDetail(p, &section)
       let size = section.text.count
-      if used + size > room {
+      if used + size > room || (detail == .summary && p.number > Self.mostPatternSections) {
         skipped.append(p)
         continue
       }
@@ -117,7 +120,7 @@ public struct MarkdownRenderer: ReportRenderer {
     if !skipped.isEmpty {
       let n = skipped.reduce(0) { $0 + $1.streams.count }
       let names = skipped.count <= 30 ? "Patterns \(skipped.map { String($0.number) }.joined(separator: ", "))" : "\(skipped.count) patterns"
-      out.line("\(names) (\(ReportText.count(n, "stream"))) are in the table above only, to keep this report within \(ReportText.grouped(budget)) characters; `--detail full` or `--format json` has each of them.")
+      out.line("\(names) (\(ReportText.count(n, "stream"))) are in the table above only, to keep this report the size of a ticket; `--detail full` or `--format json` has each of them.")
       out.blank()
     }
   }
