@@ -48,7 +48,7 @@ final class ReportFormatTests: XCTestCase {
     XCTAssertEqual(paragraphs.first, "# dropscope report")
     let verdict = paragraphs[1]
     XCTAssertTrue(verdict.hasPrefix("**\(Self.allSamples.droppedCount) of \(Self.allSamples.counts.streams) streams failed**"), verdict)
-    XCTAssertTrue(verdict.contains("dominant pattern"), verdict)
+    XCTAssertTrue(verdict.contains("largest pattern (") && verdict.contains("By cause: "), verdict)
     XCTAssertTrue(verdict.contains("First fix:"), verdict)
     XCTAssertTrue(text.contains("### Pattern 1:"))
     XCTAssertTrue(text.contains("## Fixes, by the failed streams they address"))
@@ -88,11 +88,13 @@ final class ReportFormatTests: XCTestCase {
         continue
       }
       let tied = report.patterns.count > 1 && report.patterns[1].streams.count == top.streams.count
-      XCTAssertTrue(verdict.contains(tied ? "No one pattern dominates: the largest (\(top.streams.count) streams each) are `\(top.cause.rawValue)`"
-                                          : "The dominant pattern (\(top.streams.count == report.droppedCount ? "all of them" : "\(top.streams.count) of \(report.droppedCount)")) is `\(top.cause.rawValue)`"),
-                    "\(folder.lastPathComponent): \(verdict)")
-      XCTAssertTrue(verdict.contains("surfaced as \(top.surfaced)"), "\(folder.lastPathComponent): \(verdict)")
-      XCTAssertTrue(verdict.contains("\(report.droppedCount) of \(report.counts.streams) streams failed"), folder.lastPathComponent)
+      let share = top.streams.count == report.droppedCount ? "all of them" : "\(top.streams.count) of \(report.droppedCount)"
+      let named = !tied ? "pattern (\(share)) is `\(top.cause.rawValue)`"
+        : top.streams.count == 1 ? "Each failed its own way: `\(top.cause.rawValue)`"
+        : "No one pattern dominates: the largest (\(top.streams.count) streams each) are `\(top.cause.rawValue)`"
+      XCTAssertTrue(verdict.contains(named), "\(folder.lastPathComponent): \(verdict)")
+      XCTAssertTrue(verdict.contains(top.howSurfaced), "\(folder.lastPathComponent): \(verdict)")
+      XCTAssertTrue(verdict.contains("\(report.droppedCount) of \(report.counts.streams) stream"), folder.lastPathComponent)
     }
   }
 

@@ -118,7 +118,7 @@ enum ReportText {
     if dropped == 0 {
       text = "\(bold("No stream failed")): \(count(c.completed, "stream")) of \(grouped(c.streams)) completed."
     } else {
-      text = "\(bold("\(grouped(dropped)) of \(grouped(c.streams)) streams failed"))"
+      text = "\(bold("\(grouped(dropped)) of \(count(c.streams, "stream")) failed"))"
       if let span = report.timeSpan { text += " over \(duration(span.seconds))" }
       text += "."
     }
@@ -127,30 +127,44 @@ enum ReportText {
     }
     let silent = report.inputs.filter { $0.streams == 0 }.count
     if silent > 0 { text += " \(count(silent, "input gave", plural: "inputs gave")) no stream (see the warnings)." }
+    let byCause = Cause.allCases.map { cause in (cause, droppedByCause(report, cause)) }.filter { $0.1 > 0 }
+      .enumerated().sorted { $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset }.map(\.element)
+    if byCause.count > 1 {
+      text += " By cause: \(byCause.map { "\($0.0.rawValue.codeSpan) \(grouped($0.1))" }.joined(separator: ", "))."
+    } else if let only = byCause.first, patterns.count > 1 {
+      text += " All are \(only.0.rawValue.codeSpan)."
+    }
     let tied = patterns.prefix { $0.streams.count == patterns.first?.streams.count }
     if tied.count > 1, let top = tied.first {
       let names = tied.prefix(3).map { p in
-        "\(p.cause.rawValue.codeSpan)\(p.side.map { " (\($0.rawValue) side)" } ?? ""), surfaced as \(p.surfaced)"
+        "\(p.cause.rawValue.codeSpan)\(p.side.map { " (\($0.rawValue) side)" } ?? "") \(p.howSurfaced)"
       }
-      text += " No one pattern dominates: the largest (\(top.streams.count) streams each) are \(names.joined(separator: "; "))\(tied.count > 3 ? "; and \(tied.count - 3) more" : "")."
+      let rest = tied.count > 3 ? "; and \(tied.count - 3) more" : ""
+      if top.streams.count == 1 {
+        text += " Each failed its own way: \(names.joined(separator: "; "))\(rest)."
+      } else {
+        text += " No one pattern dominates: the largest (\(top.streams.count) streams each) are \(names.joined(separator: "; "))\(rest)."
+      }
       if patterns.count > tied.count {
-        text += " \(count(patterns.count - tied.count, "smaller pattern")) follow."
+        text += " \(count(patterns.count - tied.count, "smaller pattern follows", plural: "smaller patterns follow"))."
       }
     } else if let top = patterns.first {
       let share = top.streams.count == dropped ? "all of them" : "\(top.streams.count) of \(dropped)"
-      text += " The dominant pattern (\(share)) is \(top.cause.rawValue.codeSpan)"
+      text += " The \(top.streams.count * 2 > dropped ? "dominant" : "largest") pattern (\(share)) is \(top.cause.rawValue.codeSpan)"
       switch top.side {
       case .server?: text += " on the server side (the API or a proxy in front of it)"
       case .client?: text += " on the client side"
       default: text += ", side unknown"
       }
-      text += ", surfaced as \(top.surfaced)"
+      text += ", \(top.howSurfaced)"
       if let sdk = top.sdk { text += " with \(sdk)" }
       if let limit = top.limit { text += "; it matches \(limit)" }
       text += "."
       if patterns.count > 1 {
-        let rest = patterns.dropFirst().prefix(2).map { "\($0.cause.rawValue.codeSpan) (\($0.streams.count))" }
-        text += " Next: \(rest.joined(separator: ", "))\(patterns.count > 3 ? ", and \(count(patterns.count - 3, "smaller pattern"))" : "")."
+        let rest = patterns.dropFirst().prefix(2).map { p in
+          "\(p.streams.count) \(p.cause.rawValue.codeSpan)\(p.side.map { " (\($0.rawValue) side)" } ?? "") \(p.howSurfaced)"
+        }
+        text += " Next: \(rest.joined(separator: "; "))\(patterns.count > 3 ? "; and \(count(patterns.count - 3, "smaller pattern"))" : "")."
       }
     }
     if c.unwrappedExceptionLeaks > 0 {
@@ -162,6 +176,12 @@ enum ReportText {
       text += " First fix: \(bold(first.fix.title)) (\(count(first.streams, "stream")), pattern\(first.patterns.count == 1 ? "" : "s") \(first.patterns.map(String.init).joined(separator: ", ")))."
     }
     return text
+  }
+
+  /// Failed streams of a cause, not counting those in flight (they are `unknown`).
+  private static func droppedByCause(_ report: Report, _ cause: Cause) -> Int {
+    let n = report.counts.byCause[cause.rawValue] ?? 0
+    return cause == .unknown ? max(0, n - report.counts.inFlight) : n
   }
 
   private static func price(_ value: Double) -> String {

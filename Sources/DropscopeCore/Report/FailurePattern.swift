@@ -61,6 +61,11 @@ public struct FailurePattern: Sendable, Equatable {
     }.map(\.element)
   }
 
+  /// "surfaced as raw `httpx2.ReadError`", or "with no exception in the log".
+  public var howSurfaced: String {
+    surfaced.hasPrefix("no exception") ? "with \(surfaced)" : "surfaced as \(surfaced)"
+  }
+
   /// One line naming the pattern: "`idle_timeout` on the server side, raw `httpx2.ReadError`, anthropic ≥ 1.0".
   public var title: String {
     var parts = ["`\(cause.rawValue)`"]
@@ -69,7 +74,7 @@ public struct FailurePattern: Sendable, Equatable {
     case .client?: parts.append("client side")
     default: break
     }
-    parts.append("surfaced as \(surfaced)")
+    parts.append(howSurfaced)
     if let sdk { parts.append(sdk) }
     if let limit { parts.append("matches \(limit)") }
     return parts.joined(separator: ", ")
@@ -146,7 +151,7 @@ extension Report {
     if leaked { return "a raw transport exception (predicted from the SDK the request names)" }
     if let status = s.status, status != 200 { return "HTTP \(status)" }
     if s.onWire { return "a close on the wire (no application log)" }
-    return s.views.isEmpty ? "nothing raised that the log shows" : "nothing raised that the log shows (closed on the wire)"
+    return s.views.isEmpty ? "no exception in the log" : "no exception in the log (closed on the wire)"
   }
 
   /// The name of the known limit or cap that a stream's silence or duration matches, when it carries the finding.
