@@ -279,8 +279,20 @@ final class ReportFormatTests: XCTestCase {
       XCTAssertFalse(html.contains(external), "fetches \(external)")
     }
     XCTAssertTrue(html.contains("<p id=\"verdict\">"))
-    let lanes = html.components(separatedBy: "<g class=\"stream").count - 1
-    XCTAssertEqual(lanes, report.streams.filter { $0.startedAt != nil }.count)
+    XCTAssertEqual(Self.streamsDrawn(html), report.streams.filter { $0.startedAt != nil }.count)
+    // Many completed streams of a context share a lane; the failed keep one each.
+    let many = Self.synthetic(failed: 30)
+    var busy = many
+    busy.streams += (1...40).map { i in
+      var s = many.streams[0]
+      s.id = 1_000 + i
+      s.outcome = .completed
+      s.cause = nil
+      return s
+    }
+    let aggregated = try HTMLRenderer().render(busy)
+    XCTAssertTrue(aggregated.contains("data-count=\"40\""))
+    XCTAssertEqual(Self.streamsDrawn(aggregated), busy.streams.count)
     XCTAssertTrue(html.contains("class=\"silence\""))
     XCTAssertTrue(html.contains("<script type=\"application/json\" id=\"streams\">"))
     XCTAssertFalse(html.components(separatedBy: "id=\"streams\">")[1].components(separatedBy: "</script>")[0].contains("</"))
@@ -302,7 +314,7 @@ final class ReportFormatTests: XCTestCase {
     let dom = try TestSupport.run(chromium, flags + ["--dump-dom", page.absoluteString + "#stream-\(exemplar.id)"])
     XCTAssertEqual(dom.status, 0, dom.stderr)
     XCTAssertTrue(dom.stdout.contains("<p id=\"verdict\"><strong>\(report.droppedCount) of \(report.counts.streams) streams failed</strong>"))
-    XCTAssertEqual(dom.stdout.components(separatedBy: "<g class=\"stream").count - 1, report.streams.filter { $0.startedAt != nil }.count)
+    XCTAssertEqual(Self.streamsDrawn(dom.stdout), report.streams.filter { $0.startedAt != nil }.count)
     XCTAssertTrue(dom.stdout.contains("class=\"close\""))
     XCTAssertTrue(dom.stdout.contains("<aside id=\"detail\"><h3>Stream \(exemplar.id): "), "the page's script did not show the stream")
     let screenshot = TestSupport.root.appendingPathComponent(".build-screenshots/report.png")
@@ -311,6 +323,14 @@ final class ReportFormatTests: XCTestCase {
     XCTAssertEqual(shot.status, 0, shot.stderr)
     let size = try FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int ?? 0
     XCTAssertGreaterThan(size, 20_000, "the screenshot looks empty")
+  }
+
+  /// Streams on the page's timeline: a lane each, plus those counted in shared lanes.
+  static func streamsDrawn(_ html: String) -> Int {
+    let lanes = html.components(separatedBy: "<g class=\"stream").count - 1
+    let shared = html.components(separatedBy: "<g class=\"aggregate\" data-cause=\"completed\" data-count=\"").dropFirst()
+      .compactMap { Int($0.prefix { $0.isNumber }) }.reduce(0, +)
+    return lanes + shared
   }
 
   // MARK: - Schema

@@ -6,8 +6,19 @@ public struct HTMLRenderer: ReportRenderer {
   /// Lanes drawn at most; the rest are counted under the timeline.
   public var maxLanes: Int
 
-  public init(maxLanes: Int = 2_000) {
+  /// Completed streams of one context beyond this many share one lane.
+  public var aggregateAbove: Int
+
+  public init(maxLanes: Int = 2_000, aggregateAbove: Int = 12) {
     self.maxLanes = maxLanes
+    self.aggregateAbove = aggregateAbove
+  }
+
+  /// A row of the timeline.
+  private enum Lane {
+    case context(String)
+    case stream(StreamVerdict, Microseconds, Microseconds)
+    case completed([(StreamVerdict, Microseconds, Microseconds)])
   }
 
   public func render(_ report: Report) throws -> String {
@@ -45,7 +56,7 @@ public struct HTMLRenderer: ReportRenderer {
     var streams = "\(ReportText.grouped(c.streams)): \(ReportText.grouped(c.completed)) completed, \(ReportText.grouped(report.droppedCount)) failed"
     if c.inFlight > 0 { streams += ", \(c.inFlight) in flight when the input ends" }
     rows.append(("Streams", streams))
-    if ReportText.hasSDKInput(report) { rows.append(("SDK calls", "\(c.calls), of which \(c.callsFailed) failed in the end; the SDK retried \(ReportText.count(c.retries, "attempt"))")) }
+    if ReportText.hasSDKInput(report) { rows.append(("SDK calls", "\(ReportText.grouped(c.calls)), of which \(ReportText.grouped(c.callsFailed)) failed in the end; the SDK retried \(ReportText.count(c.retries, "attempt"))")) }
     rows.append(("Raw exceptions leaked by the SDK", "\(c.unwrappedExceptionLeaks)"))
     rows.append(("What the drops cost", ReportText.cost(report.cost) { $0 }))
     rows.append(("Warnings", "\(report.warnings.count)"))
@@ -98,10 +109,18 @@ public struct HTMLRenderer: ReportRenderer {
       func x(_ t: Microseconds) -> Double { labelWidth + (width - labelWidth - 20) * Double(t - t0) / span }
       let contexts = Dictionary(grouping: timed, by: { $0.0.context ?? "" })
       let order = timed.map { $0.0.context ?? "" }.reduce(into: [String]()) { if !$1.isEmpty || !$0.contains($1) { if !$0.contains($1) { $0.append($1) } } }
-      var rows: [(String?, (StreamVerdict, Microseconds, Microseconds)?)] = []
+      var rows: [Lane] = []
       for context in order {
-        rows.append((context.isEmpty ? "(no context)" : context, nil))
-        for item in contexts[context] ?? [] { rows.append((nil, item)) }
+        rows.append(.context(context.isEmpty ? "(no context)" : context))
+        let items = contexts[context] ?? []
+        let completed = items.filter { $0.0.outcome == .completed }
+        // Many completed streams of one context share a lane: the failures keep a lane each.
+        if completed.count > aggregateAbove {
+          rows.append(.completed(completed))
+          for item in items where item.0.outcome != .completed { rows.append(.stream(item.0, item.1, item.2)) }
+        } else {
+          for item in items { rows.append(.stream(item.0, item.1, item.2)) }
+        }
       }
       rows = Array(rows.prefix(maxLanes - lanes))
       lanes += rows.count
@@ -112,13 +131,25 @@ public struct HTMLRenderer: ReportRenderer {
       out += "<text class=\"axis\" x=\"\(Int(width - 20))\" y=\"12\" text-anchor=\"end\">+\(Self.escape(ReportText.duration(span / 1e6)))</text>\n"
       var y = 20.0
       var attempts: [Int: [(attempt: Int, x0: Double, x1: Double, y: Double)]] = [:]
-      for (label, item) in rows {
-        if let label {
+      for row in rows {
+        let s: StreamVerdict, start: Microseconds, end: Microseconds
+        switch row {
+        case .context(let label):
           out += "<text class=\"context\" x=\"4\" y=\"\(Int(y + 12))\">\(Self.escape(ReportText.clipped(label, 28)))</text>\n"
           y += lane
           continue
+        case .completed(let items):
+          out += "<g class=\"aggregate\" data-cause=\"completed\" data-count=\"\(items.count)\"><title>\(items.count) completed streams (streams \(Self.escape(Self.idRanges(items.map(\.0.id)))))</title>"
+          out += "<text class=\"id\" x=\"\(Int(labelWidth - 6))\" y=\"\(Int(y + 11))\" text-anchor=\"end\">\(items.count) completed</text>"
+          for (_, a, b) in items {
+            out += "<rect class=\"bar c-completed\" x=\"\(Self.f(x(a)))\" y=\"\(Int(y + 3))\" width=\"\(Self.f(max(x(b) - x(a), 1)))\" height=\"10\" fill-opacity=\"0.35\"/>"
+          }
+          out += "</g>\n"
+          y += lane
+          continue
+        case .stream(let verdict, let a, let b):
+          (s, start, end) = (verdict, a, b)
         }
-        guard let (s, start, end) = item else { continue }
         let cause = s.outcome == .completed ? "completed" : (s.cause ?? .unknown).rawValue
         let x0 = x(start), x1 = max(x(end), x0 + 3)
         let pattern = patternOf[s.id].map { " data-pattern=\"\($0)\"" } ?? ""
@@ -159,6 +190,20 @@ public struct HTMLRenderer: ReportRenderer {
     }
     if lanes >= maxLanes { out += "<p class=\"hint\">Only the first \(maxLanes) lanes are drawn; the JSON report lists every stream.</p>\n" }
     return out + "</div>\n"
+  }
+
+  /// `1–4, 7, 9–12`.
+  private static func idRanges(_ ids: [Int]) -> String {
+    var parts: [String] = []
+    var index = 0
+    let sorted = ids.sorted()
+    while index < sorted.count {
+      var end = index
+      while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
+      parts.append(end == index ? "\(sorted[index])" : "\(sorted[index])–\(sorted[end])")
+      index = end + 1
+    }
+    return parts.joined(separator: ", ")
   }
 
   private func fixSection(_ fixes: [RankedFix]) -> String {
@@ -255,7 +300,7 @@ public struct HTMLRenderer: ReportRenderer {
     .hint{color:#666;font-size:.9em}#timeline{overflow-x:auto}svg.lanes{display:block;font:11px system-ui,sans-serif}
     .axis{fill:#666}.limit{stroke:#b00;stroke-width:1.5;stroke-dasharray:3 2}.retry{fill:none;stroke:#555;stroke-width:1;stroke-dasharray:2 2}.context{fill:#333;font-weight:600}.id{fill:#555}.tick{stroke:#000;stroke-opacity:.55;stroke-width:1}
     .silence{fill:url(#none);fill:#fff;fill-opacity:.55;stroke:#999;stroke-dasharray:2 2}.close{font-weight:700;fill:#000}
-    .stream{cursor:pointer}.stream:hover .bar,.stream.selected .bar{stroke:#000;stroke-width:1.5}.stream.dim{opacity:.12}
+    .stream{cursor:pointer}.stream:hover .bar,.stream.selected .bar{stroke:#000;stroke-width:1.5}.stream.dim,.aggregate.dim{opacity:.12}
     .inflight .bar{fill-opacity:.35;stroke:#555;stroke-dasharray:3 2}
     .swatch{display:inline-block;width:.8em;height:.8em;margin-right:4px;border-radius:2px}
     .c-completed{fill:#8fbc8f;background:#8fbc8f}.c-idle_timeout{fill:#f0a030;background:#f0a030}
@@ -281,7 +326,7 @@ public struct HTMLRenderer: ReportRenderer {
     d.innerHTML=h;}
     document.querySelectorAll('.stream').forEach(function(g){g.addEventListener('click',function(){show(g.dataset.stream);});});
     document.querySelectorAll('a[data-stream]').forEach(function(a){a.addEventListener('click',function(ev){ev.preventDefault();show(a.dataset.stream);});});
-    function filter(v){document.querySelectorAll('.stream').forEach(function(g){var on=!v||(v.indexOf('cause:')==0&&g.dataset.cause==v.slice(6))||(v.indexOf('pattern:')==0&&g.dataset.pattern==v.slice(8));g.classList.toggle('dim',!on);});}
+    function filter(v){document.querySelectorAll('.stream,.aggregate').forEach(function(g){var on=!v||(v.indexOf('cause:')==0&&g.dataset.cause==v.slice(6))||(v.indexOf('pattern:')==0&&g.dataset.pattern==v.slice(8));g.classList.toggle('dim',!on);});}
     var f=document.getElementById('filter');if(f)f.addEventListener('change',function(){filter(f.value);});
     document.querySelectorAll('tr.pattern').forEach(function(r){r.addEventListener('click',function(){if(f)f.value='pattern:'+r.dataset.pattern;filter('pattern:'+r.dataset.pattern);});});
     var m=document.getElementById('more-patterns');if(m)m.addEventListener('click',function(){document.querySelectorAll('tbody.more').forEach(function(t){t.hidden=!t.hidden;});});

@@ -11,14 +11,7 @@ public enum ReportDetail: String, Sendable, CaseIterable {
 /// Wording the text renderers share: durations, references, the verdict paragraph's facts.
 enum ReportText {
   /// A duration as people read it: `0.42 s`, `61.0 s`, `4 min 12 s`, `2 h 44 min`, `9 days 2 h`.
-  static func duration(_ seconds: Double) -> String {
-    if abs(seconds) < 100 { return TimeFormatting.seconds(seconds) }
-    let total = Int(seconds.rounded())
-    let days = total / 86_400, hours = total % 86_400 / 3_600, minutes = total % 3_600 / 60, secs = total % 60
-    if days > 0 { return hours > 0 ? "\(days) day\(days == 1 ? "" : "s") \(hours) h" : "\(days) day\(days == 1 ? "" : "s")" }
-    if hours > 0 { return minutes > 0 ? "\(hours) h \(minutes) min" : "\(hours) h" }
-    return secs > 0 ? "\(minutes) min \(secs) s" : "\(minutes) min"
-  }
+  static func duration(_ seconds: Double) -> String { TimeFormatting.seconds(seconds) }
 
   /// `1,234,567`.
   static func grouped(_ value: Int) -> String {
