@@ -331,7 +331,9 @@ public struct HTMLRenderer: ReportRenderer {
     document.querySelectorAll('tr.pattern').forEach(function(r){r.addEventListener('click',function(){if(f)f.value='pattern:'+r.dataset.pattern;filter('pattern:'+r.dataset.pattern);});});
     var m=document.getElementById('more-patterns');if(m)m.addEventListener('click',function(){document.querySelectorAll('tbody.more').forEach(function(t){t.hidden=!t.hidden;});});
     var hm=/^#stream-(\\d+)$/.exec(location.hash);if(hm)show(hm[1]);
-    var z=document.getElementById('zoom');if(z)z.addEventListener('input',function(){document.querySelectorAll('svg.lanes').forEach(function(s){s.setAttribute('width',1000*z.value);});});
+    var z=document.getElementById('zoom');if(z)z.addEventListener('input',function(){document.querySelectorAll('svg.lanes').forEach(function(s){
+    if(!s.dataset.w){s.dataset.w=s.getAttribute('width');s.dataset.h=s.getAttribute('height');}
+    s.setAttribute('width',s.dataset.w*z.value);s.setAttribute('height',s.dataset.h*z.value);});});
     })();
     """
 }
