@@ -243,6 +243,11 @@ final class ReportFormatTests: XCTestCase {
         XCTAssertEqual(line.components(separatedBy: "{{").count, line.components(separatedBy: "}}").count, String(line))
       }
       XCTAssertEqual(text.components(separatedBy: "{noformat}").count % 2, 1)
+      // Table rows open and close with a bar; headings and lists start their lines.
+      for line in prose.split(separator: "\n") where line.hasPrefix("|") {
+        XCTAssertTrue(line.hasSuffix("|") && !line.hasSuffix("\\|"), "table row not closed: \(line)")
+      }
+      XCTAssertNil(prose.range(of: #"\n[ \t]+(h[1-6]\.|\*|#) "#, options: .regularExpression), "indented markup is not markup")
       XCTAssertEqual((text.components(separatedBy: "{code").count - 1) % 2, 0)
     }
   }
@@ -296,6 +301,16 @@ final class ReportFormatTests: XCTestCase {
     XCTAssertTrue(html.contains("class=\"silence\""))
     XCTAssertTrue(html.contains("<script type=\"application/json\" id=\"streams\">"))
     XCTAssertFalse(html.components(separatedBy: "id=\"streams\">")[1].components(separatedBy: "</script>")[0].contains("</"))
+    // The page's script parses (where node is installed; the Chromium test runs it).
+    if let node = ["/usr/bin/node", "/usr/local/bin/node"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+      let directory = try TestSupport.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let script = directory.appendingPathComponent("page.js")
+      let body = try XCTUnwrap(html.components(separatedBy: "<script>").last?.components(separatedBy: "</script>").first)
+      try Data(body.utf8).write(to: script)
+      let check = try TestSupport.run(URL(fileURLWithPath: node), ["--check", script.path])
+      XCTAssertEqual(check.status, 0, check.stderr)
+    }
   }
 
   /// The sample report in headless Chromium: the script runs (a lane's evidence opens from the URL), the DOM holds
