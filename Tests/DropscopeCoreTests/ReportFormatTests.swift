@@ -27,7 +27,7 @@ final class ReportFormatTests: XCTestCase {
       s.sdk = "sdk \(i % 7)"
       s.surfacedAs = "raw `error\(i % 11).Kind`: " + String(repeating: "a long explanation ", count: 20)
       s.evidence = (0..<8).map { k in
-        Evidence(location: "\(s.input):\(k)", time: "2026-11-22T16:38:\(10 + k % 50).000Z", quote: String(repeating: "q", count: 3_000),
+        Evidence(location: "\(s.input):\(k)", time: "2026-11-22T16:38:\(10 + k % 50).000Z", quote: String(repeating: "q", count: 600),
                  note: String(repeating: "note ", count: 200))
       }
       return s

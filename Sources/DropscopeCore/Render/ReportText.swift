@@ -185,8 +185,13 @@ enum ReportText {
     String((value * 10_000).rounded() / 10_000)
   }
 
+  /// The references' few patterns, compiled once.
+  private static let patterns = RegexCache()
+
+  private static func compiled(_ pattern: String) -> NSRegularExpression? { patterns.regex(pattern) }
+
   private static func firstMatch(_ pattern: String, in text: String) -> String? {
-    guard let regex = try? NSRegularExpression(pattern: pattern),
+    guard let regex = compiled(pattern),
       let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
       let range = Range(match.range(at: 1), in: text)
     else { return nil }
@@ -194,7 +199,7 @@ enum ReportText {
   }
 
   private static func replace(_ pattern: String, in text: String, with make: ([String]) -> String) -> String {
-    guard let regex = try? NSRegularExpression(pattern: pattern) else { return text }
+    guard let regex = compiled(pattern) else { return text }
     var result = ""
     var last = text.startIndex
     for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
@@ -211,4 +216,20 @@ enum ReportText {
 extension String {
   /// The text as a Markdown code span.
   var codeSpan: String { "`\(self)`" }
+}
+
+/// Compiled patterns by their source, behind a lock.
+private final class RegexCache: @unchecked Sendable {
+  private let lock = NSLock()
+  private var cache: [String: NSRegularExpression] = [:]
+
+  /// The compiled pattern, or nil when it does not compile.
+  func regex(_ pattern: String) -> NSRegularExpression? {
+    lock.lock()
+    defer { lock.unlock() }
+    if let regex = cache[pattern] { return regex }
+    let regex = try? NSRegularExpression(pattern: pattern)
+    cache[pattern] = regex
+    return regex
+  }
 }
