@@ -20,7 +20,8 @@ extension Dropscope {
       discussion: """
         Inputs are files or folders (read recursively); '-' reads standard input. \
         Each input is recognised by its content, not its name.
-        Exit status: 0 when the analysis ran (whatever it found); 1 with --fail-on-drops when a stream failed; \
+        Exit status: 0 when the analysis ran (whatever it found); 1 with --fail-on-drops when a stream failed \
+        (streams still in flight when an input ends do not count); \
         64 for bad flags; 66 when an input cannot be read.
         """
     )
@@ -28,13 +29,16 @@ extension Dropscope {
     @Argument(help: "Log files or folders to analyze, or '-' for standard input.")
     var paths: [String]
 
-    @Option(name: .shortAndLong, help: "Report format: markdown or json.")
+    @Option(name: .shortAndLong, help: "Report format: markdown, json, jira (Jira wiki markup), html (one self-contained page with a timeline) or trace (Chrome trace-event JSON for Perfetto).")
     var format: OutputFormat = .markdown
+
+    @Option(help: "How much of each stream the report shows: summary (patterns with one exemplar each; fits a GitHub issue) or full (a section per stream).")
+    var detail: DetailLevel = .summary
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
     var output: String?
 
-    @Flag(help: "Exit with status 1 when any stream failed.")
+    @Flag(help: "Exit with status 1 when any stream failed (streams still in flight when an input ends do not count).")
     var failOnDrops = false
 
     @Flag(help: "Do not show progress on standard error.")
@@ -82,7 +86,7 @@ extension Dropscope {
         }
       }
       let report = analyzer.analyze(inputs, expansionWarnings: expansionWarnings)
-      let text = try format.format.renderer.render(report)
+      let text = try format.format.renderer(detail: detail.level).render(report)
       if let output {
         do {
           try text.write(toFile: output, atomically: true, encoding: .utf8)
@@ -93,7 +97,36 @@ extension Dropscope {
       } else {
         FileHandle.standardOutput.write(Data(text.utf8))
       }
-      if failOnDrops, report.counts.failed > 0 { throw ExitCode(1) }
+      if report.counts.streams == 0 {
+        let lines = report.inputs.reduce(0) { $0 + $1.lines }
+        printNotice("no stream was found in \(report.inputs.count) input\(report.inputs.count == 1 ? "" : "s") (\(lines) line\(lines == 1 ? "" : "s") read), so nothing was judged\(report.warnings.isEmpty ? "" : "; the report's warnings say what each input looked like")")
+      }
+      if failOnDrops, report.droppedCount > 0 {
+        printNotice("--fail-on-drops: \(Self.dropSummary(report))")
+        throw ExitCode(1)
+      }
+    }
+
+    /// What tripped `--fail-on-drops`: how many streams failed, the largest patterns, and the first stream.
+    static func dropSummary(_ report: Report) -> String {
+      let n = report.droppedCount
+      var text = "\(n) stream\(n == 1 ? "" : "s") failed"
+      let patterns = report.patterns
+      if !patterns.isEmpty {
+        let top = patterns.prefix(3).map { p in
+          "\(p.streams.count) \(p.cause.rawValue) (\(p.side.map { "\($0.rawValue) side, " } ?? "")\(p.surfaced.replacingOccurrences(of: "`", with: "")))"
+        }
+        text += ": " + top.joined(separator: ", ") + (patterns.count > 3 ? ", and \(patterns.count - 3) more pattern\(patterns.count == 4 ? "" : "s")" : "")
+      }
+      if let first = report.droppedStreams.first {
+        text += "; first: stream \(first.id) in \(first.input)\(first.startedAt.map { " at \($0)" } ?? "")"
+      }
+      if report.counts.inFlight > 0 { text += " (\(report.counts.inFlight) in flight when the input ends not counted)" }
+      return text
+    }
+
+    private func printNotice(_ message: String) {
+      FileHandle.standardError.write(Data("dropscope: \(message)\n".utf8))
     }
 
     private func printError(_ message: String) {
@@ -161,8 +194,14 @@ extension Dropscope {
   }
 
   enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case markdown, json
+    case markdown, json, jira, html, trace
 
-    var format: ReportFormat { self == .markdown ? .markdown : .json }
+    var format: ReportFormat { ReportFormat(rawValue: rawValue)! }
+  }
+
+  enum DetailLevel: String, ExpressibleByArgument, CaseIterable {
+    case summary, full
+
+    var level: ReportDetail { ReportDetail(rawValue: rawValue)! }
   }
 }

@@ -24,7 +24,13 @@ extension Catalogue {
   public static let fixes: [FixID: Fix] = Dictionary(uniqueKeysWithValues: allFixes.map { ($0.id, $0) })
 
   private static let retryLoopPython = """
-    import anthropic, httpx2  # anthropic < 1.0 raises httpx.* instead: import httpx
+    import logging
+    import time
+
+    import anthropic
+    import httpx2  # anthropic < 1.0 raises httpx.* instead: import httpx and catch httpx.TransportError
+
+    log = logging.getLogger(__name__)
 
     def stream_with_retry(client, attempts=3, **params):
         for attempt in range(attempts):
@@ -52,23 +58,39 @@ extension Catalogue {
         title: "Upgrade openai-python to 3.14 or later, and retry dropped streams yourself",
         advice: "openai-python before 3.14.0 lets mid-stream transport errors escape as raw `httpx.*`/`httpx2.*` exceptions. From 3.14.0 they arrive as `openai.APIConnectionError` / `openai.APITimeoutError` with the transport error as `__cause__`. No version retries a stream that failed after the 200: catch the error around the iteration and send the request again.",
         code: """
-          try:
-              for chunk in client.chat.completions.create(..., stream=True):
-                  handle(chunk)
-          except (openai.APIConnectionError, httpx.TransportError) as exc:  # httpx2 on openai ≥ 3.0
-              retry_whole_request(exc)
+          import httpx  # openai ≥ 3.0 uses httpx2: import httpx2 and catch httpx2.TransportError
+          import openai
+
+          def stream_chat(client, handle, attempts=3, **params):
+              for attempt in range(attempts):
+                  try:
+                      for chunk in client.chat.completions.create(stream=True, **params):
+                          handle(chunk)
+                      return
+                  except (openai.APIConnectionError, httpx.TransportError):
+                      if attempt == attempts - 1:
+                          raise  # the whole request is sent again on the next pass
           """,
         links: ["https://github.com/openai/openai-python/issues/2065"]),
     Fix(id: .catchTerminatedTypeScript,
         title: "Catch undici's `TypeError: terminated` around the stream and send the request again",
         advice: "The TypeScript SDKs (@anthropic-ai/sdk, openai-node) rethrow the error undici raises when the body is cut, `TypeError: terminated`, instead of their own `APIConnectionError`, so `maxRetries` and `instanceof APIError` checks never see it. Wrap the iteration, catch it, read `err.cause?.code` (`UND_ERR_SOCKET`: the peer closed the socket; `UND_ERR_BODY_TIMEOUT`: undici's 300 s body timeout fired), keep the partial output and re-issue the whole request: a stream cannot be resumed.",
         code: """
-          try {
-            for await (const event of stream) handle(event);
-          } catch (err) {
-            const code = err?.cause?.code;  // 'UND_ERR_SOCKET', 'UND_ERR_BODY_TIMEOUT'
-            if (err instanceof TypeError && err.message === 'terminated') return retryWholeRequest(code);
-            throw err;
+          import Anthropic from '@anthropic-ai/sdk';
+
+          async function streamWithRetry(client: Anthropic, params: Anthropic.MessageCreateParams, attempts = 3) {
+            for (let attempt = 0; ; attempt++) {
+              try {
+                const stream = client.messages.stream(params);
+                for await (const event of stream) console.log(event.type);
+                return await stream.finalMessage();
+              } catch (err: any) {
+                const code = err?.cause?.code;  // 'UND_ERR_SOCKET', 'UND_ERR_BODY_TIMEOUT'
+                const cut = err instanceof TypeError && err.message === 'terminated';
+                if (!cut || attempt === attempts - 1) throw err;
+                console.warn(`stream cut (${code}); sending the request again`);
+              }
+            }
           }
           """,
         links: ["https://github.com/anthropics/anthropic-sdk-typescript/issues/960",
@@ -86,7 +108,12 @@ extension Catalogue {
     Fix(id: .clientReadTimeout,
         title: "Find what stalled the stream, then set the client's read timeout above the longest expected pause",
         advice: "The client's own read timeout fired: no byte arrived for that long. With a direct connection the API sends `ping` events during long pauses, so a stall usually means something in between buffers the stream, or the timeout is set shorter than a server-tool run or long thinking can pause. Raise `timeout=` (for example `httpx.Timeout(600, connect=5)`) or find the buffering hop; retry the request when it happens.",
-        code: "client = anthropic.Anthropic(timeout=httpx2.Timeout(600.0, connect=5.0))  # or openai.OpenAI(timeout=…)",
+        code: """
+          import anthropic
+          import httpx2  # anthropic < 1.0: import httpx and use httpx.Timeout
+
+          client = anthropic.Anthropic(timeout=httpx2.Timeout(600.0, connect=5.0))  # openai.OpenAI takes timeout= too
+          """,
         links: ["https://github.com/anthropics/anthropic-sdk-python#timeouts"]),
     Fix(id: .retryServerClose,
         title: "Retry the dropped stream; if drops recur at the same point, look at the proxy path",
@@ -96,25 +123,45 @@ extension Catalogue {
         title: "Check that the stream really ended: `message_stop` / `stop_reason`, not just the end of the body",
         advice: "The body ended cleanly without the end-of-message event, and the Python SDK raises nothing in that case: `get_final_message()` returns a partial message whose `stop_reason` is None. Treat `stop_reason is None` (or no `[DONE]` on OpenAI) as a dropped stream and retry; look for a proxy that caps response duration or size.",
         code: """
-          final = stream.get_final_message()
-          if final.stop_reason is None:          # the body ended before message_stop
-              raise StreamTruncated(final)       # and retry the request
+          import anthropic
+
+          class StreamTruncated(Exception):
+              pass  # the body ended before message_stop: send the request again
+
+          def complete_message(client: anthropic.Anthropic, **params):
+              with client.messages.stream(**params) as stream:
+                  final = stream.get_final_message()
+              if final.stop_reason is None:  # the body ended before message_stop
+                  raise StreamTruncated(final)
+              return final
           """,
         links: ["https://github.com/anthropics/anthropic-sdk-typescript/issues/842"]),
     Fix(id: .retryInBandError,
         title: "Retry on an in-band `overloaded_error` event",
         advice: "The API sent an `error` event inside the 200 stream. The Python SDK raises a bare `APIStatusError` (status 200, not `OverloadedError`) and does not retry it. Catch it, check `exc.type == 'overloaded_error'` (anthropic ≥ 0.87) or the message, and retry with backoff or fail over to another model.",
         code: """
-          except anthropic.APIStatusError as exc:
-              if getattr(exc, "type", None) in ("overloaded_error", "api_error") or "overloaded_error" in str(exc):
-                  retry_with_backoff()
+          import random
+          import time
+
+          import anthropic
+
+          def stream_with_backoff(client: anthropic.Anthropic, attempts=4, **params):
+              for attempt in range(attempts):
+                  try:
+                      with client.messages.stream(**params) as stream:
+                          return stream.get_final_message()
+                  except anthropic.APIStatusError as exc:
+                      overloaded = getattr(exc, "type", None) in ("overloaded_error", "api_error") or "overloaded_error" in str(exc)
+                      if not overloaded or attempt == attempts - 1:
+                          raise
+                      time.sleep(min(2 ** attempt, 30) * random.uniform(0.5, 1.0))  # back off with jitter
           """,
         links: ["https://github.com/anthropics/anthropic-sdk-python/issues/1918",
                 "https://github.com/anthropics/anthropic-sdk-python/issues/1258"]),
     Fix(id: .backoffOverloaded,
         title: "Back off on 529/5xx, or fail over to another model or region",
         advice: "The API answered with a server error before the stream began. The SDK already retried it (2 retries by default). Raise `max_retries`, add your own backoff with jitter, or fail over.",
-        code: "client = anthropic.Anthropic(max_retries=5)", links: ["https://docs.anthropic.com/en/api/errors"]),
+        code: "import anthropic\n\nclient = anthropic.Anthropic(max_retries=5)", links: ["https://docs.anthropic.com/en/api/errors"]),
     Fix(id: .fixRequest,
         title: "Fix the request: the API rejected it",
         advice: "A 4xx status means the request itself was refused (invalid parameters, authentication, permissions). Retrying will not help; the error message says what to change.",

@@ -72,6 +72,7 @@ extension Decision {
       evidence: evidence, fixes: fixes, wouldDecide: wouldDecide,
       candidates: completed || (cause ?? .unknown) != .unknown ? [] : candidates,
       onWire: c.inputIsWire,
-      startIsRequestTime: stream.timeline?.start != nil || stream.request.sentAt != nil || stream.head.status != nil)
+      startIsRequestTime: stream.timeline?.start != nil || stream.request.sentAt != nil || stream.head.status != nil,
+      inFlightAtEnd: outcome == .failed && inFlightAtEnd)
   }
 }

@@ -16,6 +16,8 @@ struct Decision {
   /// Seconds of silence before the end, and how it was obtained.
   var silence: Double?
   var silenceBasis: SilenceBasis = .measured
+  /// Whether the stream was still open when its input ended: in flight, not failed.
+  var inFlightAtEnd = false
 
   /// How a silence before the end was obtained.
   enum SilenceBasis {

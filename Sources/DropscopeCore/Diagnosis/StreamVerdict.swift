@@ -134,6 +134,9 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
   /// Whether `startedAt` is when the request went out (logged or inferred from the call's timeline), rather than
   /// the first line that mentions the stream. Not in the JSON: it says which joins the time can support.
   public var startIsRequestTime = false
+  /// Whether the stream was still open when its input ended (a log or capture that stops mid-stream): in flight,
+  /// neither completed nor failed by anything the input shows; `--fail-on-drops` ignores it.
+  public var inFlightAtEnd = false
 
   /// Writes every key, with `null` for what is absent (`cause` is null for a completed stream).
   public func encode(to encoder: Encoder) throws {
@@ -171,5 +174,6 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
     try c.encode(wouldDecide, forKey: .wouldDecide)
     try c.encode(candidates, forKey: .candidates)
     try c.encode(views, forKey: .views)
+    try c.encode(inFlightAtEnd, forKey: .inFlightAtEnd)
   }
 }

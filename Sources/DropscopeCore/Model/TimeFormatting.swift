@@ -25,12 +25,17 @@ enum TimeFormatting {
     "UTC\(minutes < 0 ? "-" : "+")\(pad(abs(minutes) / 60, 2)):\(pad(abs(minutes) % 60, 2))"
   }
 
-  /// Seconds with the precision a reader wants: `0.02 s`, `61.0 s`, `612 s`.
+  /// A duration as people read it: `0.02 s`, `61.0 s`, then `10 min 12 s`, `2 h 44 min`, `9 days 2 h`.
   static func seconds(_ value: Double) -> String {
     let magnitude = abs(value)
     if magnitude < 1 { return "\(rounded(value, 2)) s" }
     if magnitude < 100 { return "\(rounded(value, 1)) s" }
-    return "\(Int(value.rounded())) s"
+    let total = Int(magnitude.rounded())
+    let days = total / 86_400, hours = total % 86_400 / 3_600, minutes = total % 3_600 / 60, secs = total % 60
+    let sign = value < 0 ? "-" : ""
+    if days > 0 { return sign + "\(days) day\(days == 1 ? "" : "s")" + (hours > 0 ? " \(hours) h" : "") }
+    if hours > 0 { return sign + "\(hours) h" + (minutes > 0 ? " \(minutes) min" : "") }
+    return sign + "\(minutes) min" + (secs > 0 ? " \(secs) s" : "")
   }
 
   /// A configured limit, in whole seconds: `60 s`.

@@ -7,12 +7,22 @@ public protocol ReportRenderer {
 public enum ReportFormat: String, CaseIterable, Sendable {
   case markdown
   case json
+  case jira
+  case html
+  case trace
 
-  /// The format's renderer, behind the redaction every output passes.
-  public var renderer: any ReportRenderer {
+  /// The renderer for this format, at the level of detail asked for (JSON and trace always hold every stream),
+  /// behind the redaction every output passes.
+  public func renderer(detail: ReportDetail = .summary) -> any ReportRenderer {
     switch self {
-    case .markdown: return RedactingRenderer(MarkdownRenderer())
+    case .markdown: return RedactingRenderer(MarkdownRenderer(detail: detail))
     case .json: return RedactingRenderer(JSONRenderer())
+    case .jira: return RedactingRenderer(JiraRenderer(detail: detail))
+    case .html: return RedactingRenderer(HTMLRenderer())
+    case .trace: return RedactingRenderer(TraceRenderer())
     }
   }
+
+  /// The renderer at the default level of detail.
+  public var renderer: any ReportRenderer { renderer() }
 }

@@ -110,5 +110,7 @@ public struct Report: Sendable, Codable, Equatable {
     public var seenInLogAndCapture = 0
     /// Streams counted but not listed, because the report lists at most a bounded number.
     public var unlistedStreams = 0
+    /// Of the failed streams, those still open when their input ended (in flight, not dropped by anything seen).
+    public var inFlight = 0
   }
 }

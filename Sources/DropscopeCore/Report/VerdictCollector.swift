@@ -56,7 +56,7 @@ final class VerdictCollector {
         if openCalls[verdict.call] == nil { openCalls[verdict.call] = [] }
       } else {
         // This is the call's last attempt: the call failed if it failed.
-        endCall(verdict.call, attempts: verdict.attempt, failed: verdict.outcome == .failed)
+        endCall(verdict.call, attempts: verdict.attempt, failed: verdict.outcome == .failed && !verdict.inFlightAtEnd)
       }
     }
     switch verdict.outcome {
@@ -78,6 +78,7 @@ final class VerdictCollector {
         cost.outputTokens += verdict.outputTokens ?? 0
       }
       counts.byCause[(verdict.cause ?? .unknown).rawValue, default: 0] += 1
+      if verdict.inFlightAtEnd { counts.inFlight += 1 }
       if verdict.findings.contains(.unwrappedExceptionLeak) { counts.unwrappedExceptionLeaks += 1 }
       guard listedFailed < options.maxListedFailedStreams else {
         counts.unlistedStreams += 1
@@ -99,6 +100,7 @@ final class VerdictCollector {
     case .failed:
       counts.failed += sign
       counts.byCause[(verdict.cause ?? .unknown).rawValue, default: 0] += sign
+      if verdict.inFlightAtEnd { counts.inFlight += sign }
       if verdict.findings.contains(.unwrappedExceptionLeak) { counts.unwrappedExceptionLeaks += sign }
       if verdict.billed {
         cost.billedFailures += sign
@@ -118,9 +120,11 @@ final class VerdictCollector {
     tally(capture, -1)
     tally(joined, 1)
     counts.calls -= 1
-    if capture.outcome == .failed { counts.callsFailed -= 1 }
-    if !log.findings.contains(.retriedBySDK), (log.outcome == .failed) != (joined.outcome == .failed) {
-      counts.callsFailed += joined.outcome == .failed ? 1 : -1
+    // A stream in flight when its input ended did not fail its call.
+    func failedCall(_ s: StreamVerdict) -> Bool { s.outcome == .failed && !s.inFlightAtEnd }
+    if failedCall(capture) { counts.callsFailed -= 1 }
+    if !log.findings.contains(.retriedBySDK), failedCall(log) != failedCall(joined) {
+      counts.callsFailed += failedCall(joined) ? 1 : -1
     }
   }
 

@@ -9,6 +9,7 @@ struct NoFailureSeenRule: DiagnosisRule {
     if c.inputDamaged, stream.end == .endOfInput {
       d.decide(.unknown, side: nil, .low, Catalogue.Summary.inputCut(events: stream.events.count),
                fixes: [.captureForEvidence], wouldDecide: Catalogue.Decider.intactCopy)
+      d.inFlightAtEnd = true
     } else if stream.events.count > 0, stream.events.followingLine != nil || stream.end == .nextRequest {
       d.findings.append(.cleanTruncation)
       d.decide(.serverCloseDuringDelta, side: .server, .medium,
@@ -19,6 +20,7 @@ struct NoFailureSeenRule: DiagnosisRule {
     } else if stream.events.count > 0 {
       d.decide(.unknown, side: nil, .low, Catalogue.Summary.logEndsOpen(events: stream.events.count, lastEvent: lastEvent),
                fixes: [.captureForEvidence], wouldDecide: Catalogue.Decider.laterLines)
+      d.inFlightAtEnd = stream.end == .endOfInput
     } else if stream.head.status == 200 {
       d.outcome = .completed
       d.summary = Catalogue.Summary.noFailureLogged

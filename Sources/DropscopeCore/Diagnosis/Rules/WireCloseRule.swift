@@ -81,6 +81,7 @@ extension Decision {
     } else if let ended = stream.wire.captureEnded {
       decide(.unknown, side: .unknown, .low, Catalogue.Summary.captureEndedOpen(events: midStream ? stream.events.count : nil),
              fixes: [.captureForEvidence], wouldDecide: Catalogue.Decider.longerCapture)
+      inFlightAtEnd = true
       cite(ended, Catalogue.Note.captureLastPacket, in: c)
     }
   }
