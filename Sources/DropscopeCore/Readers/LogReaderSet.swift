@@ -28,10 +28,14 @@ final class LogReaderSet<Sink: FactSink> {
   /// Contexts beyond this many share the first reader.
   private static var maxReaders: Int { 4096 }
 
+  /// The reader of lines no envelope context holds (every line of a plain log).
+  private let first: LogReader<Sink>
+
   init(input: Int, sink: Sink) {
     self.input = input
     self.sink = sink
-    readers = [LogReader(input: input, sink: sink, contexts: contexts)]
+    first = LogReader(input: input, sink: sink, contexts: contexts)
+    readers = [first]
   }
 
   /// Takes note of an envelope context before its first line.
@@ -41,7 +45,9 @@ final class LogReaderSet<Sink: FactSink> {
 
   /// Reads one classified line with the time and context its envelope gave it.
   func read(line: UnsafeRawBufferPointer, number: Int, classified: ClassifiedLine, origin: LineOrigin) {
-    let reader = self.reader(for: origin.context)
+    // A plain log (no envelope): one reader, no sources to follow between readers.
+    let single = readers.count == 1 && origin.context == 0
+    let reader = single ? first : self.reader(for: origin.context)
     lineCount = max(lineCount, number)
     if number != currentNumber {
       currentNumber = number
@@ -52,16 +58,20 @@ final class LogReaderSet<Sink: FactSink> {
     let recordsBefore = reader.recordCount
     reader.envelopeTime = origin.time
     reader.envelopePrecision = origin.precision
-    let readerIndex = readers.count > 1 ? readerIndex(for: origin.context) : 0
-    let source = sourceOfReader[readerIndex]
-    if let latest = latestRecord[source], latest.reader != readerIndex {
-      reader.siblingRecordContext = latest.context
+    if single {
+      reader.read(line: line, number: number, classified: classified)
     } else {
-      reader.siblingRecordContext = nil
-    }
-    reader.read(line: line, number: number, classified: classified)
-    if reader.recordCount != recordsBefore, let context = reader.lastRecordContext {
-      latestRecord[source] = (context, readerIndex)
+      let readerIndex = readers.count > 1 ? readerIndex(for: origin.context) : 0
+      let source = sourceOfReader[readerIndex]
+      if let latest = latestRecord[source], latest.reader != readerIndex {
+        reader.siblingRecordContext = latest.context
+      } else {
+        reader.siblingRecordContext = nil
+      }
+      reader.read(line: line, number: number, classified: classified)
+      if reader.recordCount != recordsBefore, let context = reader.lastRecordContext {
+        latestRecord[source] = (context, readerIndex)
+      }
     }
     let recognised = reader.recordCount + reader.understoodCount != before
     // An indented or closing line continues something above it (a property dump, pretty-printed JSON): it tells
