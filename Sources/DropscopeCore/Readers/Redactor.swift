@@ -91,6 +91,10 @@ public enum Redactor {
       return needle
     }
   }()
+  /// The needles by anchor, so a hit is compared only with the needles it can start.
+  private static let kNeedles = needles.filter { $0.anchor == 0x6b }
+  private static let zNeedles = needles.filter { $0.anchor == 0x7a }
+  private static let jNeedles = needles.filter { $0.anchor == 0x6a }
   /// The bytes that stand right before an anchor in some needle (in both cases where the needle folds case): an
   /// anchor after any other byte starts nothing.
   private static let beforeAnchor: [Bool] = {
@@ -114,7 +118,7 @@ public enum Redactor {
     func check(_ at: Int) {
       guard at > 0, beforeAnchor[Int(bytes[at - 1])] else { return }
       let anchor = bytes[at] | 0x20
-      for needle in needles where needle.anchor == anchor {
+      for needle in anchor == 0x6b ? kNeedles : anchor == 0x7a ? zNeedles : jNeedles {
         let position = at - needle.anchorOffset
         guard matches(bytes, needle, at: position) else { continue }
         let end = position + needle.text.utf8CodeUnitCount
@@ -140,9 +144,11 @@ public enum Redactor {
     var i = 0
     while i + 8 <= n {
       let word = (base + i).loadUnaligned(as: UInt64.self)
-      // Fold case: 'K'|0x20 = 'k' (other bytes may fold too; `check` compares exactly).
+      // Fold case: 'Z'|0x20 = 'z'; and 'j', 'J', 'k', 'K' all |0x21 = 'k', so one comparison finds both anchors
+      // (other bytes may fold too; `isAnchor` and `check` compare exactly).
       let folded = word | 0x2020_2020_2020_2020
-      var hits = zeroBytes(folded ^ (ones &* 0x6b)) | zeroBytes(folded ^ (ones &* 0x7a)) | zeroBytes(folded ^ (ones &* 0x6a))
+      let foldedJK = word | 0x2121_2121_2121_2121
+      var hits = zeroBytes(foldedJK ^ (ones &* 0x6b)) | zeroBytes(folded ^ (ones &* 0x7a))
       while hits != 0 {
         let at = i + hits.trailingZeroBitCount / 8
         if isAnchor(bytes[at]) { check(at) }
