@@ -169,6 +169,8 @@ final class Assembler: FactSink {
       guard let stream = open[k] else { return }
       stream.captureEnded = .init(location: fact.location, time: fact.time)
       stream.captureConnState = state
+      // Nothing more will come on this connection: the stream ends as it would with the input.
+      finish(stream, key: k, reason: stream.endMarker != nil ? .completed : .endOfInput)
     case .bodyEnded:
       open[k]?.bodyComplete = .init(location: fact.location, time: fact.time)
     case .captureLoss(let bytes):
