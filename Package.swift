@@ -17,7 +17,7 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]
     ),
-    .target(name: "CByteSearch"),
+    .target(name: "CByteSearch", linkerSettings: [.linkedLibrary("z")]),
     .target(
       name: "DropscopeCore",
       dependencies: ["CZlib", "CByteSearch"],

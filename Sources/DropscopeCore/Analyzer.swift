@@ -74,7 +74,7 @@ public struct Analyzer {
   public func analyze(_ inputs: [AnalysisInput], expansionWarnings: [AnalysisWarning] = []) -> Report {
     let collector = VerdictCollector(options: options)
     var diagnoser = Diagnoser(inputNames: inputs.map(\.displayName))
-    var pending: [ObservedStream] = []
+    var pending: [StreamEvidence] = []
     let assembler = Assembler { pending.append($0) }
     var summaries: [Report.InputSummary] = []
     var warnings = expansionWarnings
@@ -85,16 +85,18 @@ public struct Analyzer {
     var skippedReports: [String] = []
     /// Remarks on curl traces, with the traces each applies to.
     var curlNotes: [String: [String]] = [:]
+    /// Inputs read through an envelope, by envelope.
+    var envelopeNotes: [EnvelopeFormat: [String]] = [:]
 
     let calls = CallTimeline()
     /// A completed stream the report will not list is only counted: no verdict needs to be built for it.
     /// A retried attempt waits for the rest of its call, so the call's attempts are measured together.
-    func diagnoseOrCount(_ finished: ObservedStream) {
+    func diagnoseOrCount(_ finished: StreamEvidence) {
       for stream in calls.add(finished) { diagnoseOrCountReady(stream) }
     }
-    func diagnoseOrCountReady(_ stream: ObservedStream) {
+    func diagnoseOrCountReady(_ stream: StreamEvidence) {
       if stream.retired { return collector.countRetired(call: stream.call, attempt: stream.attempt, input: stream.input) }
-      if stream.endMarker != nil, stream.exception == nil, !collector.listsMoreCompleted {
+      if stream.events.endMarker != nil, stream.client.exception == nil, !collector.listsMoreCompleted {
         collector.countCompletedUnlisted(call: stream.call, attempt: stream.attempt, input: stream.input)
       } else {
         collector.add(diagnoser.diagnose(stream), input: stream.input)
@@ -106,6 +108,7 @@ public struct Analyzer {
       let input = named.opened()  // once: what is sniffed is handed on to the reader
       let sniffed = InputDecoder.sniffDecodedKind(input)
       if [.pcap, .pcapng, .transcript, .curlTrace, .har].contains(sniffed) {
+        diagnoser.wireInputs.insert(index)
         // Streams are diagnosed as their connections close, so memory follows the connections open at once.
         func diagnoseFinished(_ names: [Int: String]) {
           guard !pending.isEmpty else { return }
@@ -138,9 +141,16 @@ public struct Analyzer {
           name: input.displayName, kind: sniffed, bytes: capture.result.rawBytes, decodedBytes: capture.result.decodedBytes,
           lines: capture.packets, logRecords: capture.tcpSegments, linesUnderstood: capture.tcpSegments,
           streams: collector.streamsPerInput[index, default: 0]))
+        // A capture already warned about (a link type not decoded, a cut file) needs no second, vaguer warning.
+        if !warnings.contains(where: { $0.input == input.displayName }),
+          let warning = InputShapeWarning.warning(input: input.displayName, kind: sniffed, records: capture.packets,
+                                                  streams: collector.streamsPerInput[index, default: 0])
+        {
+          warnings.append(warning)
+        }
         continue
       }
-      let reader = LogReader(input: index, sink: assembler)
+      let reader = LogReaderSet(input: index, sink: assembler)
       func flush() {
         guard !pending.isEmpty else { return }
         // The names of these streams' contexts only: all of them, each time, would cost as much as the threads seen.
@@ -151,10 +161,10 @@ public struct Analyzer {
         for stream in pending { diagnoseOrCount(stream) }
         pending.removeAll(keepingCapacity: true)
       }
-      let result = LinePipeline.run(input, maxLineLength: options.maxLineLength, { line, number, classified in
-        reader.read(line: line, number: number, classified: classified)
+      let result = LinePipeline.run(input, maxLineLength: options.maxLineLength, { line, number, classified, origin in
+        reader.read(line: line, number: number, classified: classified, origin: origin)
         if !pending.isEmpty { flush() }
-      }, onBlockEnd: reader.blockWillBeReused)
+      }, onContext: reader.define, onBlockEnd: reader.blockWillBeReused)
       if result.damaged { diagnoser.damagedInputs.insert(index) }
       reader.finish()
       flush()
@@ -162,10 +172,19 @@ public struct Analyzer {
       if result.isDropscopeFile { skippedReports.append(input.displayName) }
       secrets += result.secrets
       warnings += result.warnings
-      if result.readAsText, reader.lineCount > 0, reader.understoodCount == 0, reader.recordCount == 0 {
-        warnings.append(AnalysisWarning(
-          input: input.displayName,
-          message: "no log lines dropscope recognizes in \(reader.lineCount) lines; if this is an application log, its format is not supported yet"))
+      if let envelope = result.envelope {
+        envelopeNotes[envelope, default: []].append(input.displayName)
+        if let stray = result.firstEnvelopeStray {
+          warnings.append(InputShapeWarning.strays(input: input.displayName, envelope: envelope,
+                                                   count: result.envelopeStrays, first: stray))
+        }
+      }
+      if result.readAsText, !result.isDropscopeFile, let warning = InputShapeWarning.warning(
+        input: input.displayName, kind: result.kind, envelope: result.envelope,
+        streams: collector.streamsPerInput[index, default: 0], records: reader.recordsRead,
+        recognised: reader.recordsRecognised, firstUnrecognised: reader.firstUnrecognised)
+      {
+        warnings.append(warning)
       }
       if let t = reader.firstTime { firstTime = min(firstTime ?? t, t) }
       if let t = reader.lastTime { lastTime = max(lastTime ?? t, t) }
@@ -181,6 +200,11 @@ public struct Analyzer {
       let names = curlNotes[remark] ?? []
       let list = names.prefix(3).map { "`\($0)`" }.joined(separator: ", ") + (names.count > 3 ? ", …" : "")
       return "curl trace\(names.count == 1 ? "" : "s") \(list): \(remark)."
+    }
+    for envelope in EnvelopeFormat.allCases {
+      guard let names = envelopeNotes[envelope] else { continue }
+      let list = names.prefix(3).map { "`\($0)`" }.joined(separator: ", ") + (names.count > 3 ? ", …" : "")
+      notes.append("Read as \(envelope.description): \(list). Each record was unwrapped to the application's lines; a line without a time of its own took its record's, and each container, process or log stream was read as a context of its own.")
     }
     if sawUnzoned { notes.append("Timestamps without a time zone were read as UTC.") }
     if !skippedReports.isEmpty {

@@ -448,7 +448,7 @@ final class CurlTraceTests: XCTestCase {
       let report = try analyze(trace)
       let stream = try XCTUnwrap(report.streams.first, server)
       XCTAssertEqual(stream.cause, .clientError)
-      XCTAssertEqual(stream.fixes.first, "connect-failure")
+      XCTAssertEqual(stream.fixes.first, .connectFailure)
       XCTAssertEqual(stream.context, "curl #0 → \(server)")
       XCTAssertTrue(report.warnings.isEmpty)
     }

@@ -105,7 +105,7 @@ final class InputTests: XCTestCase {
     XCTAssertTrue(warned("binary.bin", "binary data"), "\(report.warnings)")
     XCTAssertTrue(warned("empty.log", "empty file"))
     XCTAssertTrue(warned("capture.pcap", "the capture holds no packets"))
-    XCTAssertTrue(warned("notes.txt", "no log lines"))
+    XCTAssertTrue(warned("notes.txt", "no API stream was found"))
     XCTAssertTrue(warned("invalid-utf8.log", "invalid UTF-8"))
     XCTAssertTrue(warned("z-long-line.log", "longer than 1024 KiB"))
     XCTAssertTrue(warned("y-no-newline.log", "longer than 1024 KiB"))

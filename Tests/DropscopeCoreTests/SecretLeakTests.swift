@@ -58,7 +58,10 @@ final class SecretLeakTests: XCTestCase {
     outputs["transcript"] = transcript.stdout
     // The inputs were read: the streams of the capture, the curl trace and the HAR are in the report.
     let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data((outputs["json"] ?? "").utf8)) as? [String: Any])
-    let inputs = Set((json["streams"] as? [[String: Any]] ?? []).compactMap { $0["input"] as? String }.map {
+    // A request seen in two inputs is one stream, each input's view under `views`.
+    let streams = json["streams"] as? [[String: Any]] ?? []
+    let views = streams.flatMap { $0["views"] as? [[String: Any]] ?? [] }
+    let inputs = Set((streams + views).compactMap { $0["input"] as? String }.map {
       URL(fileURLWithPath: $0).lastPathComponent
     })
     XCTAssertTrue(inputs.isSuperset(of: ["wire.pcap", "trace.2026-11-22.txt", "session.har", "app.log"]), "\(inputs)")

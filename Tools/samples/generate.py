@@ -37,7 +37,7 @@ ROOT = HERE.parent.parent
 SAMPLES = ROOT / "SampleLogs"
 CLIENT_LIMIT = 150
 VENVS = {"current": HERE / ".venv-current", "older": HERE / ".venv-older", "mitm": HERE / ".venv-mitm",
-         "recursive": HERE / ".venv-recursive"}
+         "recursive": HERE / ".venv-recursive", "clients": HERE / ".venv-clients"}
 
 # Each incident: a list of log files; each file is one application run.
 #   (file name, venv, log format, environment, app arguments)
@@ -437,6 +437,22 @@ RECORDED = {
     "36-capture-started-mid-connection": {"capture": {"after_jobs": 1, "delay": 3.0}, "runs": [
         ("app.log.gz", "current", ["--style", "plain", "--job", "complete@create", "--job", "tool-pause-12@stream",
                                    "--job", "fin-mid-delta@create"], {}),
+    ]},
+    # Today's clients on top of the SDKs.  LiteLLM streams through its own HTTP client and wraps what goes wrong
+    # mid-stream in its own exceptions (MidStreamFallbackError around the transport error); LangChain's
+    # ChatAnthropic passes anthropic's raw httpx2 error straight through.
+    "38-litellm": {"runs": [
+        ("app.log.gz", "clients", ["--style", "plain", "--job", "complete@litellm", "--job", "fin-mid-delta@litellm",
+                                   "--job", "rst-mid-delta@litellm", "--job", "idle-close-4@litellm",
+                                   "--job", "status-529@litellm", "--job", "complete@litellm+break=5"],
+         # Its price table from the package, not from the network: samples talk to loopback only.
+         {"LITELLM_LOCAL_MODEL_COST_MAP": "True"}),
+    ]},
+    "39-langchain": {"runs": [
+        ("app.log.gz", "clients", ["--style", "plain", "--job", "complete@langchain",
+                                   "--job", "fin-mid-delta@langchain", "--job", "rst-mid-delta@langchain",
+                                   "--job", "idle-close-4@langchain", "--job", "status-529@langchain",
+                                   "--job", "error-event@langchain"], {}),
     ]},
     # A log with whole-second timestamps beside the capture of the same run.
     "37-capture-one-second-log": {"capture": {}, "runs": [

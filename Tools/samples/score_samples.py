@@ -53,7 +53,23 @@ def analyze(binary, folder, inputs):
         report = json.loads(done.stdout.decode("utf-8", "replace"))
     except ValueError:
         return None, f"no JSON report (exit {done.returncode}): {done.stderr.decode('utf-8', 'replace')[:200]}"
-    return report.get("streams") or [], None
+    return per_input(report.get("streams") or []), None
+
+
+def per_input(streams):
+    """A request seen in a log and a capture is one stream with `views`: it is scored in each view's input,
+    with the request's one verdict, under the view's own context and start."""
+    out = []
+    for stream in streams:
+        views = stream.get("views") or []
+        if not views:
+            out.append(stream)
+            continue
+        for view in views:
+            copy = dict(stream)
+            copy["input"], copy["context"] = view.get("input"), view.get("context")
+            out.append(copy)
+    return out
 
 
 def parse_time(text):

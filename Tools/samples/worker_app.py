@@ -7,6 +7,8 @@ It talks only to the fault server on 127.0.0.1 (--base).  Each --job is SCENARIO
   API      stream   anthropic client.messages.stream(...)          (the default)
            create   anthropic client.messages.create(stream=True)
            openai   openai client.chat.completions.create(stream=True)
+           litellm  litellm.completion(model="anthropic/…", stream=True): LiteLLM's own HTTP client
+           langchain  langchain_anthropic.ChatAnthropic(...).stream(...): anthropic underneath
   OPTION   break=N  the caller stops reading after N deltas (breaks out of the loop)
            close=N  the caller calls stream.close() after N deltas and logs that it aborted
            bug=N    the worker's own code raises inside the loop after N deltas
@@ -194,8 +196,44 @@ def take_event(job, event, stop_reason, tokens):
     return stop_reason, tokens
 
 
+def run_litellm(job, headers):
+    import litellm
+    stream = litellm.completion(model=f"anthropic/{MODEL}", messages=prompt(job.id), stream=True, max_tokens=800,
+                                api_base=f"{job.base}/s/{job.scenario}", api_key=FAKE_KEY, extra_headers=headers,
+                                timeout=job.opts.get("read", 60.0))
+    finish = None
+    for chunk in stream:
+        finish = take_chunk(job, chunk, finish)
+        if job.action() in ("break", "close"):
+            return stopped_early(job, job.action())
+    done_line(job, finish, None)
+    return job.note("completed" if finish else "ended_without_finish")
+
+
+def run_langchain(job, headers):
+    from langchain_anthropic import ChatAnthropic
+    llm = ChatAnthropic(model=MODEL, max_tokens=800, api_key=FAKE_KEY, base_url=f"{job.base}/s/{job.scenario}",
+                        default_headers=headers, timeout=job.opts.get("read", 60.0))
+    stop_reason = None
+    for chunk in llm.stream(prompt(job.id)):
+        text = chunk.content if isinstance(chunk.content, str) else "".join(
+            part.get("text", "") for part in chunk.content if isinstance(part, dict))
+        if text:
+            job.deltas += 1
+            check_delta(job, text)
+        stop_reason = (chunk.response_metadata or {}).get("stop_reason") or stop_reason
+        if job.action() in ("break", "close"):
+            return stopped_early(job, job.action())
+    done_line(job, stop_reason, None)
+    return job.note("completed" if stop_reason else "ended_without_stop")
+
+
 def run_sync(job):
     headers = {"x-job-id": job.id}
+    if job.api == "litellm":
+        return run_litellm(job, headers)
+    if job.api == "langchain":
+        return run_langchain(job, headers)
     if job.api == "openai":
         import openai
         client = openai.OpenAI(api_key=FAKE_OPENAI_KEY, base_url=f"{job.base}/s/{job.scenario}/v1",
@@ -342,12 +380,12 @@ async def work_async(job, handling):
 
 
 def sdk_versions():
+    from importlib.metadata import PackageNotFoundError, version
     names = []
-    for name in ("anthropic", "openai"):
+    for name in ("anthropic", "openai", "litellm", "langchain-anthropic"):
         try:
-            module = __import__(name)
-            names.append(f"{name} {module.__version__}")
-        except ImportError:
+            names.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
             pass
     return ", ".join(names)
 

@@ -15,10 +15,10 @@ final class Assembler: FactSink {
   private var beginOrder: [(context: Int, sequence: Int)] = []
   private var beginOrderHead = 0
   /// Receives each stream as soon as nothing more can be added to it.
-  private let finished: (ObservedStream) -> Void
+  private let finished: (StreamEvidence) -> Void
   /// The open stream of each context of the input being read, indexed by context id.
   private var open = OpenStreams()
-  private var byRequestID: [String: ObservedStream] = [:]
+  private var byRequestID: [String: StreamEvidence] = [:]
   /// Per context: the call a retry left open, and the last call number used.
   private var pendingRetryCall: [Int: (call: Int, attempt: Int)] = [:]
   /// Per context: the idempotency key logged for the next attempt, and the last key with its call and attempt.
@@ -38,7 +38,7 @@ final class Assembler: FactSink {
   /// SDK versions mentioned per input.
   private(set) var sdkVersions: [Int: [String: String]] = [:]
 
-  init(finished: @escaping (ObservedStream) -> Void) {
+  init(finished: @escaping (StreamEvidence) -> Void) {
     self.finished = finished
   }
 
@@ -50,25 +50,25 @@ final class Assembler: FactSink {
     switch fact.kind {
     case .otherLine:
       if let stream = open[k] {
-        if stream.endMarker != nil {
-          stream.wroteAfterEnd = true
-        } else if stream.eventCount > 0, stream.followingLine == nil {
-          stream.followingLine = .init(location: fact.location, time: fact.time)
+        if stream.events.endMarker != nil {
+          stream.events.wroteAfterEnd = true
+        } else if stream.events.count > 0, stream.events.followingLine == nil {
+          stream.events.followingLine = .init(location: fact.location, time: fact.time)
         }
       }
     case .event(let event):
       if open[k] == nil, closedConnections.contains(k) { return }
-      if event == .stopReason, let current = open[k], current.endMarker != nil, current.endMarkerKind != .stopReason,
-        !current.summarizedByApplication
+      if event == .stopReason, let current = open[k], current.events.endMarker != nil, current.events.endMarkerKind != .stopReason,
+        !current.application.summarized
       {
         // The application's summary (`done, stop_reason=end_turn`) of the stream that just ended, not a new one.
-        current.summarizedByApplication = true
+        current.application.summarized = true
         return
       }
       // After its end marker a stream takes only events that follow at once (OpenAI's usage chunk);
       // once the thread has written anything else, the next event belongs to the next stream.
-      let stream: ObservedStream
-      if let current = open[k], !(current.endMarker != nil && (event == .messageStart || current.wroteAfterEnd)) {
+      let stream: StreamEvidence
+      if let current = open[k], !(current.events.endMarker != nil && (event == .messageStart || current.events.wroteAfterEnd)) {
         stream = current
       } else {
         stream = begin(fact, key: k)
@@ -76,24 +76,24 @@ final class Assembler: FactSink {
       record(event, fact, in: stream)
     case .requestSending(let url):
       closedConnections.remove(k)
-      let stream: ObservedStream
+      let stream: StreamEvidence
       if let current = open[k], !current.hasProgress {
         stream = current
-        stream.url = url ?? current.url
+        stream.request.url = url ?? current.request.url
       } else {
         stream = begin(fact, key: k)
-        stream.url = url
+        stream.request.url = url
       }
-      stream.requestSentAt = stream.requestSentAt ?? fact.time
+      stream.request.sentAt = stream.request.sentAt ?? fact.time
     case .requestStarted:
       // httpcore's trace of the request going out: the SDK's `Sending HTTP Request` line may have begun it.
       let stream = open[k].flatMap { $0.hasProgress ? nil : $0 } ?? begin(fact, key: k)
-      stream.requestSentAt = stream.requestSentAt ?? fact.time
+      stream.request.sentAt = stream.request.sentAt ?? fact.time
     case .responseHead(let status, let url, let transport):
       if open[k] == nil, closedConnections.contains(k) { return }
-      let stream: ObservedStream
-      if let current = open[k], current.eventCount == 0, current.exception == nil,
-        current.status == nil || (current.status == status && current.transport != transport)
+      let stream: StreamEvidence
+      if let current = open[k], current.events.count == 0, current.client.exception == nil,
+        current.head.status == nil || (current.head.status == status && current.head.reportedBy != transport)
       {
         // The same response seen twice (httpcore's trace, then httpx's INFO line) is one stream; two lines of
         // the same library with no events between them are two attempts.
@@ -102,64 +102,64 @@ final class Assembler: FactSink {
         stream = begin(fact, key: k)
       }
       let isHTTPXLine = transport == "httpx" || transport == "httpx2"
-      stream.status = status
-      stream.url = url ?? stream.url
-      if stream.responseHead == nil || isHTTPXLine {
-        stream.responseHead = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      stream.head.status = status
+      stream.request.url = url ?? stream.request.url
+      if stream.head.at == nil || isHTTPXLine {
+        stream.head.at = .init(location: fact.location, time: fact.time, quote: fact.quote)
       }
-      if stream.transport == nil || isHTTPXLine { stream.transport = transport.isEmpty ? stream.transport : transport }
-      stream.lastActivity = fact.time ?? stream.lastActivity
+      if stream.head.reportedBy == nil || isHTTPXLine { stream.head.reportedBy = transport.isEmpty ? stream.head.reportedBy : transport }
+      stream.events.lastActivity = fact.time ?? stream.events.lastActivity
     case .requestID(let id):
       guard byRequestID[id] == nil else { return }
-      guard let stream = open[k], stream.requestID == nil, stream.endMarker == nil else {
+      guard let stream = open[k], stream.request.id == nil, stream.events.endMarker == nil else {
         // Logged before its stream's first line: it waits for the thread's next stream.
         pendingRequestID[k] = id
         return
       }
-      stream.requestID = id
+      stream.request.id = id
       byRequestID[id] = stream
     case .retryScheduled(let delay):
       // A retry after a completed stream is for an attempt of a later call whose request was not logged.
-      let stream = open[k].flatMap { $0.endMarker == nil ? $0 : nil } ?? begin(fact, key: k)
-      stream.retry = .init(location: fact.location, time: fact.time, quote: fact.quote)
-      stream.retryDelay = delay
+      let stream = open[k].flatMap { $0.events.endMarker == nil ? $0 : nil } ?? begin(fact, key: k)
+      stream.client.retry = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      stream.client.retryDelay = delay
       pendingRetryCall[k] = (stream.call, stream.attempt)
       finish(stream, key: k, reason: .retried)
     case .exception(let chain, let isInternal, let uncaught):
       if isInternal {
         let stream = open[k] ?? begin(fact, key: k)
-        stream.internalException = chain
+        stream.client.internalException = chain
         return
       }
       guard let stream = target(for: chain, fact: fact, key: k) else {
         unattributedExceptions.append((chain, fact.location))
         return
       }
-      stream.exception = chain
-      stream.exceptionUncaught = uncaught
-      stream.exceptionAt = .init(location: fact.location, time: fact.time, quote: fact.quote)
-      if let final = chain.final, let id = requestID(in: final.message), stream.requestID == nil {
-        stream.requestID = id
+      stream.client.exception = chain
+      stream.client.uncaught = uncaught
+      stream.client.exceptionAt = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      if let final = chain.final, let id = requestID(in: final.message), stream.request.id == nil {
+        stream.request.id = id
       }
       finish(stream, key: key(stream.input, stream.context), reason: .exception)
     case .headReadFailed(let text):
       guard let stream = open[k] else { return }
-      stream.headReadFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
-      stream.headReadFailureText = text
+      stream.head.readFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      stream.head.readFailureText = text
     case .applicationAccount(let account):
       // The application's summary of a stream; with no HTTP lines logged it is the stream's only record.
-      let stream = open[k].flatMap { $0.endMarker == nil ? $0 : nil } ?? begin(fact, key: k)
-      stream.account = account
-      stream.accountAt = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      let stream = open[k].flatMap { $0.events.endMarker == nil ? $0 : nil } ?? begin(fact, key: k)
+      stream.application.account = account
+      stream.application.accountAt = .init(location: fact.location, time: fact.time, quote: fact.quote)
     case .applicationCancelled:
-      guard let stream = open[k], stream.endMarker == nil, stream.cancelled == nil else { return }
-      stream.cancelled = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      guard let stream = open[k], stream.events.endMarker == nil, stream.application.cancelled == nil else { return }
+      stream.application.cancelled = .init(location: fact.location, time: fact.time, quote: fact.quote)
     case .bodyReadFailed(let text):
-      open[k]?.bodyReadFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
-      open[k]?.bodyReadFailureText = text
+      open[k]?.body.readFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      open[k]?.body.readFailureText = text
     case .connectionClosed(let byServer, let reset, let lastServer, let lastServerPacket, let lastClient, let state, let lost):
       guard let stream = open[k] else { return }
-      stream.wireClose = .init(byServer: byServer, reset: reset,
+      stream.wire.close = .init(byServer: byServer, reset: reset,
                                at: .init(location: fact.location, time: fact.time, quote: fact.quote),
                                lastServerData: lastServer, lastServerPacket: lastServerPacket, lastClientData: lastClient,
                                connState: state, lostBytes: lost)
@@ -167,58 +167,62 @@ final class Assembler: FactSink {
       finish(stream, key: k, reason: .connectionClosed)
     case .captureEnded(let state):
       guard let stream = open[k] else { return }
-      stream.captureEnded = .init(location: fact.location, time: fact.time)
-      stream.captureConnState = state
+      stream.wire.captureEnded = .init(location: fact.location, time: fact.time)
+      stream.wire.connStateAtEnd = state
       // Nothing more will come on this connection: the stream ends as it would with the input.
-      finish(stream, key: k, reason: stream.endMarker != nil ? .completed : .endOfInput)
+      finish(stream, key: k, reason: stream.events.endMarker != nil ? .completed : .endOfInput)
     case .bodyEnded:
-      open[k]?.bodyComplete = .init(location: fact.location, time: fact.time)
+      open[k]?.body.framedEnd = .init(location: fact.location, time: fact.time)
     case .captureLoss(let bytes):
       guard let stream = open[k] else { return }
-      stream.serverBytesLost += bytes
-      stream.lastServerLoss = .init(location: fact.location, time: fact.time)
+      stream.wire.serverBytesLost += bytes
+      stream.wire.lastServerLoss = .init(location: fact.location, time: fact.time)
     case .inBandError(let text):
       guard let stream = open[k] else { return }
-      stream.inBandFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
-      stream.inBandText = text
+      stream.body.inBandFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      stream.body.inBandText = text
     case .tlsSession(let serverName):
-      open[k]?.isTLS = true
-      open[k]?.serverName = serverName
+      open[k]?.wire.isTLS = true
+      open[k]?.wire.serverName = serverName
+    case .startNotCaptured:
+      // The response was under way when the capture began: its events belong to a stream of their own.
+      let stream = open[k] ?? begin(fact, key: k)
+      stream.wire.startNotCaptured = .init(location: fact.location, time: fact.time, quote: fact.quote)
     case .tlsAlert:
-      open[k]?.serverAlert = .init(location: fact.location, time: fact.time, quote: fact.quote)
+      open[k]?.wire.serverAlert = .init(location: fact.location, time: fact.time, quote: fact.quote)
     case .callKey(let key):
       pendingCallKey[k] = key
     case .sdkRetryCount(let count):
       // Request headers are printed before the response: the count belongs to the thread's next stream,
       // or to its open one if that has no response yet.
-      if let stream = open[k], stream.status == nil, stream.eventCount == 0 {
-        stream.sdkRetryCount = count
+      if let stream = open[k], stream.head.status == nil, stream.events.count == 0 {
+        stream.request.retryCount = count
       } else {
         pendingRetryCount[k] = count
       }
     case .sdkTimeout(let seconds):
-      if let stream = open[k], stream.status == nil, stream.eventCount == 0 {
-        stream.sdkTimeout = seconds
+      if let stream = open[k], stream.head.status == nil, stream.events.count == 0 {
+        stream.request.timeout = seconds
       } else {
         pendingTimeout[k] = seconds
       }
     case .usage(let input, let output):
       guard let stream = open[k] else { return }
-      if let input, stream.inputTokens == nil { stream.inputTokens = input }
-      if let output { stream.outputTokens = max(stream.outputTokens ?? 0, output) }
+      if let input, stream.events.inputTokens == nil { stream.events.inputTokens = input }
+      if let output { stream.events.outputTokens = max(stream.events.outputTokens ?? 0, output) }
     case .sdkVersion(let name, let version):
       sdkVersions[fact.location.input, default: [:]][name] = version
       // Request headers name the SDK of the request being sent.
       if let stream = open[k], !stream.hasProgress {
-        stream.sdkName = name
-        stream.sdkVersion = version
+        stream.request.sdkName = name
+        stream.request.sdkVersion = version
       }
     }
   }
 
   func inputEnded(_ input: Int) {
     for k in open.contexts {
-      if let stream = open[k] { finish(stream, key: k, reason: stream.endMarker != nil ? .completed : .endOfInput) }
+      if let stream = open[k] { finish(stream, key: k, reason: stream.events.endMarker != nil ? .completed : .endOfInput) }
     }
     open = OpenStreams()
     beginOrder = []
@@ -234,11 +238,11 @@ final class Assembler: FactSink {
 
   // MARK: - Helpers
 
-  private func begin(_ fact: borrowing Fact, key k: Int) -> ObservedStream {
+  private func begin(_ fact: borrowing Fact, key k: Int) -> StreamEvidence {
     if let current = open[k] {
-      finish(current, key: k, reason: current.endMarker != nil ? .completed : .nextRequest)
+      finish(current, key: k, reason: current.events.endMarker != nil ? .completed : .nextRequest)
     }
-    let stream = ObservedStream(sequence: nextSequence, input: fact.location.input, context: fact.context,
+    let stream = StreamEvidence(sequence: nextSequence, input: fact.location.input, context: fact.context,
                                 location: fact.location, time: fact.time)
     nextSequence += 1
     let key = pendingCallKey.removeValue(forKey: k)
@@ -254,10 +258,10 @@ final class Assembler: FactSink {
       nextCall += 1
     }
     if let key { lastCallKey[k] = (key, stream.call, stream.attempt) }
-    stream.sdkRetryCount = pendingRetryCount.removeValue(forKey: k)
-    stream.sdkTimeout = pendingTimeout.removeValue(forKey: k)
+    stream.request.retryCount = pendingRetryCount.removeValue(forKey: k)
+    stream.request.timeout = pendingTimeout.removeValue(forKey: k)
     if let id = pendingRequestID.removeValue(forKey: k), byRequestID[id] == nil {
-      stream.requestID = id
+      stream.request.id = id
       byRequestID[id] = stream
     }
     open[k] = stream
@@ -285,35 +289,35 @@ final class Assembler: FactSink {
     }
   }
 
-  private func record(_ event: StreamEvent, _ fact: borrowing Fact, in stream: ObservedStream) {
-    let observation = ObservedStream.Observation(location: fact.location, time: fact.time)
-    stream.eventCount += 1
-    if stream.firstEvent == nil { stream.firstEvent = observation }
-    stream.lastEvent = observation
-    stream.lastEventKind = event
-    stream.lastActivity = fact.time ?? stream.lastActivity
-    stream.followingLine = nil
-    if event.isContent { stream.contentCount += 1 }
+  private func record(_ event: StreamEvent, _ fact: borrowing Fact, in stream: StreamEvidence) {
+    let observation = StreamEvidence.Observation(location: fact.location, time: fact.time)
+    stream.events.count += 1
+    if stream.events.first == nil { stream.events.first = observation }
+    stream.events.last = observation
+    stream.events.lastKind = event
+    stream.events.lastActivity = fact.time ?? stream.events.lastActivity
+    stream.events.followingLine = nil
+    if event.isContent { stream.events.content += 1 }
     switch event {
-    case .contentBlockStart: stream.openBlock = true
-    case .contentBlockStop: stream.openBlock = false
-    case .responseFailed: stream.inBandFailure = observation
+    case .contentBlockStart: stream.events.openBlock = true
+    case .contentBlockStop: stream.events.openBlock = false
+    case .responseFailed: stream.body.inBandFailure = observation
     default: break
     }
-    if event.isEndOfMessage, stream.endMarker == nil {
-      stream.endMarker = observation
-      stream.endMarkerKind = event
+    if event.isEndOfMessage, stream.events.endMarker == nil {
+      stream.events.endMarker = observation
+      stream.events.endMarkerKind = event
     }
   }
 
   /// The stream an exception belongs to: by the request id in its message, else the context's open stream.
-  private func target(for chain: ExceptionChain, fact: borrowing Fact, key k: Int) -> ObservedStream? {
+  private func target(for chain: ExceptionChain, fact: borrowing Fact, key k: Int) -> StreamEvidence? {
     if let final = chain.final, let id = requestID(in: final.message), let stream = byRequestID[id],
       open[key(stream.input, stream.context)] === stream
     {
       return stream
     }
-    if let stream = open[k], stream.endMarker == nil { return stream }
+    if let stream = open[k], stream.events.endMarker == nil { return stream }
     // An exception with no open stream is about one if it is a known streaming failure or comes from the client stack.
     let involvesClient = chain.records.contains { record in
       Catalogue.signature(for: record) != nil || Catalogue.transportModules.contains(record.module)
@@ -329,21 +333,21 @@ final class Assembler: FactSink {
     return id.count >= 12 ? String(id) : nil
   }
 
-  private func finish(_ stream: ObservedStream, key k: Int, reason: ObservedStream.EndReason) {
-    stream.end = stream.endMarker != nil && reason != .exception ? .completed : reason
+  private func finish(_ stream: StreamEvidence, key k: Int, reason: StreamEvidence.EndReason) {
+    stream.end = stream.events.endMarker != nil && reason != .exception ? .completed : reason
     if open[k] === stream { open[k] = nil }
-    if let id = stream.requestID, byRequestID[id] === stream { byRequestID[id] = nil }
+    if let id = stream.request.id, byRequestID[id] === stream { byRequestID[id] = nil }
     finished(stream)
   }
 }
 
 /// Open streams by context id: inputs are read one after another, so context ids are small and dense.
 private struct OpenStreams {
-  private var slots: [ObservedStream?] = []
+  private var slots: [StreamEvidence?] = []
   /// The streams open.
   private(set) var count = 0
 
-  subscript(context: Int) -> ObservedStream? {
+  subscript(context: Int) -> StreamEvidence? {
     get { context < slots.count ? slots[context] : nil }
     set {
       if context >= slots.count { slots += Array(repeating: nil, count: context + 1 - slots.count) }

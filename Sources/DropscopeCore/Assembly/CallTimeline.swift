@@ -26,49 +26,49 @@ final class CallTimeline {
   }
 
   /// Attempts of calls whose last attempt has not ended yet, by call number.
-  private var open: [Int: [ObservedStream]] = [:]
+  private var open: [Int: [StreamEvidence]] = [:]
 
   /// Takes a finished stream; returns the streams now ready for diagnosis, in the order they ended.
-  func add(_ stream: ObservedStream) -> [ObservedStream] {
+  func add(_ stream: StreamEvidence) -> [StreamEvidence] {
     if stream.end == .retried {
       open[stream.call, default: []].append(stream)
       return []
     }
     let attempts = (open.removeValue(forKey: stream.call) ?? []) + [stream]
-    if attempts.count > 1 || stream.requestSentAt == nil { Self.measure(attempts) }
+    if attempts.count > 1 || stream.request.sentAt == nil { Self.measure(attempts) }
     return attempts
   }
 
   /// Ends every call still open (the input ended during a retry): their attempts are diagnosed as they are.
-  func flush() -> [ObservedStream] {
+  func flush() -> [StreamEvidence] {
     let rest = open.keys.sorted().flatMap { open[$0] ?? [] }
     open.removeAll()
     return rest.sorted { $0.sequence < $1.sequence }
   }
 
   /// Sets each attempt's view of the call.
-  static func measure(_ attempts: [ObservedStream]) {
+  static func measure(_ attempts: [StreamEvidence]) {
     guard let final = attempts.last else { return }
     // The application's account of the call counts from its start: the first attempt began then.
     var callStart: Microseconds?
-    if let seconds = final.account?.seconds, let at = final.accountAt?.time {
+    if let seconds = final.application.account?.seconds, let at = final.application.accountAt?.time {
       callStart = at - Microseconds(seconds * 1e6)
     }
     var views: [AttemptView] = []
     var times: [Microseconds] = []
     for (index, attempt) in attempts.enumerated() {
       var view = AttemptView()
-      var start = attempt.requestSentAt
-      if start == nil, index > 0, let retry = attempts[index - 1].retry?.time {
-        start = retry + Microseconds((attempts[index - 1].retryDelay ?? 0) * 1e6)
+      var start = attempt.request.sentAt
+      if start == nil, index > 0, let retry = attempts[index - 1].client.retry?.time {
+        start = retry + Microseconds((attempts[index - 1].client.retryDelay ?? 0) * 1e6)
         view.waitInferred = true
       } else if start == nil, index == 0, let callStart {
         start = callStart
         view.waitInferred = true
       }
       view.start = start
-      let end = attempt.retry?.time ?? attempt.headReadFailure?.time
-        ?? (attempt.exceptionUncaught ? nil : attempt.exceptionAt?.time) ?? attempt.accountAt?.time
+      let end = attempt.client.retry?.time ?? attempt.head.readFailure?.time
+        ?? (attempt.client.uncaught ? nil : attempt.client.exceptionAt?.time) ?? attempt.application.accountAt?.time
       if let start, let end, end >= start, !attempt.responseBegan {
         view.wait = Double(end - start) / 1e6
         // The log's own times show its precision; an inferred start adds a backoff's decimals to one.
@@ -86,7 +86,7 @@ final class CallTimeline {
       // spread of an ordinary timer (a tenth of the wait).
       if high - low <= 2 * precision + mean / 10 { shared = mean }
     }
-    let finalChain = final.exception ?? final.internalException
+    let finalChain = final.client.exception ?? final.client.internalException
     for (index, attempt) in attempts.enumerated() {
       var view = views[index]
       view.precision = precision

@@ -32,6 +32,7 @@ final class Connection {
   private var clientRecords = TLSRecordReader()
   private var serverRecords = TLSRecordReader()
   private var serverDataSinceRequest = false
+  private var sawServerBytes = false
   private var requestOpen = false
   private var tlsVersion13 = false
   private var skippedClientFinished = false
@@ -67,14 +68,35 @@ final class Connection {
   }
 
   /// The client and server of a connection, from its first segment: the side that sends the first SYN is the
-  /// client; without one, the side whose port does not look like a server's.
+  /// client; without one (the capture began after the handshake), the side whose bytes are a request or a TLS
+  /// handshake is the client and the side whose bytes are a status line or an event stream is the server; with
+  /// nothing to tell, the side whose port does not look like a server's.
   static func ends(first: TCPSegment) -> (client: TCPSegment.Endpoint, server: TCPSegment.Endpoint) {
     if first.isSYN, first.flags & TCPSegment.ack == 0 { return (first.source, first.destination) }
     if first.isSYN { return (first.destination, first.source) }
+    if sendsAsClient(first.payload) { return (first.source, first.destination) }
+    if sendsAsServer(first.payload) { return (first.destination, first.source) }
     if looksLikeServerPort(first.source.port) && !looksLikeServerPort(first.destination.port) {
       return (first.destination, first.source)
     }
     return (first.source, first.destination)
+  }
+
+  /// Bytes only a client sends first: an HTTP request line, or a TLS ClientHello.
+  static func sendsAsClient(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    if bytes.count > 5, bytes[0] == 0x16, bytes[1] == 0x03, bytes[5] == 0x01 { return true }
+    for method: StaticString in ["GET ", "POST ", "PUT ", "PATCH ", "DELETE ", "HEAD ", "OPTIONS ", "CONNECT "]
+    where bytes.hasBytes(method, at: 0) {
+      return true
+    }
+    return false
+  }
+
+  /// Bytes only a server sends: a status line, or an event stream's body (chunked or not).
+  static func sendsAsServer(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    if bytes.hasBytes("HTTP/1.", at: 0) || HTTPResponseParser.beginsEventField(bytes) { return true }
+    guard HTTPResponseParser.beginsChunk(bytes), let lineEnd = bytes.firstIndex(of: 0x0a) else { return false }
+    return HTTPResponseParser.beginsEventField(UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 1)...]))
   }
 
   private static func looksLikeServerPort(_ port: UInt16) -> Bool {
@@ -156,6 +178,10 @@ final class Connection {
     _ emit: (Fact) -> Void
   ) {
     guard !bytes.isEmpty else { return }
+    if !fromClient, !sawServerBytes {
+      sawServerBytes = true
+      responses.startedMidConnection = !history.sawHandshake
+    }
     if isTLS != true, fromClient || responses.isReadingHead { secrets += Redactor.findSecrets(in: bytes).count }
     observer?(Transcript.Record(time: time, connection: context,
                                 source: (fromClient ? client : server).description,

@@ -99,6 +99,13 @@ struct ConnectionRouter {
     // Before routing: a packet on the ports of a connection closed long ago belongs to a new one.
     retireClosed(before: time - Self.closedLinger, work)
     let key = ConnectionKey(segment.source, segment.destination)
+    // A connection whose opening was not captured gets its roles from its first bytes: until some arrive (or a
+    // FIN or RST), its bare ACKs say nothing and are passed over.
+    if routes[key] == nil, !segment.isSYN, !segment.isFIN, !segment.isRST, segment.payload.isEmpty,
+      segment.missingPayload == 0
+    {
+      return
+    }
     let route: Route
     if let known = routes[key], !(segment.isSYN && segment.flags & TCPSegment.ack == 0 && known.history.closing) {
       route = known

@@ -15,7 +15,13 @@ enum HARArchive {
     while i < head.count, head[i] == 0x20 || head[i] == 0x0a || head[i] == 0x0d || head[i] == 0x09 || head[i] == 0x7b {
       i += 1
     }
-    return head.hasBytes("\"log\"", at: i)
+    guard head.hasBytes("\"log\"", at: i) else { return false }
+    // HAR's `log` is an object; Docker's json-file records start with `{"log":"…"`, a string.
+    i += 5
+    while i < head.count, head[i] == 0x20 || head[i] == 0x0a || head[i] == 0x0d || head[i] == 0x09 || head[i] == 0x3a {
+      i += 1
+    }
+    return i < head.count && head[i] == 0x7b
   }
 
   /// Finds the entries of a HAR document (`log.entries[…]`) in its bytes as they arrive, and hands over each

@@ -212,6 +212,10 @@ struct HTTPResponseParser {
   /// The tunnel is open: the bytes that follow are the tunnelled session's, not HTTP to read here.
   private(set) var tunnelOpened = false
 
+  /// The connection's start was not captured: its first server bytes may be in the middle of a body.
+  var startedMidConnection = false
+  private var sawServerBytes = false
+
   /// Whether the next bytes are (or begin with) a response head.
   var isReadingHead: Bool {
     if case .head = state { return true }
@@ -219,6 +223,10 @@ struct HTTPResponseParser {
   }
 
   mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: WireFact) {
+    if !sawServerBytes, !bytes.isEmpty {
+      sawServerBytes = true
+      if startedMidConnection, !bytes.hasBytes("HTTP/1.", at: 0) { beginMidBody(bytes, emit) }
+    }
     var i = 0
     while i < bytes.count {
       switch state {
@@ -337,6 +345,25 @@ struct HTTPResponseParser {
     }
   }
 
+  /// The capture began inside a response body: an event stream's body is read from the next event the framing
+  /// shows (a chunk, or an SSE field line for an unframed body), and what came before is said to be missing.
+  private mutating func beginMidBody(_ bytes: UnsafeRawBufferPointer, _ emit: WireFact) {
+    guard Self.beginsChunk(bytes) || Self.beginsEventField(bytes) else {
+      state = .lost
+      return
+    }
+    emit(.startNotCaptured, "the capture's first bytes of this connection are in the middle of a response body")
+    isEventStream = true
+    events = SSEDecoder()
+    state = Self.beginsChunk(bytes) ? .chunkSize : .untilClose
+  }
+
+  /// Whether `bytes` begin with an SSE field: `event:`, `data:`, `id:` or a comment line (`:`).
+  static func beginsEventField(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    bytes.hasBytes("event:", at: 0) || bytes.hasBytes("data:", at: 0) || bytes.hasBytes("id:", at: 0)
+      || (bytes.first == 0x3a)
+  }
+
   /// The chunk size at the start of a chunk-size line (extensions after `;` ignored); nil when there is none.
   private static func hexPrefix(_ bytes: UnsafeRawBufferPointer) -> Int? {
     var value = 0, digits = 0
@@ -356,7 +383,7 @@ struct HTTPResponseParser {
   }
 
   /// Whether `bytes` begin with a chunk-size line: hex digits, then CRLF (or `;` extensions).
-  private static func beginsChunk(_ bytes: UnsafeRawBufferPointer) -> Bool {
+  static func beginsChunk(_ bytes: UnsafeRawBufferPointer) -> Bool {
     var i = 0
     while i < min(bytes.count, 16), bytes[i].isASCIIHexDigit { i += 1 }
     return i > 0 && i + 1 < bytes.count && (bytes[i] == 0x0d && bytes[i + 1] == 0x0a || bytes[i] == 0x3b)

@@ -20,6 +20,9 @@ struct TCPHistory {
   }
 
   /// A FIN or RST has been seen.
+  /// Whether the capture holds the connection's opening (a SYN from either side).
+  var sawHandshake: Bool { sawSYN || sawSYNACK }
+
   var closing: Bool { finFromClient || finFromServer || rstFromClient || rstFromServer }
 
   /// Both sides closed (FIN each way) or one reset: nothing more will be said on this connection.

@@ -396,11 +396,11 @@ public enum Catalogue {
   }
 
   /// The behaviour note and the fix for an SDK that let a raw transport error escape.
-  public static func leakAdvice(sdk: String, chain: ExceptionChain?) -> (fix: String, behaviour: SDKBehaviour?) {
+  public static func leakAdvice(sdk: String, chain: ExceptionChain?) -> (fix: FixID, behaviour: SDKBehaviour?) {
     if let chain, isJavaScript(chain) {
-      return ("catch-terminated-typescript", sdkBehaviours[sdk == "anthropic" ? "anthropic-typescript" : "openai-typescript"])
+      return (.catchTerminatedTypeScript, sdkBehaviours[sdk == "anthropic" ? "anthropic-typescript" : "openai-typescript"])
     }
-    return (sdk == "anthropic" ? "catch-transport-error-anthropic" : "upgrade-openai-3.14", sdkBehaviours[sdk])
+    return (sdk == "anthropic" ? .catchTransportErrorAnthropic : .upgradeOpenAI314, sdkBehaviours[sdk])
   }
 
   /// The SDK release range a traceback shows, from class names and messages that changed between releases,

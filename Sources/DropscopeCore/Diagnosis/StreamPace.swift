@@ -17,9 +17,9 @@ struct StreamPace {
     self.measured = measured
   }
 
-  init(_ stream: ObservedStream) {
-    if stream.eventCount >= 3, let first = stream.firstEvent?.time, let last = stream.lastEvent?.time, last > first {
-      secondsPerEvent = max(Double(last - first) / 1e6 / Double(stream.eventCount - 1), 0.001)
+  init(_ stream: StreamEvidence) {
+    if stream.events.count >= 3, let first = stream.events.first?.time, let last = stream.events.last?.time, last > first {
+      secondsPerEvent = max(Double(last - first) / 1e6 / Double(stream.events.count - 1), 0.001)
       measured = true
     } else {
       self = .ordinary

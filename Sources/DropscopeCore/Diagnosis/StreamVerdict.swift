@@ -118,15 +118,19 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
   public var billed: Bool
   /// Zeek's connection state (SF, S2, S3, RSTO, RSTR, …), when a capture shows the connection.
   public var connState: String?
-  /// The same request seen in another input (a log's stream and a capture's), by id.
-  public var joinedStream: Int?
   public var evidence: [Evidence]
   /// Ids of the fixes in the report's `fixes` catalogue.
-  public var fixes: [String]
+  public var fixes: [FixID]
   /// For uncertain verdicts: which evidence would decide.
   public var wouldDecide: String?
   /// For an `unknown` cause: the causes the evidence leaves open, most likely first; empty when decided.
   public var candidates: [Cause] = []
+  /// For a request seen in several inputs (a log and a capture): each view's own reading, under this one
+  /// verdict; empty when one input shows the request.
+  public var views: [StreamView] = []
+  /// Whether the stream was read from a capture, trace or archive (the wire), rather than a log. Not in the JSON:
+  /// it says which streams are a log's view and which a capture's, for joining them.
+  public var onWire = false
   /// Whether `startedAt` is when the request went out (logged or inferred from the call's timeline), rather than
   /// the first line that mentions the stream. Not in the JSON: it says which joins the time can support.
   public var startIsRequestTime = false
@@ -162,10 +166,10 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
     try c.encode(outputTokens, forKey: .outputTokens)
     try c.encode(billed, forKey: .billed)
     try c.encode(connState, forKey: .connState)
-    try c.encode(joinedStream, forKey: .joinedStream)
     try c.encode(evidence, forKey: .evidence)
     try c.encode(fixes, forKey: .fixes)
     try c.encode(wouldDecide, forKey: .wouldDecide)
     try c.encode(candidates, forKey: .candidates)
+    try c.encode(views, forKey: .views)
   }
 }

@@ -1,10 +1,13 @@
+import CByteSearch
 import CZlib
 
 /// Streams the decompressed bytes of a gzip file (one or more members) through zlib.
 ///
 /// Damage is not fatal: a member cut short or corrupt data ends decoding with a
 /// warning that names the compressed offset; everything decoded before it was
-/// already delivered.
+/// already delivered. Each member's CRC-32 and length are checked against its trailer here rather than by
+/// zlib, so that the checksum runs folded with carry-less multiplication (`dropscope_crc32`), several times
+/// faster than zlib's table.
 struct GzipInflater: ~Copyable {
   /// On the heap: zlib refuses a stream whose address changed since `inflateInit`.
   private let stream: UnsafeMutablePointer<z_stream>
@@ -19,6 +22,11 @@ struct GzipInflater: ~Copyable {
   private var memberStart: Int64 = 0
   private var members = 0
   private var failed = false
+  /// CRC-32 and length of the current member's decoded bytes.
+  private var memberCRC: UInt32 = 0
+  private var memberLength: UInt32 = 0
+  /// The last compressed bytes consumed before the current chunk (a trailer may straddle two chunks).
+  private var previousTail: [UInt8] = []
 
   init(outputCapacity: Int = 1 << 18) {
     output = .allocate(byteCount: outputCapacity, alignment: 16)
@@ -26,6 +34,8 @@ struct GzipInflater: ~Copyable {
     stream.initialize(to: z_stream())
     let status = inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
     precondition(status == Z_OK, "zlib could not be initialised")
+    // The check values are computed and compared here, with a faster CRC; zlib keeps the setting across resets.
+    inflateValidate(stream, 0)
   }
 
   deinit {
@@ -43,7 +53,11 @@ struct GzipInflater: ~Copyable {
     stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
     stream.pointee.avail_in = uInt(input.count)
     let chunkStart = compressedOffset
-    defer { compressedOffset = chunkStart + Int64(input.count) - Int64(stream.pointee.avail_in) }
+    defer {
+      let consumed = input.count - Int(stream.pointee.avail_in)
+      compressedOffset = chunkStart + Int64(consumed)
+      previousTail = Self.lastBytes(8, of: previousTail, then: UnsafeRawBufferPointer(rebasing: input[0..<consumed]))
+    }
     while stream.pointee.avail_in > 0 {
       if !inMember {
         inMember = true
@@ -55,10 +69,21 @@ struct GzipInflater: ~Copyable {
       let produced = output.count - Int(stream.pointee.avail_out)
       if produced > 0 {
         decodedBytes += Int64(produced)
+        memberCRC = dropscope_crc32(memberCRC, output.baseAddress, produced)
+        memberLength &+= UInt32(truncatingIfNeeded: produced)
         try body(UnsafeRawBufferPointer(rebasing: output[0..<produced]))
       }
       switch status {
       case Z_STREAM_END:
+        let consumed = input.count - Int(stream.pointee.avail_in)
+        let trailer = Self.lastBytes(8, of: previousTail, then: UnsafeRawBufferPointer(rebasing: input[0..<consumed]))
+        if let mismatch = checkTrailer(trailer) {
+          failed = true
+          let here = chunkStart + Int64(consumed)
+          return (here, "corrupt gzip data at compressed offset \(here) (\(mismatch)); the \(decodedBytes) bytes decoded before it were analyzed, the rest of this file was not")
+        }
+        memberCRC = 0
+        memberLength = 0
         members += 1
         inMember = false
         inflateReset(stream)
@@ -78,6 +103,22 @@ struct GzipInflater: ~Copyable {
       }
     }
     return nil
+  }
+
+  /// Compares a member's trailer (CRC-32, then length modulo 2^32, little-endian) with what was decoded.
+  /// - Returns: zlib's words for the mismatch, or nil when both agree.
+  private func checkTrailer(_ trailer: [UInt8]) -> String? {
+    guard trailer.count == 8 else { return "incorrect data check" }
+    func word(_ at: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(trailer[at + $1]) << (8 * $1) } }
+    if word(0) != memberCRC { return "incorrect data check" }
+    if word(4) != memberLength { return "incorrect length check" }
+    return nil
+  }
+
+  /// The last `count` bytes of `earlier` followed by `later`.
+  private static func lastBytes(_ count: Int, of earlier: [UInt8], then later: UnsafeRawBufferPointer) -> [UInt8] {
+    if later.count >= count { return Array(later[(later.count - count)...]) }
+    return Array((earlier + later).suffix(count))
   }
 
   /// Reports a member left unfinished at the end of the file.

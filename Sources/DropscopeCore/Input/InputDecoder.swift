@@ -20,6 +20,11 @@ struct InputDecoder {
     var damaged = false
     /// Whether the input is one of dropscope's own files (a report, expected verdicts), skipped on purpose.
     var isDropscopeFile = false
+    /// The envelope the lines were unwrapped from (set by `LinePipeline`), and the lines it did not fit (and the
+    /// first of them).
+    var envelope: EnvelopeFormat?
+    var envelopeStrays = 0
+    var firstEnvelopeStray: (number: Int, text: String)?
   }
 
   init(input: AnalysisInput, maxLineLength: Int) {

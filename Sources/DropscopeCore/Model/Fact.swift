@@ -74,6 +74,9 @@ public struct Fact: Sendable {
     case tlsSession(serverName: String?)
     /// A TLS alert record (after the handshake, most often close_notify): who sent it.
     case tlsAlert(byServer: Bool)
+    /// A capture began in the middle of a response: its handshake, request and head are not in it, and the first
+    /// server bytes are already the body's.
+    case startNotCaptured
   }
 }
 

@@ -53,7 +53,7 @@ extension MessageClass {
 }
 
 /// What a scan of free text found: at most one event, the first request id, the first version mention.
-struct WordScan {
+struct WordScan: Equatable {
   var event: StreamEvent?
   /// A `finish_reason` with a value (the chunk that ends an OpenAI message).
   var finished = false

@@ -30,13 +30,19 @@ final class LogReader<Sink: FactSink> {
   private(set) var lastTime: Microseconds?
   private(set) var sawUnzonedTime = false
 
-  private var threadIDs: [String: Int] = [:]
-  /// The thread names by id (ids count from 1).
-  private var threadNames: [String] = []
+  /// Context ids of thread names, shared by the readers of one input; this reader's names are under `scope`.
+  private let contexts: ContextTable
+  private let scope: String
+  /// The context of lines that name no thread.
+  private let baseContext: Int
+  /// The time of the envelope record the current line came from, if an envelope held it.
+  var envelopeTime: Microseconds?
   /// Thread names seen lately, by hash, so most lines create no String.
   private var recentThreads: [(hash: UInt64, id: Int)] = []
   private var previousLine = PreviousLine()
   private var secondCache = TimestampParser.SecondCache()
+  /// Classes of recently seen messages: a repeat is not scanned again.
+  private let messageMemo = MessageMemo()
   /// A Node error being read (header, frames, causes, properties).
   private var nodeError: NodeErrorBuilder?
   /// Properties of a Node error object printed before its stack (`status: 529,`, `'request-id': 'req_…'`), and the line.
@@ -48,14 +54,24 @@ final class LogReader<Sink: FactSink> {
   private var uncaughtContext: Int?
   private var internalPending: Set<Int> = []
 
-  init(input: Int, sink: Sink) {
+  /// - Parameters:
+  ///   - contexts: the context ids of the input, shared with the readers of its other envelope contexts.
+  ///   - scope: the envelope source this reader reads (empty without an envelope); its threads are its own.
+  init(input: Int, sink: Sink, contexts: ContextTable = ContextTable(), scope: String = "") {
     self.input = input
     self.sink = sink
+    self.contexts = contexts
+    self.scope = scope
+    baseContext = contexts.id(scope: scope, thread: nil)
   }
 
   /// Reads one line that `LineClassifier` has already classified.
   func read(line: UnsafeRawBufferPointer, number: Int, classified: ClassifiedLine) {
     lineCount = number
+    if let time = envelopeTime {
+      if firstTime == nil { firstTime = time }
+      lastTime = max(lastTime ?? time, time)
+    }
     if let pending = pendingMessageException {
       // An error written into a log message: dropped when its own traceback follows, which says more.
       pendingMessageException = nil
@@ -76,7 +92,8 @@ final class LogReader<Sink: FactSink> {
         consumed = continueTraceback(Self.undecorated(line), number, isRecord: classified.prefix)
       }
       if consumed {
-        markUnderstood()
+        // A line read as the rest of an exception's message counts as understood once the chain goes on.
+        if traceback?.messageLinesSinceException == 0 || traceback == nil { markUnderstood() }
         rememberPreviousLine(line, record: nil)
         return
       }
@@ -92,7 +109,7 @@ final class LogReader<Sink: FactSink> {
       lastTime = max(lastTime ?? time, time)
       if !prefix.zoned { sawUnzonedTime = true }
     }
-    let context = prefix.thread.map { contextID(line, $0, hash: classified.threadHash) } ?? 0
+    let context = prefix.thread.map { contextID(line, $0, hash: classified.threadHash) } ?? baseContext
     let time = prefix.time
     let location = SourceLocation(input: input, line: number)
     // A forwarded traceback starts with a record whose message is its header (`T…`, or `|`/`+` decorated).
@@ -124,7 +141,7 @@ final class LogReader<Sink: FactSink> {
       rememberPreviousLine(line, record: (time, context, number))
       return
     }
-    let message = classified.message ?? LineClassifier.message(line, from: prefix.messageStart)
+    let message = classified.message ?? messageMemo.classify(line, from: prefix.messageStart)
     if readMessage(line, message, prefix: prefix, context: context, time: time, location: location) {
       markUnderstood()
     } else {
@@ -139,14 +156,15 @@ final class LogReader<Sink: FactSink> {
   }
 
   /// Ends the input: finishes an open traceback.
-  func finish() {
+  /// - Parameter endingInput: tells the sink the input ended; false when other readers of the input still read.
+  func finish(endingInput: Bool = true) {
     if let pending = pendingMessageException { sink.accept(pending) }
     pendingMessageException = nil
     if let traceback { emit(traceback) }
     traceback = nil
     if let nodeError { emit(nodeError) }
     nodeError = nil
-    sink.inputEnded(input)
+    if endingInput { sink.inputEnded(input) }
   }
 
   // MARK: - Messages
@@ -270,7 +288,7 @@ final class LogReader<Sink: FactSink> {
       } else {
         // Printed uncaught, to stderr; `Exception in thread NAME:` may have named the thread.
         startTraceback(location: location, record: nil, quote: uncaughtContext != nil ? quote(previousLine) : nil,
-                       context: uncaughtContext ?? 0, time: lastTime)
+                       context: uncaughtContext ?? baseContext, time: lastTime)
         traceback?.uncaught = true
       }
       uncaughtContext = nil
@@ -289,7 +307,7 @@ final class LogReader<Sink: FactSink> {
     // The TypeScript SDKs log to the console with no prefix: `[log_1a2b3c, request-id: "req_…"] post … with status 200`.
     if line.hasBytes("[log_", at: 0), LineClassifier.message(line, from: 0).isTSSDKResponse {
       markUnderstood()
-      let context = previousRecord?.context ?? 0
+      let context = previousRecord?.context ?? baseContext
       readTSSDKResponse(line, from: 0) { kind, quoted in
         sink.accept(Fact(time: previousRecord?.time ?? lastTime, location: location, context: context, kind: kind,
                          quote: quoted ? quote(line) : nil))
@@ -335,7 +353,7 @@ final class LogReader<Sink: FactSink> {
     // An exception line with no traceback above it, as people paste them; chained ones may follow.
     if let record = exceptionLine(line, number, link: .first, frames: []), looksLikeException(record) {
       markUnderstood()
-      startTraceback(location: location, record: nil, quote: nil, context: previousRecord?.context ?? 0,
+      startTraceback(location: location, record: nil, quote: nil, context: previousRecord?.context ?? baseContext,
                      time: previousRecord?.time)
       traceback?.records = [record]
       traceback?.expectingException = false
@@ -355,7 +373,7 @@ final class LogReader<Sink: FactSink> {
   private func startNodeError(_ record: ExceptionRecord, _ location: SourceLocation, namedSDK: String?, ownLine: UnsafeRawBufferPointer? = nil) {
     markUnderstood()
     nodeError = NodeErrorBuilder(start: location, records: [record], time: previousRecord?.time ?? lastTime,
-                                 context: previousRecord?.context ?? 0, recordLine: previousRecord?.line,
+                                 context: previousRecord?.context ?? baseContext, recordLine: previousRecord?.line,
                                  recordQuote: ownLine.map { quote($0) } ?? (previousRecord != nil ? quote(previousLine) : nil))
     nodeError?.namedSDK = namedSDK
   }
@@ -446,7 +464,7 @@ final class LogReader<Sink: FactSink> {
     if indented, !(text.hasPrefix("API Error") || text.hasPrefix("Error") || text.hasPrefix("ERROR")) { return }
     guard let chain = Self.messageChain(text, location: location) else { return }
     markUnderstood()
-    sink.accept(Fact(time: previousRecord?.time, location: location, context: previousRecord?.context ?? 0,
+    sink.accept(Fact(time: previousRecord?.time, location: location, context: previousRecord?.context ?? baseContext,
                      kind: .exception(chain, internal: false, uncaught: false), quote: text))
   }
 
@@ -529,7 +547,10 @@ final class LogReader<Sink: FactSink> {
     if let traceback { emit(traceback) }
     var builder = TracebackBuilder(start: location)
     builder.context = record?.1 ?? context
-    builder.time = record?.0 ?? time ?? lastTime
+    // An envelope's record time is when the traceback itself was written, to its envelope's precision (a second
+    // for syslog); the record before it was written no later: the later of the two is the better bound.
+    let before = record?.0 ?? time ?? lastTime
+    builder.time = envelopeTime.map { max($0, before ?? $0) } ?? before
     builder.recordQuote = quote
     builder.recordLine = record?.2
     builder.isInternal = internalPending.remove(builder.context) != nil
@@ -545,10 +566,23 @@ final class LogReader<Sink: FactSink> {
     return namedSDK(line.string(prefix.messageStart..<min(line.count, prefix.messageStart + 300)))
   }
 
+  /// The chain goes on: the lines read after its last exception line were that exception's message.
+  private func confirmMessageLines() {
+    understoodCount += traceback?.messageLinesSinceException ?? 0
+    traceback?.messageLinesSinceException = 0
+  }
+
+  /// Lines of an exception message after its first that are read as part of it; beyond them the traceback ends.
+  private static var longestExceptionMessage: Int { 8 }
+
   /// Feeds a line to the open traceback; returns false when the line is not part of it.
   private func continueTraceback(_ line: UnsafeRawBufferPointer, _ number: Int, isRecord record: LogLinePrefix?) -> Bool {
     guard var tb = traceback else { return false }
-    if line.isEmpty { return true }
+    if line.isEmpty {
+      // A blank line ends an exception's message: what follows is the chain's next part or the traceback's end.
+      if !tb.expectingException { traceback?.messageLines = Self.longestExceptionMessage }
+      return true
+    }
     if line[0] == 0x20 || line[0] == 0x09 {
       guard tb.expectingException else { return false }
       if line.hasBytes("  File \"", at: 0) {
@@ -560,12 +594,14 @@ final class LogReader<Sink: FactSink> {
       return true
     }
     if line.hasBytes("The above exception was the direct cause", at: 0) {
+      confirmMessageLines()
       // A chain may go on with or without a `Traceback` header (debuggers print it without).
       traceback?.pendingLink = .directCause
       traceback?.expectingException = true
       return true
     }
     if line.hasBytes("During handling of the above exception", at: 0) {
+      confirmMessageLines()
       traceback?.pendingLink = .duringHandling
       traceback?.expectingException = true
       return true
@@ -589,6 +625,14 @@ final class LogReader<Sink: FactSink> {
       emit(tb)
       traceback = nil
       return false
+    }
+    if !tb.expectingException, !tb.records.isEmpty, tb.messageLines < Self.longestExceptionMessage {
+      // Python prints a message of several lines as it is: what follows the exception line, up to a blank line or
+      // the next part of the chain, is still the exception's (`For more information check: …` after httpx's
+      // status error), not the end of the traceback.
+      traceback?.messageLines += 1
+      traceback?.messageLinesSinceException += 1
+      return true
     }
     guard tb.expectingException,
       let record = exceptionLine(line, number, link: tb.records.isEmpty ? .first : tb.pendingLink, frames: tb.frames)
@@ -821,29 +865,14 @@ final class LogReader<Sink: FactSink> {
   private func contextID(_ line: UnsafeRawBufferPointer, _ range: Range<Int>, hash: UInt64 = 0) -> Int {
     let key = hash != 0 ? hash : LineClassifierHash.fnv1a(line, range)
     for entry in recentThreads where entry.hash == key { return entry.id }
-    let name = line.string(range)
-    let id: Int
-    if let known = threadIDs[name] {
-      id = known
-    } else {
-      id = threadIDs.count + 1
-      threadIDs[name] = id
-      threadNames.append(name)
-    }
+    let id = contexts.id(scope: scope, thread: line.string(range))
     if recentThreads.count >= 64 { recentThreads.removeFirst() }
     recentThreads.append((key, id))
     return id
   }
 
-  /// The name of a context (thread, worker) by id; nil for context 0 (no thread named).
-  func contextName(_ id: Int) -> String? {
-    id >= 1 && id <= threadNames.count ? threadNames[id - 1] : nil
-  }
-
   /// The names of the contexts (threads, workers) seen, by id.
-  var contextNames: [Int: String] {
-    Dictionary(uniqueKeysWithValues: threadIDs.map { ($0.value, $0.key) })
-  }
+  var contextNames: [Int: String] { contexts.names }
 
   private func rememberPreviousLine(_ line: UnsafeRawBufferPointer, record: (Microseconds?, Int, Int)?) {
     if let record {
@@ -955,6 +984,10 @@ private struct TracebackBuilder {
   var namedSDK: String?
   /// Log records of other threads read while this traceback was open.
   var interleavedRecords = 0
+  /// Lines after the last exception line that continue its message (`HTTPStatusError` prints two).
+  var messageLines = 0
+  /// Of those, the ones not yet known to be part of it (counted as understood once the chain goes on).
+  var messageLinesSinceException = 0
   /// The time of the first timestamped record read after the traceback began.
   var firstLaterTime: Microseconds?
   /// Whether the traceback's lines arrive inside log records (stderr forwarded through a logger).

@@ -24,7 +24,7 @@ public struct MarkdownRenderer: ReportRenderer {
     if let span = report.timeSpan {
       out.line("| Time span | \(span.start) – \(span.end) (\(TimeFormatting.seconds(span.seconds))) |")
     }
-    let seenTwice = c.seenInLogAndCapture > 0 ? " (\(c.seenInLogAndCapture) of them seen both in a log and in a capture, listed once per view)" : ""
+    let seenTwice = c.seenInLogAndCapture > 0 ? " (\(c.seenInLogAndCapture) of them seen both in a log and in a capture, each listed once)" : ""
     out.line("| Streams | \(c.streams): \(c.completed) completed, **\(c.failed) failed**\(seenTwice) |")
     out.line("| SDK calls | \(c.calls), of which \(c.callsFailed) failed in the end; the SDK retried \(c.retries) attempts |")
     out.line("| Raw exceptions leaked by the SDK | \(c.unwrappedExceptionLeaks) |")
@@ -38,7 +38,15 @@ public struct MarkdownRenderer: ReportRenderer {
     out.line("## Summary")
     out.blank()
     guard report.counts.failed > 0 else {
-      out.line("Every stream completed.")
+      // No stream, or an input that gave none, is not an all-clear.
+      let silent = report.inputs.filter { $0.streams == 0 }.count
+      if report.counts.streams == 0 {
+        out.line("No stream was found, so none is judged: nothing here shows a call completing or failing (see the warnings).")
+      } else if silent > 0 {
+        out.line("Every stream found completed; \(silent) input\(silent == 1 ? "" : "s") gave no stream (see the warnings).")
+      } else {
+        out.line("Every stream completed.")
+      }
       out.blank()
       return
     }
@@ -80,8 +88,9 @@ public struct MarkdownRenderer: ReportRenderer {
       if let context = s.context { whereParts.append("\(context.contains(" → ") ? "connection" : "thread") `\(context)`") }
       if let id = s.requestID { whereParts.append("request `\(id)`") }
       out.line("- **Where:** \(whereParts.joined(separator: ", "))")
-      if let other = s.joinedStream {
-        out.line("- **Same request as:** [stream \(other)](#stream-\(other)), seen in the \(s.connState == nil ? "capture" : "log")")
+      if !s.views.isEmpty {
+        let seen = s.views.map { "the \($0.source) `\($0.input)` (its stream \($0.stream): \($0.outcome == .completed ? "completed" : $0.cause?.rawValue ?? "unknown"), \($0.confidence.rawValue))" }
+        out.line("- **Seen in:** \(seen.joined(separator: " and "))")
       }
       out.line("- **Call:** \(s.call), attempt \(s.attempt) of \(s.attemptsInCall)")
       if let started = s.startedAt { out.line("- **Started:** \(started)\(s.endedAt.map { ", ended \($0)" } ?? "")") }
@@ -106,7 +115,7 @@ public struct MarkdownRenderer: ReportRenderer {
       }
       out.blank()
       if !s.fixes.isEmpty {
-        let titles = s.fixes.map { id in "[\(Catalogue.fixes[id]?.title ?? id)](#fix-\(id))" }
+        let titles = s.fixes.map { id in "[\(Catalogue.fixes[id]?.title ?? id.rawValue)](#fix-\(id.rawValue))" }
         out.line("**Fix\(s.sdk.map { " (for \($0))" } ?? ""):** \(titles.joined(separator: "; "))")
         out.blank()
       }
@@ -135,7 +144,7 @@ public struct MarkdownRenderer: ReportRenderer {
     out.line("## Fixes")
     out.blank()
     for fix in report.fixes {
-      out.line("<a id=\"fix-\(fix.id)\"></a>")
+      out.line("<a id=\"fix-\(fix.id.rawValue)\"></a>")
       out.line("### \(fix.title)")
       out.blank()
       out.line(fix.advice)
@@ -219,7 +228,7 @@ public struct MarkdownRenderer: ReportRenderer {
 
   private func where_(_ s: StreamVerdict) -> String {
     let place = s.context.map { "`\(s.input)` (`\($0)`)" } ?? "`\(s.input)`"
-    return place + (s.joinedStream.map { ", same request as [\($0)](#stream-\($0))" } ?? "")
+    return place + (s.views.count > 1 ? ", also in `\(s.views[1].input)`" : "")
   }
 
   private func code(_ text: String?) -> String { text.map { "`\($0)`" } ?? "–" }

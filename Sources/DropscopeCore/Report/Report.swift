@@ -3,8 +3,8 @@
 /// Its JSON form is versioned by `schemaVersion`; see README.md for the schema.
 public struct Report: Sendable, Codable, Equatable {
   /// Identifies a dropscope report (and lets dropscope skip its own reports when given a folder).
-  public var schema = "dropscope.report.v1"
-  public var schemaVersion = 1
+  public var schema = "dropscope.report.v2"
+  public var schemaVersion = 2
   public var tool: String
   public var inputs: [InputSummary]
   public var timeSpan: TimeSpan?

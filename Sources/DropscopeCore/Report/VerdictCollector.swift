@@ -89,49 +89,38 @@ final class VerdictCollector {
     listed.append(verdict)
   }
 
-  /// Takes back what `add` counted for one view of a request that the other view already counts. The call is
-  /// always the capture's: a connection is a call of one attempt, while the log's call may hold retries.
-  private func uncount(_ verdict: StreamVerdict, call capture: StreamVerdict) {
-    counts.streams -= 1
-    counts.calls -= 1
-    if capture.outcome == .failed { counts.callsFailed -= 1 }
+  /// Adds (`sign` 1) or takes back (`sign` -1) what one stream counts: the stream, its outcome and cause, its
+  /// leak finding and its billed tokens. Calls are counted apart.
+  private func tally(_ verdict: StreamVerdict, _ sign: Int) {
+    counts.streams += sign
     switch verdict.outcome {
     case .completed:
-      counts.completed -= 1
+      counts.completed += sign
     case .failed:
-      counts.failed -= 1
-      counts.byCause[(verdict.cause ?? .unknown).rawValue, default: 0] -= 1
-      // A leaked exception is a fact of the log alone and stays counted, whichever view decides the cause.
+      counts.failed += sign
+      counts.byCause[(verdict.cause ?? .unknown).rawValue, default: 0] += sign
+      if verdict.findings.contains(.unwrappedExceptionLeak) { counts.unwrappedExceptionLeaks += sign }
       if verdict.billed {
-        cost.billedFailures -= 1
+        cost.billedFailures += sign
         if let input = verdict.inputTokens {
-          cost.billedFailuresWithUsage -= 1
-          cost.inputTokens -= input
+          cost.billedFailuresWithUsage += sign
+          cost.inputTokens += sign * input
         }
-        cost.outputTokens -= verdict.outputTokens ?? 0
+        cost.outputTokens += sign * (verdict.outputTokens ?? 0)
       }
     }
   }
 
-  /// A view that could not decide takes the verdict of the other view of the same request, and says so: a TLS
-  /// capture cannot see the end-of-message marker, but the log of the same request can.
-  private static func adopt(_ undecided: inout StreamVerdict, decidedBy other: StreamVerdict) {
-    let view = other.connState == nil ? "log" : "capture"
-    undecided.summary = firstSentence(undecided.summary)
-      + " The \(view)'s view of the same request (stream \(other.id)) decides it: \(firstSentence(other.summary))"
-    undecided.outcome = other.outcome
-    undecided.cause = other.cause
-    undecided.side = other.side
-    undecided.confidence = other.confidence
-    undecided.fixes = other.fixes
-    undecided.wouldDecide = nil
-  }
-
-  private static func certainty(_ verdict: StreamVerdict) -> Int {
-    switch verdict.confidence {
-    case .high: 2
-    case .medium: 1
-    case .low: 0
+  /// Counts a request seen in a log and a capture once, by its one verdict. The call is the log's: a connection
+  /// counted as a call of one attempt is taken back, and the log's call failed or not by the joined verdict.
+  private func countJoined(log: StreamVerdict, capture: StreamVerdict, as joined: StreamVerdict) {
+    tally(log, -1)
+    tally(capture, -1)
+    tally(joined, 1)
+    counts.calls -= 1
+    if capture.outcome == .failed { counts.callsFailed -= 1 }
+    if !log.findings.contains(.retriedBySDK), (log.outcome == .failed) != (joined.outcome == .failed) {
+      counts.callsFailed += joined.outcome == .failed ? 1 : -1
     }
   }
 
@@ -149,26 +138,18 @@ final class VerdictCollector {
       notes.append("\(retired) stream\(retired == 1 ? " was" : "s were") retired unread while still open, because more than \(Assembler.mostOpenStreams) were open at once (threads, workers or connections that never ended): their verdict is unknown, and they are counted among the streams but neither as completed nor as failed. Analyze fewer files at once, or a shorter span of the log, to see them.")
     }
     notes += Self.noteSameElapsedCuts(&streams)
-    let pairs = Self.joinLogsAndCaptures(&streams)
+    let pairs = Self.joinLogsAndCaptures(streams)
     for (log, capture) in pairs {
-      // One request seen twice is one stream: count the less certain view of it out again.
-      let lessCertain = Self.certainty(streams[capture]) > Self.certainty(streams[log]) ? log : capture
-      uncount(streams[lessCertain], call: streams[capture])
+      let joined = StreamVerdict.joined(log: streams[log], capture: streams[capture])
+      countJoined(log: streams[log], capture: streams[capture], as: joined)
       counts.seenInLogAndCapture += 1
-      let decided = lessCertain == log ? capture : log
-      // The less certain view takes the other's verdict when it could not decide, or when it decided otherwise with
-      // less certainty (a TLS capture sees no events: a response that completed and then sat idle until a proxy
-      // closed the connection looks to it like an idle cut).
-      let undecided = streams[lessCertain].outcome == .failed && streams[lessCertain].cause == .unknown
-      let outweighed = Self.certainty(streams[lessCertain]) < Self.certainty(streams[decided])
-        && (streams[lessCertain].outcome != streams[decided].outcome || streams[lessCertain].cause != streams[decided].cause)
-      if streams[decided].cause != .unknown || streams[decided].outcome == .completed, undecided || outweighed {
-        Self.adopt(&streams[lessCertain], decidedBy: streams[decided])
-      }
+      streams[log] = joined
     }
+    let absorbed = Set(pairs.map(\.capture))
+    streams = streams.indices.filter { !absorbed.contains($0) }.map { streams[$0] }
     if !pairs.isEmpty {
       let n = pairs.count
-      notes.append("\(n) request\(n == 1 ? " was" : "s were") seen both in a log and in a capture; each side's stream cites the other, and the counts above count each such request once, by the more certain of its two verdicts.")
+      notes.append("\(n) request\(n == 1 ? " was" : "s were") seen both in a log and in a capture; each is listed once, with one verdict from both views and each view's own reading under it.")
     }
     let result = counts
     var cost = self.cost
@@ -186,21 +167,21 @@ final class VerdictCollector {
 
 extension VerdictCollector {
   /// Pairs each log stream with the capture stream of the same request (same request id, or the same URL
-  /// started within a second) and lets each cite what the other shows.
+  /// started within a second).
   /// - Returns: the joined pairs, as indices of the log stream and the capture stream.
-  static func joinLogsAndCaptures(_ streams: inout [StreamVerdict]) -> [(log: Int, capture: Int)] {
-    let wire = streams.indices.filter { streams[$0].connState != nil }
+  static func joinLogsAndCaptures(_ streams: [StreamVerdict]) -> [(log: Int, capture: Int)] {
+    let wire = streams.indices.filter { streams[$0].onWire }
     guard !wire.isEmpty else { return [] }
     func start(_ s: StreamVerdict) -> Microseconds? { s.startedAt.flatMap(TimestampParser.parse) }
     var taken = Set<Int>()
     var joined: [(log: Int, capture: Int)] = []
-    for l in streams.indices where streams[l].connState == nil {
+    for l in streams.indices where !streams[l].onWire {
       let log = streams[l]
       var match: Int?
       if let id = log.requestID {
         // The same id in two recordings far apart in time is not one request: the views must overlap in time.
         match = wire.first { w in
-          guard !taken.contains(w), streams[w].requestID == id else { return false }
+          guard !taken.contains(w), streams[w].requestID == id, streams[w].input != log.input else { return false }
           guard let a = start(log), let b = start(streams[w]) else { return true }
           let span = Microseconds(((log.duration ?? 0) + (streams[w].duration ?? 0) + 60) * 1e6)
           return abs(a - b) <= span
@@ -231,15 +212,6 @@ extension VerdictCollector {
       guard let w = match else { continue }
       taken.insert(w)
       joined.append((l, w))
-      let capture = streams[w]
-      let closeLocation = capture.evidence.last { $0.location?.contains("#") == true }?.location
-      streams[l].joinedStream = capture.id
-      streams[l].evidence.append(Evidence(location: closeLocation, time: nil, quote: nil,
-        note: "the capture of the same request (stream \(capture.id)) shows: \(firstSentence(capture.summary))"))
-      let exceptionLocation = log.evidence.last { $0.quote != nil && $0.location != nil }?.location
-      streams[w].joinedStream = log.id
-      streams[w].evidence.append(Evidence(location: exceptionLocation, time: nil, quote: nil,
-        note: "the application's log of the same request (stream \(log.id)): \(log.surfacedAs.map { "it saw \($0)" } ?? firstSentence(log.summary))"))
     }
     return joined
   }
@@ -250,11 +222,6 @@ extension VerdictCollector {
     let rest = url[scheme.upperBound...]
     let host = rest.prefix { $0 != "/" && $0 != ":" }
     return host.isEmpty ? nil : String(host)
-  }
-
-  private static func firstSentence(_ text: String) -> String {
-    guard let end = text.range(of: ". ") else { return text }
-    return String(text[..<end.lowerBound]) + "."
   }
 
   /// Finds streams cut by the server side at the same elapsed time: three or more, at least 5 s long, within

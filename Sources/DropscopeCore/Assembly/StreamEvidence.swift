@@ -1,0 +1,169 @@
+/// Everything the inputs say about one HTTP attempt, in typed parts that every reader fills the same way.
+///
+/// A part that no input showed stays empty (nil): rules read what exists and never a sentinel. Every
+/// observation carries where it came from (`file:line` or `file#packet`) and, where the input had one, its time.
+final class StreamEvidence {
+  /// Order of creation, from 1.
+  let sequence: Int
+  let input: Int
+  let context: Int
+  /// The SDK call this attempt belongs to, and its place among the call's attempts.
+  var call = 0
+  var attempt = 1
+  /// The first line or packet that mentions the attempt, and its time.
+  var firstLocation: SourceLocation
+  var startTime: Microseconds?
+
+  var request = Request()
+  var head = ResponseHead()
+  var events = Events()
+  var body = Body()
+  var wire = Wire()
+  var client = Client()
+  var application = Application()
+  /// What the attempts of this stream's call show together (set before diagnosis).
+  var timeline: CallTimeline.AttemptView?
+  /// Why the assembler stopped adding facts to the stream.
+  var end: EndReason = .endOfInput
+  /// Retired unread while still open, because more than `Assembler.mostOpenStreams` were open at once: its verdict
+  /// is unknown.
+  var retired = false
+
+  /// A line or packet that supports a claim: where, when, and the redacted text if worth quoting.
+  struct Observation {
+    var location: SourceLocation
+    var time: Microseconds?
+    var quote: String?
+  }
+
+  /// The request as sent: where to, by which SDK, with which settings.
+  struct Request {
+    var url: String?
+    var id: String?
+    /// When the request went out, as the SDK or its transport logged it.
+    var sentAt: Microseconds?
+    /// The SDK and version that sent it, from its own headers (`User-Agent: Anthropic/Python 0.40.0`).
+    var sdkName: String?
+    var sdkVersion: String?
+    /// `x-stainless-retry-count`: how many attempts the SDK made before this one.
+    var retryCount: Int?
+    /// `x-stainless-timeout`: the client's configured timeout, in seconds.
+    var timeout: Double?
+  }
+
+  /// The response head, and the library that reported it.
+  struct ResponseHead {
+    var status: Int?
+    var at: Observation?
+    /// The HTTP library whose line reported the head (`httpx`, `httpcore`, …), or `wire` for a capture or trace.
+    var reportedBy: String?
+    /// httpcore's trace of the head read failing, and its `exception=…` text: this attempt's own reason.
+    var readFailure: Observation?
+    var readFailureText: String?
+  }
+
+  /// The SSE events received, their pace, and the usage they reported.
+  struct Events {
+    var count = 0
+    /// Content events (Anthropic deltas, OpenAI chunks with content).
+    var content = 0
+    var first: Observation?
+    var last: Observation?
+    var lastKind: StreamEvent?
+    /// A content block started and not yet stopped.
+    var openBlock = false
+    var endMarker: Observation?
+    var endMarkerKind: StreamEvent?
+    /// Whether the context wrote other lines after the end marker (so later events start a new stream).
+    var wroteAfterEnd = false
+    /// The first other line the same context wrote after the last event, with no exception between.
+    var followingLine: Observation?
+    var lastActivity: Microseconds?
+    var inputTokens: Int?
+    var outputTokens: Int?
+  }
+
+  /// How the body ended, short of the connection: its framing, an in-band failure, a failed read.
+  struct Body {
+    /// The body's framing ended it (terminating chunk or Content-Length).
+    var framedEnd: Observation?
+    /// A `response.failed` or `event: error`: the API reported the failure inside the stream.
+    var inBandFailure: Observation?
+    var inBandText: String?
+    /// httpcore's trace of the failed body read, and its `exception=…` text.
+    var readFailure: Observation?
+    var readFailureText: String?
+  }
+
+  /// What a capture shows of the connection: who closed it and how, loss, TLS.
+  struct Wire {
+    var close: Close?
+    /// The recording stopped while the connection was open, and its state then.
+    var captureEnded: Observation?
+    var connStateAtEnd: String?
+    /// Response bytes the capture did not keep, and the last packet where it missed some.
+    var serverBytesLost = 0
+    var lastServerLoss: Observation?
+    /// A TLS session seen without keys: its server name, and the server's alert (close_notify) before closing.
+    var isTLS = false
+    var serverName: String?
+    var serverAlert: Observation?
+    /// The capture began after the connection had started: the first packet of it that the capture holds.
+    var startNotCaptured: Observation?
+
+    /// The first FIN or RST of the connection.
+    struct Close {
+      var byServer: Bool
+      var reset: Bool
+      var at: Observation
+      var lastServerData: Microseconds?
+      var lastServerPacket: Int?
+      var lastClientData: Microseconds?
+      var connState: String
+      var lostBytes: Int
+    }
+  }
+
+  /// What the client saw: the exception, whether it was caught, the SDK's retry.
+  struct Client {
+    var exception: ExceptionChain?
+    var exceptionAt: Observation?
+    var uncaught = false
+    /// An exception the SDK logged at DEBUG before retrying (`Encountered Exception`).
+    var internalException: ExceptionChain?
+    var retry: Observation?
+    var retryDelay: Double?
+  }
+
+  /// The application's own account: its count and duration, its summary, its cancel.
+  struct Application {
+    var account: ApplicationAccount?
+    var accountAt: Observation?
+    /// Whether it logged its own summary of the finished message (`stop_reason=…`) after its end.
+    var summarized = false
+    /// Where it said it ended the stream itself.
+    var cancelled: Observation?
+  }
+
+  /// Why the assembler stopped adding facts to the stream.
+  enum EndReason: String {
+    case exception, retried, nextRequest, endOfInput, completed, connectionClosed
+  }
+
+  init(sequence: Int, input: Int, context: Int, location: SourceLocation, time: Microseconds?) {
+    self.sequence = sequence
+    self.input = input
+    self.context = context
+    self.firstLocation = location
+    self.startTime = time
+  }
+
+  /// Whether the attempt was read from a capture or a trace (the wire), rather than a log.
+  var onWire: Bool { head.reportedBy == "wire" }
+
+  /// Whether the response had begun: a status line, an event, or content the application counted.
+  var responseBegan: Bool { head.status == 200 || events.count > 0 || (application.account?.contentEvents ?? 0) > 0 }
+
+  /// Whether the stream has seen anything beyond its request.
+  var hasProgress: Bool { head.status != nil || events.count > 0 || client.exception != nil }
+}

@@ -1,0 +1,75 @@
+/// What every decision shares: the evidence cited whatever the rule, the amendments after it, and the verdict.
+extension Decision {
+  /// The evidence every verdict starts with: the SDK's retry header, the response head, and the events.
+  static func commonEvidence(_ c: DiagnosisCase) -> [Evidence] {
+    let stream = c.stream
+    var common = Decision()
+    if let count = stream.request.retryCount, count > 0 { common.note(Catalogue.Note.retryCountHeader(count)) }
+    common.cite(stream.wire.startNotCaptured, Catalogue.Note.startNotCaptured, in: c)
+    if let head = stream.head.at, let status = stream.head.status {
+      common.cite(head, Catalogue.Note.responseHead(status: status), in: c)
+    }
+    if stream.events.count > 0, let first = stream.events.first, let last = stream.events.last {
+      var span: Double?
+      if let a = first.time, let b = last.time, b > a { span = Double(b - a) / 1e6 }
+      common.cite(last, Catalogue.Note.events(
+        count: stream.events.count, contentEvents: stream.events.content, encrypted: stream.wire.isTLS, onWire: c.onWire,
+        span: span, lastEvent: stream.events.lastKind?.rawValue ?? "?", openBlock: stream.events.openBlock), in: c)
+    }
+    return common.evidence
+  }
+
+  /// An attempt the SDK retried carries the finding, whatever decided it.
+  static func noteRetried(_ d: inout Decision, _ c: DiagnosisCase) {
+    if c.stream.end == .retried { d.add(.retriedBySDK) }
+  }
+
+  /// A failure after the API accepted the request billed its input tokens; sending it again bills them again.
+  static func noteBilled(_ d: inout Decision, _ c: DiagnosisCase) {
+    guard d.outcome == .failed, c.stream.head.status == 200, d.cause != .unknown,
+      d.cause != .clientError || c.stream.events.content > 0
+    else { return }
+    d.summary += Catalogue.Summary.billed
+  }
+
+  /// A response whose start the capture missed is read from where it began: the verdict says what it lacks.
+  static func noteStartNotCaptured(_ d: inout Decision, _ c: DiagnosisCase) {
+    if c.stream.wire.startNotCaptured != nil { d.summary += Catalogue.Summary.startNotCaptured }
+  }
+
+  /// A traceback printed uncaught carries the finding.
+  static func noteUncaught(_ d: inout Decision, _ c: DiagnosisCase) {
+    if c.stream.client.uncaught { d.findings.append(.uncaughtException) }
+  }
+
+  /// Seconds from the request (or response head) to the close, where both are timed.
+  static func duration(_ stream: StreamEvidence) -> Double? {
+    guard let start = stream.startTime ?? stream.head.at?.time,
+      let end = stream.body.readFailure?.time ?? (stream.client.uncaught ? nil : stream.client.exceptionAt?.time) ?? stream.events.last?.time,
+      end >= start
+    else { return nil }
+    return (Double(end - start) / 1e3).rounded() / 1e3
+  }
+
+  /// The report's verdict for the stream.
+  func verdict(_ c: DiagnosisCase, context: String?) -> StreamVerdict {
+    let stream = c.stream
+    let completed = outcome == .completed
+    return StreamVerdict(
+      id: stream.sequence, input: c.inputNames[stream.input], context: context, requestID: stream.request.id,
+      call: stream.call, attempt: stream.attempt, attemptsInCall: stream.attempt, url: stream.request.url,
+      status: stream.head.status, startedAt: (stream.timeline?.start ?? stream.startTime).map(TimeFormatting.iso),
+      endedAt: (stream.client.exceptionAt?.time ?? stream.client.retry?.time ?? stream.events.last?.time).map(TimeFormatting.iso),
+      outcome: outcome, cause: completed ? nil : (cause ?? .unknown), findings: findings,
+      confidence: confidence, side: completed ? nil : side, summary: summary, surfacedAs: surfacedAs,
+      sdk: sdk, eventsReceived: stream.events.count, contentEventsReceived: stream.events.content,
+      lastEvent: stream.events.lastKind?.rawValue, silenceBeforeEnd: silence.map { ($0 * 1000).rounded() / 1000 },
+      duration: Self.duration(stream), inputTokens: stream.events.inputTokens, outputTokens: stream.events.outputTokens,
+      billed: outcome == .failed && (stream.head.status == 200 || stream.events.count > 0) && cause != .unknown,
+      connState: stream.wire.close?.connState ?? stream.wire.connStateAtEnd,
+      evidence: evidence, fixes: fixes, wouldDecide: wouldDecide,
+      candidates: completed || (cause ?? .unknown) != .unknown ? [] : candidates,
+      onWire: c.inputIsWire,
+      startIsRequestTime: stream.timeline?.start != nil || stream.request.sentAt != nil || stream.head.status != nil)
+  }
+}
