@@ -61,6 +61,21 @@ final class HostileInputTests: XCTestCase {
     XCTAssertEqual(report.inputs.first?.kind, .transcript)
   }
 
+  func testEnvelopeTimesPast64BitsAreLeftOut() throws {
+    // journald's realtime of 19 digits, and a CloudWatch event's milliseconds that overflow as microseconds (found
+    // beyond issue 10's list).
+    let inputs = [
+      ("journal.json", #"{"__REALTIME_TIMESTAMP": "9999999999999999999", "MESSAGE": "hello", "_PID": "1", "SYSLOG_IDENTIFIER": "app"}"#),
+      ("events.jsonl", #"{"timestamp": 99999999999999999, "message": "hello", "ingestionTime": 1, "logStreamName": "s", "eventId": "1"}"#),
+    ]
+    for (name, line) in inputs {
+      let url = directory.appendingPathComponent(name)
+      try (line + "\n").write(to: url, atomically: true, encoding: .utf8)
+      let report = TestSupport.analyze([url], relativeTo: directory)
+      XCTAssertEqual(report.inputs.count, 1, name)
+    }
+  }
+
   func testAnAbsurdPriceIsABadFlag() throws {
     let result = try TestSupport.run(TestSupport.dropscopeBinary(), ["analyze", "--price", "input=1e308", "SampleLogs/01-server-fin-mid-delta"])
     XCTAssertEqual(result.status, 64, result.stderr)
