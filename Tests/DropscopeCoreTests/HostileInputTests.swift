@@ -76,6 +76,19 @@ final class HostileInputTests: XCTestCase {
     }
   }
 
+  func testAnApplicationsDurationPastAYearIsNoAccount() throws {
+    // `after 1e38 s` and a number of 401 digits trapped when the call's start was computed (found beyond the list).
+    for duration in [String(repeating: "9", count: 38), "1" + String(repeating: "0", count: 400)] {
+      let report = try TestSupport.analyze(text: """
+        2026-11-22 10:00:00,000 INFO [w] httpx: HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+        2026-11-22 10:00:00,100 DEBUG [w] app.stream: event content_block_delta
+        2026-11-22 10:00:01,000 ERROR [w] app: stream failed after \(duration) s with 17 deltas received
+
+        """)
+      XCTAssertEqual(report.counts.streams, 1)
+    }
+  }
+
   func testAnAbsurdPriceIsABadFlag() throws {
     let result = try TestSupport.run(TestSupport.dropscopeBinary(), ["analyze", "--price", "input=1e308", "SampleLogs/01-server-fin-mid-delta"])
     XCTAssertEqual(result.status, 64, result.stderr)
