@@ -89,6 +89,18 @@ final class HostileInputTests: XCTestCase {
     }
   }
 
+  func testARetryDelayPastAYearIsNoDelay() throws {
+    // A delay of 400 digits is infinite as a Double, and trapped where the next attempt's start was computed.
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 INFO [w] httpx: HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 529 Overloaded"
+      2026-11-22 10:00:00,100 INFO [w] anthropic._base_client: Retrying request to /v1/messages in \(String(repeating: "9", count: 400)) seconds
+      2026-11-22 10:00:02,000 INFO [w] httpx: HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:02,100 DEBUG [w] app.stream: event content_block_delta
+
+      """)
+    XCTAssertEqual(report.counts.retries, 1)
+  }
+
   func testAnAbsurdPriceIsABadFlag() throws {
     let result = try TestSupport.run(TestSupport.dropscopeBinary(), ["analyze", "--price", "input=1e308", "SampleLogs/01-server-fin-mid-delta"])
     XCTAssertEqual(result.status, 64, result.stderr)

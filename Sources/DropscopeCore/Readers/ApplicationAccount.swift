@@ -78,9 +78,7 @@ public struct ApplicationAccount: Sendable, Equatable {
       }
       guard let scale, let value = Double(line.string(numberStart..<numberEnd)) else { continue }
       // A duration no call takes (over a year, or past a Double) is no account of this one.
-      let seconds = value * scale
-      guard seconds.isFinite, seconds <= Double(UntrustedNumber.longestDuration) / 1e6 else { return nil }
-      return seconds
+      return UntrustedNumber.seconds(value * scale)
     }
     return nil
   }
