@@ -95,6 +95,18 @@ import Testing
     #expect(ErrorStatusRule().decide(Self.diagnosisCase(stream)) == nil)
   }
 
+  @Test func anUncaughtTracebackTimedByItsEnvelopeIsMeasuredNotBounded() throws {
+    let stream = Self.stream(events: 10)
+    Self.failing(stream, with: "httpx.RemoteProtocolError", "peer closed connection without sending complete message body (incomplete chunked read)",
+                 at: nil)
+    stream.client.uncaught = true
+    #expect(ExceptionRule().decide(Self.diagnosisCase(stream))?.cause == .unknown, "no time: the close is not timed")
+    stream.client.exception?.printedAt = 1_000_000 + 1_000_000 + 45_000_000
+    let decision = try #require(ExceptionRule().decide(Self.diagnosisCase(stream)))
+    #expect(decision.cause == .idleTimeout, "the envelope's time for the traceback measures the silence before it")
+    #expect(decision.silenceBasis == .measured)
+  }
+
   @Test func theLastRuleAlwaysDecides() {
     #expect(NoFailureSeenRule().decide(Self.diagnosisCase(Self.stream())) != nil)
     #expect(Diagnoser.rules.last is NoFailureSeenRule)

@@ -338,6 +338,23 @@ final class EnvelopeTests: XCTestCase {
     XCTAssert(report.notes.contains { $0.contains("Read as `kubectl logs`") })
   }
 
+  func testAnUncaughtTracebackOnStderrBelongsToTheCallItsRecordsOnStdoutWereMaking() throws {
+    func record(_ line: String, _ stream: String, _ time: String) -> String {
+      "{\"log\":\(EnvelopeConverter.json(line + "\n")),\"stream\":\"\(stream)\",\"time\":\"2026-11-22T10:00:\(time)Z\"}"
+    }
+    let text = [
+      record(#"2026-11-22 10:00:00,000 INFO [w] httpx2: HTTP Request: POST https://x/v1/messages "HTTP/1.1 200 OK""#, "stdout", "00.000"),
+      record("2026-11-22 10:00:00,100 DEBUG [w] app: event content_block_delta", "stdout", "00.100"),
+      record("Traceback (most recent call last):", "stderr", "00.150"),
+      record(#"  File "/venv/site-packages/anthropic/_streaming.py", line 72, in _iter_events"#, "stderr", "00.150"),
+      record("httpx2.RemoteProtocolError: peer closed connection without sending complete message body (incomplete chunked read)", "stderr", "00.150"),
+    ].joined(separator: "\n") + "\n"
+    let report = try analyze(text, name: "container-json.log")
+    XCTAssertEqual(report.streams.map(\.cause), [.serverCloseDuringDelta])
+    XCTAssertEqual(report.streams.first?.surfacedAs.map { $0.contains("RemoteProtocolError") }, true)
+    XCTAssertEqual(report.streams.first?.silenceBeforeEnd ?? -1, 0.05, accuracy: 0.001)
+  }
+
   func testAFileWithNoStreamSaysWhatItLookedLikeInsteadOfAnAllClear() throws {
     let text = (1...30).map { "GET /health 200 \($0)ms" }.joined(separator: "\n") + "\n"
     let report = try analyze(text, name: "access.log")

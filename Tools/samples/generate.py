@@ -454,6 +454,15 @@ RECORDED = {
                                    "--job", "idle-close-4@langchain", "--job", "status-529@langchain",
                                    "--job", "error-event@langchain"], {}),
     ]},
+    # A busy asyncio service: 30 calls, up to 12 in flight at once on one event loop (AsyncAnthropic, anthropic
+    # 2.15.0), every fault mixed in; the HTTP library's lines carry no task, so a call is known by its request id,
+    # its job's own lines and time.  Logged plainly, and as Kubernetes keeps it (CRI) in the second file.
+    "40-many-async-calls": {"runs": [
+        ("app.log.gz", "clients", ["--style", "plain", "--async", "--concurrency", "12"] + [
+            arg for spec in ["complete@stream", "fin-mid-delta@create", "complete@create", "rst-mid-delta@stream",
+                             "complete@stream", "idle-close-4@create", "complete@create", "status-529@create",
+                             "complete@stream+break=6", "error-event@stream"] * 3 for arg in ("--job", spec)], {}),
+    ]},
     # A log with whole-second timestamps beside the capture of the same run.
     "37-capture-one-second-log": {"capture": {}, "runs": [
         ("app.log.gz", "current", ["--style", "seconds", "--job", "complete@stream", "--job", "fin-mid-delta@create",

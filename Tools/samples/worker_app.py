@@ -398,7 +398,8 @@ def main():
                         help="the root logger at WARNING: the SDK's own INFO lines (retries) do not show")
     parser.add_argument("--handling", default="all", choices=["all", "apierror"])
     parser.add_argument("--async", dest="use_async", action="store_true")
-    parser.add_argument("--concurrency", type=int, default=1, help="worker threads (sync only)")
+    parser.add_argument("--concurrency", type=int, default=1,
+                        help="worker threads, or with --async calls in flight at once on the event loop")
     parser.add_argument("--job", action="append", default=[])
     parser.add_argument("--truth", help="append what the worker saw per job here (JSON lines)")
     args = parser.parse_args()
@@ -408,11 +409,21 @@ def main():
     log.info("summarizer worker ready (%s), %d job(s) queued", sdk_versions(), len(args.job))
     jobs = [Job(spec, args.base, args.truth) for spec in args.job]
     if args.use_async:
-        async def all_jobs():
-            for job in jobs:
+        async def one(job, gate):
+            async with gate:
+                asyncio.current_task().set_name(f"job-{job.id}")
                 job.started = time.monotonic()
                 job.record["t_start"] = round(time.time(), 3)
                 await work_async(job, args.handling)
+
+        async def all_jobs():
+            # --concurrency N: up to N calls in flight at once on one event loop, as a busy async service runs them.
+            gate = asyncio.Semaphore(max(1, args.concurrency))
+            tasks = []
+            for job in jobs:
+                tasks.append(asyncio.create_task(one(job, gate)))
+                await asyncio.sleep(0.05)
+            await asyncio.gather(*tasks, return_exceptions=args.handling == "all")
         asyncio.run(all_jobs())
     elif args.concurrency > 1:
         def one(job):

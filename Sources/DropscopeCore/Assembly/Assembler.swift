@@ -29,6 +29,8 @@ final class Assembler: FactSink {
   /// Connections (contexts) a capture showed closing: bytes that arrive on one afterwards belong to the stream
   /// that closed, not to a new one, until a new request opens it again.
   private var closedConnections = Set<Int>()
+  /// Responses whose context began another call before saying how they ended.
+  private var inFlight = InFlightResponses()
   /// Request ids logged by a context before the stream they belong to began.
   private var pendingRequestID: [Int: String] = [:]
   private var nextSequence = 1
@@ -64,6 +66,13 @@ final class Assembler: FactSink {
         // The application's summary (`done, stop_reason=end_turn`) of the stream that just ended, not a new one.
         current.application.summarized = true
         return
+      }
+      if event == .stopReason, open[k].map({ $0.events.endMarker != nil || !InFlightResponses.canWait($0) }) ?? true,
+        !inFlight.isEmpty(context: k)
+      {
+        // The application says a call finished, and its context has responses waiting for that word: the one that
+        // waited longest (a finished call's summary names no response; which of them it was changes no verdict).
+        if let waiting = inFlight.takeOldest(context: k) { resume(waiting, key: k) }
       }
       // After its end marker a stream takes only events that follow at once (OpenAI's usage chunk);
       // once the thread has written anything else, the next event belongs to the next stream.
@@ -147,6 +156,13 @@ final class Assembler: FactSink {
       stream.head.readFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
       stream.head.readFailureText = text
     case .applicationAccount(let account):
+      // An account with a duration names when its call began: among responses in flight in this context, the one
+      // whose head came then is the call it speaks of (the traceback that follows goes with it).
+      if let seconds = account.seconds, let end = fact.time,
+        let waiting = inFlight.take(accountOf: seconds, endingAt: end, open: open[k], context: k)
+      {
+        resume(waiting, key: k)
+      }
       // The application's summary of a stream; with no HTTP lines logged it is the stream's only record.
       let stream = open[k].flatMap { $0.events.endMarker == nil ? $0 : nil } ?? begin(fact, key: k)
       stream.application.account = account
@@ -221,6 +237,7 @@ final class Assembler: FactSink {
   }
 
   func inputEnded(_ input: Int) {
+    for stream in inFlight.drain() { finish(stream, key: stream.context, reason: .nextRequest) }
     for k in open.contexts {
       if let stream = open[k] { finish(stream, key: k, reason: stream.events.endMarker != nil ? .completed : .endOfInput) }
     }
@@ -239,9 +256,7 @@ final class Assembler: FactSink {
   // MARK: - Helpers
 
   private func begin(_ fact: borrowing Fact, key k: Int) -> StreamEvidence {
-    if let current = open[k] {
-      finish(current, key: k, reason: current.events.endMarker != nil ? .completed : .nextRequest)
-    }
+    if let current = open[k] { setAside(current, key: k) }
     let stream = StreamEvidence(sequence: nextSequence, input: fact.location.input, context: fact.context,
                                 location: fact.location, time: fact.time)
     nextSequence += 1
@@ -273,6 +288,22 @@ final class Assembler: FactSink {
       beginOrderHead = 0
     }
     return stream
+  }
+
+  /// Ends the context's open stream as another begins; a response that has not said how it ended waits instead.
+  private func setAside(_ current: StreamEvidence, key k: Int) {
+    guard current.events.endMarker == nil, InFlightResponses.canWait(current) else {
+      finish(current, key: k, reason: current.events.endMarker != nil ? .completed : .nextRequest)
+      return
+    }
+    open[k] = nil
+    if let overflow = inFlight.park(current, context: k) { finish(overflow, key: overflow.context, reason: .nextRequest) }
+  }
+
+  /// Makes a waiting response the context's open stream again, setting aside the one open now.
+  private func resume(_ waiting: StreamEvidence, key k: Int) {
+    if let current = open[k] { setAside(current, key: k) }
+    open[k] = waiting
   }
 
   /// Retires the open stream that began first.

@@ -278,6 +278,8 @@ extension Catalogue {
     static let transportTraceFailure = "httpcore's trace: the response body read failed here, as the transport saw it"
     static let uncaughtTraceback =
       "the traceback was printed uncaught, with no timestamp of its own; the time shown is that of the last timestamped line before it"
+    static let uncaughtTracebackTimedByEnvelope =
+      "the traceback was printed uncaught; the log's envelope (the container runtime or journald) gave its lines their time"
     static func printedBefore(_ bound: String, atMost: Double) -> String {
       "the traceback was printed before the next timestamped line (\(bound)), so the close came at most \(s(atMost)) after the last event"
     }

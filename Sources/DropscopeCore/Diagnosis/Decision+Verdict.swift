@@ -45,7 +45,9 @@ extension Decision {
   /// Seconds from the request (or response head) to the close, where both are timed.
   static func duration(_ stream: StreamEvidence) -> Double? {
     guard let start = stream.startTime ?? stream.head.at?.time,
-      let end = stream.body.readFailure?.time ?? (stream.client.uncaught ? nil : stream.client.exceptionAt?.time) ?? stream.events.last?.time,
+      let end = stream.body.readFailure?.time
+        ?? (stream.client.uncaught ? stream.client.exception?.printedAt : stream.client.exceptionAt?.time)
+        ?? stream.events.last?.time,
       end >= start
     else { return nil }
     return (Double(end - start) / 1e3).rounded() / 1e3

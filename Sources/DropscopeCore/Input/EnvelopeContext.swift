@@ -19,6 +19,8 @@ struct LineOrigin {
   var time: Microseconds?
   var zoned = true
   var context: Int32 = 0
+  /// The step of the record's clock in µs: the line was written no earlier than `time`, before `time + precision`.
+  var precision: Int32 = 1
 
   static let none = LineOrigin(time: nil, context: 0)
 }

@@ -15,10 +15,15 @@ enum EnvelopeFormat: String, Sendable, CaseIterable {
   case cri
   /// A time and/or a source before each line: `kubectl logs --timestamps` (`<RFC 3339 nano time> <text>`), `--prefix`
   /// (`[pod/name/container] <text>`), both; `docker logs --timestamps`; `docker compose logs` (`api-1  | <text>`,
-  /// with or without the time); and the lines of a CloudWatch Logs export to S3.
+  /// with or without the time); and the lines of a CloudWatch Logs export to S3. `--prefix` and `--timestamps` are
+  /// documented at https://kubernetes.io/docs/reference/kubectl/generated/kubectl_logs/ (the time is kubelet's
+  /// RFC 3339 with nanoseconds).
   case timestamped
   /// `journalctl` short, short-iso and short-precise output, and syslog files in the RFC 3164 shape:
-  /// `[<PRI>]Nov 22 15:52:48[.123456] host ident[pid]: text` (or an ISO time with its zone).
+  /// `[<PRI>]Nov 22 15:52:48[.123456] host ident[pid]: text` (or an ISO time with its zone, `+0000` without a colon
+  /// as journalctl writes it). journalctl's output modes are documented in journalctl(1), `--output=`; a message of
+  /// several lines continues on lines indented to its column. RFC 3164 §4.1: https://www.rfc-editor.org/rfc/rfc3164.
+  /// The fixtures under `Tests/DropscopeCoreTests/Fixtures/Envelopes` were made with systemd 252's own tools.
   case syslog
   /// Syslog in the RFC 5424 shape: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [MSG]`
   /// (https://www.rfc-editor.org/rfc/rfc5424 §6).

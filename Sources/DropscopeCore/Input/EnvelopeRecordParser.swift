@@ -13,6 +13,9 @@ struct EnvelopeRecordParser {
   /// The record's time; whether it carried a zone.
   private(set) var time: Microseconds?
   private(set) var zoned = true
+  /// The step of the record's clock in µs (a whole second for `Nov 22 15:52:48`): the time is no earlier than
+  /// `time` and earlier than `time + precision`.
+  private(set) var precision: Int32 = 1
   /// The text is only part of a line; the next record of its context continues it.
   private(set) var partial = false
   /// Where the text lies in the line; nil when it is in `text`.
@@ -45,6 +48,7 @@ struct EnvelopeRecordParser {
   private mutating func reset() {
     time = nil
     zoned = true
+    precision = 1
     partial = false
     slice = nil
     text.removeAll(keepingCapacity: true)
@@ -119,6 +123,7 @@ struct EnvelopeRecordParser {
     }
     guard i > tagStart else { return false }
     time = stamp.time
+    precision = Self.precision(line, stampAt: 0)
     slice = min(i + 1, line.count)..<line.count
     key.append(0x1f)
     key.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[stream]))
@@ -148,6 +153,7 @@ struct EnvelopeRecordParser {
       stamp.end < line.count, line[stamp.end] == 0x20
     {
       time = stamp.time
+      precision = Self.precision(line, stampAt: i)
       if line[i + 19] == 0x2e {
         while i + 20 + fractionDigits < line.count, line[i + 20 + fractionDigits].isASCIIDigit { fractionDigits += 1 }
       }
@@ -189,11 +195,13 @@ struct EnvelopeRecordParser {
       else { return false }
       j = s
       var micros = 0
+      precision = 1_000_000
       if j < line.count, line[j] == 0x2e {
         var scale = 100_000
         j += 1
         while j < line.count, line[j].isASCIIDigit {
           micros += Int(line[j] &- 48) * scale
+          precision = Int32(max(scale, 1))
           scale /= 10
           j += 1
         }
@@ -206,6 +214,7 @@ struct EnvelopeRecordParser {
       let stamp = TimestampParser.parse(line, at: i, cache: &cache), stamp.zoned
     {
       time = stamp.time
+      precision = Self.precision(line, stampAt: i)
       i = stamp.end
     } else {
       return false
@@ -253,6 +262,7 @@ struct EnvelopeRecordParser {
       else { return false }
       time = stamp.time
       zoned = stamp.zoned
+      precision = Self.precision(line, stampAt: i)
       i = stamp.end + 1
     }
     func field() -> Range<Int>? {
@@ -385,7 +395,10 @@ struct EnvelopeRecordParser {
     if let message = f.message, let stamp = f.timestamp, f.ingestion != nil || f.logStream != nil || f.eventId != nil {
       // CloudWatch: `timestamp` in ms; the message may hold several lines (a traceback logged as one event).
       JSONObjectFields.appendString(b, message, to: &text)
-      if let ms = Self.integer(b, stamp), ms <= UntrustedNumber.latestInstant / 1000 { time = ms * 1000 }
+      if let ms = Self.integer(b, stamp), ms <= UntrustedNumber.latestInstant / 1000 {
+        time = ms * 1000
+        precision = 1000
+      }
       if let stream = f.logStream { JSONObjectFields.appendString(b, stream, to: &key) }
       return .cloudWatch
     }
@@ -458,6 +471,17 @@ struct EnvelopeRecordParser {
     else { return }
     time = stamp.time
     zoned = stamp.zoned
+    precision = Self.precision(b, stampAt: value.lowerBound + 1)
+  }
+
+  /// The step of the clock an ISO time at `at` was written with: a second, or its fraction's last digit.
+  private static func precision(_ b: UnsafeRawBufferPointer, stampAt at: Int) -> Int32 {
+    guard at + 20 < b.count, b[at + 19] == 0x2e || b[at + 19] == 0x2c else { return 1_000_000 }
+    var digits = 0
+    while at + 20 + digits < b.count, b[at + 20 + digits].isASCIIDigit, digits < 6 { digits += 1 }
+    var step: Int32 = 1_000_000
+    for _ in 0..<digits { step /= 10 }
+    return max(step, 1)
   }
 
   /// An integer written as a JSON number or a string of digits (journald writes its times as strings); nil when it

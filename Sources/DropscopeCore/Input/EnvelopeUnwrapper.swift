@@ -163,7 +163,7 @@ struct EnvelopeUnwrapper {
       defer { document = scanner }
       scanner.feed(line, number: number) { element, start in
         guard parser.parseJSON(element) != nil else { return }
-        let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contextID())
+        let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contextID(), precision: parser.precision)
         readDocumentRecord(start, origin, emit)
       }
       return
@@ -181,7 +181,7 @@ struct EnvelopeUnwrapper {
       readStray(line, number, emit)
       return
     }
-    let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contextID())
+    let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contextID(), precision: parser.precision)
     if format == .syslog { lastRecord = (number, origin, parser.slice?.lowerBound ?? 0) }
     if let slice = parser.slice {
       deliver(UnsafeRawBufferPointer(rebasing: line[slice]), number, origin, partial: parser.partial, emit)

@@ -52,14 +52,19 @@ public struct ExceptionChain: Sendable, Equatable {
   /// The SDK (`anthropic`, `openai`) the application named where it logged the error, in its message
   /// (`Error from OpenAI API: …`) or its logger (`openai._base_client`); nil when it named none.
   public var namedSDK: String?
+  /// When an uncaught traceback was printed, where a log envelope (a container runtime, journald) gave each of its
+  /// lines a time: then the traceback's time is known, to the envelope clock's step, not only bounded.
+  public var printedAt: Microseconds?
 
   public init(
-    records: [ExceptionRecord], start: SourceLocation, printedNoLaterThan: Microseconds? = nil, namedSDK: String? = nil
+    records: [ExceptionRecord], start: SourceLocation, printedNoLaterThan: Microseconds? = nil, namedSDK: String? = nil,
+    printedAt: Microseconds? = nil
   ) {
     self.records = records
     self.start = start
     self.printedNoLaterThan = printedNoLaterThan
     self.namedSDK = namedSDK
+    self.printedAt = printedAt
   }
 
   /// The exception that reached the application.

@@ -35,8 +35,14 @@ final class LogReader<Sink: FactSink> {
   private let scope: String
   /// The context of lines that name no thread.
   private let baseContext: Int
-  /// The time of the envelope record the current line came from, if an envelope held it.
+  /// The time of the envelope record the current line came from, if an envelope held it, and its clock's step (µs).
   var envelopeTime: Microseconds?
+  var envelopePrecision: Int32 = 1
+  /// The context of the latest record of this reader's source read by another of its readers (its stdout, when this
+  /// one reads stderr): the call an uncaught traceback printed here interrupted.
+  var siblingRecordContext: Int?
+  /// The context of the last log record this reader read.
+  private(set) var lastRecordContext: Int?
   /// Thread names seen lately, by hash, so most lines create no String.
   private var recentThreads: [(hash: UInt64, id: Int)] = []
   private var previousLine = PreviousLine()
@@ -288,7 +294,7 @@ final class LogReader<Sink: FactSink> {
       } else {
         // Printed uncaught, to stderr; `Exception in thread NAME:` may have named the thread.
         startTraceback(location: location, record: nil, quote: uncaughtContext != nil ? quote(previousLine) : nil,
-                       context: uncaughtContext ?? baseContext, time: lastTime)
+                       context: uncaughtContext ?? siblingRecordContext ?? baseContext, time: lastTime)
         traceback?.uncaught = true
       }
       uncaughtContext = nil
@@ -551,6 +557,8 @@ final class LogReader<Sink: FactSink> {
     // for syslog); the record before it was written no later: the later of the two is the better bound.
     let before = record?.0 ?? time ?? lastTime
     builder.time = envelopeTime.map { max($0, before ?? $0) } ?? before
+    builder.printedAt = envelopeTime.map { $0 + Microseconds(envelopePrecision) - 1 }
+    builder.envelopeTime = envelopeTime
     builder.recordQuote = quote
     builder.recordLine = record?.2
     builder.isInternal = internalPending.remove(builder.context) != nil
@@ -671,7 +679,8 @@ final class LogReader<Sink: FactSink> {
   private func emit(_ tb: TracebackBuilder) {
     guard !tb.records.isEmpty else { return }
     let chain = ExceptionChain(records: tb.records, start: tb.start,
-                               printedNoLaterThan: tb.uncaught ? tb.firstLaterTime : nil, namedSDK: tb.namedSDK)
+                               printedNoLaterThan: tb.uncaught ? [tb.printedAt, tb.firstLaterTime].compactMap { $0 }.min() : nil,
+                               namedSDK: tb.namedSDK, printedAt: tb.uncaught ? tb.envelopeTime : nil)
     let location = tb.recordLine.map { SourceLocation(input: input, line: $0) } ?? tb.start
     sink.accept(Fact(time: tb.time, location: location, context: tb.context,
                      kind: .exception(chain, internal: tb.isInternal, uncaught: tb.uncaught),
@@ -879,6 +888,7 @@ final class LogReader<Sink: FactSink> {
   private func rememberPreviousLine(_ line: UnsafeRawBufferPointer, record: (Microseconds?, Int, Int)?) {
     if let record {
       previousRecord = (record.0, record.1, record.2)
+      lastRecordContext = record.1
       previousLine.store(line)
     } else if traceback == nil {
       previousRecord = nil
@@ -992,6 +1002,10 @@ private struct TracebackBuilder {
   var messageLinesSinceException = 0
   /// The time of the first timestamped record read after the traceback began.
   var firstLaterTime: Microseconds?
+  /// The latest time the envelope record the traceback began in allows: it was printed no later.
+  var printedAt: Microseconds?
+  /// The time the log's envelope gave the traceback's first line, if an envelope held it.
+  var envelopeTime: Microseconds?
   /// Whether the traceback's lines arrive inside log records (stderr forwarded through a logger).
   var embedded = false
   /// Where forwarded lines carry their text, and the header bytes just before it (`| stderr | `).

@@ -10,6 +10,10 @@ final class LogReaderSet<Sink: FactSink> {
   /// Readers by envelope context id (0: lines no envelope context holds).
   private var readers: [LogReader<Sink>?]
   private var sources: [Int32: String] = [:]
+  /// Per reader, the index of its source; per source, the context of its latest record and the reader that read it.
+  private var sourceOfReader: [Int] = [0]
+  private var sourceIndex: [String: Int] = ["": 0]
+  private var latestRecord: [(context: Int, reader: Int)?] = [nil]
   /// The largest input line number read; records read (lines, or envelope records, which may hold several lines
   /// under one number; blank, indented and closing lines only when they were read) and those with a line that was a
   /// log record or part of something dropscope reads (a traceback, an error).
@@ -45,8 +49,20 @@ final class LogReaderSet<Sink: FactSink> {
       currentRecognised = false
     }
     let before = reader.recordCount + reader.understoodCount
+    let recordsBefore = reader.recordCount
     reader.envelopeTime = origin.time
+    reader.envelopePrecision = origin.precision
+    let readerIndex = readers.count > 1 ? readerIndex(for: origin.context) : 0
+    let source = sourceOfReader[readerIndex]
+    if let latest = latestRecord[source], latest.reader != readerIndex {
+      reader.siblingRecordContext = latest.context
+    } else {
+      reader.siblingRecordContext = nil
+    }
     reader.read(line: line, number: number, classified: classified)
+    if reader.recordCount != recordsBefore, let context = reader.lastRecordContext {
+      latestRecord[source] = (context, readerIndex)
+    }
     let recognised = reader.recordCount + reader.understoodCount != before
     // An indented or closing line continues something above it (a property dump, pretty-printed JSON): it tells
     // nothing about whether the file's format is understood, unless it was read.
@@ -63,13 +79,27 @@ final class LogReaderSet<Sink: FactSink> {
     }
   }
 
-  private func reader(for context: Int32) -> LogReader<Sink> {
+  /// The index of the reader of an envelope context (0 for none, and for contexts beyond the limit).
+  private func readerIndex(for context: Int32) -> Int {
     let index = Int(context)
-    guard index > 0, index < Self.maxReaders else { return readers[0]! }
+    return index > 0 && index < Self.maxReaders ? index : 0
+  }
+
+  private func reader(for context: Int32) -> LogReader<Sink> {
+    let index = readerIndex(for: context)
     if index < readers.count, let reader = readers[index] { return reader }
-    if index >= readers.count { readers += Array(repeating: nil, count: index + 1 - readers.count) }
-    let reader = LogReader(input: input, sink: sink, contexts: contexts, scope: sources[context] ?? "")
+    if index >= readers.count {
+      readers += Array(repeating: nil, count: index + 1 - readers.count)
+      sourceOfReader += Array(repeating: 0, count: index + 1 - sourceOfReader.count)
+    }
+    let scope = sources[context] ?? ""
+    let reader = LogReader(input: input, sink: sink, contexts: contexts, scope: scope)
     readers[index] = reader
+    if sourceIndex[scope] == nil {
+      sourceIndex[scope] = latestRecord.count
+      latestRecord.append(nil)
+    }
+    sourceOfReader[index] = sourceIndex[scope]!
     return reader
   }
 

@@ -91,7 +91,10 @@ extension Decision {
       || deciding?.1.afterResponse == true || wrapperSignature?.afterResponse == true
     // httpcore's trace of the failed read is the transport's own time; the application logs a little later.
     if let failure = stream.body.readFailure { cite(failure, Catalogue.Note.transportTraceFailure, in: c) }
-    if stream.client.uncaught, let printed = stream.client.exceptionAt { cite(printed, Catalogue.Note.uncaughtTraceback, in: c) }
+    if stream.client.uncaught, let printed = stream.client.exceptionAt {
+      cite(printed, chain.printedAt != nil ? Catalogue.Note.uncaughtTracebackTimedByEnvelope : Catalogue.Note.uncaughtTraceback,
+           in: c)
+    }
     measureSilenceBeforeException(chain, midStream: midStream, in: c)
     if stream.end == .retried {
       findings.append(.retriedBySDK)
@@ -108,7 +111,9 @@ extension Decision {
   /// Only logged events say when bytes last arrived: without them the silence before the close is unknown.
   private mutating func measureSilenceBeforeException(_ chain: ExceptionChain, midStream: Bool, in c: DiagnosisCase) {
     let stream = c.stream
-    let closeTime = stream.body.readFailure?.time ?? (stream.client.uncaught ? nil : stream.client.exceptionAt?.time)
+    // An uncaught traceback has no time of its own, unless the log's envelope gave its lines one.
+    let closeTime = stream.body.readFailure?.time
+      ?? (stream.client.uncaught ? chain.printedAt : stream.client.exceptionAt?.time)
     guard midStream, let lastByte = stream.events.last?.time else { return }
     if let closeTime, closeTime >= lastByte {
       silence = Double(closeTime - lastByte) / 1e6

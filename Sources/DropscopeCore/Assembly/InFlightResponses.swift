@@ -1,0 +1,58 @@
+/// Responses that began (a `200` line) in a context that went on to start another call before saying how the first
+/// one ended: an asyncio service, or any context that interleaves its calls, logs the HTTP library's lines with no
+/// task of their own. They wait here for the application's word on how they ended, bounded per context.
+struct InFlightResponses {
+  /// At most this many wait per context; beyond, the oldest is taken as ended without a word.
+  static let mostPerContext = 64
+  private var waiting: [Int: [StreamEvidence]] = [:]
+
+  /// Whether a stream is a response whose outcome nothing has shown yet: a `200` with no events, no exception,
+  /// no account and no cancel. Only such a stream can wait; anything more already has its own story.
+  static func canWait(_ stream: StreamEvidence) -> Bool {
+    stream.head.status == 200 && stream.events.count == 0 && stream.client.exception == nil
+      && stream.client.internalException == nil && stream.application.account == nil
+      && stream.application.cancelled == nil && !stream.onWire && !stream.retired
+  }
+
+  /// Parks a response; returns the one that no longer fits, to be ended.
+  mutating func park(_ stream: StreamEvidence, context: Int) -> StreamEvidence? {
+    waiting[context, default: []].append(stream)
+    guard waiting[context]!.count > Self.mostPerContext else { return nil }
+    return waiting[context]!.removeFirst()
+  }
+
+  func isEmpty(context: Int) -> Bool { waiting[context]?.isEmpty ?? true }
+
+  /// The response an account of `seconds` ending at `end` belongs to: the one whose head came clearly nearest the
+  /// start it implies, among those waiting and `open` (when it may wait). Nil when none is clearly nearest: then
+  /// the line stays with the context's latest response, as before.
+  mutating func take(accountOf seconds: Double, endingAt end: Microseconds, open: StreamEvidence?, context: Int)
+    -> StreamEvidence?
+  {
+    guard let parked = waiting[context], !parked.isEmpty else { return nil }
+    let start = end - Microseconds(seconds * 1e6)
+    var candidates = parked
+    if let open, Self.canWait(open) { candidates.append(open) }
+    let near = candidates.compactMap { stream in stream.head.at?.time.map { (stream, abs($0 - start)) } }
+      .sorted { $0.1 < $1.1 }
+    // The account's duration is to the hundredth of a second: clearly nearest is within that and twice as near.
+    guard let first = near.first, first.1 <= 100_000, near.count == 1 || near[1].1 >= 2 * first.1 + 20_000,
+      first.0 !== open
+    else { return nil }
+    waiting[context]?.removeAll { $0 === first.0 }
+    return first.0
+  }
+
+  /// The response that waited longest, for a line that says a call finished without saying which.
+  mutating func takeOldest(context: Int) -> StreamEvidence? {
+    guard let parked = waiting[context], !parked.isEmpty else { return nil }
+    return waiting[context]!.removeFirst()
+  }
+
+  /// Every waiting response, in the order they began, emptying the list.
+  mutating func drain() -> [StreamEvidence] {
+    let all = waiting.values.flatMap { $0 }.sorted { $0.sequence < $1.sequence }
+    waiting = [:]
+    return all
+  }
+}
