@@ -61,6 +61,46 @@ final class HostileInputTests: XCTestCase {
     XCTAssertEqual(report.inputs.first?.kind, .transcript)
   }
 
+  func testEnvelopeTimesPast64BitsAreLeftOut() throws {
+    // journald's realtime of 19 digits, and a CloudWatch event's milliseconds that overflow as microseconds (found
+    // beyond issue 10's list).
+    let inputs = [
+      ("journal.json", #"{"__REALTIME_TIMESTAMP": "9999999999999999999", "MESSAGE": "hello", "_PID": "1", "SYSLOG_IDENTIFIER": "app"}"#),
+      ("events.jsonl", #"{"timestamp": 99999999999999999, "message": "hello", "ingestionTime": 1, "logStreamName": "s", "eventId": "1"}"#),
+    ]
+    for (name, line) in inputs {
+      let url = directory.appendingPathComponent(name)
+      try (line + "\n").write(to: url, atomically: true, encoding: .utf8)
+      let report = TestSupport.analyze([url], relativeTo: directory)
+      XCTAssertEqual(report.inputs.count, 1, name)
+    }
+  }
+
+  func testAnApplicationsDurationPastAYearIsNoAccount() throws {
+    // `after 1e38 s` and a number of 401 digits trapped when the call's start was computed (found beyond the list).
+    for duration in [String(repeating: "9", count: 38), "1" + String(repeating: "0", count: 400)] {
+      let report = try TestSupport.analyze(text: """
+        2026-11-22 10:00:00,000 INFO [w] httpx: HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+        2026-11-22 10:00:00,100 DEBUG [w] app.stream: event content_block_delta
+        2026-11-22 10:00:01,000 ERROR [w] app: stream failed after \(duration) s with 17 deltas received
+
+        """)
+      XCTAssertEqual(report.counts.streams, 1)
+    }
+  }
+
+  func testARetryDelayPastAYearIsNoDelay() throws {
+    // A delay of 400 digits is infinite as a Double, and trapped where the next attempt's start was computed.
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 INFO [w] httpx: HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 529 Overloaded"
+      2026-11-22 10:00:00,100 INFO [w] anthropic._base_client: Retrying request to /v1/messages in \(String(repeating: "9", count: 400)) seconds
+      2026-11-22 10:00:02,000 INFO [w] httpx: HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:02,100 DEBUG [w] app.stream: event content_block_delta
+
+      """)
+    XCTAssertEqual(report.counts.retries, 1)
+  }
+
   func testAnAbsurdPriceIsABadFlag() throws {
     let result = try TestSupport.run(TestSupport.dropscopeBinary(), ["analyze", "--price", "input=1e308", "SampleLogs/01-server-fin-mid-delta"])
     XCTAssertEqual(result.status, 64, result.stderr)

@@ -43,4 +43,23 @@ final class MemoryBoundTests: XCTestCase {
     XCTAssertEqual(router.retiredConnections, 5)
     XCTAssertEqual(router.takeOpen().count, ConnectionRouter.mostOpenConnections)
   }
+
+  func testEveryEntryOfALargeHARIsDiagnosedAsItIsRead() throws {
+    let entries = Assembler.mostOpenStreams + 10
+    var har = #"{"log": {"version": "1.2", "entries": ["#
+    for i in 0..<entries {
+      har += (i == 0 ? "" : ",") + #"""
+        {"startedDateTime": "2026-11-22T10:00:00.000Z", "time": 100,
+        "request": {"method": "POST", "url": "https://api.anthropic.com/v1/messages?n=\#(i)", "headers": []},
+        "response": {"status": 200, "statusText": "OK", "headers": [{"name": "content-type", "value": "text/event-stream"}],
+          "content": {"text": "event: message_start\ndata: {}\n\n"}}}
+        """#
+    }
+    har += "]}}"
+    let report = try TestSupport.analyze(text: har, name: "session.har")
+    XCTAssertEqual(report.inputs.first?.kind, .har)
+    XCTAssertEqual(report.counts.streams, entries)
+    XCTAssertEqual(report.counts.completed + report.counts.failed, entries, "no entry is retired unread")
+    XCTAssertFalse(report.notes.contains { $0.contains("retired unread") })
+  }
 }

@@ -30,8 +30,13 @@ import Testing
     ("GET https://x/v1?alt=sse&key=AIzaSyA123 200", "GET https://x/v1?alt=sse&key=[REDACTED] 200"),
     ("https://x/cb#access_token=tok123&state=1", "https://x/cb#access_token=[REDACTED]&state=1"),
     ("incident-sk-ant-api03-Xq7PzR2mWv9KdL4nB8cT1yH6.log", "incident-sk-ant-[REDACTED].log"),
+    ("x-auth-token: abc123; GITHUB_TOKEN=ghp_x1y2z3 refresh_token=r1", "x-auth-token: [REDACTED]; GITHUB_TOKEN=[REDACTED] refresh_token=[REDACTED]"),
+    ("GET /sse?token=t0k3n&x=1", "GET /sse?token=[REDACTED]&x=1"),
+    (#"{"private_key": "-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----\n"}"#, #"{"private_key": "[REDACTED]"}"#),
+    ("key AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI end", "key AIza[REDACTED] end"),
+    ("stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc, groq gsk_8fJ2kL9mN3pQ5rS7tU1vW4xY6zA0bC2d", "stripe sk_live_[REDACTED], groq gsk_[REDACTED]"),
     // Words that only look like the names.
-    ("output_tokens=12 input_tokens=3 cookies: 2 monkey: 1 AKIA12 eyJa.b", "output_tokens=12 input_tokens=3 cookies: 2 monkey: 1 AKIA12 eyJa.b"),
+    ("output_tokens=12 input_tokens=3 cookies: 2 monkey: 1 AKIA12 eyJa.b max_tokens: 5 AIzaShort", "output_tokens=12 input_tokens=3 cookies: 2 monkey: 1 AKIA12 eyJa.b max_tokens: 5 AIzaShort"),
   ])
   func keysAndHeaderValuesAreRedacted(input: String, expected: String) {
     #expect(Redactor.redact(input).text == expected)

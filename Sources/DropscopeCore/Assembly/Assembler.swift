@@ -185,6 +185,8 @@ final class Assembler: FactSink {
       guard let stream = open[k] else { return }
       stream.wire.captureEnded = .init(location: fact.location, time: fact.time)
       stream.wire.connStateAtEnd = state
+      // Nothing more will come on this connection: the stream ends as it would with the input.
+      finish(stream, key: k, reason: stream.events.endMarker != nil ? .completed : .endOfInput)
     case .bodyEnded:
       open[k]?.body.framedEnd = .init(location: fact.location, time: fact.time)
     case .captureLoss(let bytes):

@@ -15,6 +15,10 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
   private(set) var tcpSegments = 0
   /// Transcript inputs name their connections by id.
   private var transcriptConnections: [Int: Connection] = [:]
+  /// Their ids in the order they opened, to finish the oldest past `ConnectionRouter.mostOpenConnections` (a
+  /// transcript, curl trace or HAR names no close for many of its connections).
+  private var transcriptOrder: [Int] = []
+  private var transcriptOrderStart = 0
   /// Connections finished since streams were last diagnosed.
   private var finishedContexts: [Int] = []
   /// A summary of every connection, in the order they began, when asked for (complete once `finish` has run).
@@ -74,6 +78,8 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
       connection = router.open(client: ends.client, server: ends.server)
       worker.perform(.open(connection, time: record.time))
       transcriptConnections[record.connection] = connection
+      transcriptOrder.append(record.connection)
+      if transcriptConnections.count > ConnectionRouter.mostOpenConnections { finishOldestTranscriptConnection() }
     }
     let location = SourceLocation(input: input, line: line)
     let fromClient = source == connection.client
@@ -99,6 +105,29 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
       segment(TCPSegment.rst, UnsafeRawBufferPointer(start: nil, count: 0))
     case .timeout, .end:
       break
+    }
+  }
+
+  /// Ends a transcript connection whose record is complete (a HAR entry), as the end of the input would.
+  func endTranscriptConnection(_ id: Int) {
+    guard let connection = transcriptConnections.removeValue(forKey: id) else { return }
+    worker.perform(.finish(connection, captureEnded: true))
+    finishedContexts.append(connection.context)
+  }
+
+  /// Finishes the transcript connection that opened first of those still open, as the router does for packets.
+  private func finishOldestTranscriptConnection() {
+    while transcriptOrderStart < transcriptOrder.count {
+      let id = transcriptOrder[transcriptOrderStart]
+      transcriptOrderStart += 1
+      guard let oldest = transcriptConnections.removeValue(forKey: id) else { continue }
+      worker.perform(.finish(oldest, captureEnded: false))
+      finishedContexts.append(oldest.context)
+      break
+    }
+    if transcriptOrderStart > ConnectionRouter.mostOpenConnections {
+      transcriptOrder.removeFirst(transcriptOrderStart)
+      transcriptOrderStart = 0
     }
   }
 

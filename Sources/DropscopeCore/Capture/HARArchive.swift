@@ -108,6 +108,8 @@ enum HARArchive {
   static func read<Sink: FactSink>(_ entry: [String: Any], id: Int, into capture: CaptureReader<Sink>) -> String? {
     var absurd: String?
     read(entry, id: id, started: time(entry["startedDateTime"]) ?? 0, into: capture, absurd: &absurd)
+    // An entry is the whole exchange: its connection ends with it, so memory holds one entry's, whatever the archive.
+    capture.endTranscriptConnection(id)
     return absurd
   }
 

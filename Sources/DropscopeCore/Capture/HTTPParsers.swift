@@ -182,7 +182,7 @@ struct HTTPRequestParser {
       }
     }
     if let count = head[3].flatMap({ Int($0) }) { emit(.sdkRetryCount(count), nil) }
-    if let timeout = (head[4] ?? head[5]).flatMap({ Double($0) }) { emit(.sdkTimeout(timeout), nil) }
+    if let timeout = (head[4] ?? head[5]).flatMap({ Double($0) }).flatMap(UntrustedNumber.seconds) { emit(.sdkTimeout(timeout), nil) }
   }
 }
 

@@ -38,6 +38,10 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
 
   private let itemsPerEpoch: Int
   private static var maxEpochsInFlight: Int { 6 }
+  /// The packet bytes an epoch spans at most (read in place or copied), so the reader cannot run ahead of the
+  /// workers by more than `maxEpochsInFlight` times this, whatever the packets' sizes.
+  private static var maxEpochBytes: Int { 2 << 20 }
+  private var bytesInEpoch = 0
 
   init(input: Int, sink: Sink, threads: Int, itemsPerEpoch: Int = 8192) {
     self.input = input
@@ -64,7 +68,8 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
       tcpSegments += 1
       let location = SourceLocation(input: input, line: packet.number, isPacket: true)
       router.route(segment, time: packet.time, location: location) { add($0) }
-      if itemsInEpoch >= itemsPerEpoch { ship() }
+      bytesInEpoch += packet.data.count
+      if itemsInEpoch >= itemsPerEpoch || bytesInEpoch >= Self.maxEpochBytes { ship() }
     }
     defer { delivered = false }
     return delivered
@@ -112,6 +117,7 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
       filling[index] = lane.freshBatch()
     }
     itemsInEpoch = 0
+    bytesInEpoch = 0
     epochsInFlight += 1
     epochStarts.append(fillingStart)
     epochEnds.append(nextSequence)

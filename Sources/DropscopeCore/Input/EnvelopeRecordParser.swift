@@ -379,7 +379,7 @@ struct EnvelopeRecordParser {
     if let message = f.message, f.realtime != nil || f.pid != nil || f.identifier != nil, f.upperMessage {
       // journald: MESSAGE is a string, an array of bytes (not UTF-8), or null.
       if !JSONObjectFields.appendString(b, message, to: &text) { JSONObjectFields.appendByteArray(b, message, to: &text) }
-      if let realtime = f.realtime, let micros = Self.integer(b, realtime) { time = micros }
+      if let realtime = f.realtime, let micros = Self.integer(b, realtime), micros <= UntrustedNumber.latestInstant { time = micros }
       if let identifier = f.identifier ?? f.unit { JSONObjectFields.appendString(b, identifier, to: &key) }
       if let pid = f.pid {
         key.append(0x5b)
@@ -395,7 +395,7 @@ struct EnvelopeRecordParser {
     if let message = f.message, let stamp = f.timestamp, f.ingestion != nil || f.logStream != nil || f.eventId != nil {
       // CloudWatch: `timestamp` in ms; the message may hold several lines (a traceback logged as one event).
       JSONObjectFields.appendString(b, message, to: &text)
-      if let ms = Self.integer(b, stamp) {
+      if let ms = Self.integer(b, stamp), ms <= UntrustedNumber.latestInstant / 1000 {
         time = ms * 1000
         precision = 1000
       }
@@ -484,14 +484,18 @@ struct EnvelopeRecordParser {
     return max(step, 1)
   }
 
-  /// An integer written as a JSON number or a string of digits (journald writes its times as strings).
+  /// An integer written as a JSON number or a string of digits (journald writes its times as strings); nil when it
+  /// does not fit in 64 bits.
   private static func integer(_ b: UnsafeRawBufferPointer, _ value: Range<Int>) -> Int64? {
     var i = value.lowerBound
     if b[i] == 0x22 { i += 1 }
     var result: Int64 = 0
     let start = i
     while i < value.upperBound, b[i].isASCIIDigit, i - start < 19 {
-      result = result * 10 + Int64(b[i] &- 48)
+      let (shifted, overflow) = result.multipliedReportingOverflow(by: 10)
+      let (sum, carry) = shifted.addingReportingOverflow(Int64(b[i] &- 48))
+      guard !overflow, !carry else { return nil }
+      result = sum
       i += 1
     }
     return i > start ? result : nil

@@ -27,6 +27,12 @@ enum UntrustedNumber {
     return Microseconds(micros)
   }
 
+  /// A number of seconds an input gives (a retry delay, a timeout, how long a call took).
+  /// - Returns: nil when it is not finite, negative, or over a year.
+  static func seconds(_ value: Double) -> Double? {
+    value.isFinite && value >= 0 && value <= Double(longestDuration) / 1e6 ? value : nil
+  }
+
   /// A whole number from a double, when it is one within `Int`'s range; nil otherwise.
   static func integer(_ value: Double) -> Int? {
     Int(exactly: value.rounded(.towardZero))

@@ -77,7 +77,8 @@ public struct ApplicationAccount: Sendable, Equatable {
         scale = 1
       }
       guard let scale, let value = Double(line.string(numberStart..<numberEnd)) else { continue }
-      return value * scale
+      // A duration no call takes (over a year, or past a Double) is no account of this one.
+      return UntrustedNumber.seconds(value * scale)
     }
     return nil
   }

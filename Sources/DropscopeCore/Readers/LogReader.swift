@@ -718,7 +718,9 @@ final class LogReader<Sink: FactSink> {
       emit(.sdkRetryCount(count))
       found = true
     }
-    if let timeout = (value(after: "x-stainless-read-timeout") ?? value(after: "x-stainless-timeout")).flatMap(Double.init) {
+    if let timeout = (value(after: "x-stainless-read-timeout") ?? value(after: "x-stainless-timeout")).flatMap(Double.init)
+      .flatMap(UntrustedNumber.seconds)
+    {
       emit(.sdkTimeout(timeout))
       found = true
     }
@@ -928,7 +930,7 @@ final class LogReader<Sink: FactSink> {
   private func decimalSeconds(_ line: UnsafeRawBufferPointer, from: Int) -> Double? {
     var end = from
     while end < line.count, line[end].isASCIIDigit || line[end] == 0x2e { end += 1 }
-    return end > from ? Double(line.string(from..<end)) : nil
+    return end > from ? Double(line.string(from..<end)).flatMap(UntrustedNumber.seconds) : nil
   }
 }
 

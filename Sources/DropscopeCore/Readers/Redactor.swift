@@ -9,8 +9,10 @@ import Darwin
 ///   digits), and JSON Web Tokens (`eyJ…`, two or three base64url parts), wherever they stand (after `Bearer`, in a URL);
 /// - the values of credential headers and settings, names matched in any case and with optional quotes (plain or
 ///   JSON-escaped) and spaces around `:` or `=`: `Authorization`, `Cookie` and `Set-Cookie`, `x-api-key`, `api_key`
-///   and every `*_API_KEY` environment variable, `apiKey`, `aws_secret_access_key`, `access_token`, `refresh_token`;
-/// - the values of `key` parameters in URLs (`?key=…`, `&key=…`).
+///   and every `*_API_KEY` environment variable, `apiKey`, `aws_secret_access_key`, `private_key`, every `*_token`
+///   and `*-token` (`access_token`, `x-auth-token`);
+/// - vendors' keys by their prefixes: Google's `AIza…`, Stripe's `sk_live_…` / `sk_test_…`, Groq's `gsk_…`;
+/// - the values of `key` and `token` parameters in URLs (`?key=…`, `&token=…`).
 ///
 /// Facts are redacted where bytes become facts, and every output passes `Redactor.redact` once more as it is
 /// written (`RedactingRenderer`, `Transcript.render`), so a form that slipped past the first stage is caught there.
@@ -49,6 +51,9 @@ public enum Redactor {
     case value(cookie: Bool, authorization: Bool)
     /// `?key=` / `&key=`: a URL parameter's value.
     case urlParameter
+    /// A vendor's key: its prefix and key characters, `minimumLength` in all (Google's `AIza…`, Stripe's
+    /// `sk_live_…`, Groq's `gsk_…`).
+    case prefixedKey(minimumLength: Int)
     /// `AKIA` and 16 capitals or digits.
     case awsKeyID
     /// `eyJ…`: a JSON Web Token.
@@ -76,10 +81,17 @@ public enum Redactor {
       Needle(text: "apikey", foldCase: true, shape: .value(cookie: false, authorization: false)),
       Needle(text: "authorization", foldCase: true, shape: .value(cookie: false, authorization: true)),
       Needle(text: "secret_access_key", foldCase: true, shape: .value(cookie: false, authorization: false)),
-      Needle(text: "access_token", foldCase: true, shape: .value(cookie: false, authorization: false)),
-      Needle(text: "refresh_token", foldCase: true, shape: .value(cookie: false, authorization: false)),
+      Needle(text: "private_key", foldCase: true, shape: .value(cookie: false, authorization: false)),
+      Needle(text: "_token", foldCase: true, shape: .value(cookie: false, authorization: false)),
+      Needle(text: "-token", foldCase: true, shape: .value(cookie: false, authorization: false)),
       Needle(text: "?key=", foldCase: true, shape: .urlParameter),
       Needle(text: "&key=", foldCase: true, shape: .urlParameter),
+      Needle(text: "?token=", foldCase: true, shape: .urlParameter),
+      Needle(text: "&token=", foldCase: true, shape: .urlParameter),
+      Needle(text: "AIza", foldCase: false, shape: .prefixedKey(minimumLength: 39)),
+      Needle(text: "sk_live_", foldCase: false, shape: .prefixedKey(minimumLength: 24)),
+      Needle(text: "sk_test_", foldCase: false, shape: .prefixedKey(minimumLength: 24)),
+      Needle(text: "gsk_", foldCase: false, shape: .prefixedKey(minimumLength: 24)),
       Needle(text: "AKIA", foldCase: false, shape: .awsKeyID),
       Needle(text: "eyJ", foldCase: false, shape: .jwt),
     ]
@@ -91,6 +103,10 @@ public enum Redactor {
       return needle
     }
   }()
+  /// The needles by anchor, so a hit is compared only with the needles it can start.
+  private static let kNeedles = needles.filter { $0.anchor == 0x6b }
+  private static let zNeedles = needles.filter { $0.anchor == 0x7a }
+  private static let jNeedles = needles.filter { $0.anchor == 0x6a }
   /// The bytes that stand right before an anchor in some needle (in both cases where the needle folds case): an
   /// anchor after any other byte starts nothing.
   private static let beforeAnchor: [Bool] = {
@@ -114,7 +130,7 @@ public enum Redactor {
     func check(_ at: Int) {
       guard at > 0, beforeAnchor[Int(bytes[at - 1])] else { return }
       let anchor = bytes[at] | 0x20
-      for needle in needles where needle.anchor == anchor {
+      for needle in anchor == 0x6b ? kNeedles : anchor == 0x7a ? zNeedles : jNeedles {
         let position = at - needle.anchorOffset
         guard matches(bytes, needle, at: position) else { continue }
         let end = position + needle.text.utf8CodeUnitCount
@@ -123,6 +139,8 @@ public enum Redactor {
         case .apiKey: span = apiKey(bytes, at: position)
         case .value(let cookie, let authorization): span = value(bytes, after: end, cookie: cookie, authorization: authorization)
         case .urlParameter: span = urlParameter(bytes, from: end)
+        case .prefixedKey(let minimumLength):
+          span = prefixedKey(bytes, at: position, prefixLength: needle.text.utf8CodeUnitCount, minimumLength: minimumLength)
         case .awsKeyID: span = awsKeyID(bytes, at: position)
         case .jwt: span = jwt(bytes, at: position)
         }
@@ -140,9 +158,11 @@ public enum Redactor {
     var i = 0
     while i + 8 <= n {
       let word = (base + i).loadUnaligned(as: UInt64.self)
-      // Fold case: 'K'|0x20 = 'k' (other bytes may fold too; `check` compares exactly).
+      // Fold case: 'Z'|0x20 = 'z'; and 'j', 'J', 'k', 'K' all |0x21 = 'k', so one comparison finds both anchors
+      // (other bytes may fold too; `isAnchor` and `check` compare exactly).
       let folded = word | 0x2020_2020_2020_2020
-      var hits = zeroBytes(folded ^ (ones &* 0x6b)) | zeroBytes(folded ^ (ones &* 0x7a)) | zeroBytes(folded ^ (ones &* 0x6a))
+      let foldedJK = word | 0x2121_2121_2121_2121
+      var hits = zeroBytes(foldedJK ^ (ones &* 0x6b)) | zeroBytes(folded ^ (ones &* 0x7a))
       while hits != 0 {
         let at = i + hits.trailingZeroBitCount / 8
         if isAnchor(bytes[at]) { check(at) }
@@ -268,6 +288,18 @@ public enum Redactor {
     }
     guard i > start, !b.hasBytes("[REDACTED]", at: start) else { return nil }
     return SecretSpan(range: start..<i, keptPrefix: "")
+  }
+
+  /// A vendor's key at `position`: its prefix, then key characters to `minimumLength` at least, standing alone.
+  private static func prefixedKey(
+    _ b: UnsafeRawBufferPointer, at position: Int, prefixLength: Int, minimumLength: Int
+  ) -> SecretSpan? {
+    if position > 0, isKeyByte(b[position - 1]) { return nil }
+    var end = position + prefixLength
+    while end < b.count, isKeyByte(b[end]) { end += 1 }
+    guard end - position >= minimumLength else { return nil }
+    let kept = String(decoding: UnsafeRawBufferPointer(rebasing: b[position..<(position + prefixLength)]), as: UTF8.self)
+    return SecretSpan(range: position..<end, keptPrefix: kept)
   }
 
   /// An AWS access key id: `AKIA` and exactly 16 capitals or digits, standing alone.
