@@ -527,9 +527,10 @@ struct SSEDecoder {
 
   private mutating func dispatch(_ emit: WireFact) {
     defer {
-      eventName.removeAll(keepingCapacity: true)
+      // Most events keep no data: emptying an empty array still costs a call per event.
+      if !eventName.isEmpty { eventName.removeAll(keepingCapacity: true) }
       named = nil
-      data.removeAll(keepingCapacity: true)
+      if !data.isEmpty { data.removeAll(keepingCapacity: true) }
       hasData = false
     }
     guard hasData || !eventName.isEmpty else { return }
