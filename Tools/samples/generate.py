@@ -441,14 +441,14 @@ RECORDED = {
     # Today's clients on top of the SDKs.  LiteLLM streams through its own HTTP client and wraps what goes wrong
     # mid-stream in its own exceptions (MidStreamFallbackError around the transport error); LangChain's
     # ChatAnthropic passes anthropic's raw httpx2 error straight through.
-    "38-litellm": {"runs": [
+    "43-litellm": {"runs": [
         ("app.log.gz", "clients", ["--style", "plain", "--job", "complete@litellm", "--job", "fin-mid-delta@litellm",
                                    "--job", "rst-mid-delta@litellm", "--job", "idle-close-4@litellm",
                                    "--job", "status-529@litellm", "--job", "complete@litellm+break=5"],
          # Its price table from the package, not from the network: samples talk to loopback only.
          {"LITELLM_LOCAL_MODEL_COST_MAP": "True"}),
     ]},
-    "39-langchain": {"runs": [
+    "44-langchain": {"runs": [
         ("app.log.gz", "clients", ["--style", "plain", "--job", "complete@langchain",
                                    "--job", "fin-mid-delta@langchain", "--job", "rst-mid-delta@langchain",
                                    "--job", "idle-close-4@langchain", "--job", "status-529@langchain",
@@ -457,7 +457,7 @@ RECORDED = {
     # A busy asyncio service: 30 calls, up to 12 in flight at once on one event loop (AsyncAnthropic, anthropic
     # 2.15.0), every fault mixed in; the HTTP library's lines carry no task, so a call is known by its request id,
     # its job's own lines and time.  Logged plainly, and as Kubernetes keeps it (CRI) in the second file.
-    "40-many-async-calls": {"runs": [
+    "45-many-async-calls": {"runs": [
         ("app.log.gz", "clients", ["--style", "plain", "--async", "--concurrency", "12"] + [
             arg for spec in ["complete@stream", "fin-mid-delta@create", "complete@create", "rst-mid-delta@stream",
                              "complete@stream", "idle-close-4@create", "complete@create", "status-529@create",
