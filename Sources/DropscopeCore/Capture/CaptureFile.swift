@@ -26,6 +26,8 @@ struct CaptureFileReader {
   /// pcapng interfaces: link type and the number of timestamp units per second.
   private var interfaces: [(linkType: UInt32, unitsPerSecond: Int64)] = []
   private(set) var packetCount = 0
+  /// Where the TLS key logs of Decryption Secrets Blocks go.
+  var keyring: TLSKeyring?
   /// Set when the data is not a capture this reader understands.
   private(set) var failure: String?
   private static let maxRecord = 256 * 1024 * 1024
@@ -161,6 +163,11 @@ struct CaptureFileReader {
       body(CapturedPacket(number: packetCount, time: raw / max(1, units / 1_000_000) * (units < 1_000_000 ? 1_000_000 / units : 1),
                           linkType: linkType, data: UnsafeRawBufferPointer(rebasing: b[(o + 28)..<(o + 28 + captured)]),
                           originalLength: original))
+    case 0x0000_000A:  // decryption secrets: a TLS key log ('TLSK') is added to the keys
+      let secretsType = u32(b, o + 8), secretsLength = Int(u32(b, o + 12))
+      if secretsType == 0x544c_534b, 16 + secretsLength <= length - 4 {
+        keyring?.addEmbedded(UnsafeRawBufferPointer(rebasing: b[(o + 16)..<(o + 16 + secretsLength)]))
+      }
     case 0x0000_0003:  // simple packet: no timestamp
       let original = Int(u32(b, o + 8))
       let captured = min(original, length - 16)

@@ -37,6 +37,11 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
   var connectionCount: Int { router.connectionCount }
   /// Secrets (API keys, credentials) in the plain-text bytes of the connections: none reaches any output.
   var secrets: Int { worker.secrets }
+  var keyring: TLSKeyring? {
+    get { router.keyring }
+    set { router.keyring = newValue }
+  }
+  var decryption: TLSDecryptionTally { worker.decryption }
 
   /// Packets are read at once: their bytes need not stay.
   var packetsStayValid = false

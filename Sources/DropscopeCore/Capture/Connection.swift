@@ -31,6 +31,16 @@ final class Connection {
   private var tunnelTarget: String?
   private var clientRecords = TLSRecordReader()
   private var serverRecords = TLSRecordReader()
+  /// The secrets TLS sessions are decrypted with, when a key log was given or the capture carries one.
+  private let keyring: TLSKeyring?
+  /// Decrypts this connection's TLS session while its keys are known and open its records.
+  private var decryptor: TLSDecryptor?
+  /// Transcript records held while it is not yet known whether the session decrypts: its handshake in clear.
+  private var heldTranscript: [Transcript.Record]?
+  /// Whether the TLS session was decrypted (its application bytes read as plain text).
+  private(set) var decrypted = false
+  /// Why the TLS session could not be decrypted, when keys were given.
+  private(set) var decryptionFailure: String?
   private var serverDataSinceRequest = false
   private var sawServerBytes = false
   private var requestOpen = false
@@ -61,10 +71,11 @@ final class Connection {
                       firstCloseTime: firstClose?.time, connState: history.zeekState)
   }
 
-  init(context: Int, client: TCPSegment.Endpoint, server: TCPSegment.Endpoint) {
+  init(context: Int, client: TCPSegment.Endpoint, server: TCPSegment.Endpoint, keyring: TLSKeyring? = nil) {
     self.context = context
     self.client = client
     self.server = server
+    self.keyring = keyring
   }
 
   /// The client and server of a connection, from its first segment: the side that sends the first SYN is the
@@ -183,14 +194,22 @@ final class Connection {
       responses.startedMidConnection = !history.sawHandshake
     }
     if isTLS != true, fromClient || responses.isReadingHead { secrets += Redactor.findSecrets(in: bytes).count }
-    observer?(Transcript.Record(time: time, connection: context,
-                                source: (fromClient ? client : server).description,
-                                destination: (fromClient ? server : client).description, kind: .data(Array(bytes))))
     func fact(_ kind: Fact.Kind, _ quote: String?) {
       emit(Fact(time: time, location: location, context: context, kind: kind, quote: quote).redactingSecrets())
     }
     if isTLS == nil, fromClient {
       isTLS = bytes[0] == 0x16 && bytes.count > 1 && bytes[1] == 0x03
+      if isTLS == true, let keyring {
+        decryptor = TLSDecryptor(keyring: keyring)
+        heldTranscript = []
+        clientRecords.keepsBodies = true
+        serverRecords.keepsBodies = true
+      }
+    }
+    if let observer, !decrypted || decryptor == nil {
+      let record = Transcript.Record(time: time, connection: context, source: (fromClient ? client : server).description,
+                                     destination: (fromClient ? server : client).description, kind: .data(Array(bytes)))
+      if heldTranscript != nil { heldTranscript!.append(record) } else { observer(record) }
     }
     do {
       guard isTLS == true else {
@@ -208,7 +227,9 @@ final class Connection {
         return
       }
       if fromClient {
-        clientRecords.feed(bytes) { type, serverName, _, length in
+        defer { clientRecords.keepsBodies = decryptor != nil }
+        clientRecords.feed(bytes) { type, serverName, _, length, record in
+          if decrypt(type, record, fromClient: true, time: time, location: location, fact) { return }
           if let serverName {
             self.serverName = serverName
             return
@@ -232,8 +253,10 @@ final class Connection {
           }
         }
       } else {
-        serverRecords.feed(bytes) { type, _, version, length in
+        defer { serverRecords.keepsBodies = decryptor != nil }
+        serverRecords.feed(bytes) { type, _, version, length, record in
           if version == 0x0304 { tlsVersion13 = true }
+          if decrypt(type, record, fromClient: false, time: time, location: location, fact) { return }
           // TLS 1.3 encrypts alerts too: a 19-byte record (2-byte alert, content type, 16-byte tag) is close_notify.
           if type == 23, tlsVersion13, length == 19, requestOpen {
             fact(.tlsAlert(byServer: true), "server TLS alert (an encrypted 19-byte record: close_notify)")
@@ -245,6 +268,77 @@ final class Connection {
           }
         }
       }
+    }
+  }
+
+  /// Hands one TLS record to the decryptor; true when it took it (the record is not read without keys).
+  ///
+  /// Application bytes go to the HTTP parsers as plain text would. A session that cannot be decrypted is read
+  /// from its record sizes and timing from this record on, and says why.
+  private func decrypt(
+    _ type: UInt8, _ record: (version: UInt16, body: [UInt8]), fromClient: Bool, time: Microseconds,
+    location: SourceLocation, _ fact: (Fact.Kind, String?) -> Void
+  ) -> Bool {
+    guard let decryptor else { return false }
+    switch decryptor.record(type: type, version: record.version, body: record.body, fromClient: fromClient) {
+    case .clear:
+      return false
+    case .consumed:
+      decided(decrypting: true)
+      if fromClient { skippedClientFinished = true }
+      return true
+    case .applicationData(let bytes):
+      decided(decrypting: true)
+      if fromClient { skippedClientFinished = true }
+      if decryptor.alpn == "h2" {
+        stopDecrypting("it speaks HTTP/2 (ALPN h2), which dropscope does not read inside TLS yet")
+        return false
+      }
+      deliverPlain(bytes, time: time, fromClient: fromClient, fact)
+      return true
+    case .alert(let level, let description):
+      decided(decrypting: true)
+      // The server's alert says it closed the session (close_notify) or failed it, whoever's FIN comes first.
+      if !fromClient {
+        fact(.tlsAlert(byServer: true), "server TLS alert (decrypted): \(description == 0 ? "close_notify" : "\(level == 2 ? "fatal" : "warning") \(description)")")
+      }
+      return true
+    case .failed(let reason, let silent):
+      stopDecrypting(silent ? nil : reason)
+      return false
+    }
+  }
+
+  /// The session decrypts (its held handshake is left out of the transcript) or does not (it is written).
+  private func decided(decrypting: Bool) {
+    guard let held = heldTranscript else { return }
+    heldTranscript = nil
+    if decrypting {
+      decrypted = true
+      requests.scheme = "https"
+    } else {
+      for record in held { observer?(record) }
+    }
+  }
+
+  /// Reads the rest of the session without keys; `reason` (when keys were given) becomes a warning.
+  private func stopDecrypting(_ reason: String?) {
+    decided(decrypting: false)
+    decryptor = nil
+    decrypted = false
+    decryptionFailure = reason
+  }
+
+  /// Decrypted application bytes: to the transcript and the HTTP parsers, as plain text is.
+  private func deliverPlain(
+    _ bytes: [UInt8], time: Microseconds, fromClient: Bool, _ fact: (Fact.Kind, String?) -> Void
+  ) {
+    guard !bytes.isEmpty else { return }
+    observer?(Transcript.Record(time: time, connection: context, source: (fromClient ? client : server).description,
+                                destination: (fromClient ? server : client).description, kind: .data(bytes)))
+    bytes.withUnsafeBytes { plain in
+      if fromClient || responses.isReadingHead { secrets += Redactor.findSecrets(in: plain).count }
+      if fromClient { requests.feed(plain, fact) } else { responses.feed(plain, fact) }
     }
   }
 

@@ -10,6 +10,8 @@ final class ConnectionWorker<Sink: FactSink> {
   private(set) var summaries: [ConnectionSummary] = []
   /// Secrets (API keys, credentials) in the plain-text requests and response heads: none reaches any output.
   private(set) var secrets = 0
+  /// Which TLS sessions were decrypted and which could not be.
+  private(set) var decryption = TLSDecryptionTally()
 
   init(input: Int, sink: Sink) {
     self.input = input
@@ -30,6 +32,7 @@ final class ConnectionWorker<Sink: FactSink> {
       connection.flush { sink.accept($0) }
       if keepsSummaries { summaries.append(connection.summary) }
       secrets += connection.secrets
+      decryption.add(connection)
       guard captureEnded, !connection.history.closing else { return }
       observer?(Transcript.Record(time: connection.lastTime, connection: connection.context,
                                   source: connection.client.description, destination: connection.server.description, kind: .end))

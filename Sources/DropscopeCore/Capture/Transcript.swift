@@ -29,8 +29,9 @@ public enum Transcript {
     var kind: Kind
   }
 
-  /// Writes a capture as a transcript, with secrets redacted.
-  public static func render(capture path: String) -> String {
+  /// Writes a capture as a transcript, with secrets redacted; TLS sessions the key log (or the capture's own
+  /// keys) decrypt are written as their plain text.
+  public static func render(capture path: String, keyLog: TLSKeyLog = TLSKeyLog()) -> String {
     var out = header + "\n"
     final class Discard: FactSink {
       func accept(_ fact: borrowing Fact) {}
@@ -38,7 +39,10 @@ public enum Transcript {
     }
     let reader = CaptureReader(input: 0, sink: Discard())
     reader.observer = { record in out += line(record) + "\n" }
+    let keyring = TLSKeyring(keyLog)
+    reader.keyring = keyring
     var file = CaptureFileReader()
+    file.keyring = keyring
     var decoder = InputDecoder(input: AnalysisInput(path: path), maxLineLength: 1 << 20)
     _ = decoder.runCapture { bytes in
       file.feed(bytes) { reader.read($0) }
