@@ -125,8 +125,16 @@ CAPTURES = {
     # Cut packets: the snap length keeps heads and short events, not the long ones.
     "25-capture-snaplen": ("current", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta",
                                        "--job", "rst-mid-delta", "--job", "clean-truncation@create"]),
+    # HTTPS whose client wrote its TLS secrets (SSLKEYLOGFILE, honoured by Python's ssl): the key log sits beside
+    # the capture, and dropscope reads the session as plain text.
+    "38-capture-tls-keylog": ("current", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta"]),
 }
-TLS_CAPTURES = {"21-capture-tls", "26-capture-proxy-connect"}
+TLS_CAPTURES = {"21-capture-tls", "26-capture-proxy-connect", "38-capture-tls-keylog"}
+# TLS captures whose client writes a key log: the incident it goes to, and the incidents made from the same run,
+# (folder, how): "embedded" is the capture as pcapng with the key log injected by `editcap --inject-secrets` (a
+# Decryption Secrets Block), "keyless" the capture alone (the keys missing).
+KEYLOGGED = {"38-capture-tls-keylog": [("39-capture-tls-embedded-keys", "embedded"),
+                                       ("40-capture-tls-keys-missing", "keyless")]}
 # Captures made through a CONNECT proxy (Tools/samples/connect_proxy.py): its idle limit, in seconds.
 PROXIED = {"26-capture-proxy-connect": 5}
 # How each capture is recorded (tcpdump with the full packets unless said otherwise): the file name and the
@@ -247,6 +255,8 @@ def capture(incident, venv, args, pythons):
                             str(key), "-out", str(cert)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             server_args = ["--tls-cert", str(cert), "--tls-key", str(key)]
             client_env = {"SSL_CERT_FILE": str(cert)}
+            if incident in KEYLOGGED:
+                client_env["SSLKEYLOGFILE"] = str(workdir / "sslkeylog.txt")
         with fault_server(workdir, extra_args=server_args) as port, connect_proxy(workdir, PROXIED.get(incident)) as proxy:
             if proxy:
                 client_env.update({"HTTPS_PROXY": f"http://127.0.0.1:{proxy}", "NO_PROXY": "", "no_proxy": ""})
@@ -272,6 +282,25 @@ def capture(incident, venv, args, pythons):
             pcap.chmod(0o644)  # dumpcap and tcpdump write files only their user may read
             (target / "app.log.gz").write_bytes(gzip.compress(scrub(log.read_text()).encode(), mtime=0))
             print(f"{incident}: capture {pcap.stat().st_size} bytes")
+            if incident in KEYLOGGED:
+                keylog_variants(target, pcap, workdir / "sslkeylog.txt", KEYLOGGED[incident])
+
+
+def keylog_variants(target, pcap, keylog, variants):
+    """Puts the run's key log beside its capture, and makes the incidents of the same run: the capture with the
+    keys inside it (pcapng, `editcap --inject-secrets`), and the capture with no keys at all."""
+    shutil.copyfile(keylog, target / "sslkeylog.txt")
+    (target / "sslkeylog.txt").chmod(0o644)
+    for folder, how in variants:
+        other = SAMPLES / folder
+        other.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target / "app.log.gz", other / "app.log.gz")
+        if how == "embedded":
+            subprocess.run(["editcap", "--inject-secrets", f"tls,{keylog}", str(pcap), str(other / "capture.pcapng")],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        else:
+            shutil.copyfile(pcap, other / "capture.pcap")
+        print(f"{folder}: from the run of {target.name} ({how})")
 
 
 def curl_traces(incident, traces):
