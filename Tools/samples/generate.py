@@ -303,6 +303,44 @@ def keylog_variants(target, pcap, keylog, variants):
         print(f"{folder}: from the run of {target.name} ({how})")
 
 
+# curl over TLS with a key log, one connection per TLS version and AEAD suite, for the decryption tests:
+# (connection name, scenario, curl's TLS options).
+TLS_SUITES = [
+    ("tls12-aes128gcm", "complete", ["--tls-max", "1.2", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256"]),
+    ("tls12-aes256gcm", "fin-mid-delta", ["--tls-max", "1.2", "--ciphers", "ECDHE-RSA-AES256-GCM-SHA384"]),
+    ("tls12-chacha20", "complete", ["--tls-max", "1.2", "--ciphers", "ECDHE-RSA-CHACHA20-POLY1305"]),
+    ("tls13-aes256gcm", "fin-mid-delta", ["--tlsv1.3", "--tls13-ciphers", "TLS_AES_256_GCM_SHA384"]),
+    ("tls13-chacha20", "complete", ["--tlsv1.3", "--tls13-ciphers", "TLS_CHACHA20_POLY1305_SHA256"]),
+]
+TLS_FIXTURES = ROOT / "Tests" / "DropscopeCoreTests" / "Fixtures" / "TLS"
+
+
+def tls_suite_fixtures():
+    """Records curl over TLS 1.2 and 1.3 with each AEAD suite against the fault server, with SSLKEYLOGFILE:
+    the capture and the key log are test fixtures (Fixtures/TLS/suites.pcap, suites.keylog)."""
+    with work_folder("dropscope-tls-") as workdir:
+        cert, key = workdir / "cert.pem", workdir / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                        "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
+                        str(key), "-out", str(cert)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        TLS_FIXTURES.mkdir(parents=True, exist_ok=True)
+        pcap, keylog = TLS_FIXTURES / "suites.pcap", workdir / "suites.keylog"
+        with fault_server(workdir, extra_args=["--tls-cert", str(cert), "--tls-key", str(key)]) as port:
+            dump = start_tcpdump(pcap, port)
+            for name, scenario, options in TLS_SUITES:
+                cmd = ["curl", "-sS", "-N", "--http1.1", "--cacert", str(cert), "-o", "/dev/null"] + options + \
+                    ["-H", "content-type: application/json", "-H", "anthropic-version: 2023-06-01",
+                     "-d", CURL_BODIES["/v1/messages"], f"https://localhost:{port}/s/{scenario}/v1/messages"]
+                done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=60,
+                                      env={**os.environ, "SSLKEYLOGFILE": str(keylog)})
+                print(f"tls suites: {name} ({scenario}): curl exit {done.returncode}")
+            time.sleep(1.0)
+            dump.terminate()
+            dump.wait(timeout=10)
+        pcap.chmod(0o644)
+        shutil.copyfile(keylog, TLS_FIXTURES / "suites.keylog")
+
+
 def curl_traces(incident, traces):
     """Runs curl against the fault server once per fault, writing its own trace files; HTTP/2 goes through
     mitmdump, which speaks HTTP/2 over TLS to curl and HTTP/1.1 to the fault server."""
@@ -622,6 +660,9 @@ def main():
     for incident, traces in CURL_TRACES.items():
         if not wanted or any(incident.startswith(w) for w in wanted):
             curl_traces(incident, traces)
+    if "tls-suites" in wanted:
+        tls_suite_fixtures()
+        return
     for incident, (venv, args) in CAPTURES.items():
         if not wanted or any(incident.startswith(w) for w in wanted):
             capture(incident, venv, args, {venv: venv_python(venv)})

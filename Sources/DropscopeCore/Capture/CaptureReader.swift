@@ -101,6 +101,12 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
       segment(TCPSegment.fin | TCPSegment.ack, UnsafeRawBufferPointer(start: nil, count: 0))
     case .rst:
       segment(TCPSegment.rst, UnsafeRawBufferPointer(start: nil, count: 0))
+    case .closeNotify:
+      // A decrypted session's close_notify: the server's says it closed first, whoever's FIN follows.
+      guard !fromClient else { break }
+      connection.flush { sink.accept($0) }
+      sink.accept(Fact(time: record.time, location: location, context: connection.context, kind: .tlsAlert(byServer: true),
+                       quote: "server TLS alert (in the transcript): close_notify"))
     case .timeout, .end:
       break
     }

@@ -299,6 +299,10 @@ final class Connection {
     case .alert(let level, let description):
       decided(decrypting: true)
       // The server's alert says it closed the session (close_notify) or failed it, whoever's FIN comes first.
+      if description == 0 {
+        observer?(Transcript.Record(time: time, connection: context, source: (fromClient ? client : server).description,
+                                    destination: (fromClient ? server : client).description, kind: .closeNotify))
+      }
       if !fromClient {
         fact(.tlsAlert(byServer: true), "server TLS alert (decrypted): \(description == 0 ? "close_notify" : "\(level == 2 ? "fatal" : "warning") \(description)")")
       }

@@ -12,14 +12,15 @@
 /// Each line: the time (UTC, microseconds), the connection id, `source>destination`, and one of `open`,
 /// `data "<escaped bytes>"` (C escapes: `\r \n \t \" \\ \xHH`), `lost N` (N bytes that follow were not recorded,
 /// as when a capture's snap length cut them), `fin`, `rst`, `timeout`, `end` (the record stops with the connection
-/// open). Data lines hold each direction's bytes in order.
+/// open), `close_notify` (a decrypted TLS session's orderly close by that side). Data lines hold each direction's
+/// bytes in order.
 public enum Transcript {
   public static let header = "# dropscope transcript v1"
 
   /// One event of a connection.
   struct Record {
     enum Kind: Equatable {
-      case open, data([UInt8]), lost(Int), fin, rst, timeout, end
+      case open, data([UInt8]), lost(Int), fin, rst, timeout, end, closeNotify
     }
 
     var time: Microseconds
@@ -62,6 +63,7 @@ public enum Transcript {
     case .rst: text += "rst"
     case .timeout: text += "timeout"
     case .end: text += "end"
+    case .closeNotify: text += "close_notify"
     }
     return text
   }
@@ -108,6 +110,7 @@ public enum Transcript {
     case "rst": kind = .rst
     case "timeout": kind = .timeout
     case "end": kind = .end
+    case "close_notify": kind = .closeNotify
     case "lost":
       guard let count = Int(remainder.drop { $0 == " " }), count > 0 else { return nil }
       kind = .lost(count)
