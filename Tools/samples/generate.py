@@ -341,6 +341,58 @@ def tls_suite_fixtures():
         shutil.copyfile(keylog, TLS_FIXTURES / "suites.keylog")
 
 
+# curl speaking HTTP/2 to the HTTP/2 fault server (Tools/samples/h2_fault_server.py): in plain text with prior
+# knowledge (h2c), and over TLS with ALPN h2 and SSLKEYLOGFILE (the key log beside the capture). (scenario, curl
+# options): a completed stream, a FIN, a server RST_STREAM, a GOAWAY, and curl giving up on a slow stream.
+H2_CAPTURES = {"41-capture-h2c": False, "42-capture-h2-tls-keylog": True}
+H2_SCENARIOS = [("complete", []), ("fin-mid-delta", []), ("rst-stream", []), ("goaway", []),
+                ("slow", ["--max-time", "2.5"])]
+
+
+def h2_captures(incident, tls):
+    """Records curl over HTTP/2 against the HTTP/2 fault server on loopback, one connection per scenario."""
+    with work_folder("dropscope-h2-") as workdir:
+        server_args, client_options, env = [], ["--http2-prior-knowledge"], dict(os.environ)
+        if tls:
+            cert, key = workdir / "cert.pem", workdir / "key.pem"
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                            "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
+                            str(key), "-out", str(cert)], check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            server_args = ["--tls-cert", str(cert), "--tls-key", str(key)]
+            client_options = ["--http2", "--cacert", str(cert)]
+            env["SSLKEYLOGFILE"] = str(workdir / "sslkeylog.txt")
+        target = SAMPLES / incident
+        target.mkdir(parents=True, exist_ok=True)
+        pcap = target / "capture.pcap"
+        python = venv_python("current")
+        service = subprocess.Popen([python, str(HERE / "h2_fault_server.py"), "--port-file", str(workdir / "port"),
+                                    "--lifetime", "60"] + server_args)
+        try:
+            for _ in range(100):
+                if (workdir / "port").exists() and (workdir / "port").read_text():
+                    break
+                time.sleep(0.05)
+            port = (workdir / "port").read_text()
+            dump = start_tcpdump(pcap, port)
+            for scenario, options in H2_SCENARIOS:
+                scheme = "https://localhost" if tls else "http://127.0.0.1"
+                cmd = ["curl", "-sS", "-N", "-o", "/dev/null"] + client_options + options + \
+                    ["-H", "content-type: application/json", "-H", "anthropic-version: 2023-06-01",
+                     "-d", CURL_BODIES["/v1/messages"], f"{scheme}:{port}/s/{scenario}/v1/messages"]
+                done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=60, env=env)
+                print(f"{incident}: {scenario}: curl exit {done.returncode} {done.stderr.strip()}")
+            time.sleep(1.0)
+            dump.terminate()
+            dump.wait(timeout=10)
+        finally:
+            service.terminate()
+            service.wait(timeout=10)
+        pcap.chmod(0o644)
+        if tls:
+            shutil.copyfile(workdir / "sslkeylog.txt", target / "sslkeylog.txt")
+
+
 def curl_traces(incident, traces):
     """Runs curl against the fault server once per fault, writing its own trace files; HTTP/2 goes through
     mitmdump, which speaks HTTP/2 over TLS to curl and HTTP/1.1 to the fault server."""
@@ -660,6 +712,9 @@ def main():
     for incident, traces in CURL_TRACES.items():
         if not wanted or any(incident.startswith(w) for w in wanted):
             curl_traces(incident, traces)
+    for incident, tls in H2_CAPTURES.items():
+        if not wanted or any(incident.startswith(w) for w in wanted):
+            h2_captures(incident, tls)
     if "tls-suites" in wanted:
         tls_suite_fixtures()
         return

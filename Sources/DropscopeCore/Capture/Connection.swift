@@ -37,12 +37,18 @@ final class Connection {
   private var decryptor: TLSDecryptor?
   /// Transcript records held while it is not yet known whether the session decrypts: its handshake in clear.
   private var heldTranscript: [Transcript.Record]?
+  /// The HTTP/2 reader, once the session is HTTP/2 (ALPN h2, or the client's preface in plain text).
+  private var http2: HTTP2Session?
   /// Whether the TLS session was decrypted (its application bytes read as plain text).
   private(set) var decrypted = false
   /// Why the TLS session could not be decrypted, when keys were given.
   private(set) var decryptionFailure: String?
   private var serverDataSinceRequest = false
   private var sawServerBytes = false
+  private var sawClientBytes = false
+  /// When each side last delivered bytes, and the bytes lost so far, as the HTTP/2 reader's closes need them
+  /// (the directions' own records are busy while they deliver).
+  private var delivered: (server: Microseconds?, serverPacket: Int?, client: Microseconds?, lost: Int) = (nil, nil, nil, 0)
   private var requestOpen = false
   private var tlsVersion13 = false
   private var skippedClientFinished = false
@@ -164,6 +170,7 @@ final class Connection {
   ) {
     deliver(bytes, time: time, location: location, fromClient: fromClient, emit)
     guard missing > 0 else { return }
+    delivered.lost += missing
     observer?(Transcript.Record(time: time, connection: context,
                                 source: (fromClient ? client : server).description,
                                 destination: (fromClient ? server : client).description, kind: .lost(missing)))
@@ -189,6 +196,7 @@ final class Connection {
     _ emit: (Fact) -> Void
   ) {
     guard !bytes.isEmpty else { return }
+    if fromClient { delivered.client = time } else { (delivered.server, delivered.serverPacket) = (time, location.line) }
     if !fromClient, !sawServerBytes {
       sawServerBytes = true
       responses.startedMidConnection = !history.sawHandshake
@@ -213,6 +221,12 @@ final class Connection {
     }
     do {
       guard isTLS == true else {
+        if fromClient, !sawClientBytes, HTTP2Session.beginsWithPreface(bytes) { http2 = HTTP2Session(scheme: "http") }
+        if fromClient { sawClientBytes = true }
+        if http2 != nil {
+          readHTTP2(bytes, fromClient: fromClient, fact)
+          return
+        }
         if fromClient {
           requests.feed(bytes, fact)
           if let target = requests.tunnelTarget, tunnelTarget == nil {
@@ -290,11 +304,8 @@ final class Connection {
     case .applicationData(let bytes):
       decided(decrypting: true)
       if fromClient { skippedClientFinished = true }
-      if decryptor.alpn == "h2" {
-        stopDecrypting("it speaks HTTP/2 (ALPN h2), which dropscope does not read inside TLS yet")
-        return false
-      }
-      deliverPlain(bytes, time: time, fromClient: fromClient, fact)
+      if decryptor.alpn == "h2", http2 == nil { http2 = HTTP2Session(scheme: "https") }
+      deliverPlain(bytes, time: time, location: location, fromClient: fromClient, fact)
       return true
     case .alert(let level, let description):
       decided(decrypting: true)
@@ -335,14 +346,30 @@ final class Connection {
 
   /// Decrypted application bytes: to the transcript and the HTTP parsers, as plain text is.
   private func deliverPlain(
-    _ bytes: [UInt8], time: Microseconds, fromClient: Bool, _ fact: (Fact.Kind, String?) -> Void
+    _ bytes: [UInt8], time: Microseconds, location: SourceLocation, fromClient: Bool, _ fact: (Fact.Kind, String?) -> Void
   ) {
     guard !bytes.isEmpty else { return }
     observer?(Transcript.Record(time: time, connection: context, source: (fromClient ? client : server).description,
                                 destination: (fromClient ? server : client).description, kind: .data(bytes)))
     bytes.withUnsafeBytes { plain in
+      if http2 != nil {
+        readHTTP2(plain, fromClient: fromClient, fact)
+        return
+      }
       if fromClient || responses.isReadingHead { secrets += Redactor.findSecrets(in: plain).count }
       if fromClient { requests.feed(plain, fact) } else { responses.feed(plain, fact) }
+    }
+  }
+
+  /// HTTP/2 bytes: frames to facts; a stream reset (RST_STREAM) or a connection ended under open streams
+  /// (GOAWAY) is a close of the stream by that side, as a FIN or RST is of an HTTP/1.1 connection's.
+  private func readHTTP2(_ bytes: UnsafeRawBufferPointer, fromClient: Bool, _ fact: (Fact.Kind, String?) -> Void) {
+    if fromClient { secrets += Redactor.findSecrets(in: bytes).count }
+    http2?.feed(bytes, fromClient: fromClient, fact) { ending in
+      fact(.connectionClosed(byServer: ending.byServer, reset: !ending.isGoAway,
+                             lastServerData: delivered.server, lastServerPacket: delivered.serverPacket,
+                             lastClientData: delivered.client, connState: history.zeekState, lostBytes: delivered.lost),
+           ending.quote)
     }
   }
 
