@@ -177,6 +177,15 @@ final class Connection {
     func fact(_ kind: Fact.Kind, _ quote: String?) {
       emit(Fact(time: time, location: location, context: context, kind: kind, quote: quote).redactingSecrets())
     }
+    if isTLS == true, decryptor != nil {
+      stopDecrypting("bytes of it were not captured (a snap length, or a hole in the capture), so its records from there on cannot be decrypted")
+    }
+    if isTLS != true, http2 != nil {
+      // HTTP/2 frames cannot be found again after a loss: the rest of the connection is not read.
+      if !fromClient { fact(.captureLoss(bytes: missing), nil) }
+      http2?.lose()
+      return
+    }
     switch (isTLS == true, fromClient) {
     case (false, true): requests.skip(missing, fact)
     case (false, false):

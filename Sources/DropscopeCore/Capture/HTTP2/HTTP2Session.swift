@@ -126,6 +126,9 @@ struct HTTP2Session {
 
   private mutating func fail() { broken = true }
 
+  /// Bytes were lost: where the next frame begins is not known, so the rest is not read.
+  mutating func lose() { broken = true }
+
   /// A complete header block: a request (client), a response head or trailers (server).
   private mutating func headerBlockEnded(_ emit: WireFact) {
     guard let (stream, side, block, endsStream) = pending else { return }

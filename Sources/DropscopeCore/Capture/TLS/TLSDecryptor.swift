@@ -59,9 +59,8 @@ final class TLSDecryptor {
     var index = current[side]
     var opened: (type: UInt8, content: [UInt8])?
     while index < ciphers[side].count {
-      var cipher = ciphers[side][index]
-      if let result = cipher.open(type: type, version: version, body: body) {
-        ciphers[side][index] = cipher
+      // Opened in place: a record that does not verify leaves the cipher as it was.
+      if let result = ciphers[side][index].open(type: type, version: version, body: body) {
         current[side] = index
         opened = result
         break

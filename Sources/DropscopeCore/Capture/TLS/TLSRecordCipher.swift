@@ -30,43 +30,45 @@ struct TLSRecordCipher {
   /// Opens one record (its 5-byte header's type and version, and its body); nil when it does not verify.
   /// TLS 1.3: the inner content type and the content, padding removed. TLS 1.2: the outer type and the content.
   mutating func open(type: UInt8, version: UInt16, body: [UInt8]) -> (type: UInt8, content: [UInt8])? {
-    var nonce = [UInt8](repeating: 0, count: 12)
-    var ciphertext = body[...]
-    if !isTLS13, suite.cipher != .chaCha20Poly1305 {
-      guard body.count >= 8 + 16 else { return nil }
-      nonce = iv + body[0..<8]
-      ciphertext = body[8...]
+    // The sealed box as swift-crypto takes it whole: nonce, ciphertext, tag.
+    let explicitNonce = !isTLS13 && suite.cipher != .chaCha20Poly1305
+    let sealedStart = explicitNonce ? 8 : 0
+    guard body.count >= sealedStart + 16 else { return nil }
+    let sealedCount = body.count - sealedStart - 16
+    var combined = iv
+    combined.reserveCapacity(12 + body.count)
+    if explicitNonce {
+      combined += body[0..<8]
     } else {
-      nonce = iv
-      for i in 0..<8 { nonce[4 + i] ^= UInt8(truncatingIfNeeded: sequence >> (56 - 8 * UInt64(i))) }
+      for i in 0..<8 { combined[4 + i] ^= UInt8(truncatingIfNeeded: sequence >> (56 - 8 * UInt64(i))) }
     }
-    guard ciphertext.count >= 16 else { return nil }
-    let tag = ciphertext.suffix(16)
-    let sealed = ciphertext.dropLast(16)
+    combined += body[sealedStart...]
     var aad: [UInt8]
     if isTLS13 {
       aad = [type, UInt8(version >> 8), UInt8(version & 0xff), UInt8(body.count >> 8), UInt8(body.count & 0xff)]
     } else {
       aad = (0..<8).map { UInt8(truncatingIfNeeded: sequence >> (56 - 8 * UInt64($0))) }
-      aad += [type, UInt8(version >> 8), UInt8(version & 0xff), UInt8(sealed.count >> 8), UInt8(sealed.count & 0xff)]
+      aad += [type, UInt8(version >> 8), UInt8(version & 0xff), UInt8(sealedCount >> 8), UInt8(sealedCount & 0xff)]
     }
     let plain: Data
     do {
       switch suite.cipher {
       case .aes128GCM, .aes256GCM:
-        let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: sealed, tag: tag)
-        plain = try AES.GCM.open(box, using: key, authenticating: aad)
+        plain = try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: key, authenticating: aad)
       case .chaCha20Poly1305:
-        let box = try ChaChaPoly.SealedBox(nonce: ChaChaPoly.Nonce(data: nonce), ciphertext: sealed, tag: tag)
-        plain = try ChaChaPoly.open(box, using: key, authenticating: aad)
+        plain = try ChaChaPoly.open(ChaChaPoly.SealedBox(combined: combined), using: key, authenticating: aad)
       }
     } catch {
       return nil
     }
     sequence += 1
-    guard isTLS13 else { return (type, Array(plain)) }
-    // TLSInnerPlaintext: content, the real type, zero padding.
-    guard let last = plain.lastIndex(where: { $0 != 0 }) else { return nil }
-    return (plain[last], Array(plain[plain.startIndex..<last]))
+    return plain.withUnsafeBytes { bytes -> (type: UInt8, content: [UInt8])? in
+      guard isTLS13 else { return (type, Array(bytes)) }
+      // TLSInnerPlaintext: content, the real type, zero padding.
+      var last = bytes.count - 1
+      while last >= 0, bytes[last] == 0 { last -= 1 }
+      guard last >= 0 else { return nil }
+      return (bytes[last], Array(UnsafeRawBufferPointer(rebasing: bytes[0..<last])))
+    }
   }
 }
