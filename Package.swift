@@ -33,7 +33,7 @@ let package = Package(
     ),
     .testTarget(
       name: "DropscopeCoreTests",
-      dependencies: ["DropscopeCore", "CZlib", "dropscope"],
+      dependencies: ["DropscopeCore", "CZlib", "dropscope", .product(name: "Crypto", package: "swift-crypto")],
       resources: [.copy("Fixtures")]
     ),
   ]

@@ -306,6 +306,9 @@ final class Connection {
     switch decryptor.record(type: type, version: record.version, body: record.body, fromClient: fromClient) {
     case .clear:
       return false
+    case .skipped:
+      if fromClient { skippedClientFinished = true }
+      return true
     case .consumed:
       decided(decrypting: true)
       if fromClient { skippedClientFinished = true }

@@ -16,6 +16,8 @@ final class TLSDecryptor {
     case alert(level: UInt8, description: UInt8)
     /// Application bytes.
     case applicationData([UInt8])
+    /// A TLS 1.3 handshake record the key log has no handshake secret for: passed over, the session undecided.
+    case skipped
     /// The session cannot be decrypted, for this reason; `silent` when no key log was given at all.
     case failed(reason: String, silent: Bool)
   }
@@ -35,6 +37,13 @@ final class TLSDecryptor {
   private(set) var alpn: String?
   /// Records opened.
   private(set) var opened = 0
+  /// Per direction: whether the key log had its TLS 1.3 handshake secret, and the records opened and passed over.
+  private var hasHandshakeKey = [false, false]
+  private var openedPerSide = [0, 0]
+  private var skippedPerSide = [0, 0]
+  /// How many records of a direction without its handshake secret may be passed over before the first opens: the
+  /// encrypted handshake is a few records (the server's EncryptedExtensions to Finished, the client's Finished).
+  private static var handshakeRecordsWithoutKey: Int { 8 }
 
   init(keyring: TLSKeyring) {
     self.keyring = keyring
@@ -70,9 +79,14 @@ final class TLSDecryptor {
       index += 1
     }
     guard let (inner, content) = opened else {
+      if isTLS13, !hasHandshakeKey[side], openedPerSide[side] == 0, skippedPerSide[side] < Self.handshakeRecordsWithoutKey {
+        skippedPerSide[side] += 1
+        return .skipped
+      }
       return .failed(reason: "its \(fromClient ? "client" : "server") records do not decrypt with the key log's secrets for this session (a key log from another run, or damaged)", silent: false)
     }
     self.opened += 1
+    openedPerSide[side] += 1
     switch inner {
     case 23: return .applicationData(content)
     case 21 where content.count >= 2: return .alert(level: content[0], description: content[1])
@@ -108,6 +122,7 @@ final class TLSDecryptor {
                              ["SERVER_HANDSHAKE_TRAFFIC_SECRET", "SERVER_TRAFFIC_SECRET_0"]].enumerated() {
         ciphers[side] = labels.compactMap { secrets[$0] }.filter { $0.count == suite.hashLength }
           .map { TLSRecordCipher(tls13Secret: $0, suite: suite) }
+        hasHandshakeKey[side] = secrets[labels[0]]?.count == suite.hashLength
       }
       guard !ciphers[0].isEmpty || !ciphers[1].isEmpty else {
         return .failed(reason: "the key log has no TLS 1.3 traffic secrets for this session", silent: false)
