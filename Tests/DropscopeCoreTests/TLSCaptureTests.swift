@@ -87,6 +87,7 @@ import Testing
     #expect(readBack.streams.map(\.cause?.rawValue) == direct.streams.map(\.cause?.rawValue))
     #expect(readBack.streams.map(\.confidence) == direct.streams.map(\.confidence))
     #expect(readBack.streams.map(\.eventsReceived) == direct.streams.map(\.eventsReceived))
+    #expect(readBack.streams.map(\.requestID) == direct.streams.map(\.requestID))
   }
 
   /// tshark, given the same key log, decrypts the same application bytes: per connection and direction, the same

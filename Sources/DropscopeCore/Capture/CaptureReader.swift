@@ -84,7 +84,9 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
     let fromClient = source == connection.client
     let sequence = connection.nextTranscriptSequence(fromClient: fromClient)
     func segment(_ flags: UInt8, _ payload: UnsafeRawBufferPointer, missing: Int = 0) {
-      let segment = TCPSegment(source: source, destination: destination, sequence: sequence, flags: flags,
+      // A SYN takes the sequence number before the first byte's, as on the wire.
+      let at = flags & TCPSegment.syn != 0 ? sequence &- 1 : sequence
+      let segment = TCPSegment(source: source, destination: destination, sequence: at, flags: flags,
                                payload: payload, missingPayload: missing)
       worker.perform(.segment(Unmanaged.passUnretained(connection), RoutedSegment(segment, fromClient: fromClient), time: record.time, location: location))
     }

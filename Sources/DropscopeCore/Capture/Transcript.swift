@@ -68,9 +68,32 @@ public enum Transcript {
     return text
   }
 
-  /// C-style escaping of bytes, after redacting secrets in them; UTF-8 text stays readable.
+  /// C-style escaping of bytes, after redacting secrets in them; UTF-8 text stays readable, and bytes that are
+  /// not UTF-8 (HTTP/2's binary frames) are written as `\xHH`, their text runs redacted.
   static func escape(_ bytes: [UInt8]) -> String {
-    let redacted = Array(Redactor.redact(String(decoding: bytes, as: UTF8.self)).text.utf8)
+    if let text = String(validating: bytes, as: UTF8.self) { return escape(redacted: Redactor.redact(text).text) }
+    var out = ""
+    var run: [UInt8] = []
+    func endRun() {
+      guard !run.isEmpty else { return }
+      out += escape(redacted: Redactor.redact(String(decoding: run, as: UTF8.self)).text)
+      run.removeAll(keepingCapacity: true)
+    }
+    for b in bytes {
+      if b < 0x80 {
+        run.append(b)
+      } else {
+        endRun()
+        out += "\\x\(String(b, radix: 16))"
+      }
+    }
+    endRun()
+    return out
+  }
+
+  /// C-style escaping of text already redacted.
+  private static func escape(redacted text: String) -> String {
+    let redacted = Array(text.utf8)
     var out: [UInt8] = []
     out.reserveCapacity(redacted.count + 16)
     for b in redacted {

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@testable import DropscopeCore
+
+/// HTTP/2 streams built frame by frame in plain text (h2c with prior knowledge) and read as a transcript: a
+/// client's RST_STREAM CANCEL is a cancel, a server's RST_STREAM a server-side reset, END_STREAM after
+/// `message_stop` a completed stream.
+@Suite struct HTTP2StreamTests {
+  static func frame(_ type: UInt8, flags: UInt8, stream: UInt32, _ payload: [UInt8]) -> [UInt8] {
+    [UInt8(payload.count >> 16), UInt8(payload.count >> 8 & 0xff), UInt8(payload.count & 0xff), type, flags,
+     UInt8(stream >> 24), UInt8(stream >> 16 & 0xff), UInt8(stream >> 8 & 0xff), UInt8(stream & 0xff)] + payload
+  }
+
+  /// An HPACK literal without indexing, its name given as a string.
+  static func literal(_ name: String, _ value: String) -> [UInt8] {
+    [0x00, UInt8(name.utf8.count)] + Array(name.utf8) + [UInt8(value.utf8.count)] + Array(value.utf8)
+  }
+
+  static func event(_ name: String, _ data: String) -> [UInt8] { Array("event: \(name)\ndata: \(data)\n\n".utf8) }
+
+  /// A transcript of one h2c connection: a request, the response head and events, then `ending` frames and closes.
+  static func transcript(ending: [(fromClient: Bool, bytes: [UInt8])], closes: [String]) -> String {
+    let client = "127.0.0.1:50000", server = "127.0.0.1:8080"
+    var time: Microseconds = 1_795_000_000_000_000
+    var records: [Transcript.Record] = [Transcript.Record(time: time, connection: 1, source: client, destination: server, kind: .open)]
+    func add(_ fromClient: Bool, _ kind: Transcript.Record.Kind) {
+      time += 40_000
+      records.append(Transcript.Record(time: time, connection: 1, source: fromClient ? client : server,
+                                       destination: fromClient ? server : client, kind: kind))
+    }
+    let request = [0x83, 0x86] + literal(":path", "/v1/messages") + literal(":authority", "api.anthropic.com")
+      + literal("content-type", "application/json")
+    add(true, .data(HTTP2Session.preface + frame(4, flags: 0, stream: 0, []) + frame(1, flags: 0x5, stream: 1, request)))
+    let head = [0x88] + literal("content-type", "text/event-stream") + literal("request-id", "req_h2test01")
+    add(false, .data(frame(4, flags: 0, stream: 0, []) + frame(1, flags: 0x4, stream: 1, head)))
+    add(false, .data(frame(0, flags: 0, stream: 1, event("message_start", #"{"type":"message_start","message":{"usage":{"input_tokens":10}}}"#))))
+    add(false, .data(frame(0, flags: 0, stream: 1, event("content_block_start", #"{"type":"content_block_start","index":0}"#))))
+    for word in ["The ", "quick ", "brown "] {
+      add(false, .data(frame(0, flags: 0, stream: 1, event("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\#(word)"}}"#))))
+    }
+    for (fromClient, bytes) in ending { add(fromClient, .data(bytes)) }
+    for close in closes { add(close.hasPrefix("client"), close.hasSuffix("rst") ? .rst : .fin) }
+    return Transcript.header + "\n" + records.map(Transcript.line).joined(separator: "\n") + "\n"
+  }
+
+  static func analyze(_ text: String) throws -> Report {
+    let directory = try TestSupport.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let url = directory.appendingPathComponent("h2.transcript")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return Analyzer().analyze([AnalysisInput(path: url.path, displayName: "h2.transcript")])
+  }
+
+  @Test func aClientRSTStreamCancelIsACancel() throws {
+    let report = try Self.analyze(Self.transcript(ending: [(true, Self.frame(3, flags: 0, stream: 1, [0, 0, 0, 8]))],
+                                                  closes: ["client fin", "server fin"]))
+    let stream = try #require(report.streams.first)
+    #expect(report.streams.count == 1)
+    #expect(stream.requestID == "req_h2test01")
+    #expect(stream.status == 200)
+    #expect(stream.cause?.rawValue == "client_error")
+    #expect(stream.side == .client)
+    #expect(stream.evidence.contains { $0.quote?.contains("client RST_STREAM on stream 1: CANCEL (8)") == true })
+  }
+
+  @Test func aServerRSTStreamIsAServerSideReset() throws {
+    let report = try Self.analyze(Self.transcript(ending: [(false, Self.frame(3, flags: 0, stream: 1, [0, 0, 0, 2]))],
+                                                  closes: ["client fin", "server fin"]))
+    let stream = try #require(report.streams.first)
+    #expect(stream.cause?.rawValue == "server_close_during_delta")
+    #expect(stream.side == .server)
+    #expect(stream.evidence.contains { $0.quote?.contains("server RST_STREAM on stream 1: INTERNAL_ERROR (2)") == true })
+  }
+
+  @Test func endStreamAfterMessageStopIsComplete() throws {
+    let end = Self.frame(0, flags: 0x1, stream: 1, Self.event("message_stop", #"{"type":"message_stop"}"#))
+    let report = try Self.analyze(Self.transcript(ending: [(false, end)], closes: ["client fin", "server fin"]))
+    #expect(report.streams.map(\.outcome) == [.completed])
+  }
+}
