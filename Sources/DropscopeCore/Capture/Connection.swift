@@ -378,6 +378,7 @@ final class Connection {
   private func readHTTP2(_ bytes: UnsafeRawBufferPointer, fromClient: Bool, _ fact: (Fact.Kind, String?) -> Void) {
     if fromClient { secrets += Redactor.findSecrets(in: bytes).count }
     http2?.feed(bytes, fromClient: fromClient, fact) { ending in
+      fact(.http2StreamEnded(goAway: ending.isGoAway, errorCode: ending.errorCode), nil)
       fact(.connectionClosed(byServer: ending.byServer, reset: !ending.isGoAway,
                              lastServerData: delivered.server, lastServerPacket: delivered.serverPacket,
                              lastClientData: delivered.client, connState: history.zeekState, lostBytes: delivered.lost),

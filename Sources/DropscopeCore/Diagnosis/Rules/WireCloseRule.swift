@@ -112,6 +112,10 @@ extension Decision {
       serverSideClose(.tlsCloseNotify, midStream: midStream, in: c)
       return
     }
+    if close.byServer, let end = stream.wire.http2End {
+      serverSideClose(end.goAway ? .http2GoAway : .http2StreamReset, midStream: midStream, in: c)
+      return
+    }
     if close.byServer {
       serverSideClose(close.reset ? .rst : .fin, midStream: midStream, in: c)
       return
