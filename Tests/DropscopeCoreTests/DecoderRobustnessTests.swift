@@ -30,7 +30,7 @@ import Testing
         input += [0, 0, UInt8(length), type, UInt8(truncatingIfNeeded: random.next()), 0, 0, 0, 1] + random.bytes(length)
       }
       for fromClient in [true, false] {
-        input.withUnsafeBytes { session.feed($0, fromClient: fromClient, { _, _ in facts += 1 }, ended: { _ in facts += 1 }) }
+        input.withUnsafeBytes { session.feed($0, fromClient: fromClient, { _, _, _ in facts += 1 }, ended: { _ in facts += 1 }) }
       }
       _ = facts
     }

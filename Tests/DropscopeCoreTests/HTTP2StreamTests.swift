@@ -79,3 +79,48 @@ import Testing
     #expect(report.streams.map(\.outcome) == [.completed])
   }
 }
+
+extension HTTP2StreamTests {
+  /// Two streams open at once on one connection, their frames interleaved: each is its own request, the first
+  /// complete, the second cut by the server's FIN.
+  @Test func streamsOpenAtOnceAreToldApart() throws {
+    let client = "127.0.0.1:50001", server = "127.0.0.1:8080"
+    var time: Microseconds = 1_795_000_000_000_000
+    var records = [Transcript.Record(time: time, connection: 1, source: client, destination: server, kind: .open)]
+    func add(_ fromClient: Bool, _ bytes: [UInt8]) {
+      time += 30_000
+      records.append(Transcript.Record(time: time, connection: 1, source: fromClient ? client : server,
+                                       destination: fromClient ? server : client, kind: .data(bytes)))
+    }
+    func request(_ stream: UInt32) -> [UInt8] {
+      Self.frame(1, flags: 0x5, stream: stream, [0x83, 0x86] + Self.literal(":path", "/v1/messages") + Self.literal(":authority", "api.anthropic.com"))
+    }
+    func head(_ stream: UInt32) -> [UInt8] {
+      Self.frame(1, flags: 0x4, stream: stream, [0x88] + Self.literal("content-type", "text/event-stream")
+                 + Self.literal("request-id", "req_h2stream\(stream)"))
+    }
+    func delta(_ stream: UInt32, _ word: String, end: Bool = false) -> [UInt8] {
+      Self.frame(0, flags: 0, stream: stream, Self.event("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\#(word)"}}"#))
+    }
+    add(true, HTTP2Session.preface + Self.frame(4, flags: 0, stream: 0, []) + request(1))
+    add(true, request(3))
+    add(false, Self.frame(4, flags: 0, stream: 0, []) + head(1))
+    add(false, head(3))
+    for word in ["one ", "two ", "three "] {
+      add(false, delta(1, word))
+      add(false, delta(3, word))
+    }
+    add(false, Self.frame(0, flags: 0x1, stream: 1, Self.event("message_stop", #"{"type":"message_stop"}"#)))
+    add(false, delta(3, "four "))
+    time += 30_000
+    records.append(Transcript.Record(time: time, connection: 1, source: server, destination: client, kind: .fin))
+    time += 30_000
+    records.append(Transcript.Record(time: time, connection: 1, source: client, destination: server, kind: .fin))
+    let text = Transcript.header + "\n" + records.map(Transcript.line).joined(separator: "\n") + "\n"
+    let report = try Self.analyze(text)
+    #expect(report.streams.map(\.requestID) == ["req_h2stream1", "req_h2stream3"])
+    #expect(report.streams.map(\.outcome) == [.completed, .failed])
+    #expect(report.streams.map(\.cause?.rawValue) == [nil, "server_close_during_delta"])
+    #expect(report.streams.map(\.contentEventsReceived) == [3, 4])
+  }
+}

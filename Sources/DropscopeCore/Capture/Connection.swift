@@ -39,6 +39,11 @@ final class Connection {
   private var heldTranscript: [Transcript.Record]?
   /// The HTTP/2 reader, once the session is HTTP/2 (ALPN h2, or the client's preface in plain text).
   private var http2: HTTP2Session?
+  /// HTTP/2 streams open at once are handed on one at a time, as the assembler reads a connection's streams: the
+  /// active stream's facts as they come, the others' held (with whether they ended) until the streams before
+  /// them end.
+  private var http2Active: UInt32?
+  private var http2Held: [(stream: UInt32, facts: [Fact], ended: Bool)] = []
   /// Whether the TLS session was decrypted (its application bytes read as plain text).
   private(set) var decrypted = false
   /// Why the TLS session could not be decrypted, when keys were given.
@@ -147,12 +152,15 @@ final class Connection {
     if firstClose {
       self.firstClose = (!fromClient, segment.isRST, time)
       flush(emit)
-      emit(Fact(time: time, location: location, context: context,
-                kind: .connectionClosed(byServer: !fromClient, reset: segment.isRST,
-                                        lastServerData: toClient.lastDataTime, lastServerPacket: toClient.lastDataPacket,
-                                        lastClientData: toServer.lastDataTime, connState: history.zeekState,
-                                        lostBytes: toClient.lostBytes + toServer.lostBytes),
-                quote: "\(fromClient ? "client" : "server") \(fromClient ? client : server) sent \(segment.isRST ? "RST" : "FIN")"))
+      let closing = Fact(time: time, location: location, context: context,
+                         kind: .connectionClosed(byServer: !fromClient, reset: segment.isRST,
+                                                 lastServerData: toClient.lastDataTime, lastServerPacket: toClient.lastDataPacket,
+                                                 lastClientData: toServer.lastDataTime, connState: history.zeekState,
+                                                 lostBytes: toClient.lostBytes + toServer.lostBytes),
+                         quote: "\(fromClient ? "client" : "server") \(fromClient ? client : server) sent \(segment.isRST ? "RST" : "FIN")")
+      emit(closing)
+      // HTTP/2 streams open alongside the one just closed end with the connection too.
+      releaseHeldStreams(closing: closing, emit)
     }
   }
 
@@ -233,7 +241,7 @@ final class Connection {
         if fromClient, !sawClientBytes, HTTP2Session.beginsWithPreface(bytes) { http2 = HTTP2Session(scheme: "http") }
         if fromClient { sawClientBytes = true }
         if http2 != nil {
-          readHTTP2(bytes, fromClient: fromClient, fact)
+          readHTTP2(bytes, fromClient: fromClient, time: time, location: location, emit)
           return
         }
         if fromClient {
@@ -252,7 +260,7 @@ final class Connection {
       if fromClient {
         defer { clientRecords.keepsBodies = decryptor != nil }
         clientRecords.feed(bytes) { type, serverName, _, length, record in
-          if decrypt(type, record, fromClient: true, time: time, location: location, fact) { return }
+          if decrypt(type, record, fromClient: true, time: time, location: location, fact, emit) { return }
           if let serverName {
             self.serverName = serverName
             return
@@ -279,7 +287,7 @@ final class Connection {
         defer { serverRecords.keepsBodies = decryptor != nil }
         serverRecords.feed(bytes) { type, _, version, length, record in
           if version == 0x0304 { tlsVersion13 = true }
-          if decrypt(type, record, fromClient: false, time: time, location: location, fact) { return }
+          if decrypt(type, record, fromClient: false, time: time, location: location, fact, emit) { return }
           // TLS 1.3 encrypts alerts too: a 19-byte record (2-byte alert, content type, 16-byte tag) is close_notify.
           if type == 23, tlsVersion13, length == 19, requestOpen {
             fact(.tlsAlert(byServer: true), "server TLS alert (an encrypted 19-byte record: close_notify)")
@@ -300,7 +308,7 @@ final class Connection {
   /// from its record sizes and timing from this record on, and says why.
   private func decrypt(
     _ type: UInt8, _ record: (version: UInt16, body: [UInt8]), fromClient: Bool, time: Microseconds,
-    location: SourceLocation, _ fact: (Fact.Kind, String?) -> Void
+    location: SourceLocation, _ fact: (Fact.Kind, String?) -> Void, _ emit: (Fact) -> Void
   ) -> Bool {
     guard let decryptor else { return false }
     switch decryptor.record(type: type, version: record.version, body: record.body, fromClient: fromClient) {
@@ -317,7 +325,7 @@ final class Connection {
       decided(decrypting: true)
       if fromClient { skippedClientFinished = true }
       if decryptor.alpn == "h2", http2 == nil { http2 = HTTP2Session(scheme: "https") }
-      deliverPlain(bytes, time: time, location: location, fromClient: fromClient, fact)
+      deliverPlain(bytes, time: time, location: location, fromClient: fromClient, fact, emit)
       return true
     case .alert(let level, let description):
       decided(decrypting: true)
@@ -358,14 +366,15 @@ final class Connection {
 
   /// Decrypted application bytes: to the transcript and the HTTP parsers, as plain text is.
   private func deliverPlain(
-    _ bytes: [UInt8], time: Microseconds, location: SourceLocation, fromClient: Bool, _ fact: (Fact.Kind, String?) -> Void
+    _ bytes: [UInt8], time: Microseconds, location: SourceLocation, fromClient: Bool, _ fact: (Fact.Kind, String?) -> Void,
+    _ emit: (Fact) -> Void
   ) {
     guard !bytes.isEmpty else { return }
     observer?(Transcript.Record(time: time, connection: context, source: (fromClient ? client : server).description,
                                 destination: (fromClient ? server : client).description, kind: .data(bytes)))
     bytes.withUnsafeBytes { plain in
       if http2 != nil {
-        readHTTP2(plain, fromClient: fromClient, fact)
+        readHTTP2(plain, fromClient: fromClient, time: time, location: location, emit)
         return
       }
       if fromClient || responses.isReadingHead { secrets += Redactor.findSecrets(in: plain).count }
@@ -375,14 +384,60 @@ final class Connection {
 
   /// HTTP/2 bytes: frames to facts; a stream reset (RST_STREAM) or a connection ended under open streams
   /// (GOAWAY) is a close of the stream by that side, as a FIN or RST is of an HTTP/1.1 connection's.
-  private func readHTTP2(_ bytes: UnsafeRawBufferPointer, fromClient: Bool, _ fact: (Fact.Kind, String?) -> Void) {
+  private func readHTTP2(
+    _ bytes: UnsafeRawBufferPointer, fromClient: Bool, time: Microseconds, location: SourceLocation, _ emit: (Fact) -> Void
+  ) {
     if fromClient { secrets += Redactor.findSecrets(in: bytes).count }
-    http2?.feed(bytes, fromClient: fromClient, fact) { ending in
-      fact(.http2StreamEnded(goAway: ending.isGoAway, errorCode: ending.errorCode), nil)
-      fact(.connectionClosed(byServer: ending.byServer, reset: !ending.isGoAway,
-                             lastServerData: delivered.server, lastServerPacket: delivered.serverPacket,
-                             lastClientData: delivered.client, connState: history.zeekState, lostBytes: delivered.lost),
+    var ends: [UInt32] = []
+    func send(_ stream: UInt32, _ kind: Fact.Kind, _ quote: String?) {
+      let fact = Fact(time: time, location: location, context: context, kind: kind, quote: quote).redactingSecrets()
+      if case .bodyEnded = kind { ends.append(stream) }
+      if http2Active == nil { http2Active = stream }
+      if stream == http2Active {
+        emit(fact)
+      } else if let i = http2Held.firstIndex(where: { $0.stream == stream }) {
+        http2Held[i].facts.append(fact)
+      } else {
+        http2Held.append((stream, [fact], false))
+      }
+    }
+    http2?.feed(bytes, fromClient: fromClient, send) { ending in
+      send(ending.streamID, .http2StreamEnded(goAway: ending.isGoAway, errorCode: ending.errorCode), nil)
+      send(ending.streamID, .connectionClosed(byServer: ending.byServer, reset: !ending.isGoAway,
+                                              lastServerData: delivered.server, lastServerPacket: delivered.serverPacket,
+                                              lastClientData: delivered.client, connState: history.zeekState,
+                                              lostBytes: delivered.lost),
            ending.quote)
+      ends.append(ending.streamID)
+    }
+    for stream in ends { http2StreamEnded(stream, emit) }
+  }
+
+  /// A stream ended: when it is the active one, the held streams after it are handed on, up to one still open.
+  private func http2StreamEnded(_ stream: UInt32, _ emit: (Fact) -> Void) {
+    guard stream == http2Active else {
+      if let i = http2Held.firstIndex(where: { $0.stream == stream }) { http2Held[i].ended = true }
+      return
+    }
+    http2Active = nil
+    while !http2Held.isEmpty {
+      let next = http2Held.removeFirst()
+      for fact in next.facts { emit(fact) }
+      if !next.ended {
+        http2Active = next.stream
+        return
+      }
+    }
+  }
+
+  /// Hands on the HTTP/2 streams still held; those still open end with `closing` (the connection's close), if any.
+  func releaseHeldStreams(closing: Fact?, _ emit: (Fact) -> Void) {
+    let held = http2Held
+    http2Held.removeAll()
+    http2Active = nil
+    for stream in held {
+      for fact in stream.facts { emit(fact) }
+      if !stream.ended, let closing { emit(closing) }
     }
   }
 

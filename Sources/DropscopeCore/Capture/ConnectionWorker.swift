@@ -30,6 +30,7 @@ final class ConnectionWorker<Sink: FactSink> {
       }
     case .finish(let connection, let captureEnded):
       connection.flush { sink.accept($0) }
+      connection.releaseHeldStreams(closing: nil) { sink.accept($0) }
       if keepsSummaries { summaries.append(connection.summary) }
       secrets += connection.secrets
       decryption.add(connection)

@@ -4,8 +4,7 @@
 /// HEADERS and CONTINUATION blocks go through each side's HPACK decoder; DATA of an event stream through the
 /// SSE decoder; a stream's END_STREAM is its body's framed end. RST_STREAM and GOAWAY are handed to `ended`, which
 /// knows the connection's timing. Flow control, priorities and settings other than the table size are not needed
-/// and are passed over. Streams are taken one after another on the connection's context: the facts of streams
-/// open at the same time are not told apart.
+/// and are passed over. Each fact is handed on with its stream's id.
 struct HTTP2Session {
   /// How a stream or the connection ended by a frame.
   struct Ending {
@@ -45,9 +44,12 @@ struct HTTP2Session {
     bytes.count >= 4 && zip(bytes, preface).allSatisfy { $0 == $1 }
   }
 
+  /// A fact of one stream.
+  typealias StreamFact = (UInt32, Fact.Kind, String?) -> Void
+
   /// Takes one direction's bytes, in order.
   mutating func feed(
-    _ bytes: UnsafeRawBufferPointer, fromClient: Bool, _ emit: WireFact, ended: (Ending) -> Void
+    _ bytes: UnsafeRawBufferPointer, fromClient: Bool, _ emit: StreamFact, ended: (Ending) -> Void
   ) {
     guard !broken else { return }
     var bytes = bytes[...]
@@ -74,7 +76,7 @@ struct HTTP2Session {
   }
 
   private mutating func frame(
-    type: UInt8, flags: UInt8, stream: UInt32, payload: [UInt8], side: Int, _ emit: WireFact, _ ended: (Ending) -> Void
+    type: UInt8, flags: UInt8, stream: UInt32, payload: [UInt8], side: Int, _ emit: StreamFact, _ ended: (Ending) -> Void
   ) {
     if let waiting = pending, type != 9 || waiting.stream != stream {
       // A header block must be followed by its CONTINUATIONs and nothing else.
@@ -85,7 +87,7 @@ struct HTTP2Session {
     case 0:  // DATA
       guard let data = Self.unpadded(payload, flags: flags) else { return fail() }
       if side == 1, streams[stream]?.isEventStream == true {
-        data.withUnsafeBytes { streams[stream]?.events.feed($0, emit) }
+        data.withUnsafeBytes { bytes in streams[stream]?.events.feed(bytes) { emit(stream, $0, $1) } }
       }
       if flags & 0x1 != 0, side == 1 { endStream(stream, emit) }
     case 1:  // HEADERS
@@ -114,11 +116,12 @@ struct HTTP2Session {
       let who = side == 1 ? "server" : "client"
       // It ends the streams it did not process (above `last`), and with an error all open ones; a graceful
       // GOAWAY lets the others finish.
-      let cut = streams.filter { !$0.value.ended && ($0.key > last || code != 0) }.map(\.key)
-      guard !cut.isEmpty else { return }
-      for id in cut { streams[id]?.ended = true }
-      ended(Ending(byServer: side == 1, isGoAway: true, streamID: last, errorCode: code,
-                   quote: "\(who) GOAWAY (last stream \(last)): \(Self.errorName(code))"))
+      let cut = streams.filter { !$0.value.ended && ($0.key > last || code != 0) }.map(\.key).sorted()
+      for id in cut {
+        streams[id]?.ended = true
+        ended(Ending(byServer: side == 1, isGoAway: true, streamID: id, errorCode: code,
+                     quote: "\(who) GOAWAY (last stream \(last)): \(Self.errorName(code))"))
+      }
     default:
       break  // SETTINGS, PING, WINDOW_UPDATE, PRIORITY, PUSH_PROMISE: nothing a verdict needs
     }
@@ -130,7 +133,7 @@ struct HTTP2Session {
   mutating func lose() { broken = true }
 
   /// A complete header block: a request (client), a response head or trailers (server).
-  private mutating func headerBlockEnded(_ emit: WireFact) {
+  private mutating func headerBlockEnded(_ emit: StreamFact) {
     guard let (stream, side, block, endsStream) = pending else { return }
     pending = nil
     guard let headers = decoders[side].decode(block) else { return fail() }
@@ -140,27 +143,27 @@ struct HTTP2Session {
       let path = value(":path") ?? "/"
       streams[stream] = Stream()
       let authority = value(":authority") ?? value("host")
-      emit(.requestSending(url: authority.map { "\(value(":scheme") ?? scheme)://\($0)\(path)" } ?? path),
+      emit(stream, .requestSending(url: authority.map { "\(value(":scheme") ?? scheme)://\($0)\(path)" } ?? path),
            "HTTP/2 stream \(stream): \(method) \(path)")
       return
     }
     if let status = value(":status").flatMap({ Int($0) }) {
       guard status >= 200 else { return }  // 1xx: the final head follows
       streams[stream, default: Stream()].responded = true
-      emit(.responseHead(status: status, url: nil, transport: "wire"), "HTTP/2 \(status) (stream \(stream))")
-      if let id = value("request-id") ?? value("x-request-id") { emit(.requestID(id), nil) }
+      emit(stream, .responseHead(status: status, url: nil, transport: "wire"), "HTTP/2 \(status) (stream \(stream))")
+      if let id = value("request-id") ?? value("x-request-id") { emit(stream, .requestID(id), nil) }
       streams[stream]?.isEventStream = value("content-type")?.contains("text/event-stream") == true
     }
     if endsStream { endStream(stream, emit) }
   }
 
   /// The server ended the stream (END_STREAM): its body ended by its framing.
-  private mutating func endStream(_ stream: UInt32, _ emit: WireFact) {
+  private mutating func endStream(_ stream: UInt32, _ emit: StreamFact) {
     guard var state = streams[stream], !state.ended else { return }
     state.ended = true
-    state.events.finish(emit)
+    state.events.finish { emit(stream, $0, $1) }
     streams[stream] = state
-    emit(.bodyEnded, nil)
+    emit(stream, .bodyEnded, nil)
   }
 
   /// A DATA or HEADERS payload without its padding; nil when the padding claims more than the frame holds.
