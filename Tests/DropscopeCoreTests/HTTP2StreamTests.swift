@@ -124,3 +124,62 @@ extension HTTP2StreamTests {
     #expect(report.streams.map(\.contentEventsReceived) == [3, 4])
   }
 }
+
+extension HTTP2StreamTests {
+  /// A transcript of an HTTP/2 session holds no credential, Huffman-coded or indexed, and reads back to the same
+  /// verdict: its header blocks are re-encoded as plain literals with secret values redacted.
+  @Test func anHTTP2TranscriptHoldsNoCredential() throws {
+    let key = "sk-ant-api03-H2transcriptKEYnotREAL0123456789abcdefXYZ"
+    // x-api-key as a literal with incremental indexing, its value Huffman-coded; then indexed from the table.
+    func huffman(_ text: String) -> [UInt8] {
+      var bits: UInt64 = 0, count = 0
+      var out: [UInt8] = []
+      for b in text.utf8 {
+        bits = bits << UInt64(HPACKHuffman.lengths[Int(b)]) | UInt64(HPACKHuffman.codes[Int(b)])
+        count += Int(HPACKHuffman.lengths[Int(b)])
+        while count >= 8 {
+          count -= 8
+          out.append(UInt8(truncatingIfNeeded: bits >> UInt64(count)))
+        }
+      }
+      if count > 0 { out.append(UInt8(truncatingIfNeeded: bits << UInt64(8 - count)) | UInt8(0xff >> count)) }
+      return out
+    }
+    let coded = huffman(key)
+    var block: [UInt8] = [0x83, 0x86] + Self.literal(":path", "/v1/messages") + Self.literal(":authority", "api.anthropic.com")
+    block += [0x40, 9] + Array("x-api-key".utf8) + [0x80 | UInt8(coded.count)] + coded
+    let capture = [
+      (true, HTTP2Session.preface + Self.frame(4, flags: 0, stream: 0, []) + Self.frame(1, flags: 0x5, stream: 1, block)),
+      (false, Self.frame(1, flags: 0x4, stream: 1, [0x88] + Self.literal("content-type", "text/event-stream")
+                         + Self.literal("request-id", "req_h2secret1"))),
+      (false, Self.frame(0, flags: 0, stream: 1, Self.event("message_start", #"{"type":"message_start"}"#))),
+      (false, Self.frame(0, flags: 0, stream: 1, Self.event("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}"#))),
+      // The second request on the connection refers to the key by its table index (62).
+      (true, Self.frame(1, flags: 0x5, stream: 3, [0x83, 0x86, 0xbe] + Self.literal(":path", "/v1/messages"))),
+    ]
+    // Read the capture as a transcript first, then write its transcript through a connection, then read that back.
+    var records: [Transcript.Record] = []
+    var time: Microseconds = 1_795_000_000_000_000
+    records.append(Transcript.Record(time: time, connection: 1, source: "127.0.0.1:50002", destination: "127.0.0.1:8080", kind: .open))
+    for (fromClient, bytes) in capture {
+      time += 20_000
+      records.append(Transcript.Record(time: time, connection: 1, source: fromClient ? "127.0.0.1:50002" : "127.0.0.1:8080",
+                                       destination: fromClient ? "127.0.0.1:8080" : "127.0.0.1:50002", kind: .data(bytes)))
+    }
+    final class Discard: FactSink {
+      func accept(_ fact: borrowing Fact) {}
+      func inputEnded(_ input: Int) {}
+    }
+    let reader = CaptureReader(input: 0, sink: Discard())
+    var written = Transcript.header + "\n"
+    reader.observer = { written += Transcript.line($0) + "\n" }
+    for (n, record) in records.enumerated() { reader.read(record, line: n + 1) }
+    reader.finish()
+    #expect(!written.contains(key))
+    #expect(!written.contains(coded.map { String(format: "\\x%02x", $0) }.joined().prefix(24)))
+    #expect(written.contains("x-api-key\\n[redacted]") || written.contains("x-api-key\\x0a[redacted]"))
+    let report = try Self.analyze(written)
+    #expect(report.streams.first?.requestID == "req_h2secret1")
+    #expect(report.streams.first?.status == 200)
+  }
+}

@@ -44,6 +44,8 @@ final class Connection {
   /// them end.
   private var http2Active: UInt32?
   private var http2Held: [(stream: UInt32, facts: [Fact], ended: Bool)] = []
+  /// The HTTP/2 session as the transcript writes it (client, server): whole frames, header blocks re-encoded.
+  private var http2Transcript: [HTTP2TranscriptWriter] = []
   /// Whether the TLS session was decrypted (its application bytes read as plain text).
   private(set) var decrypted = false
   /// Why the TLS session could not be decrypted, when keys were given.
@@ -231,15 +233,17 @@ final class Connection {
         serverRecords.keepsBodies = true
       }
     }
-    if let observer, !decrypted || decryptor == nil {
+    if isTLS == false, fromClient, !sawClientBytes, HTTP2Session.beginsWithPreface(bytes) { startHTTP2(scheme: "http") }
+    if fromClient { sawClientBytes = true }
+    if isTLS != true, http2 != nil {
+      transcribe(Array(bytes), time: time, fromClient: fromClient)
+    } else if let observer, !decrypted || decryptor == nil {
       let record = Transcript.Record(time: time, connection: context, source: (fromClient ? client : server).description,
                                      destination: (fromClient ? server : client).description, kind: .data(Array(bytes)))
       if heldTranscript != nil { heldTranscript!.append(record) } else { observer(record) }
     }
     do {
       guard isTLS == true else {
-        if fromClient, !sawClientBytes, HTTP2Session.beginsWithPreface(bytes) { http2 = HTTP2Session(scheme: "http") }
-        if fromClient { sawClientBytes = true }
         if http2 != nil {
           readHTTP2(bytes, fromClient: fromClient, time: time, location: location, emit)
           return
@@ -324,7 +328,7 @@ final class Connection {
     case .applicationData(let bytes):
       decided(decrypting: true)
       if fromClient { skippedClientFinished = true }
-      if decryptor.alpn == "h2", http2 == nil { http2 = HTTP2Session(scheme: "https") }
+      if decryptor.alpn == "h2", http2 == nil { startHTTP2(scheme: "https") }
       deliverPlain(bytes, time: time, location: location, fromClient: fromClient, fact, emit)
       return true
     case .alert(let level, let description):
@@ -370,8 +374,7 @@ final class Connection {
     _ emit: (Fact) -> Void
   ) {
     guard !bytes.isEmpty else { return }
-    observer?(Transcript.Record(time: time, connection: context, source: (fromClient ? client : server).description,
-                                destination: (fromClient ? server : client).description, kind: .data(bytes)))
+    transcribe(bytes, time: time, fromClient: fromClient)
     bytes.withUnsafeBytes { plain in
       if http2 != nil {
         readHTTP2(plain, fromClient: fromClient, time: time, location: location, emit)
@@ -380,6 +383,22 @@ final class Connection {
       if fromClient || responses.isReadingHead { secrets += Redactor.findSecrets(in: plain).count }
       if fromClient { requests.feed(plain, fact) } else { responses.feed(plain, fact) }
     }
+  }
+
+  /// The session is HTTP/2 from here on.
+  private func startHTTP2(scheme: String) {
+    http2 = HTTP2Session(scheme: scheme)
+    http2Transcript = [HTTP2TranscriptWriter(fromClient: true), HTTP2TranscriptWriter(fromClient: false)]
+  }
+
+  /// Application bytes to the transcript: HTTP/2 as whole frames with its header blocks re-encoded and redacted.
+  private func transcribe(_ bytes: [UInt8], time: Microseconds, fromClient: Bool) {
+    guard let observer else { return }
+    var bytes = bytes
+    if !http2Transcript.isEmpty { bytes = http2Transcript[fromClient ? 0 : 1].rewrite(bytes) }
+    guard !bytes.isEmpty else { return }
+    observer(Transcript.Record(time: time, connection: context, source: (fromClient ? client : server).description,
+                               destination: (fromClient ? server : client).description, kind: .data(bytes)))
   }
 
   /// HTTP/2 bytes: frames to facts; a stream reset (RST_STREAM) or a connection ended under open streams

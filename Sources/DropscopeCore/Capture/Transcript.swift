@@ -69,14 +69,18 @@ public enum Transcript {
   }
 
   /// C-style escaping of bytes, after redacting secrets in them; UTF-8 text stays readable, and bytes that are
-  /// not UTF-8 (HTTP/2's binary frames) are written as `\xHH`, their text runs redacted.
+  /// not UTF-8 (HTTP/2's binary frames) are written as `\xHH`, their text runs redacted to the same length.
   static func escape(_ bytes: [UInt8]) -> String {
     if let text = String(validating: bytes, as: UTF8.self) { return escape(redacted: Redactor.redact(text).text) }
     var out = ""
     var run: [UInt8] = []
     func endRun() {
       guard !run.isEmpty else { return }
-      out += escape(redacted: Redactor.redact(String(decoding: run, as: UTF8.self)).text)
+      // Frames count their bytes: a redacted run keeps its length (padded with `*`, or cut).
+      var redacted = Array(Redactor.redact(String(decoding: run, as: UTF8.self)).text.utf8)
+      redacted = redacted.count < run.count
+        ? redacted + Array(repeating: UInt8(ascii: "*"), count: run.count - redacted.count) : Array(redacted.prefix(run.count))
+      out += escape(redacted: String(decoding: redacted, as: UTF8.self))
       run.removeAll(keepingCapacity: true)
     }
     for b in bytes {
