@@ -450,10 +450,12 @@ final class Connection {
   }
 
   /// Hands on the HTTP/2 streams still held; those still open end with `closing` (the connection's close), if any.
+  @inline(never)  // inlined into `receive`, it crashes the optimizer of Swift 6.3.1 (SIL verification)
   func releaseHeldStreams(closing: Fact?, _ emit: (Fact) -> Void) {
-    let held = http2Held
-    http2Held.removeAll()
     http2Active = nil
+    guard !http2Held.isEmpty else { return }
+    var held: [(stream: UInt32, facts: [Fact], ended: Bool)] = []
+    swap(&held, &http2Held)
     for stream in held {
       for fact in stream.facts { emit(fact) }
       if !stream.ended, let closing { emit(closing) }
