@@ -10,6 +10,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     .systemLibrary(
@@ -20,7 +21,7 @@ let package = Package(
     .target(name: "CByteSearch", linkerSettings: [.linkedLibrary("z")]),
     .target(
       name: "DropscopeCore",
-      dependencies: ["CZlib", "CByteSearch"],
+      dependencies: ["CZlib", "CByteSearch", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
     ),
     .executableTarget(
@@ -32,7 +33,7 @@ let package = Package(
     ),
     .testTarget(
       name: "DropscopeCoreTests",
-      dependencies: ["DropscopeCore", "CZlib", "dropscope"],
+      dependencies: ["DropscopeCore", "CZlib", "dropscope", .product(name: "Crypto", package: "swift-crypto")],
       resources: [.copy("Fixtures")]
     ),
   ]

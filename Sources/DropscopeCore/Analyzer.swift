@@ -20,6 +20,8 @@ public struct AnalysisOptions: Sendable {
   /// Threads that read a capture's connections (1: all on the calling thread). The report is the same whatever
   /// the number; by default one per processor, up to 4.
   public var captureThreads = max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  /// The TLS secrets of the key logs given (`--keylog`), to decrypt captured TLS sessions.
+  public var keyLog = TLSKeyLog()
   /// Work items per epoch of the capture threads (small in tests, to make many epochs of a small capture).
   var captureEpochItems = 8192
 
@@ -72,6 +74,11 @@ public struct Analyzer {
   /// Analyzes the inputs and returns the report, with `expansionWarnings` (from `AnalysisInput.expand`) among its
   /// warnings.
   public func analyze(_ inputs: [AnalysisInput], expansionWarnings: [AnalysisWarning] = []) -> Report {
+    // Key logs among the inputs (a capture's folder often holds its SSLKEYLOGFILE) are keys, not logs.
+    let keyLogInputs = inputs.filter { TLSKeyLog.isKeyLog(path: $0.path) }
+    var keyLog = options.keyLog
+    for input in keyLogInputs { keyLog.add(text: TLSKeyLog.contents(path: input.path)) }
+    let inputs = inputs.filter { input in !keyLogInputs.contains { $0.path == input.path } }
     let collector = VerdictCollector(options: options)
     var diagnoser = Diagnoser(inputNames: inputs.map(\.displayName))
     var pending: [StreamEvidence] = []
@@ -87,6 +94,8 @@ public struct Analyzer {
     var curlNotes: [String: [String]] = [:]
     /// Inputs read through an envelope, by envelope.
     var envelopeNotes: [EnvelopeFormat: [String]] = [:]
+    /// What decrypting each capture's TLS sessions gave, by input name.
+    var decryptions: [(input: String, tally: TLSDecryptionTally)] = []
 
     let calls = CallTimeline()
     /// A completed stream the report will not list is only counted: no verdict needs to be built for it.
@@ -130,11 +139,13 @@ public struct Analyzer {
           capture = readCurlTrace(input, index: index, assembler: assembler, notes: &curlNotes, warnings: &warnings,
                                   drain: diagnoseFinished)
         default:
-          capture = readCapture(input, index: index, assembler: assembler, warnings: &warnings, drain: diagnoseFinished)
+          capture = readCapture(input, index: index, keyLog: keyLog, assembler: assembler, warnings: &warnings,
+                                drain: diagnoseFinished)
         }
         diagnoseFinished(capture.contextNames)
         for stream in calls.flush() { diagnoseOrCountReady(stream) }
         secrets += capture.secrets
+        if let tally = capture.decryption { decryptions.append((input.displayName, tally)) }
         if let t = capture.firstTime { firstTime = min(firstTime ?? t, t) }
         if let t = capture.lastTime { lastTime = max(lastTime ?? t, t) }
         summaries.append(Report.InputSummary(
@@ -206,6 +217,7 @@ public struct Analyzer {
       let list = names.prefix(3).map { "`\($0)`" }.joined(separator: ", ") + (names.count > 3 ? ", …" : "")
       notes.append("Read as \(envelope.description): \(list). Each record was unwrapped to the application's lines; a line without a time of its own took its record's, and each container, process or log stream was read as a context of its own.")
     }
+    if let note = TLSDecryptionTally.note(decryptions, keyLogInputs: keyLogInputs.map(\.displayName)) { notes.append(note) }
     if sawUnzoned { notes.append("Timestamps without a time zone were read as UTC.") }
     if !skippedReports.isEmpty {
       notes.append("Skipped \(skippedReports.count) of dropscope's own file\(skippedReports.count == 1 ? "" : "s") found among the inputs (reports or expected verdicts, not logs): \(skippedReports.prefix(3).map { "`\($0)`" }.joined(separator: ", "))\(skippedReports.count > 3 ? ", …" : "").")
@@ -231,6 +243,8 @@ public struct Analyzer {
     var lastTime: Microseconds?
     var contextNames: [Int: String]
     var secrets: Int
+    /// What decrypting its TLS sessions gave, when keys were given or the capture carried some.
+    var decryption: TLSDecryptionTally?
   }
 
   /// Reads a transcript (plain or gzipped) record by record into the assembler, as a capture.
@@ -383,14 +397,17 @@ public struct Analyzer {
 
   /// Reads a pcap or pcapng file (plain or gzipped) packet by packet into the assembler.
   private func readCapture(
-    _ input: AnalysisInput, index: Int, assembler: Assembler, warnings: inout [AnalysisWarning],
+    _ input: AnalysisInput, index: Int, keyLog: TLSKeyLog, assembler: Assembler, warnings: inout [AnalysisWarning],
     drain: ([Int: String]) -> Void
   ) -> CaptureSummary {
     let capture: any PacketReader = options.captureThreads > 1
       ? ParallelCaptureReader(input: index, sink: assembler, threads: options.captureThreads,
                               itemsPerEpoch: options.captureEpochItems)
       : CaptureReader(input: index, sink: assembler)
+    let keyring = TLSKeyring(keyLog)
+    capture.keyring = keyring
     var file = CaptureFileReader()
+    file.keyring = keyring
     var decoder = InputDecoder(input: input, maxLineLength: options.maxLineLength)
     var firstTime: Microseconds?
     var lastTime: Microseconds?
@@ -437,7 +454,11 @@ public struct Analyzer {
     if capture.tcpSegments == 0, let unknown = file.linkTypes.first(where: { !TCPSegment.decodedLinkTypes.contains($0) }) {
       warnings.append(AnalysisWarning(input: input.displayName, problem: .unsupportedLinkType(Int(unknown))))
     }
+    for failure in capture.decryption.failures {
+      warnings.append(AnalysisWarning(input: input.displayName, message: TLSDecryptionTally.warning(failure)))
+    }
     return CaptureSummary(result: result, packets: file.packetCount, tcpSegments: capture.tcpSegments,
-                          firstTime: firstTime, lastTime: lastTime, contextNames: capture.contextNames, secrets: capture.secrets)
+                          firstTime: firstTime, lastTime: lastTime, contextNames: capture.contextNames, secrets: capture.secrets,
+                          decryption: keyring.isEmpty ? nil : capture.decryption)
   }
 }

@@ -15,6 +15,10 @@ public enum DropscopeError: Error, Equatable, CustomStringConvertible {
   case alreadyRead(path: String, first: String)
   /// A capture whose packets are of a link type dropscope does not decode.
   case unsupportedLinkType(Int)
+  /// A key log named with `--keylog` cannot be read.
+  case unreadableKeyLog(path: String, reason: String)
+  /// A key log named with `--keylog` holds no secrets in the NSS key log format.
+  case emptyKeyLog(path: String)
 
   public var description: String {
     switch self {
@@ -32,6 +36,10 @@ public enum DropscopeError: Error, Equatable, CustomStringConvertible {
       return "'\(path)' is the same file as '\(first)' (a link to it): read once, as '\(first)'."
     case .unsupportedLinkType(let type):
       return "the capture's packets are of link type \(type), which dropscope does not decode (it reads Ethernet, Linux cooked, loopback and raw IP): nothing in it was analyzed. Capture on an Ethernet or 'any' interface, or convert the capture with editcap -T."
+    case .unreadableKeyLog(let path, let reason):
+      return "cannot read the key log '\(path)': \(reason). Check the path: it is the file SSLKEYLOGFILE named when the capture was made."
+    case .emptyKeyLog(let path):
+      return "the key log '\(path)' holds no TLS secrets (lines such as 'CLIENT_RANDOM <hex> <hex>' or 'CLIENT_TRAFFIC_SECRET_0 <hex> <hex>'). Pass the file SSLKEYLOGFILE named when the capture was made."
     }
   }
 }

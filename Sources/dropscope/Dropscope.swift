@@ -53,6 +53,9 @@ extension Dropscope {
     @Option(help: ArgumentHelp("The zone of a curl trace's times of day; default: UTC.", valueName: "+01:00"))
     var tz: String?
 
+    @Option(help: ArgumentHelp("A TLS key log (SSLKEYLOGFILE, NSS format) to decrypt the TLS sessions of captures; may be repeated. Its secrets are never printed.", valueName: "FILE"))
+    var keylog: [String] = []
+
     @Option(help: ArgumentHelp("Threads that read a capture's connections; default: one per processor, up to 4. The report is the same whatever the number.", valueName: "N"))
     var threads: Int?
 
@@ -79,6 +82,12 @@ extension Dropscope {
       options.curlDate = date.flatMap(AnalysisOptions.midnight(of:))
       options.curlUTCOffsetMinutes = tz.flatMap(AnalysisOptions.utcOffsetMinutes)
       if let threads { options.captureThreads = threads }
+      do {
+        options.keyLog = try TLSKeyLog.load(paths: keylog)
+      } catch {
+        printError(error.description)
+        throw ExitCode(66)
+      }
       var analyzer = Analyzer(options: options)
       if !quiet, isatty(2) != 0 {
         analyzer.onInputStart = { name in
@@ -147,9 +156,19 @@ extension Dropscope {
     @Option(name: .shortAndLong, help: "Write the transcript to this file instead of standard output.")
     var output: String?
 
+    @Option(help: ArgumentHelp("A TLS key log (SSLKEYLOGFILE, NSS format): decrypted sessions are written as plain text; may be repeated.", valueName: "FILE"))
+    var keylog: [String] = []
+
     func run() throws {
       guard capture == "-" || FileManager.default.isReadableFile(atPath: capture) else {
         FileHandle.standardError.write(Data("dropscope: error: \(Redactor.redact(DropscopeError.unreadableInput(path: capture, reason: "no such file or not readable").description).text)\n".utf8))
+        throw ExitCode(66)
+      }
+      let keyLog: TLSKeyLog
+      do {
+        keyLog = try TLSKeyLog.load(paths: keylog)
+      } catch {
+        FileHandle.standardError.write(Data("dropscope: error: \(Redactor.redact(error.description).text)\n".utf8))
         throw ExitCode(66)
       }
       let handle: FileHandle
@@ -163,7 +182,7 @@ extension Dropscope {
         handle = FileHandle.standardOutput
       }
       // Written as it goes: memory does not grow with the capture.
-      Transcript.write(capture: capture) { handle.write(Data($0.utf8)) }
+      Transcript.write(capture: capture, keyLog: keyLog) { handle.write(Data($0.utf8)) }
       if output != nil { try handle.close() }
     }
   }

@@ -95,6 +95,18 @@ final class GoldenReportTests: XCTestCase {
       "23-har-mitmproxy": [(nil, false), ("unknown", false), ("unknown", false), ("server_close_during_delta", false),
                            ("server_error", false)],
       "14-openai-responses": [(nil, false), ("server_close_during_delta", false), ("server_error", false)],
+      // HTTPS with the client's key log beside the capture, the same capture with the keys injected into it
+      // (pcapng), and the same capture without keys: each request keeps the plain-text verdict.
+      "38-capture-tls-keylog": [(nil, false), ("server_close_during_delta", true)],
+      "39-capture-tls-embedded-keys": [(nil, false), ("server_close_during_delta", true)],
+      "40-capture-tls-keys-missing": [(nil, false), ("server_close_during_delta", true)],
+      // curl over HTTP/2 to the HTTP/2 fault server, in plain text (h2c) and over TLS with its key log: complete,
+      // FIN, server RST_STREAM, GOAWAY, and curl giving up on a slow stream (a client cancel).
+      "41-capture-h2c": [(nil, false), ("server_close_during_delta", false), ("server_close_during_delta", false),
+                         ("server_close_during_delta", false), ("client_error", false)],
+      "42-capture-h2-tls-keylog": [(nil, false), ("server_close_during_delta", false),
+                                   ("server_close_during_delta", false), ("server_close_during_delta", false),
+                                   ("client_error", false)],
       // pcapng from dumpcap with the older SDKs (anthropic FIN, openai RST), joined with the log.
       "24-capture-pcapng": [(nil, false), ("server_close_during_delta", true), ("server_close_during_delta", true),
                             (nil, false)],
@@ -127,7 +139,7 @@ final class GoldenReportTests: XCTestCase {
         XCTAssertFalse(stream.fixes.isEmpty, "\(name) stream \(stream.id) has no fix")
       }
     }
-    XCTAssertEqual(checked, 99, "every stream of every incident has an expected verdict")
+    XCTAssertEqual(checked, 115, "every stream of every incident has an expected verdict")
   }
 
   func testJSONCarriesTheDocumentedFields() throws {

@@ -125,8 +125,16 @@ CAPTURES = {
     # Cut packets: the snap length keeps heads and short events, not the long ones.
     "25-capture-snaplen": ("current", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta",
                                        "--job", "rst-mid-delta", "--job", "clean-truncation@create"]),
+    # HTTPS whose client wrote its TLS secrets (SSLKEYLOGFILE, honoured by Python's ssl): the key log sits beside
+    # the capture, and dropscope reads the session as plain text.
+    "38-capture-tls-keylog": ("current", ["--timeout", "8", "--job", "complete", "--job", "fin-mid-delta"]),
 }
-TLS_CAPTURES = {"21-capture-tls", "26-capture-proxy-connect"}
+TLS_CAPTURES = {"21-capture-tls", "26-capture-proxy-connect", "38-capture-tls-keylog"}
+# TLS captures whose client writes a key log: the incident it goes to, and the incidents made from the same run,
+# (folder, how): "embedded" is the capture as pcapng with the key log injected by `editcap --inject-secrets` (a
+# Decryption Secrets Block), "keyless" the capture alone (the keys missing).
+KEYLOGGED = {"38-capture-tls-keylog": [("39-capture-tls-embedded-keys", "embedded"),
+                                       ("40-capture-tls-keys-missing", "keyless")]}
 # Captures made through a CONNECT proxy (Tools/samples/connect_proxy.py): its idle limit, in seconds.
 PROXIED = {"26-capture-proxy-connect": 5}
 # How each capture is recorded (tcpdump with the full packets unless said otherwise): the file name and the
@@ -247,6 +255,8 @@ def capture(incident, venv, args, pythons):
                             str(key), "-out", str(cert)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             server_args = ["--tls-cert", str(cert), "--tls-key", str(key)]
             client_env = {"SSL_CERT_FILE": str(cert)}
+            if incident in KEYLOGGED:
+                client_env["SSLKEYLOGFILE"] = str(workdir / "sslkeylog.txt")
         with fault_server(workdir, extra_args=server_args) as port, connect_proxy(workdir, PROXIED.get(incident)) as proxy:
             if proxy:
                 client_env.update({"HTTPS_PROXY": f"http://127.0.0.1:{proxy}", "NO_PROXY": "", "no_proxy": ""})
@@ -272,6 +282,115 @@ def capture(incident, venv, args, pythons):
             pcap.chmod(0o644)  # dumpcap and tcpdump write files only their user may read
             (target / "app.log.gz").write_bytes(gzip.compress(scrub(log.read_text()).encode(), mtime=0))
             print(f"{incident}: capture {pcap.stat().st_size} bytes")
+            if incident in KEYLOGGED:
+                keylog_variants(target, pcap, workdir / "sslkeylog.txt", KEYLOGGED[incident])
+
+
+def keylog_variants(target, pcap, keylog, variants):
+    """Puts the run's key log beside its capture, and makes the incidents of the same run: the capture with the
+    keys inside it (pcapng, `editcap --inject-secrets`), and the capture with no keys at all."""
+    shutil.copyfile(keylog, target / "sslkeylog.txt")
+    (target / "sslkeylog.txt").chmod(0o644)
+    for folder, how in variants:
+        other = SAMPLES / folder
+        other.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target / "app.log.gz", other / "app.log.gz")
+        if how == "embedded":
+            subprocess.run(["editcap", "--inject-secrets", f"tls,{keylog}", str(pcap), str(other / "capture.pcapng")],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        else:
+            shutil.copyfile(pcap, other / "capture.pcap")
+        print(f"{folder}: from the run of {target.name} ({how})")
+
+
+# curl over TLS with a key log, one connection per TLS version and AEAD suite, for the decryption tests:
+# (connection name, scenario, curl's TLS options).
+TLS_SUITES = [
+    ("tls12-aes128gcm", "complete", ["--tls-max", "1.2", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256"]),
+    ("tls12-aes256gcm", "fin-mid-delta", ["--tls-max", "1.2", "--ciphers", "ECDHE-RSA-AES256-GCM-SHA384"]),
+    ("tls12-chacha20", "complete", ["--tls-max", "1.2", "--ciphers", "ECDHE-RSA-CHACHA20-POLY1305"]),
+    ("tls13-aes256gcm", "fin-mid-delta", ["--tlsv1.3", "--tls13-ciphers", "TLS_AES_256_GCM_SHA384"]),
+    ("tls13-chacha20", "complete", ["--tlsv1.3", "--tls13-ciphers", "TLS_CHACHA20_POLY1305_SHA256"]),
+]
+TLS_FIXTURES = ROOT / "Tests" / "DropscopeCoreTests" / "Fixtures" / "TLS"
+
+
+def tls_suite_fixtures():
+    """Records curl over TLS 1.2 and 1.3 with each AEAD suite against the fault server, with SSLKEYLOGFILE:
+    the capture and the key log are test fixtures (Fixtures/TLS/suites.pcap, suites.keylog)."""
+    with work_folder("dropscope-tls-") as workdir:
+        cert, key = workdir / "cert.pem", workdir / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                        "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
+                        str(key), "-out", str(cert)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        TLS_FIXTURES.mkdir(parents=True, exist_ok=True)
+        pcap, keylog = TLS_FIXTURES / "suites.pcap", workdir / "suites.keylog"
+        with fault_server(workdir, extra_args=["--tls-cert", str(cert), "--tls-key", str(key)]) as port:
+            dump = start_tcpdump(pcap, port)
+            for name, scenario, options in TLS_SUITES:
+                cmd = ["curl", "-sS", "-N", "--http1.1", "--cacert", str(cert), "-o", "/dev/null"] + options + \
+                    ["-H", "content-type: application/json", "-H", "anthropic-version: 2023-06-01",
+                     "-d", CURL_BODIES["/v1/messages"], f"https://localhost:{port}/s/{scenario}/v1/messages"]
+                done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=60,
+                                      env={**os.environ, "SSLKEYLOGFILE": str(keylog)})
+                print(f"tls suites: {name} ({scenario}): curl exit {done.returncode}")
+            time.sleep(1.0)
+            dump.terminate()
+            dump.wait(timeout=10)
+        pcap.chmod(0o644)
+        shutil.copyfile(keylog, TLS_FIXTURES / "suites.keylog")
+
+
+# curl speaking HTTP/2 to the HTTP/2 fault server (Tools/samples/h2_fault_server.py): in plain text with prior
+# knowledge (h2c), and over TLS with ALPN h2 and SSLKEYLOGFILE (the key log beside the capture). (scenario, curl
+# options): a completed stream, a FIN, a server RST_STREAM, a GOAWAY, and curl giving up on a slow stream.
+H2_CAPTURES = {"41-capture-h2c": False, "42-capture-h2-tls-keylog": True}
+H2_SCENARIOS = [("complete", []), ("fin-mid-delta", []), ("rst-stream", []), ("goaway", []),
+                ("slow", ["--max-time", "2.5"])]
+
+
+def h2_captures(incident, tls):
+    """Records curl over HTTP/2 against the HTTP/2 fault server on loopback, one connection per scenario."""
+    with work_folder("dropscope-h2-") as workdir:
+        server_args, client_options, env = [], ["--http2-prior-knowledge"], dict(os.environ)
+        if tls:
+            cert, key = workdir / "cert.pem", workdir / "key.pem"
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                            "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
+                            str(key), "-out", str(cert)], check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            server_args = ["--tls-cert", str(cert), "--tls-key", str(key)]
+            client_options = ["--http2", "--cacert", str(cert)]
+            env["SSLKEYLOGFILE"] = str(workdir / "sslkeylog.txt")
+        target = SAMPLES / incident
+        target.mkdir(parents=True, exist_ok=True)
+        pcap = target / "capture.pcap"
+        python = venv_python("current")
+        service = subprocess.Popen([python, str(HERE / "h2_fault_server.py"), "--port-file", str(workdir / "port"),
+                                    "--lifetime", "60"] + server_args)
+        try:
+            for _ in range(100):
+                if (workdir / "port").exists() and (workdir / "port").read_text():
+                    break
+                time.sleep(0.05)
+            port = (workdir / "port").read_text()
+            dump = start_tcpdump(pcap, port)
+            for scenario, options in H2_SCENARIOS:
+                scheme = "https://localhost" if tls else "http://127.0.0.1"
+                cmd = ["curl", "-sS", "-N", "-o", "/dev/null"] + client_options + options + \
+                    ["-H", "content-type: application/json", "-H", "anthropic-version: 2023-06-01",
+                     "-d", CURL_BODIES["/v1/messages"], f"{scheme}:{port}/s/{scenario}/v1/messages"]
+                done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=60, env=env)
+                print(f"{incident}: {scenario}: curl exit {done.returncode} {done.stderr.strip()}")
+            time.sleep(1.0)
+            dump.terminate()
+            dump.wait(timeout=10)
+        finally:
+            service.terminate()
+            service.wait(timeout=10)
+        pcap.chmod(0o644)
+        if tls:
+            shutil.copyfile(workdir / "sslkeylog.txt", target / "sslkeylog.txt")
 
 
 def curl_traces(incident, traces):
@@ -618,6 +737,12 @@ def main():
     for incident, traces in CURL_TRACES.items():
         if not wanted or any(incident.startswith(w) for w in wanted):
             curl_traces(incident, traces)
+    for incident, tls in H2_CAPTURES.items():
+        if not wanted or any(incident.startswith(w) for w in wanted):
+            h2_captures(incident, tls)
+    if "tls-suites" in wanted:
+        tls_suite_fixtures()
+        return
     for incident, (venv, args) in CAPTURES.items():
         if not wanted or any(incident.startswith(w) for w in wanted):
             capture(incident, venv, args, {venv: venv_python(venv)})

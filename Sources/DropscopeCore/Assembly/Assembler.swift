@@ -181,6 +181,8 @@ final class Assembler: FactSink {
                                connState: state, lostBytes: lost)
       closedConnections.insert(k)
       finish(stream, key: k, reason: .connectionClosed)
+    case .http2StreamEnded(let goAway, let code):
+      open[k]?.wire.http2End = (goAway, code)
     case .captureEnded(let state):
       guard let stream = open[k] else { return }
       stream.wire.captureEnded = .init(location: fact.location, time: fact.time)

@@ -112,6 +112,9 @@ final class StreamEvidence {
     var startNotCaptured: Observation?
 
     /// The first FIN or RST of the connection.
+    /// The HTTP/2 frame that ended the stream, if one did: a GOAWAY (else a RST_STREAM) and its error code.
+    var http2End: (goAway: Bool, errorCode: UInt32)?
+
     struct Close {
       var byServer: Bool
       var reset: Bool

@@ -32,6 +32,8 @@ struct CaptureFileReader {
   /// wire over 1 GiB more than was captured, read as no bytes lost): how many, and the first's offset and value.
   private(set) var absurd: (count: Int, offset: Int64, what: String, consequence: String)?
   private var lastTime: Microseconds = 0
+  /// Where the TLS key logs of Decryption Secrets Blocks go.
+  var keyring: TLSKeyring?
   /// Set when the data is not a capture this reader understands.
   private(set) var failure: String?
   private static let maxRecord = 256 * 1024 * 1024
@@ -173,6 +175,11 @@ struct CaptureFileReader {
       packetCount += 1
       body(CapturedPacket(number: packetCount, time: checkedTime(raw, unitsPerSecond: units, at: o), linkType: linkType, data: UnsafeRawBufferPointer(rebasing: b[(o + 28)..<(o + 28 + captured)]),
                           originalLength: checkedOriginal(original, captured: captured, at: o)))
+    case 0x0000_000A:  // decryption secrets: a TLS key log ('TLSK') is added to the keys
+      let secretsType = u32(b, o + 8), secretsLength = Int(u32(b, o + 12))
+      if secretsType == 0x544c_534b, 16 + secretsLength <= length - 4 {
+        keyring?.addEmbedded(UnsafeRawBufferPointer(rebasing: b[(o + 16)..<(o + 16 + secretsLength)]))
+      }
     case 0x0000_0003:  // simple packet: no timestamp
       let original = Int(u32(b, o + 8))
       let captured = max(0, min(original, length - 16))

@@ -41,6 +41,11 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
   var connectionCount: Int { router.connectionCount }
   /// Secrets (API keys, credentials) in the plain-text bytes of the connections: none reaches any output.
   var secrets: Int { worker.secrets }
+  var keyring: TLSKeyring? {
+    get { router.keyring }
+    set { router.keyring = newValue }
+  }
+  var decryption: TLSDecryptionTally { worker.decryption }
 
   /// Packets are read at once: their bytes need not stay.
   var packetsStayValid = false
@@ -85,7 +90,9 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
     let fromClient = source == connection.client
     let sequence = connection.nextTranscriptSequence(fromClient: fromClient)
     func segment(_ flags: UInt8, _ payload: UnsafeRawBufferPointer, missing: Int = 0) {
-      let segment = TCPSegment(source: source, destination: destination, sequence: sequence, flags: flags,
+      // A SYN takes the sequence number before the first byte's, as on the wire.
+      let at = flags & TCPSegment.syn != 0 ? sequence &- 1 : sequence
+      let segment = TCPSegment(source: source, destination: destination, sequence: at, flags: flags,
                                payload: payload, missingPayload: missing)
       worker.perform(.segment(Unmanaged.passUnretained(connection), RoutedSegment(segment, fromClient: fromClient), time: record.time, location: location))
     }
@@ -103,6 +110,12 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
       segment(TCPSegment.fin | TCPSegment.ack, UnsafeRawBufferPointer(start: nil, count: 0))
     case .rst:
       segment(TCPSegment.rst, UnsafeRawBufferPointer(start: nil, count: 0))
+    case .closeNotify:
+      // A decrypted session's close_notify: the server's says it closed first, whoever's FIN follows.
+      guard !fromClient else { break }
+      connection.flush { sink.accept($0) }
+      sink.accept(Fact(time: record.time, location: location, context: connection.context, kind: .tlsAlert(byServer: true),
+                       quote: "server TLS alert (in the transcript): close_notify"))
     case .timeout, .end:
       break
     }

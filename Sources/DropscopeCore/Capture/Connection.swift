@@ -31,8 +31,31 @@ final class Connection {
   private var tunnelTarget: String?
   private var clientRecords = TLSRecordReader()
   private var serverRecords = TLSRecordReader()
+  /// The secrets TLS sessions are decrypted with, when a key log was given or the capture carries one.
+  private let keyring: TLSKeyring?
+  /// Decrypts this connection's TLS session while its keys are known and open its records.
+  private var decryptor: TLSDecryptor?
+  /// Transcript records held while it is not yet known whether the session decrypts: its handshake in clear.
+  private var heldTranscript: [Transcript.Record]?
+  /// The HTTP/2 reader, once the session is HTTP/2 (ALPN h2, or the client's preface in plain text).
+  private var http2: HTTP2Session?
+  /// HTTP/2 streams open at once are handed on one at a time, as the assembler reads a connection's streams: the
+  /// active stream's facts as they come, the others' held (with whether they ended) until the streams before
+  /// them end.
+  private var http2Active: UInt32?
+  private var http2Held: [(stream: UInt32, facts: [Fact], ended: Bool)] = []
+  /// The HTTP/2 session as the transcript writes it (client, server): whole frames, header blocks re-encoded.
+  private var http2Transcript: [HTTP2TranscriptWriter] = []
+  /// Whether the TLS session was decrypted (its application bytes read as plain text).
+  private(set) var decrypted = false
+  /// Why the TLS session could not be decrypted, when keys were given.
+  private(set) var decryptionFailure: String?
   private var serverDataSinceRequest = false
   private var sawServerBytes = false
+  private var sawClientBytes = false
+  /// When each side last delivered bytes, and the bytes lost so far, as the HTTP/2 reader's closes need them
+  /// (the directions' own records are busy while they deliver).
+  private var delivered: (server: Microseconds?, serverPacket: Int?, client: Microseconds?, lost: Int) = (nil, nil, nil, 0)
   private var requestOpen = false
   private var tlsVersion13 = false
   private var skippedClientFinished = false
@@ -61,10 +84,11 @@ final class Connection {
                       firstCloseTime: firstClose?.time, connState: history.zeekState)
   }
 
-  init(context: Int, client: TCPSegment.Endpoint, server: TCPSegment.Endpoint) {
+  init(context: Int, client: TCPSegment.Endpoint, server: TCPSegment.Endpoint, keyring: TLSKeyring? = nil) {
     self.context = context
     self.client = client
     self.server = server
+    self.keyring = keyring
   }
 
   /// The client and server of a connection, from its first segment: the side that sends the first SYN is the
@@ -130,12 +154,15 @@ final class Connection {
     if firstClose {
       self.firstClose = (!fromClient, segment.isRST, time)
       flush(emit)
-      emit(Fact(time: time, location: location, context: context,
-                kind: .connectionClosed(byServer: !fromClient, reset: segment.isRST,
-                                        lastServerData: toClient.lastDataTime, lastServerPacket: toClient.lastDataPacket,
-                                        lastClientData: toServer.lastDataTime, connState: history.zeekState,
-                                        lostBytes: toClient.lostBytes + toServer.lostBytes),
-                quote: "\(fromClient ? "client" : "server") \(fromClient ? client : server) sent \(segment.isRST ? "RST" : "FIN")"))
+      let closing = Fact(time: time, location: location, context: context,
+                         kind: .connectionClosed(byServer: !fromClient, reset: segment.isRST,
+                                                 lastServerData: toClient.lastDataTime, lastServerPacket: toClient.lastDataPacket,
+                                                 lastClientData: toServer.lastDataTime, connState: history.zeekState,
+                                                 lostBytes: toClient.lostBytes + toServer.lostBytes),
+                         quote: "\(fromClient ? "client" : "server") \(fromClient ? client : server) sent \(segment.isRST ? "RST" : "FIN")")
+      emit(closing)
+      // HTTP/2 streams open alongside the one just closed end with the connection too.
+      releaseHeldStreams(closing: closing, emit)
     }
   }
 
@@ -153,11 +180,21 @@ final class Connection {
   ) {
     deliver(bytes, time: time, location: location, fromClient: fromClient, emit)
     guard missing > 0 else { return }
+    delivered.lost += missing
     observer?(Transcript.Record(time: time, connection: context,
                                 source: (fromClient ? client : server).description,
                                 destination: (fromClient ? server : client).description, kind: .lost(missing)))
     func fact(_ kind: Fact.Kind, _ quote: String?) {
       emit(Fact(time: time, location: location, context: context, kind: kind, quote: quote).redactingSecrets())
+    }
+    if isTLS == true, decryptor != nil {
+      stopDecrypting("bytes of it were not captured (a snap length, or a hole in the capture), so its records from there on cannot be decrypted")
+    }
+    if isTLS != true, http2 != nil {
+      // HTTP/2 frames cannot be found again after a loss: the rest of the connection is not read.
+      if !fromClient { fact(.captureLoss(bytes: missing), nil) }
+      http2?.lose()
+      return
     }
     switch (isTLS == true, fromClient) {
     case (false, true): requests.skip(missing, fact)
@@ -178,22 +215,39 @@ final class Connection {
     _ emit: (Fact) -> Void
   ) {
     guard !bytes.isEmpty else { return }
+    if fromClient { delivered.client = time } else { (delivered.server, delivered.serverPacket) = (time, location.line) }
     if !fromClient, !sawServerBytes {
       sawServerBytes = true
       responses.startedMidConnection = !history.sawHandshake
     }
     if isTLS != true, fromClient || responses.isReadingHead { secrets += Redactor.findSecrets(in: bytes).count }
-    observer?(Transcript.Record(time: time, connection: context,
-                                source: (fromClient ? client : server).description,
-                                destination: (fromClient ? server : client).description, kind: .data(Array(bytes))))
     func fact(_ kind: Fact.Kind, _ quote: String?) {
       emit(Fact(time: time, location: location, context: context, kind: kind, quote: quote).redactingSecrets())
     }
     if isTLS == nil, fromClient {
       isTLS = bytes[0] == 0x16 && bytes.count > 1 && bytes[1] == 0x03
+      if isTLS == true, let keyring {
+        decryptor = TLSDecryptor(keyring: keyring)
+        heldTranscript = []
+        clientRecords.keepsBodies = true
+        serverRecords.keepsBodies = true
+      }
+    }
+    if isTLS == false, fromClient, !sawClientBytes, HTTP2Session.beginsWithPreface(bytes) { startHTTP2(scheme: "http") }
+    if fromClient { sawClientBytes = true }
+    if isTLS != true, http2 != nil {
+      transcribe(Array(bytes), time: time, fromClient: fromClient)
+    } else if let observer, !decrypted || decryptor == nil {
+      let record = Transcript.Record(time: time, connection: context, source: (fromClient ? client : server).description,
+                                     destination: (fromClient ? server : client).description, kind: .data(Array(bytes)))
+      if heldTranscript != nil { heldTranscript!.append(record) } else { observer(record) }
     }
     do {
       guard isTLS == true else {
+        if http2 != nil {
+          readHTTP2(bytes, fromClient: fromClient, time: time, location: location, emit)
+          return
+        }
         if fromClient {
           requests.feed(bytes, fact)
           if let target = requests.tunnelTarget, tunnelTarget == nil {
@@ -208,7 +262,9 @@ final class Connection {
         return
       }
       if fromClient {
-        clientRecords.feed(bytes) { type, serverName, _, length in
+        defer { clientRecords.keepsBodies = decryptor != nil }
+        clientRecords.feed(bytes) { type, serverName, _, length, record in
+          if decrypt(type, record, fromClient: true, time: time, location: location, fact, emit) { return }
           if let serverName {
             self.serverName = serverName
             return
@@ -232,8 +288,10 @@ final class Connection {
           }
         }
       } else {
-        serverRecords.feed(bytes) { type, _, version, length in
+        defer { serverRecords.keepsBodies = decryptor != nil }
+        serverRecords.feed(bytes) { type, _, version, length, record in
           if version == 0x0304 { tlsVersion13 = true }
+          if decrypt(type, record, fromClient: false, time: time, location: location, fact, emit) { return }
           // TLS 1.3 encrypts alerts too: a 19-byte record (2-byte alert, content type, 16-byte tag) is close_notify.
           if type == 23, tlsVersion13, length == 19, requestOpen {
             fact(.tlsAlert(byServer: true), "server TLS alert (an encrypted 19-byte record: close_notify)")
@@ -245,6 +303,162 @@ final class Connection {
           }
         }
       }
+    }
+  }
+
+  /// Hands one TLS record to the decryptor; true when it took it (the record is not read without keys).
+  ///
+  /// Application bytes go to the HTTP parsers as plain text would. A session that cannot be decrypted is read
+  /// from its record sizes and timing from this record on, and says why.
+  private func decrypt(
+    _ type: UInt8, _ record: (version: UInt16, body: [UInt8]), fromClient: Bool, time: Microseconds,
+    location: SourceLocation, _ fact: (Fact.Kind, String?) -> Void, _ emit: (Fact) -> Void
+  ) -> Bool {
+    guard let decryptor else { return false }
+    switch decryptor.record(type: type, version: record.version, body: record.body, fromClient: fromClient) {
+    case .clear:
+      return false
+    case .skipped:
+      if fromClient { skippedClientFinished = true }
+      return true
+    case .consumed:
+      decided(decrypting: true)
+      if fromClient { skippedClientFinished = true }
+      return true
+    case .applicationData(let bytes):
+      decided(decrypting: true)
+      if fromClient { skippedClientFinished = true }
+      if decryptor.alpn == "h2", http2 == nil { startHTTP2(scheme: "https") }
+      deliverPlain(bytes, time: time, location: location, fromClient: fromClient, fact, emit)
+      return true
+    case .alert(let level, let description):
+      decided(decrypting: true)
+      // The server's alert says it closed the session (close_notify) or failed it, whoever's FIN comes first.
+      if description == 0 {
+        observer?(Transcript.Record(time: time, connection: context, source: (fromClient ? client : server).description,
+                                    destination: (fromClient ? server : client).description, kind: .closeNotify))
+      }
+      if !fromClient {
+        fact(.tlsAlert(byServer: true), "server TLS alert (decrypted): \(description == 0 ? "close_notify" : "\(level == 2 ? "fatal" : "warning") \(description)")")
+      }
+      return true
+    case .failed(let reason, let silent):
+      stopDecrypting(silent ? nil : reason)
+      return false
+    }
+  }
+
+  /// The session decrypts (its held handshake is left out of the transcript) or does not (it is written).
+  private func decided(decrypting: Bool) {
+    guard let held = heldTranscript else { return }
+    heldTranscript = nil
+    if decrypting {
+      decrypted = true
+      requests.scheme = "https"
+    } else {
+      for record in held { observer?(record) }
+    }
+  }
+
+  /// Reads the rest of the session without keys; `reason` (when keys were given) becomes a warning.
+  private func stopDecrypting(_ reason: String?) {
+    decided(decrypting: false)
+    decryptor = nil
+    decrypted = false
+    decryptionFailure = reason
+  }
+
+  /// Decrypted application bytes: to the transcript and the HTTP parsers, as plain text is.
+  private func deliverPlain(
+    _ bytes: [UInt8], time: Microseconds, location: SourceLocation, fromClient: Bool, _ fact: (Fact.Kind, String?) -> Void,
+    _ emit: (Fact) -> Void
+  ) {
+    guard !bytes.isEmpty else { return }
+    transcribe(bytes, time: time, fromClient: fromClient)
+    bytes.withUnsafeBytes { plain in
+      if http2 != nil {
+        readHTTP2(plain, fromClient: fromClient, time: time, location: location, emit)
+        return
+      }
+      if fromClient || responses.isReadingHead { secrets += Redactor.findSecrets(in: plain).count }
+      if fromClient { requests.feed(plain, fact) } else { responses.feed(plain, fact) }
+    }
+  }
+
+  /// The session is HTTP/2 from here on.
+  private func startHTTP2(scheme: String) {
+    http2 = HTTP2Session(scheme: scheme)
+    http2Transcript = [HTTP2TranscriptWriter(fromClient: true), HTTP2TranscriptWriter(fromClient: false)]
+  }
+
+  /// Application bytes to the transcript: HTTP/2 as whole frames with its header blocks re-encoded and redacted.
+  private func transcribe(_ bytes: [UInt8], time: Microseconds, fromClient: Bool) {
+    guard let observer else { return }
+    var bytes = bytes
+    if !http2Transcript.isEmpty { bytes = http2Transcript[fromClient ? 0 : 1].rewrite(bytes) }
+    guard !bytes.isEmpty else { return }
+    observer(Transcript.Record(time: time, connection: context, source: (fromClient ? client : server).description,
+                               destination: (fromClient ? server : client).description, kind: .data(bytes)))
+  }
+
+  /// HTTP/2 bytes: frames to facts; a stream reset (RST_STREAM) or a connection ended under open streams
+  /// (GOAWAY) is a close of the stream by that side, as a FIN or RST is of an HTTP/1.1 connection's.
+  private func readHTTP2(
+    _ bytes: UnsafeRawBufferPointer, fromClient: Bool, time: Microseconds, location: SourceLocation, _ emit: (Fact) -> Void
+  ) {
+    if fromClient { secrets += Redactor.findSecrets(in: bytes).count }
+    var ends: [UInt32] = []
+    func send(_ stream: UInt32, _ kind: Fact.Kind, _ quote: String?) {
+      let fact = Fact(time: time, location: location, context: context, kind: kind, quote: quote).redactingSecrets()
+      if case .bodyEnded = kind { ends.append(stream) }
+      if http2Active == nil { http2Active = stream }
+      if stream == http2Active {
+        emit(fact)
+      } else if let i = http2Held.firstIndex(where: { $0.stream == stream }) {
+        http2Held[i].facts.append(fact)
+      } else {
+        http2Held.append((stream, [fact], false))
+      }
+    }
+    http2?.feed(bytes, fromClient: fromClient, send) { ending in
+      send(ending.streamID, .http2StreamEnded(goAway: ending.isGoAway, errorCode: ending.errorCode), nil)
+      send(ending.streamID, .connectionClosed(byServer: ending.byServer, reset: !ending.isGoAway,
+                                              lastServerData: delivered.server, lastServerPacket: delivered.serverPacket,
+                                              lastClientData: delivered.client, connState: history.zeekState,
+                                              lostBytes: delivered.lost),
+           ending.quote)
+      ends.append(ending.streamID)
+    }
+    for stream in ends { http2StreamEnded(stream, emit) }
+  }
+
+  /// A stream ended: when it is the active one, the held streams after it are handed on, up to one still open.
+  private func http2StreamEnded(_ stream: UInt32, _ emit: (Fact) -> Void) {
+    guard stream == http2Active else {
+      if let i = http2Held.firstIndex(where: { $0.stream == stream }) { http2Held[i].ended = true }
+      return
+    }
+    http2Active = nil
+    while !http2Held.isEmpty {
+      let next = http2Held.removeFirst()
+      for fact in next.facts { emit(fact) }
+      if !next.ended {
+        http2Active = next.stream
+        return
+      }
+    }
+  }
+
+  /// Hands on the HTTP/2 streams still held; those still open end with `closing` (the connection's close), if any.
+  @inline(never)  // inlined into `receive`, it crashes the optimizer of Swift 6.3.1 (SIL verification)
+  func releaseHeldStreams(closing: Fact?, _ emit: (Fact) -> Void) {
+    http2Active = nil
+    guard !http2Held.isEmpty else { return }
+    var held: [(stream: UInt32, facts: [Fact], ended: Bool)] = []
+    swap(&held, &http2Held)
+    for stream in held {
+      for fact in stream.facts { emit(fact) }
+      if !stream.ended, let closing { emit(closing) }
     }
   }
 

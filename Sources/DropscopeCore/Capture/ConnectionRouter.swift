@@ -70,13 +70,15 @@ struct ConnectionRouter {
   /// Each connection's name, by context id: `client → server`.
   private(set) var contextNames: [Int: String] = [:]
   private(set) var connectionCount = 0
+  /// The secrets the connections' TLS sessions are decrypted with.
+  var keyring: TLSKeyring?
 
   /// How long a fully closed connection is kept for its last ACKs and retransmissions before it is retired.
   private static var closedLinger: Microseconds { 2_000_000 }
 
   /// Opens a connection with the next context id.
   mutating func open(client: TCPSegment.Endpoint, server: TCPSegment.Endpoint) -> Connection {
-    let connection = Connection(context: nextContext, client: client, server: server)
+    let connection = Connection(context: nextContext, client: client, server: server, keyring: keyring)
     contextNames[nextContext] = "\(client) → \(server)"
     nextContext += 1
     connectionCount += 1

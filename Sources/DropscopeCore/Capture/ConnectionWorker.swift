@@ -10,6 +10,8 @@ final class ConnectionWorker<Sink: FactSink> {
   private(set) var summaries: [ConnectionSummary] = []
   /// Secrets (API keys, credentials) in the plain-text requests and response heads: none reaches any output.
   private(set) var secrets = 0
+  /// Which TLS sessions were decrypted and which could not be.
+  private(set) var decryption = TLSDecryptionTally()
 
   init(input: Int, sink: Sink) {
     self.input = input
@@ -28,8 +30,10 @@ final class ConnectionWorker<Sink: FactSink> {
       }
     case .finish(let connection, let captureEnded):
       connection.flush { sink.accept($0) }
+      connection.releaseHeldStreams(closing: nil) { sink.accept($0) }
       if keepsSummaries { summaries.append(connection.summary) }
       secrets += connection.secrets
+      decryption.add(connection)
       guard !connection.history.closing else { return }
       // The record of the connection stops here with it open: the capture ended, or too many were open at once.
       observer?(Transcript.Record(time: connection.lastTime, connection: connection.context,

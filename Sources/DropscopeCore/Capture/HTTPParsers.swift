@@ -108,6 +108,8 @@ struct HTTPRequestParser {
   private var bodyLeft = 0
   /// Bytes were lost outside a body: where the next request begins is not known.
   private var lost = false
+  /// The scheme of the URLs the requests name: `https` inside a decrypted TLS session.
+  var scheme = "http"
 
   /// `count` bytes the capture did not keep: skipped inside a body. In a head, the request is taken as far as it
   /// was seen (its first line at least); anywhere else reading stops until a delivery begins a new request.
@@ -171,7 +173,7 @@ struct HTTPRequestParser {
     }
     bodyLeft = Int(head[1] ?? "") ?? 0
     // Through a proxy without a tunnel the target is already absolute (`POST http://host/path`).
-    let host = parts[1].hasPrefix("http") ? "" : head[0].map { "http://\($0)" } ?? ""
+    let host = parts[1].hasPrefix("http") ? "" : head[0].map { "\(scheme)://\($0)" } ?? ""
     emit(.requestSending(url: host + String(parts[1])), nil)
     if let agent = head[2] {
       // The TypeScript SDKs say `Anthropic/JS 0.52.0`, `OpenAI/JS 4.77.0`: another SDK, with other behaviour.

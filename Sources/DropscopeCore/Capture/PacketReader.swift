@@ -20,4 +20,8 @@ protocol PacketReader: AnyObject {
   var tcpSegments: Int { get }
   /// Secrets in the plain-text requests and response heads (complete once `finish` has run).
   var secrets: Int { get }
+  /// The secrets TLS sessions are decrypted with; set before the first packet.
+  var keyring: TLSKeyring? { get set }
+  /// Which TLS sessions were decrypted and which could not be (complete once `finish` has run).
+  var decryption: TLSDecryptionTally { get }
 }

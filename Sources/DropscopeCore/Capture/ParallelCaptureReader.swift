@@ -20,6 +20,11 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
   private(set) var tcpSegments = 0
   /// Secrets in the plain-text requests and response heads (complete once `finish` has run).
   private(set) var secrets = 0
+  private(set) var decryption = TLSDecryptionTally()
+  var keyring: TLSKeyring? {
+    get { router.keyring }
+    set { router.keyring = newValue }
+  }
   /// Payloads are referenced where they lie instead of copied into the batches.
   var packetsStayValid = false
   /// The first packet's bytes of each epoch under way (oldest first), and of the one being filled.
@@ -82,6 +87,7 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
     while epochsInFlight > 0 { collect() }
     for lane in lanes { lane.inbox.finish() }
     secrets = lanes.reduce(0) { $0 + $1.worker.secrets }
+    for lane in lanes { decryption.merge(lane.worker.decryption) }
     sink.inputEnded(input)
   }
 

@@ -6,12 +6,18 @@ struct TLSRecordReader {
   private var type: UInt8 = 0
   private var keepBody = false
   private var length = 0
+  private var version: UInt16 = 0
+  /// Whether every record's body is kept and handed on (to decrypt it), not only the handshake's.
+  var keepsBodies = false
   /// Bytes were lost where no record boundary can be found again: the rest is not read.
   private var lost = false
 
   /// Calls `record` with each record's content type, for a ClientHello its server name ("" when none),
-  /// and for a ServerHello the version it chose.
-  mutating func feed(_ bytes: UnsafeRawBufferPointer, _ record: (UInt8, String?, UInt16?, Int) -> Void) {
+  /// for a ServerHello the version it chose, the record's length, and (when `keepsBodies`, and for handshake
+  /// records) its header's version and body.
+  mutating func feed(
+    _ bytes: UnsafeRawBufferPointer, _ record: (UInt8, String?, UInt16?, Int, _ header: (UInt16, [UInt8])) -> Void
+  ) {
     guard !lost else { return }
     var i = 0
     while i < bytes.count {
@@ -22,10 +28,11 @@ struct TLSRecordReader {
         type = header[0]
         remaining = Int(header[3]) << 8 | Int(header[4])
         length = remaining
+        version = UInt16(header[1]) << 8 | UInt16(header[2])
         header.removeAll(keepingCapacity: true)
-        keepBody = type == 22 && remaining <= 1 << 16
+        keepBody = (type == 22 || keepsBodies) && remaining <= 1 << 16 + 2048
         body.removeAll(keepingCapacity: true)
-        if remaining == 0 { record(type, nil, nil, 0) }
+        if remaining == 0 { record(type, nil, nil, 0, (version, [])) }
         continue
       }
       let take = min(remaining, bytes.count - i)
@@ -33,8 +40,8 @@ struct TLSRecordReader {
       i += take
       remaining -= take
       if remaining == 0 {
-        let version = type == 22 && body.first == 2 ? Self.negotiatedVersion(inServerHello: body) : nil
-        record(type, type == 22 ? Self.serverName(inClientHello: body) : nil, version, length)
+        let chosen = type == 22 && body.first == 2 ? Self.negotiatedVersion(inServerHello: body) : nil
+        record(type, type == 22 ? Self.serverName(inClientHello: body) : nil, chosen, length, (version, body))
       }
     }
   }

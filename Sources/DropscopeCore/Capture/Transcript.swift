@@ -12,14 +12,15 @@
 /// Each line: the time (UTC, microseconds), the connection id, `source>destination`, and one of `open`,
 /// `data "<escaped bytes>"` (C escapes: `\r \n \t \" \\ \xHH`), `lost N` (N bytes that follow were not recorded,
 /// as when a capture's snap length cut them), `fin`, `rst`, `timeout`, `end` (the record stops with the connection
-/// open). Data lines hold each direction's bytes in order.
+/// open), `close_notify` (a decrypted TLS session's orderly close by that side). Data lines hold each direction's
+/// bytes in order.
 public enum Transcript {
   public static let header = "# dropscope transcript v1"
 
   /// One event of a connection.
   struct Record {
     enum Kind: Equatable {
-      case open, data([UInt8]), lost(Int), fin, rst, timeout, end
+      case open, data([UInt8]), lost(Int), fin, rst, timeout, end, closeNotify
     }
 
     var time: Microseconds
@@ -29,17 +30,18 @@ public enum Transcript {
     var kind: Kind
   }
 
-  /// A capture as a transcript, with secrets redacted, whole in memory (for tests; `write` streams it).
-  public static func render(capture path: String) -> String {
+  /// A capture as a transcript, with secrets redacted, whole in memory (for tests; `write` streams it). TLS
+  /// sessions the key log (or the capture's own keys) decrypt are written as their plain text.
+  public static func render(capture path: String, keyLog: TLSKeyLog = TLSKeyLog()) -> String {
     var out = ""
-    write(capture: path) { out += $0 }
+    write(capture: path, keyLog: keyLog) { out += $0 }
     return out
   }
 
   /// Writes a capture (a file, or `-` for standard input) as a transcript, with secrets redacted, a few lines at a
   /// time as they are ready, so memory does not grow with the capture.
   /// - Parameter output: called with each piece of the transcript, in order.
-  public static func write(capture path: String, to output: (String) -> Void) {
+  public static func write(capture path: String, keyLog: TLSKeyLog = TLSKeyLog(), to output: (String) -> Void) {
     final class Discard: FactSink {
       func accept(_ fact: borrowing Fact) {}
       func inputEnded(_ input: Int) {}
@@ -53,11 +55,14 @@ public enum Transcript {
       }
     }
     let reader = CaptureReader(input: 0, sink: Discard())
+    let keyring = TLSKeyring(keyLog)
+    reader.keyring = keyring
     // Redacted here, once, as each direction's bytes are reassembled: a secret split across segments is found whole.
     var redaction = TranscriptRedaction()
     withoutActuallyEscaping(emit) { emit in
       reader.observer = { record in redaction.add(record, emit) }
       var file = CaptureFileReader()
+      file.keyring = keyring
       var decoder = InputDecoder(input: AnalysisInput(path: path).opened(), maxLineLength: 1 << 20)
       _ = decoder.runCapture { bytes in
         file.feed(bytes) { reader.read($0) }
@@ -80,12 +85,32 @@ public enum Transcript {
     case .rst: text += "rst"
     case .timeout: text += "timeout"
     case .end: text += "end"
+    case .closeNotify: text += "close_notify"
     }
     return text
   }
 
-  /// C-style escaping of bytes (redacted before, by `render`); UTF-8 text stays readable.
+  /// C-style escaping of bytes (redacted before, as each direction's bytes were reassembled); UTF-8 text stays
+  /// readable, and bytes that are not UTF-8 (HTTP/2's binary frames) are written as `\xHH`.
   static func escape(_ bytes: [UInt8]) -> String {
+    if String(validating: bytes, as: UTF8.self) != nil { return escapeText(bytes) }
+    var out = ""
+    var run: [UInt8] = []
+    for b in bytes {
+      if b < 0x80 {
+        run.append(b)
+      } else {
+        if !run.isEmpty { out += escapeText(run) }
+        run.removeAll(keepingCapacity: true)
+        out += "\\x\(String(b, radix: 16))"
+      }
+    }
+    if !run.isEmpty { out += escapeText(run) }
+    return out
+  }
+
+  /// C-style escaping of text: quotes, backslashes and control bytes.
+  private static func escapeText(_ bytes: [UInt8]) -> String {
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count + 16)
     for b in bytes {
@@ -125,6 +150,7 @@ public enum Transcript {
     case "rst": kind = .rst
     case "timeout": kind = .timeout
     case "end": kind = .end
+    case "close_notify": kind = .closeNotify
     case "lost":
       guard let count = Int(remainder.drop { $0 == " " }), count > 0 else { return nil }
       kind = .lost(count)

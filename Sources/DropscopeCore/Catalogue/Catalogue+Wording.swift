@@ -4,7 +4,7 @@
 extension Catalogue {
   /// How the side that ended a connection or stream ended it.
   enum CloseManner {
-    case fin, rst, tlsCloseNotify, http2StreamReset
+    case fin, rst, tlsCloseNotify, http2StreamReset, http2GoAway
 
     /// The verb phrase a summary uses: "the server side closed the connection (FIN)".
     var phrase: String {
@@ -13,6 +13,7 @@ extension Catalogue {
       case .rst: return "reset the connection (RST)"
       case .tlsCloseNotify: return "closed the TLS session (close_notify)"
       case .http2StreamReset: return "reset the HTTP/2 stream (RST_STREAM)"
+      case .http2GoAway: return "ended the HTTP/2 connection under the stream (GOAWAY)"
       }
     }
   }

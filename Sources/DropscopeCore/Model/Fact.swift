@@ -62,6 +62,9 @@ public struct Fact: Sendable {
     /// A capture shows the connection's first FIN or RST: who sent it, and when each side last sent data.
     indirect case connectionClosed(byServer: Bool, reset: Bool, lastServerData: Microseconds?, lastServerPacket: Int?,
                           lastClientData: Microseconds?, connState: String, lostBytes: Int)
+    /// An HTTP/2 frame ended the stream: a RST_STREAM, or a GOAWAY that left it unfinished; its error code. The
+    /// `connectionClosed` that follows says who and when.
+    case http2StreamEnded(goAway: Bool, errorCode: UInt32)
     /// A capture ends with the connection still open.
     case captureEnded(connState: String)
     /// Bytes of the server's response that a capture did not keep (snap length, or a hole never filled).

@@ -106,10 +106,15 @@ extension Decision {
     }
     let how = close.reset ? "RST" : "FIN"
     cite(close.at, Catalogue.Note.firstClose(how: how, byServer: close.byServer), in: c)
-    // In TLS the server's close_notify alert is its close, even when the client's TCP FIN comes first.
-    if stream.wire.isTLS, !close.byServer, let alert = stream.wire.serverAlert, let alertTime = alert.time, alertTime <= closeTime {
+    // In TLS the server's close_notify alert is its close, even when the client's TCP FIN comes first (whether
+    // the session was decrypted or not: only TLS has alerts).
+    if !close.byServer, let alert = stream.wire.serverAlert, let alertTime = alert.time, alertTime <= closeTime {
       if let last = stream.events.last?.time, alertTime >= last { silence = Double(alertTime - last) / 1e6 }
       serverSideClose(.tlsCloseNotify, midStream: midStream, in: c)
+      return
+    }
+    if close.byServer, let end = stream.wire.http2End {
+      serverSideClose(end.goAway ? .http2GoAway : .http2StreamReset, midStream: midStream, in: c)
       return
     }
     if close.byServer {
