@@ -81,43 +81,60 @@ def connection_packets(index, rng):
     return packets
 
 
-def generate(path, target_mb, seed=11):
-    rng = random.Random(seed)
-    target = target_mb * 1_000_000
+def write_interleaved(out, next_connection, rng, port):
+    """Writes connections as pcap records, 256 open at a time with their packets interleaved (four at a time from
+    one picked at random), opening the next as one ends; `next_connection(bytes_written)` gives a connection's
+    packets, or None when there are no more.  Returns how many connections were written."""
     client, server = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
     written, index, streams = 24, 0, 0
     t = 1_795_000_000.0
     open_conns = []
-    with open(path, "wb") as out:
-        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
-        while written < target or open_conns:
-            while written < target and len(open_conns) < 256:
-                sport = 10000 + index % 50000
-                open_conns.append([sport, connection_packets(index, rng), 0, 1000, 5000])
-                index += 1
-            conn = open_conns[rng.randrange(len(open_conns))]
-            sport, packets, position, cseq, sseq = conn
-            for _ in range(4):
-                if position >= len(packets):
-                    break
-                from_client, flags, payload = packets[position]
-                if from_client:
-                    data = frame(client, server, sport, 80, cseq, sseq, flags, payload)
-                    cseq += len(payload) + (1 if flags & 0x03 else 0)
-                else:
-                    data = frame(server, client, 80, sport, sseq, cseq, flags, payload)
-                    sseq += len(payload) + (1 if flags & 0x03 else 0)
-                t += 0.00002
-                seconds = int(t)
-                out.write(struct.pack("<IIII", seconds, int((t - seconds) * 1e6), len(data), len(data)))
-                out.write(data)
-                written += 16 + len(data)
-                position += 1
-            conn[2:5] = [position, cseq, sseq]
+    out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
+    exhausted = False
+    while True:
+        while not exhausted and len(open_conns) < 256:
+            packets = next_connection(written)
+            if packets is None:
+                exhausted = True
+                break
+            open_conns.append([10000 + index % 50000, packets, 0, 1000, 5000])
+            index += 1
+        if not open_conns:
+            return streams
+        conn = open_conns[rng.randrange(len(open_conns))]
+        sport, packets, position, cseq, sseq = conn
+        for _ in range(4):
             if position >= len(packets):
-                open_conns.remove(conn)
-                streams += 1
-    return streams
+                break
+            from_client, flags, payload = packets[position]
+            if from_client:
+                data = frame(client, server, sport, port, cseq, sseq, flags, payload)
+                cseq += len(payload) + (1 if flags & 0x03 else 0)
+            else:
+                data = frame(server, client, port, sport, sseq, cseq, flags, payload)
+                sseq += len(payload) + (1 if flags & 0x03 else 0)
+            t += 0.00002
+            seconds = int(t)
+            out.write(struct.pack("<IIII", seconds, int((t - seconds) * 1e6), len(data), len(data)))
+            out.write(data)
+            written += 16 + len(data)
+            position += 1
+        conn[2:5] = [position, cseq, sseq]
+        if position >= len(packets):
+            open_conns.remove(conn)
+            streams += 1
+
+
+def generate(path, target_mb, seed=11):
+    rng = random.Random(seed)
+    target = target_mb * 1_000_000
+    count = iter(range(1 << 62))
+
+    def next_connection(written):
+        return connection_packets(next(count), rng) if written < target else None
+
+    with open(path, "wb") as out:
+        return write_interleaved(out, next_connection, rng, 80)
 
 
 def main():

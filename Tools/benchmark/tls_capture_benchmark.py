@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmark import measure  # noqa: E402
-from capture_benchmark import connection_packets, frame  # noqa: E402
+from capture_benchmark import connection_packets, write_interleaved  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench-data"
@@ -86,38 +86,9 @@ def tls_packets(index, rng, keylog):
 
 def write(path, connections):
     """Writes connections (lists of packets), 256 open at a time with their packets interleaved, as a pcap."""
-    rng = random.Random(5)
-    client, server = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
-    t = 1_795_000_000.0
-    pending = list(enumerate(connections))
-    pending.reverse()
-    open_conns = []
+    pending = iter(connections)
     with open(path, "wb") as out:
-        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
-        while pending or open_conns:
-            while pending and len(open_conns) < 256:
-                index, packets = pending.pop()
-                open_conns.append([10000 + index % 50000, packets, 0, 1000, 5000])
-            conn = open_conns[rng.randrange(len(open_conns))]
-            sport, packets, position, cseq, sseq = conn
-            for _ in range(4):
-                if position >= len(packets):
-                    break
-                from_client, flags, payload = packets[position]
-                if from_client:
-                    data = frame(client, server, sport, 443, cseq, sseq, flags, payload)
-                    cseq += len(payload) + (1 if flags & 0x03 else 0)
-                else:
-                    data = frame(server, client, 443, sport, sseq, cseq, flags, payload)
-                    sseq += len(payload) + (1 if flags & 0x03 else 0)
-                t += 0.00002
-                seconds = int(t)
-                out.write(struct.pack("<IIII", seconds, int((t - seconds) * 1e6), len(data), len(data)))
-                out.write(data)
-                position += 1
-            conn[2:5] = [position, cseq, sseq]
-            if position >= len(packets):
-                open_conns.remove(conn)
+        write_interleaved(out, lambda _written: next(pending, None), random.Random(5), 443)
 
 
 def main():

@@ -34,13 +34,11 @@ struct InFlightResponses {
     var candidates = parked
     if let open, Self.canWait(open) { candidates.append(open) }
     let near = candidates.compactMap { stream in stream.head.at?.time.map { (stream, abs($0 - start)) } }
-      .sorted { $0.1 < $1.1 }
     // The account's duration is to the hundredth of a second: clearly nearest is within that and twice as near.
-    guard let first = near.first, first.1 <= 100_000, near.count == 1 || near[1].1 >= 2 * first.1 + 20_000,
-      first.0 !== open
+    guard let chosen = NearestInTime.clearly(near, within: 100_000, ratio: 2, margin: 20_000), chosen !== open
     else { return nil }
-    waiting[context]?.removeAll { $0 === first.0 }
-    return first.0
+    waiting[context]?.removeAll { $0 === chosen }
+    return chosen
   }
 
   /// The response that waited longest, for a line that says a call finished without saying which.

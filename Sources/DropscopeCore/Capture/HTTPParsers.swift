@@ -370,13 +370,7 @@ struct HTTPResponseParser {
   private static func hexPrefix(_ bytes: UnsafeRawBufferPointer) -> Int? {
     var value = 0, digits = 0
     for b in bytes {
-      let digit: Int
-      switch b {
-      case 0x30...0x39: digit = Int(b - 0x30)
-      case 0x41...0x46: digit = Int(b - 0x41 + 10)
-      case 0x61...0x66: digit = Int(b - 0x61 + 10)
-      default: return digits == 0 ? nil : value
-      }
+      guard let digit = b.hexDigitValue.map(Int.init) else { return digits == 0 ? nil : value }
       guard digits < 15 else { return nil }
       value = value << 4 | digit
       digits += 1

@@ -158,14 +158,7 @@ enum JSONObjectFields {
     guard i + 4 <= end else { return nil }
     var value: UInt32 = 0
     for j in i..<(i + 4) {
-      let c = b[j]
-      let digit: UInt32
-      switch c {
-      case 0x30...0x39: digit = UInt32(c - 0x30)
-      case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
-      case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
-      default: return nil
-      }
+      guard let digit = b[j].hexDigitValue.map(UInt32.init) else { return nil }
       value = value << 4 | digit
     }
     return value

@@ -96,4 +96,10 @@ extension UInt8 {
   @inline(__always) var isASCIILetter: Bool { (self | 0x20) &- 97 < 26 }
   @inline(__always) var isIdentifierByte: Bool { isASCIILetter || isASCIIDigit || self == 0x5f }
   @inline(__always) var isASCIIHexDigit: Bool { isASCIIDigit || (self | 0x20) &- 97 < 6 }
+  /// The value of a hexadecimal digit (`0-9`, `a-f`, `A-F`); nil for any other byte.
+  @inline(__always) var hexDigitValue: UInt8? {
+    if isASCIIDigit { return self &- 48 }
+    let lower = self | 0x20
+    return lower &- 97 < 6 ? lower &- 87 : nil
+  }
 }

@@ -323,13 +323,7 @@ struct JSONParser {
     for _ in 0..<4 {
       let c = bytes[index]
       index += 1
-      let digit: UInt32
-      switch c {
-      case 0x30...0x39: digit = UInt32(c - 0x30)
-      case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
-      case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
-      default: return nil
-      }
+      guard let digit = c.hexDigitValue.map(UInt32.init) else { return nil }
       value = value << 4 | digit
     }
     return value

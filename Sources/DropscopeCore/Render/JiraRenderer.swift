@@ -13,12 +13,10 @@ public struct JiraRenderer: ReportRenderer {
     let patterns = report.patterns
     let fixes = report.rankedFixes(patterns)
     guard detail == .summary else { return render(report, patterns, fixes, .roomy) }
-    for tightness in Tightness.steps {
-      let text = render(report, patterns, fixes, tightness)
-      if text.count <= budget { return text }
+    return ReportText.fitting(Tightness.steps, budget: budget,
+                              cutNote: "\n\n… (cut to fit a Jira field; the JSON report has everything)\n") {
+      render(report, patterns, fixes, $0)
     }
-    let text = render(report, patterns, fixes, Tightness.steps.last!)
-    return String(text.prefix(budget - 200)) + "\n\n… (cut to fit a Jira field; the JSON report has everything)\n"
   }
 
   /// How many rows and characters the parts of the report around the patterns may take.

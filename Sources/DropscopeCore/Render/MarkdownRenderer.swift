@@ -18,12 +18,10 @@ public struct MarkdownRenderer: ReportRenderer {
     let fixes = report.rankedFixes(patterns)
     guard detail == .summary else { return render(report, patterns, fixes, .roomy) }
     // The fixed parts shrink step by step until the report fits; the patterns' sections take what is left.
-    for tightness in Tightness.steps {
-      let text = render(report, patterns, fixes, tightness)
-      if text.count <= budget { return text }
+    return ReportText.fitting(Tightness.steps, budget: budget,
+                              cutNote: "\n\n… (cut to \(ReportText.grouped(budget)) characters; `--format json` has everything)\n") {
+      render(report, patterns, fixes, $0)
     }
-    let text = render(report, patterns, fixes, Tightness.steps.last!)
-    return String(text.prefix(budget - 200)) + "\n\n… (cut to \(ReportText.grouped(budget)) characters; `--format json` has everything)\n"
   }
 
   /// How many rows and characters the parts of the report around the patterns may take.

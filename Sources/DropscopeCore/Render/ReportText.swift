@@ -10,6 +10,17 @@ public enum ReportDetail: String, Sendable, CaseIterable {
 
 /// Wording the text renderers share: durations, references, the verdict paragraph's facts.
 enum ReportText {
+  /// The first rendering that fits `budget` characters, trying `steps` from the roomiest to the tightest; when
+  /// none fits, the tightest cut to the budget with `cutNote` after it.
+  static func fitting<Step>(_ steps: [Step], budget: Int, cutNote: String, _ render: (Step) -> String) -> String {
+    var tightest = ""
+    for step in steps {
+      tightest = render(step)
+      if tightest.count <= budget { return tightest }
+    }
+    return String(tightest.prefix(budget - 200)) + cutNote
+  }
+
   /// A duration as people read it: `0.42 s`, `61.0 s`, `4 min 12 s`, `2 h 44 min`, `9 days 2 h`.
   static func duration(_ seconds: Double) -> String { TimeFormatting.seconds(seconds) }
 

@@ -209,9 +209,9 @@ extension VerdictCollector {
         let slack: Microseconds = 1_000_000
         let near = wire.filter { !taken.contains($0) }
           .compactMap { w in start(streams[w]).map { (w, abs($0 - t)) } }
-          .filter { $0.1 <= slack }.sorted { $0.1 < $1.1 }
-        // Only a connection clearly nearer than any other is the same request: no join rather than a guess.
-        if let first = near.first, near.count == 1 || near[1].1 >= 4 * first.1 + 50_000 { match = first.0 }
+          .filter { $0.1 <= slack }
+        // Only a connection clearly nearer than any other started within the slack is the same request.
+        match = NearestInTime.clearly(near, within: slack, ratio: 4, margin: 50_000)
       }
       guard let w = match else { continue }
       taken.insert(w)

@@ -94,13 +94,7 @@ public struct TLSKeyLog: Sendable, Equatable {
     out.reserveCapacity(text.count / 2)
     var high: UInt8?
     for c in text {
-      let v: UInt8
-      switch c {
-      case 0x30...0x39: v = c - 0x30
-      case 0x41...0x46: v = c - 0x41 + 10
-      case 0x61...0x66: v = c - 0x61 + 10
-      default: return nil
-      }
+      guard let v = c.hexDigitValue else { return nil }
       if let h = high {
         out.append(h << 4 | v)
         high = nil
