@@ -325,6 +325,9 @@ extension Catalogue {
     static func plain(_ type: String) -> String { "`\(type)`" }
     static func statusError(_ type: String) -> String { "`\(type)` (the SDK's own status error)" }
     static let uncaught = ", uncaught: the thread died with it"
+    static func cutTraceback(_ lastType: String) -> String {
+      "not known: the input is cut inside the traceback, after `\(lastType)`; the rest of the chain, with the exception that reached the application, is in the missing part"
+    }
   }
 
   /// Which evidence would decide an open question.

@@ -4,21 +4,32 @@ extension Decision {
     final: ExceptionRecord, wrapper: ExceptionRecord?, deciding: ExceptionRecord?, sdkName: String?, in c: DiagnosisCase
   ) {
     let stream = c.stream
+    if c.inputDamaged, stream.client.exception?.openWhenInputEnded == true {
+      // The cut came inside the traceback: the exception last read is not known to be the one that reached the
+      // application, so neither how it surfaced nor a leak is claimed.
+      surfacedAs = Catalogue.Surface.cutTraceback(final.type)
+      return
+    }
     if Catalogue.isRawTransportError(final), let sdkName, stream.end != .retried {
       findings.append(.unwrappedExceptionLeak)
       let javaScript = Catalogue.isJavaScript(stream.client.exception ?? ExceptionChain(records: [final], start: final.location))
+      surfacedType = Catalogue.rawTransportClass(final)
       surfacedAs = Catalogue.Surface.raw(Catalogue.rawTransportClass(final),
                                          handler: Catalogue.Surface.handler(javaScript: javaScript, sdk: sdkName))
     } else if final.module == "anthropic" || final.module == "openai", let cause = chainCause(of: final, in: c) {
+      surfacedType = final.type
       surfacedAs = Catalogue.Surface.wrapped(final.type, cause: cause.type)
     } else if let deciding, deciding.location != final.location || deciding.type != final.type {
+      surfacedType = final.type
       surfacedAs = Catalogue.Surface.withCause(final, deciding: deciding)
     } else {
+      surfacedType = final.type
       surfacedAs = Catalogue.Surface.plain(final.type)
     }
     if stream.client.uncaught || (stream.client.exceptionAt?.quote.map { $0.hasPrefix("Exception in thread") } ?? false) {
       surfacedAs = (surfacedAs ?? "") + Catalogue.Surface.uncaught
     }
+
   }
 
   /// The transport exception an SDK exception wraps: the last transport-module record before it.

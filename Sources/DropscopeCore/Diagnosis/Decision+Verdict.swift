@@ -71,7 +71,7 @@ extension Decision {
       connState: stream.wire.close?.connState ?? stream.wire.connStateAtEnd,
       evidence: evidence, fixes: fixes, wouldDecide: wouldDecide,
       candidates: completed || (cause ?? .unknown) != .unknown ? [] : candidates,
-      onWire: c.inputIsWire,
+      surfacedType: surfacedType, onWire: c.inputIsWire,
       startIsRequestTime: stream.timeline?.start != nil || stream.request.sentAt != nil || stream.head.status != nil,
       inFlightAtEnd: outcome == .failed && inFlightAtEnd)
   }

@@ -11,6 +11,8 @@ struct Decision {
   /// The causes left open when the evidence does not decide.
   var candidates: [Cause] = []
   var surfacedAs: String?
+  /// The exception type that reached the application, when the input shows it.
+  var surfacedType: String?
   var sdk: String?
   var evidence: [Evidence] = []
   /// Seconds of silence before the end, and how it was obtained.

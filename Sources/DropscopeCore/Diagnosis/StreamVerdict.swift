@@ -128,6 +128,9 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
   /// For a request seen in several inputs (a log and a capture): each view's own reading, under this one
   /// verdict; empty when one input shows the request.
   public var views: [StreamView] = []
+  /// The exception type that reached the application, when the input shows it (the name `surfacedAs` words).
+  /// Not in the JSON: the report groups failures by it without reading the sentence back.
+  public var surfacedType: String?
   /// Whether the stream was read from a capture, trace or archive (the wire), rather than a log. Not in the JSON:
   /// it says which streams are a log's view and which a capture's, for joining them.
   public var onWire = false

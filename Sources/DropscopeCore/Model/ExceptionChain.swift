@@ -55,6 +55,9 @@ public struct ExceptionChain: Sendable, Equatable {
   /// When an uncaught traceback was printed, where a log envelope (a container runtime, journald) gave each of its
   /// lines a time: then the traceback's time is known, to the envelope clock's step, not only bounded.
   public var printedAt: Microseconds?
+  /// Whether the input ended while the traceback was still being read: where the input was cut (a truncated
+  /// file), its later parts, and the exception that reached the application, may be in the missing part.
+  public var openWhenInputEnded = false
 
   public init(
     records: [ExceptionRecord], start: SourceLocation, printedNoLaterThan: Microseconds? = nil, namedSDK: String? = nil,

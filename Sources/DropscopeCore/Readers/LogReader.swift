@@ -166,7 +166,7 @@ final class LogReader<Sink: FactSink> {
   func finish(endingInput: Bool = true) {
     if let pending = pendingMessageException { sink.accept(pending) }
     pendingMessageException = nil
-    if let traceback { emit(traceback) }
+    if let traceback { emit(traceback, openWhenInputEnded: true) }
     traceback = nil
     if let nodeError { emit(nodeError) }
     nodeError = nil
@@ -676,11 +676,12 @@ final class LogReader<Sink: FactSink> {
                            location: SourceLocation(input: input, line: number), link: link)
   }
 
-  private func emit(_ tb: TracebackBuilder) {
+  private func emit(_ tb: TracebackBuilder, openWhenInputEnded: Bool = false) {
     guard !tb.records.isEmpty else { return }
-    let chain = ExceptionChain(records: tb.records, start: tb.start,
+    var chain = ExceptionChain(records: tb.records, start: tb.start,
                                printedNoLaterThan: tb.uncaught ? [tb.printedAt, tb.firstLaterTime].compactMap { $0 }.min() : nil,
                                namedSDK: tb.namedSDK, printedAt: tb.uncaught ? tb.envelopeTime : nil)
+    chain.openWhenInputEnded = openWhenInputEnded
     let location = tb.recordLine.map { SourceLocation(input: input, line: $0) } ?? tb.start
     sink.accept(Fact(time: tb.time, location: location, context: tb.context,
                      kind: .exception(chain, internal: tb.isInternal, uncaught: tb.uncaught),

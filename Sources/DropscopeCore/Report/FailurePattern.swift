@@ -145,9 +145,11 @@ extension Report {
   /// the status.
   static func surfaced(_ s: StreamVerdict) -> String {
     let leaked = s.findings.contains(.unwrappedExceptionLeak)
-    if let name = s.surfacedAs.flatMap(firstCodeSpan), !name.isEmpty {
+    if let name = s.surfacedType, !name.isEmpty {
       return leaked ? "raw `\(name)`" : "`\(name)`"
     }
+    // Worded, but with no type: the input was cut inside the traceback.
+    if s.surfacedAs != nil, s.surfacedType == nil { return "an exception the damaged input cut short" }
     if leaked { return "a raw transport exception (predicted from the SDK the request names)" }
     if let status = s.status, status != 200 { return "HTTP \(status)" }
     if s.onWire { return "a close on the wire (no application log)" }
@@ -173,13 +175,5 @@ extension Report {
       return cap
     }
     return nil
-  }
-
-  /// The text inside the first pair of backticks.
-  private static func firstCodeSpan(_ text: String) -> String? {
-    guard let start = text.firstIndex(of: "`") else { return nil }
-    let rest = text[text.index(after: start)...]
-    guard let end = rest.firstIndex(of: "`") else { return nil }
-    return String(rest[..<end])
   }
 }

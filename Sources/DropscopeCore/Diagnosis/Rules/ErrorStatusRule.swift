@@ -28,6 +28,7 @@ extension Decision {
       cite(stream.client.retry, Catalogue.Note.retryScheduled, in: c)
     }
     if let chain = stream.client.exception, let final = chain.final {
+      surfacedType = final.type
       surfacedAs = Catalogue.Surface.statusError(final.type)
       citeException(chain, note: Catalogue.Note.statusErrorReceived, in: c)
     }
