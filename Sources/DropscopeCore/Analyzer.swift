@@ -204,7 +204,7 @@ public struct Analyzer {
       summaries.append(Report.InputSummary(
         name: input.displayName, kind: result.kind, bytes: result.rawBytes, decodedBytes: result.decodedBytes,
         lines: reader.lineCount, logRecords: reader.recordCount, linesUnderstood: reader.understoodCount,
-        streams: collector.streamsPerInput[index, default: 0]))
+        streams: collector.streamsPerInput[index, default: 0], timePrecision: reader.timePrecision))
     }
 
     var notes = curlNotes.keys.sorted().map { remark in

@@ -14,6 +14,9 @@ final class CallTimeline {
     /// Whether `wait` was inferred (from the previous attempt's retry line and backoff, or from the
     /// application's account of the whole call) rather than read from two logged times.
     var waitInferred = false
+    /// Whether `start` is when the application began the call (from its account's duration), which its request
+    /// followed after a wait nothing measures, rather than when the request went out.
+    var startIsCallStart = false
     /// The wait every measured attempt of the call shares, when there are two or more and they agree
     /// within the log's timestamp precision.
     var sharedWait: Double?
@@ -65,6 +68,7 @@ final class CallTimeline {
       } else if start == nil, index == 0, let callStart {
         start = callStart
         view.waitInferred = true
+        view.startIsCallStart = true
       }
       view.start = start
       let end = attempt.client.retry?.time ?? attempt.head.readFailure?.time

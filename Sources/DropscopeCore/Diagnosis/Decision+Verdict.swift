@@ -72,7 +72,9 @@ extension Decision {
       evidence: evidence, fixes: fixes, wouldDecide: wouldDecide,
       candidates: completed || (cause ?? .unknown) != .unknown ? [] : candidates,
       surfacedType: surfacedType, onWire: c.inputIsWire,
-      startIsRequestTime: stream.timeline?.start != nil || stream.request.sentAt != nil || stream.head.status != nil,
+      startMark: stream.timeline?.startIsCallStart == true ? .callStarted
+        : stream.timeline?.start != nil || stream.request.sentAt != nil ? .requestSent
+        : stream.head.status != nil ? .responseHead : .firstMention,
       inFlightAtEnd: outcome == .failed && inFlightAtEnd)
   }
 }

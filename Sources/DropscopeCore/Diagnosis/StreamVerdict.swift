@@ -134,9 +134,23 @@ public struct StreamVerdict: Sendable, Codable, Equatable {
   /// Whether the stream was read from a capture, trace or archive (the wire), rather than a log. Not in the JSON:
   /// it says which streams are a log's view and which a capture's, for joining them.
   public var onWire = false
-  /// Whether `startedAt` is when the request went out (logged or inferred from the call's timeline), rather than
-  /// the first line that mentions the stream. Not in the JSON: it says which joins the time can support.
-  public var startIsRequestTime = false
+  /// What `startedAt` marks: the request going out, the response head arriving, or only the first line that
+  /// mentions the stream. Not in the JSON: it says how a log's time bounds the request's time on the wire.
+  public var startMark: StartMark = .firstMention
+
+  /// What a stream's start time marks.
+  public enum StartMark: String, Sendable, Codable {
+    /// A line written as the request went out (the SDK's or the transport's), or a time inferred from the call's
+    /// timeline (a retry's backoff, the application's duration): the request left at or after it.
+    case requestSent
+    /// When the application began the call, from its own account of how long the call took: the request left at
+    /// or after it, after a wait nothing measures.
+    case callStarted
+    /// The response head's arrival: the request left at or before it.
+    case responseHead
+    /// The first line that mentions the stream: the request left at or before it.
+    case firstMention
+  }
   /// Whether the stream was still open when its input ended (a log or capture that stops mid-stream): in flight,
   /// neither completed nor failed by anything the input shows; `--fail-on-drops` ignores it.
   public var inFlightAtEnd = false

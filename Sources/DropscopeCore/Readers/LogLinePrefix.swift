@@ -15,6 +15,8 @@ struct LogLinePrefix {
   private var messageOffset: Int32 = 0
   private var rawMessageOffset: Int32 = 0
   var zoned = false
+  /// The smallest step the time's digits can show, in microseconds (1,000,000 for a time to the second).
+  var precision: Int32 = 1_000_000
 
   var time: Microseconds? {
     get { timeValue == .min ? nil : timeValue }
@@ -85,6 +87,7 @@ struct LogLinePrefix {
     if let stamp = TimestampParser.parse(line, at: i, cache: &cache) {
       prefix.time = stamp.time
       prefix.zoned = stamp.zoned
+      prefix.precision = stamp.precision
       i = stamp.end
       // gunicorn's "[2026-11-22 15:27:34 +0000] [pid] [LEVEL] …": the bracket holds the time (and its zone) alone.
       if bracketOpen, i < n, line[i] == 0x5d {

@@ -37,6 +37,8 @@ final class LogReader<Sink: FactSink> {
   private let baseContext: Int
   /// The time of the envelope record the current line came from, if an envelope held it, and its clock's step (µs).
   var envelopeTime: Microseconds?
+  /// The coarsest precision of the times read, in microseconds (1,000,000 when any was to the second); 0 before any.
+  private(set) var timePrecision: Int32 = 0
   var envelopePrecision: Int32 = 1
   /// The context of the latest record of this reader's source read by another of its readers (its stdout, when this
   /// one reads stderr): the call an uncaught traceback printed here interrupted.
@@ -77,6 +79,7 @@ final class LogReader<Sink: FactSink> {
     if let time = envelopeTime {
       if firstTime == nil { firstTime = time }
       lastTime = max(lastTime ?? time, time)
+      timePrecision = max(timePrecision, envelopePrecision)
     }
     if let pending = pendingMessageException {
       // An error written into a log message: dropped when its own traceback follows, which says more.
@@ -114,6 +117,7 @@ final class LogReader<Sink: FactSink> {
       if firstTime == nil { firstTime = time }
       lastTime = max(lastTime ?? time, time)
       if !prefix.zoned { sawUnzonedTime = true }
+      timePrecision = max(timePrecision, prefix.precision)
     }
     let context = prefix.thread.map { contextID(line, $0, hash: classified.threadHash) } ?? baseContext
     let time = prefix.time
@@ -239,6 +243,8 @@ final class LogReader<Sink: FactSink> {
     case .tsSDKResponse:
       readTSSDKResponse(line, from: m) { fact($0, quoted: $1) }
     case .words(let scan):
+      // An account first: its duration says which call in flight the line's event ends.
+      if let account = scan.account { fact(.applicationAccount(account), quoted: true) }
       // A message that reports a failure names events, it does not receive them.
       if pendingMessageException == nil {
         if let event = scan.event { fact(.event(event)) }
@@ -248,7 +254,6 @@ final class LogReader<Sink: FactSink> {
         fact(.usage(input: scan.inputTokens, output: scan.outputTokens))
       }
       if let id = scan.requestID { fact(.requestID(line.string(id))) }
-      if let account = scan.account { fact(.applicationAccount(account), quoted: true) }
       if scan.cancelled { fact(.applicationCancelled, quoted: true) }
       if let word = scan.version, let version = sdkVersion(line, word) {
         fact(.sdkVersion(name: version.name, version: version.version))

@@ -128,6 +128,8 @@ final class LogReaderSet<Sink: FactSink> {
   var understoodCount: Int { readers.reduce(0) { $0 + ($1?.understoodCount ?? 0) } }
   var firstTime: Microseconds? { readers.compactMap { $0?.firstTime }.min() }
   var lastTime: Microseconds? { readers.compactMap { $0?.lastTime }.max() }
+  /// The coarsest precision of the times read by any context, in microseconds; 0 when none had a time.
+  var timePrecision: Int32 { readers.reduce(0) { max($0, $1?.timePrecision ?? 0) } }
   var sawUnzonedTime: Bool { readers.contains { $0?.sawUnzonedTime == true } }
   var contextNames: [Int: String] { contexts.names }
 

@@ -55,6 +55,13 @@ public struct Report: Sendable, Codable, Equatable {
     /// Lines that produced a fact or belonged to a traceback.
     public var linesUnderstood: Int
     public var streams: Int
+    /// The coarsest precision of a log's timestamps, in microseconds (1,000,000 for times to the second); 0 for a
+    /// capture or a log without times. Not in the JSON: it bounds how closely a log's times can place a request.
+    var timePrecision: Int32 = 0
+
+    private enum CodingKeys: String, CodingKey {
+      case name, kind, bytes, decodedBytes, lines, logRecords, linesUnderstood, streams
+    }
   }
 
   /// The first and last timestamps seen in the inputs.

@@ -47,6 +47,12 @@ extension StreamVerdict {
     // Packet times are the capture's own clock, to the microsecond; the log's may be to the second.
     merged.startedAt = capture.startedAt ?? log.startedAt
     merged.endedAt = decider.endedAt ?? other.endedAt
+    // A log's time to the second may read before the capture's start of the same moment: the end is not earlier.
+    if let start = merged.startedAt.flatMap(TimestampParser.parse), let end = merged.endedAt.flatMap(TimestampParser.parse),
+      end < start
+    {
+      merged.endedAt = merged.startedAt
+    }
     merged.duration = capture.duration ?? log.duration
     merged.eventsReceived = max(log.eventsReceived, capture.eventsReceived)
     merged.contentEventsReceived = max(log.contentEventsReceived, capture.contentEventsReceived)
@@ -58,7 +64,7 @@ extension StreamVerdict {
     merged.connState = capture.connState
     merged.evidence = decider.evidence + other.evidence
     merged.views = [StreamView(log), StreamView(capture)]
-    merged.startIsRequestTime = log.startIsRequestTime || capture.startIsRequestTime
+    merged.startMark = capture.startedAt != nil ? capture.startMark : log.startMark
     return merged
   }
 }

@@ -142,7 +142,8 @@ final class VerdictCollector {
       notes.append("\(retired) stream\(retired == 1 ? " was" : "s were") retired unread while still open, because more than \(Assembler.mostOpenStreams) were open at once (threads, workers or connections that never ended): their verdict is unknown, and they are counted among the streams but neither as completed nor as failed. Analyze fewer files at once, or a shorter span of the log, to see them.")
     }
     notes += Self.noteSameElapsedCuts(&streams)
-    let pairs = Self.joinLogsAndCaptures(streams)
+    let precision = Dictionary(inputs.map { ($0.name, Microseconds($0.timePrecision)) }, uniquingKeysWith: max)
+    let pairs = Self.joinLogsAndCaptures(streams) { precision[$0] ?? 0 }
     for (log, capture) in pairs {
       let joined = StreamVerdict.joined(log: streams[log], capture: streams[capture])
       countJoined(log: streams[log], capture: streams[capture], as: joined)
@@ -170,64 +171,6 @@ final class VerdictCollector {
 }
 
 extension VerdictCollector {
-  /// Pairs each log stream with the capture stream of the same request (same request id, or the same URL
-  /// started within a second).
-  /// - Returns: the joined pairs, as indices of the log stream and the capture stream.
-  static func joinLogsAndCaptures(_ streams: [StreamVerdict]) -> [(log: Int, capture: Int)] {
-    let wire = streams.indices.filter { streams[$0].onWire }
-    guard !wire.isEmpty else { return [] }
-    func start(_ s: StreamVerdict) -> Microseconds? { s.startedAt.flatMap(TimestampParser.parse) }
-    var taken = Set<Int>()
-    var joined: [(log: Int, capture: Int)] = []
-    for l in streams.indices where !streams[l].onWire {
-      let log = streams[l]
-      var match: Int?
-      if let id = log.requestID {
-        // The same id in two recordings far apart in time is not one request: the views must overlap in time.
-        match = wire.first { w in
-          guard !taken.contains(w), streams[w].requestID == id, streams[w].input != log.input else { return false }
-          guard let a = start(log), let b = start(streams[w]) else { return true }
-          let span = Microseconds(((log.duration ?? 0) + (streams[w].duration ?? 0) + 60) * 1e6)
-          return abs(a - b) <= span
-        }
-      }
-      if match == nil, let url = log.url, let t = start(log) {
-        match = wire.filter { !taken.contains($0) && streams[$0].url == url }
-          .compactMap { w in start(streams[w]).map { (w, abs($0 - t)) } }
-          .filter { $0.1 <= 1_000_000 }.min { $0.1 < $1.1 }?.0
-      }
-      if match == nil, let host = log.url.flatMap(hostOf), let t = start(log) {
-        // A TLS session shows only its server name: the same host, started within a second.
-        match = wire.filter { !taken.contains($0) && streams[$0].url.flatMap(hostOf) == host }
-          .compactMap { w in start(streams[w]).map { (w, abs($0 - t)) } }
-          .filter { $0.1 <= 1_000_000 }.min { $0.1 < $1.1 }?.0
-      }
-      if match == nil, log.requestID == nil, log.url == nil, log.startIsRequestTime, let t = start(log) {
-        // A log that names neither the request id nor the URL (application lines only, or an attempt that failed
-        // before its response): the capture's connection that started at the same time, within the log's precision.
-        // A second of slack: the log's stamps may be to the second, and a start inferred from them no finer.
-        let slack: Microseconds = 1_000_000
-        let near = wire.filter { !taken.contains($0) }
-          .compactMap { w in start(streams[w]).map { (w, abs($0 - t)) } }
-          .filter { $0.1 <= slack }
-        // Only a connection clearly nearer than any other started within the slack is the same request.
-        match = NearestInTime.clearly(near, within: slack, ratio: 4, margin: 50_000)
-      }
-      guard let w = match else { continue }
-      taken.insert(w)
-      joined.append((l, w))
-    }
-    return joined
-  }
-
-  /// `https://api.anthropic.com:443/v1/messages` → `api.anthropic.com`.
-  private static func hostOf(_ url: String) -> String? {
-    guard let scheme = url.range(of: "://") else { return nil }
-    let rest = url[scheme.upperBound...]
-    let host = rest.prefix { $0 != "/" && $0 != ":" }
-    return host.isEmpty ? nil : String(host)
-  }
-
   /// Finds streams cut by the server side at the same elapsed time: three or more, at least 5 s long, within
   /// 3% (or half a second) of one another point at a cap on total response time, not at chance.
   static func noteSameElapsedCuts(_ streams: inout [StreamVerdict]) -> [String] {
