@@ -67,9 +67,9 @@ final class Assembler: FactSink {
         current.application.summarized = true
         return
       }
-      if event == .stopReason, open[k].map({ $0.events.endMarker != nil || !InFlightResponses.canWait($0) }) ?? true,
-        !inFlight.isEmpty(context: k)
-      {
+      if event == .stopReason, open[k].map({
+        ($0.events.endMarker != nil || !InFlightResponses.canWait($0)) && !$0.application.isAccount(on: fact.location)
+      }) ?? true, !inFlight.isEmpty(context: k) {
         // The application says a call finished, and its context has responses waiting for that word: the one that
         // waited longest (a finished call's summary names no response; which of them it was changes no verdict).
         if let waiting = inFlight.takeOldest(context: k) { resume(waiting, key: k) }
@@ -156,8 +156,18 @@ final class Assembler: FactSink {
       stream.head.readFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
       stream.head.readFailureText = text
     case .applicationAccount(let account):
-      // An account with a duration names when its call began: among responses in flight in this context, the one
-      // whose head came then is the call it speaks of (the traceback that follows goes with it).
+      if account.contentEvents == nil {
+        // A line that says a call finished, and how long it took. Among calls in flight its duration does not say
+        // which (it counts from the call's start, the heads come a varying wait later); with none in flight it goes
+        // with the stream its event ends: the one still reading, or the one the event begins.
+        guard inFlight.isEmpty(context: k) else { return }
+        let target = open[k].flatMap { $0.events.endMarker == nil ? $0 : nil } ?? (open[k] == nil ? begin(fact, key: k) : nil)
+        target?.application.account = account
+        target?.application.accountAt = .init(location: fact.location, time: fact.time, quote: fact.quote)
+        return
+      }
+      // An account of the events read, with a duration, names when its call began: among responses in flight in this
+      // context, the one whose head came then is the call it speaks of (the traceback that follows goes with it).
       if let seconds = account.seconds, let end = fact.time,
         let waiting = inFlight.take(accountOf: seconds, endingAt: end, open: open[k], context: k)
       {

@@ -146,6 +146,9 @@ final class StreamEvidence {
     var summarized = false
     /// Where it said it ended the stream itself.
     var cancelled: Observation?
+
+    /// Whether its account was read from the line at `location` (the line being read says how this stream ended).
+    func isAccount(on location: SourceLocation) -> Bool { accountAt?.location == location }
   }
 
   /// Why the assembler stopped adding facts to the stream.

@@ -157,10 +157,10 @@ extension Catalogue {
       "The server side \(how.phrase) \(silence.map { "\(s($0)) after the request, " } ?? "")before any response head: a refused request, a stale connection or a crashed upstream all look like this."
     }
     static func closedWhileFlowingByAccount(how: CloseManner, account: ApplicationAccount) -> String {
-      "The server side \(how.phrase) while content was flowing: the application counted \(account.contentEvents) content deltas in \(s(account.seconds ?? 0)), as fast as a response is generated, so the line was not idle before the close."
+      "The server side \(how.phrase) while content was flowing: the application counted \(account.contentEvents ?? 0) content deltas in \(s(account.seconds ?? 0)), as fast as a response is generated, so the line was not idle before the close."
     }
     static func idleByAccount(account: ApplicationAccount, silence: Double, how: CloseManner) -> String {
-      "The application counted \(account.contentEvents) content deltas in \(s(account.seconds ?? 0)); generated content takes far less (\(s(Double(account.contentEvents) * StreamPace.ordinary.secondsPerEvent)) at ten deltas a second), so the line was idle for at least \(s(silence)). Then the server side \(how.phrase)"
+      "The application counted \(account.contentEvents ?? 0) content deltas in \(s(account.seconds ?? 0)); generated content takes far less (\(s(Double(account.contentEvents ?? 0) * StreamPace.ordinary.secondsPerEvent)) at ten deltas a second), so the line was idle for at least \(s(silence)). Then the server side \(how.phrase)"
     }
     static func idleMeasured(silence: Double, how: CloseManner) -> String {
       "No bytes for \(s(silence)), then the server side \(how.phrase)"
@@ -254,7 +254,7 @@ extension Catalogue {
       "start not captured: the capture's first bytes of this connection are in the middle of a response body; the server's side was told by its bytes (an event stream), not by a handshake"
     static let applicationCancelled = "the application says it ended the stream here"
     static func account(_ account: ApplicationAccount) -> String {
-      "the application's own account of the stream: \(account.contentEvents) deltas in \(s(account.seconds ?? 0))"
+      "the application's own account of the stream: \(account.contentEvents.map { "\($0) deltas" } ?? "its end") in \(s(account.seconds ?? 0))"
     }
     static let serverTLSAlert =
       "the server sent a TLS alert before closing: an orderly TLS close (close_notify) by the server side"

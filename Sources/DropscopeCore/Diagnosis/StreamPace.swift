@@ -35,7 +35,7 @@ struct StreamPace {
   /// The silence before the end that an application's account implies: its duration less the time its
   /// content events need at the slowest ordinary pace. A lower bound; nil without a duration.
   static func silence(impliedBy account: ApplicationAccount) -> Double? {
-    guard let seconds = account.seconds else { return nil }
-    return seconds - Double(account.contentEvents) * ordinary.secondsPerEvent
+    guard let seconds = account.seconds, let contentEvents = account.contentEvents else { return nil }
+    return seconds - Double(contentEvents) * ordinary.secondsPerEvent
   }
 }

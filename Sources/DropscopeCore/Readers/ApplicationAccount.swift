@@ -4,12 +4,13 @@
 /// Many services log one line per request and nothing from their HTTP library; this line is then the
 /// only record of how far the stream got and when it ended.
 public struct ApplicationAccount: Sendable, Equatable {
-  /// Content events (Anthropic deltas, OpenAI chunks) the application counted.
-  public var contentEvents: Int
+  /// Content events (Anthropic deltas, OpenAI chunks) the application counted; nil when its line gave a duration
+  /// only (`done stop_reason=end_turn in 1.50s`).
+  public var contentEvents: Int?
   /// Seconds from the start of the call to the line, as the application measured them.
   public var seconds: Double?
 
-  public init(contentEvents: Int, seconds: Double?) {
+  public init(contentEvents: Int?, seconds: Double?) {
     self.contentEvents = contentEvents
     self.seconds = seconds
   }
@@ -18,6 +19,12 @@ public struct ApplicationAccount: Sendable, Equatable {
   static func read(_ line: UnsafeRawBufferPointer, from start: Int) -> ApplicationAccount? {
     guard let count = contentCount(line, from: start) else { return nil }
     return ApplicationAccount(contentEvents: count, seconds: duration(line, from: start))
+  }
+
+  /// Reads the duration of a line that says a stream finished (`done stop_reason=end_turn in 1.50s`): how long the
+  /// call took, counted from its start; nil without a duration.
+  static func readFinished(_ line: UnsafeRawBufferPointer, from start: Int) -> ApplicationAccount? {
+    duration(line, from: start).map { ApplicationAccount(contentEvents: nil, seconds: $0) }
   }
 
   /// Whether the application says it ended a stream itself: `cancel…`, `abort…`, `client disconnected`.

@@ -110,6 +110,9 @@ enum LineClassifier {
         // An event line is not an account of a stream; other free text may be one.
         scan.account = ApplicationAccount.read(line, from: m)
         scan.cancelled = ApplicationAccount.saysCancelled(line, from: m)
+      } else if scan.event == .stopReason || scan.finished {
+        // The application's word that a call finished may say how long it took.
+        scan.account = ApplicationAccount.readFinished(line, from: m)
       }
       if !scan.isEmpty { return .words(scan) }
       // `x-stainless-…` and `X-Stainless-…` alike; a header dump is a long line, so short messages are skipped.
