@@ -17,6 +17,8 @@ public struct AnalysisOptions: Sendable {
   /// The day (UTC midnight, in microseconds) and zone (minutes east of UTC) of curl traces' times of day.
   public var curlDate: Microseconds?
   public var curlUTCOffsetMinutes: Int?
+  /// The zone (minutes east of UTC) of log timestamps written without one; nil reads them as UTC.
+  public var logUTCOffsetMinutes: Int?
   /// Threads that read a capture's connections (1: all on the calling thread). The report is the same whatever
   /// the number; by default one per processor, up to 4.
   public var captureThreads = max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -172,7 +174,8 @@ public struct Analyzer {
         for stream in pending { diagnoseOrCount(stream) }
         pending.removeAll(keepingCapacity: true)
       }
-      let result = LinePipeline.run(input, maxLineLength: options.maxLineLength, { line, number, classified, origin in
+      let result = LinePipeline.run(input, maxLineLength: options.maxLineLength,
+                                    unzonedOffsetMinutes: options.logUTCOffsetMinutes ?? 0, { line, number, classified, origin in
         reader.read(line: line, number: number, classified: classified, origin: origin)
         if !pending.isEmpty { flush() }
       }, onContext: reader.define, onBlockEnd: reader.blockWillBeReused)
@@ -218,7 +221,9 @@ public struct Analyzer {
       notes.append("Read as \(envelope.description): \(list). Each record was unwrapped to the application's lines; a line without a time of its own took its record's, and each container, process or log stream was read as a context of its own.")
     }
     if let note = TLSDecryptionTally.note(decryptions, keyLogInputs: keyLogInputs.map(\.displayName)) { notes.append(note) }
-    if sawUnzoned { notes.append("Timestamps without a time zone were read as UTC.") }
+    if sawUnzoned {
+      notes.append("Timestamps without a time zone were read as \(options.logUTCOffsetMinutes.map { "\(TimeFormatting.utcOffset(minutes: $0)) (`--tz`)" } ?? "UTC").")
+    }
     if !skippedReports.isEmpty {
       notes.append("Skipped \(skippedReports.count) of dropscope's own file\(skippedReports.count == 1 ? "" : "s") found among the inputs (reports or expected verdicts, not logs): \(skippedReports.prefix(3).map { "`\($0)`" }.joined(separator: ", "))\(skippedReports.count > 3 ? ", …" : "").")
     }

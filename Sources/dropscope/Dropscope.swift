@@ -50,7 +50,7 @@ extension Dropscope {
     @Option(help: ArgumentHelp("The day of a curl trace's times of day (curl prints no date); default: the file's modification date.", valueName: "YYYY-MM-DD"))
     var date: String?
 
-    @Option(help: ArgumentHelp("The zone of a curl trace's times of day; default: UTC.", valueName: "+01:00"))
+    @Option(help: ArgumentHelp("The zone of times written without one: log timestamps and a curl trace's times of day; default: UTC.", valueName: "+01:00"))
     var tz: String?
 
     @Option(help: ArgumentHelp("A TLS key log (SSLKEYLOGFILE, NSS format) to decrypt the TLS sessions of captures; may be repeated. Its secrets are never printed.", valueName: "FILE"))
@@ -81,6 +81,7 @@ extension Dropscope {
       if let price { options.pricePerMillion = (price.input, price.output) }
       options.curlDate = date.flatMap(AnalysisOptions.midnight(of:))
       options.curlUTCOffsetMinutes = tz.flatMap(AnalysisOptions.utcOffsetMinutes)
+      options.logUTCOffsetMinutes = tz.flatMap(AnalysisOptions.utcOffsetMinutes)
       if let threads { options.captureThreads = threads }
       do {
         options.keyLog = try TLSKeyLog.load(paths: keylog)
