@@ -19,6 +19,8 @@ public struct AnalysisOptions: Sendable {
   public var curlUTCOffsetMinutes: Int?
   /// The zone (minutes east of UTC) of log timestamps written without one; nil reads them as UTC.
   public var logUTCOffsetMinutes: Int?
+  /// Which streams the report judges and lists (`--since`, `--until`, `--request-id`, `--context`).
+  public var focus = ReportFocus()
   /// Threads that read a capture's connections (1: all on the calling thread). The report is the same whatever
   /// the number; by default one per processor, up to 4.
   public var captureThreads = max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
