@@ -51,8 +51,11 @@ public struct AnalysisOptions: Sendable {
 /// Runs the whole analysis: inputs → readers → assembler → diagnosis → report. Never prints.
 public struct Analyzer {
   public var options: AnalysisOptions
-  /// Called with the name of each input as reading starts (for progress on a terminal).
+  /// Called with the name of each input as reading starts.
   public var onInputStart: (@Sendable (String) -> Void)?
+  /// Called as each input is read: at its start, every MiB or so of it, and at its end (for progress on a terminal).
+  /// It may be called on another thread than `analyze`'s; calls for one input come in order, one at a time.
+  public var onProgress: (@Sendable (InputProgress) -> Void)?
 
   public init(options: AnalysisOptions = AnalysisOptions()) {
     self.options = options
@@ -120,6 +123,8 @@ public struct Analyzer {
       onInputStart?(named.displayName)
       let input = named.opened()  // once: what is sniffed is handed on to the reader
       let sniffed = InputDecoder.sniffDecodedKind(input)
+      let meter = InputProgressMeter.start(onProgress, input: input, index: index, count: inputs.count)
+      defer { meter?.finish() }
       if [.pcap, .pcapng, .transcript, .curlTrace, .har].contains(sniffed) {
         diagnoser.wireInputs.insert(index)
         // Streams are diagnosed as their connections close, so memory follows the connections open at once.

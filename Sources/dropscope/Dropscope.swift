@@ -41,7 +41,7 @@ extension Dropscope {
     @Flag(help: "Exit with status 1 when any stream failed (streams still in flight when an input ends do not count).")
     var failOnDrops = false
 
-    @Flag(help: "Do not show progress on standard error.")
+    @Flag(help: "Do not show progress on standard error (shown only when it is a terminal).")
     var quiet = false
 
     @Option(help: ArgumentHelp("Prices per million tokens, to put a money figure on the drops.", valueName: "input=3,output=15"))
@@ -128,12 +128,16 @@ extension Dropscope {
         throw ExitCode(66)
       }
       var analyzer = Analyzer(options: options)
-      if !quiet, isatty(2) != 0 {
-        analyzer.onInputStart = { name in
-          FileHandle.standardError.write(Data("dropscope: reading \(Redactor.redact(name).text)\n".utf8))
+      let progress = TerminalProgress.wanted(quiet: quiet) ? TerminalProgress(width: TerminalProgress.terminalWidth()) : nil
+      if let progress {
+        analyzer.onProgress = { p in
+          var p = p
+          p.name = Redactor.redact(p.name).text
+          progress.update(p)
         }
       }
       let report = analyzer.analyze(inputs, expansionWarnings: expansionWarnings)
+      progress?.finish(report)
       let text = try format.format.renderer(detail: detail.level).render(report)
       if let output {
         do {
