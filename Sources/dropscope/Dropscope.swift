@@ -149,7 +149,9 @@ extension Dropscope {
       } else {
         FileHandle.standardOutput.write(Data(text.utf8))
       }
-      if report.counts.streams == 0 {
+      if report.counts.streams == 0, let focus = report.focus, focus.leftOut > 0 {
+        printNotice("no stream is in the focus (\(focus.leftOut) found, all left out by \(focus.taken.replacingOccurrences(of: "`", with: "")))\(focus.leftOutWithoutTime > 0 ? "; \(focus.leftOutWithoutTime) of them have no time" : ""): widen --since/--until, or check --request-id and --context against an unfocused report")
+      } else if report.counts.streams == 0 {
         let lines = report.inputs.reduce(0) { $0 + $1.lines }
         printNotice("no stream was found in \(report.inputs.count) input\(report.inputs.count == 1 ? "" : "s") (\(lines) line\(lines == 1 ? "" : "s") read), so nothing was judged\(report.warnings.isEmpty ? "" : "; the report's warnings say what each input looked like")")
       }

@@ -62,6 +62,7 @@ final class CommandLineTests: XCTestCase {
     let none = try run(["analyze", "--fail-on-drops", "--request-id", "req_nothing_like_it", "SampleLogs/10-mixed-workers/"])
     XCTAssertEqual(none.status, 0, "no stream in focus failed")
     XCTAssertTrue(none.stdout.contains("Focus: request id `req_nothing_like_it`."), none.stdout)
+    XCTAssertTrue(none.stderr.contains("dropscope: no stream is in the focus (15 found, all left out by request id req_nothing_like_it)"), none.stderr)
     let badSince = try run(["analyze", "--since", "yesterday", "SampleLogs/10-mixed-workers/"])
     XCTAssertEqual(badSince.status, 64)
     XCTAssertTrue(badSince.stderr.contains("--since takes an ISO 8601 time"), badSince.stderr)
