@@ -35,7 +35,18 @@ struct ProgressLine {
   /// The line after the last input: what the report holds and how long it all took.
   static func summary(inputs: Int, bytesRead: Int64, streams: Int, failed: Int, seconds: Double) -> String {
     "dropscope: \(inputs) input\(inputs == 1 ? "" : "s"), \(bytes(bytesRead)) read in \(duration(seconds)): "
-      + "\(streams) stream\(streams == 1 ? "" : "s"), \(failed) failed"
+      + "\(grouped(streams)) stream\(streams == 1 ? "" : "s"), \(grouped(failed)) failed"
+  }
+
+  /// `27,629`: thousands grouped, as the report writes counts.
+  static func grouped(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var out = ""
+    for (i, digit) in digits.enumerated() {
+      if i > 0, (digits.count - i) % 3 == 0 { out += "," }
+      out.append(digit)
+    }
+    return (value < 0 ? "-" : "") + out
   }
 
   /// `512 B`, `1.5 KB`, `12.3 MB`, `4.02 GB` (powers of 1000).

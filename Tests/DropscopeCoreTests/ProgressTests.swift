@@ -46,6 +46,10 @@ final class ProgressTests: XCTestCase {
                    "dropscope: 2 inputs, 5.00 MB read in 1.2 s: 12 streams, 3 failed")
     XCTAssertEqual(ProgressLine.summary(inputs: 1, bytesRead: 10, streams: 1, failed: 0, seconds: 75),
                    "dropscope: 1 input, 10 B read in 1:15: 1 stream, 0 failed")
+    XCTAssertEqual(ProgressLine.summary(inputs: 3, bytesRead: 6_900_000, streams: 27_629, failed: 1_105, seconds: 12),
+                   "dropscope: 3 inputs, 6.90 MB read in 12 s: 27,629 streams, 1,105 failed")
+    XCTAssertEqual(ProgressLine.grouped(999), "999")
+    XCTAssertEqual(ProgressLine.grouped(1_000_000), "1,000,000")
   }
 
   /// Reports come per input, at its start, every MiB or so, and at its end: for a plain file, a gzip file and a
