@@ -44,6 +44,28 @@ final class UnzonedTimeTests: XCTestCase {
     XCTAssertEqual(utc, zero)
   }
 
+  /// A syslog envelope's `Nov 22 10:00:00` has no zone either: the lines that take its time take the zone given.
+  func testAZonelessEnvelopeTimeIsReadInTheZoneGiven() throws {
+    let log = """
+      Nov 22 10:00:00 node-1 app[7]: INFO:httpx:HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      Nov 22 10:00:02 node-1 app[7]: INFO:httpx:HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+
+      """
+    let directory = try TestSupport.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let url = directory.appendingPathComponent("syslog")
+    try Data(log.utf8).write(to: url)
+    func starts(_ offset: Int?) -> [Microseconds] {
+      var options = AnalysisOptions()
+      options.logUTCOffsetMinutes = offset
+      let report = Analyzer(options: options).analyze([AnalysisInput(path: url.path, displayName: "syslog")])
+      return report.streams.compactMap { $0.startedAt.flatMap(TimestampParser.parse) }
+    }
+    let utc = starts(nil)
+    XCTAssertEqual(utc.count, 2)
+    XCTAssertEqual(starts(-120), utc.map { $0 + 120 * 60_000_000 })
+  }
+
   func testTimesWithAZoneKeepTheirs() throws {
     let log = """
       2026-11-22T15:00:00.000+00:00 INFO [worker_0] httpx: HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
