@@ -17,6 +17,10 @@ public struct AnalysisOptions: Sendable {
   /// The day (UTC midnight, in microseconds) and zone (minutes east of UTC) of curl traces' times of day.
   public var curlDate: Microseconds?
   public var curlUTCOffsetMinutes: Int?
+  /// The zone (minutes east of UTC) of log timestamps written without one; nil reads them as UTC.
+  public var logUTCOffsetMinutes: Int?
+  /// Which streams the report judges and lists (`--since`, `--until`, `--request-id`, `--context`).
+  public var focus = ReportFocus()
   /// Threads that read a capture's connections (1: all on the calling thread). The report is the same whatever
   /// the number; by default one per processor, up to 4.
   public var captureThreads = max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -47,8 +51,11 @@ public struct AnalysisOptions: Sendable {
 /// Runs the whole analysis: inputs → readers → assembler → diagnosis → report. Never prints.
 public struct Analyzer {
   public var options: AnalysisOptions
-  /// Called with the name of each input as reading starts (for progress on a terminal).
+  /// Called with the name of each input as reading starts.
   public var onInputStart: (@Sendable (String) -> Void)?
+  /// Called as each input is read: at its start, every MiB or so of it, and at its end (for progress on a terminal).
+  /// It may be called on another thread than `analyze`'s; calls for one input come in order, one at a time.
+  public var onProgress: (@Sendable (InputProgress) -> Void)?
 
   public init(options: AnalysisOptions = AnalysisOptions()) {
     self.options = options
@@ -116,6 +123,8 @@ public struct Analyzer {
       onInputStart?(named.displayName)
       let input = named.opened()  // once: what is sniffed is handed on to the reader
       let sniffed = InputDecoder.sniffDecodedKind(input)
+      let meter = InputProgressMeter.start(onProgress, input: input, index: index, count: inputs.count)
+      defer { meter?.finish() }
       if [.pcap, .pcapng, .transcript, .curlTrace, .har].contains(sniffed) {
         diagnoser.wireInputs.insert(index)
         // Streams are diagnosed as their connections close, so memory follows the connections open at once.
@@ -172,7 +181,8 @@ public struct Analyzer {
         for stream in pending { diagnoseOrCount(stream) }
         pending.removeAll(keepingCapacity: true)
       }
-      let result = LinePipeline.run(input, maxLineLength: options.maxLineLength, { line, number, classified, origin in
+      let result = LinePipeline.run(input, maxLineLength: options.maxLineLength,
+                                    unzonedOffsetMinutes: options.logUTCOffsetMinutes ?? 0, { line, number, classified, origin in
         reader.read(line: line, number: number, classified: classified, origin: origin)
         if !pending.isEmpty { flush() }
       }, onContext: reader.define, onBlockEnd: reader.blockWillBeReused)
@@ -218,7 +228,9 @@ public struct Analyzer {
       notes.append("Read as \(envelope.description): \(list). Each record was unwrapped to the application's lines; a line without a time of its own took its record's, and each container, process or log stream was read as a context of its own.")
     }
     if let note = TLSDecryptionTally.note(decryptions, keyLogInputs: keyLogInputs.map(\.displayName)) { notes.append(note) }
-    if sawUnzoned { notes.append("Timestamps without a time zone were read as UTC.") }
+    if sawUnzoned {
+      notes.append("Timestamps without a time zone were read as \(options.logUTCOffsetMinutes.map { "\(TimeFormatting.utcOffset(minutes: $0)) (`--tz`)" } ?? "UTC").")
+    }
     if !skippedReports.isEmpty {
       notes.append("Skipped \(skippedReports.count) of dropscope's own file\(skippedReports.count == 1 ? "" : "s") found among the inputs (reports or expected verdicts, not logs): \(skippedReports.prefix(3).map { "`\($0)`" }.joined(separator: ", "))\(skippedReports.count > 3 ? ", …" : "").")
     }

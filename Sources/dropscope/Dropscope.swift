@@ -41,7 +41,7 @@ extension Dropscope {
     @Flag(help: "Exit with status 1 when any stream failed (streams still in flight when an input ends do not count).")
     var failOnDrops = false
 
-    @Flag(help: "Do not show progress on standard error.")
+    @Flag(help: "Do not show progress on standard error (shown only when it is a terminal).")
     var quiet = false
 
     @Option(help: ArgumentHelp("Prices per million tokens, to put a money figure on the drops.", valueName: "input=3,output=15"))
@@ -50,8 +50,20 @@ extension Dropscope {
     @Option(help: ArgumentHelp("The day of a curl trace's times of day (curl prints no date); default: the file's modification date.", valueName: "YYYY-MM-DD"))
     var date: String?
 
-    @Option(help: ArgumentHelp("The zone of a curl trace's times of day; default: UTC.", valueName: "+01:00"))
+    @Option(help: ArgumentHelp("The zone of times written without one: log timestamps, a curl trace's times of day, --since and --until; default: UTC.", valueName: "+01:00"))
     var tz: String?
+
+    @Option(help: ArgumentHelp("Judge and list only the streams timed at or after this time (a stream's start, else its end); streams without a time are then left out.", valueName: "2026-11-22T15:00:00Z"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Judge and list only the streams timed at or before this time.", valueName: "2026-11-22T16:00:00Z"))
+    var until: String?
+
+    @Option(name: .customLong("request-id"), help: ArgumentHelp("Judge and list only the stream of this request id; may be repeated.", valueName: "ID"))
+    var requestIDs: [String] = []
+
+    @Option(name: .customLong("context"), help: ArgumentHelp("Judge and list only the streams of this context (a thread, task, container or connection, as the report names it); may be repeated.", valueName: "NAME"))
+    var contexts: [String] = []
 
     @Option(help: ArgumentHelp("A TLS key log (SSLKEYLOGFILE, NSS format) to decrypt the TLS sessions of captures; may be repeated. Its secrets are never printed.", valueName: "FILE"))
     var keylog: [String] = []
@@ -66,6 +78,31 @@ extension Dropscope {
         throw ValidationError("--price takes prices from 0 to \(Int(TokenPrice.highest)) dollars per million tokens, for example input=3,output=15")
       }
       if let threads, !(1...64).contains(threads) { throw ValidationError("--threads takes a number from 1 to 64") }
+      let zone = tz.flatMap(AnalysisOptions.utcOffsetMinutes) ?? 0
+      for (flag, value) in [("--since", since), ("--until", until)] {
+        if let value, ReportFocus.parseTime(value, unzonedOffsetMinutes: zone) == nil {
+          throw ValidationError("\(flag) takes an ISO 8601 time, for example 2026-11-22T15:52:48Z, 2026-11-22 15:52 (in --tz, else UTC) or 2026-11-22")
+        }
+      }
+      if let since, let until, let start = ReportFocus.parseTime(since, unzonedOffsetMinutes: zone),
+        let end = ReportFocus.parseTime(until, unzonedOffsetMinutes: zone), end < start
+      {
+        throw ValidationError("--until is before --since: give the earlier time to --since")
+      }
+      if requestIDs.contains(where: { $0.isEmpty }) || contexts.contains(where: { $0.isEmpty }) {
+        throw ValidationError("--request-id and --context take a non-empty value, as the report shows it")
+      }
+    }
+
+    /// The focus the flags give (`--since`, `--until`, `--request-id`, `--context`).
+    var focus: ReportFocus {
+      let zone = tz.flatMap(AnalysisOptions.utcOffsetMinutes) ?? 0
+      var focus = ReportFocus()
+      focus.since = since.flatMap { ReportFocus.parseTime($0, unzonedOffsetMinutes: zone) }
+      focus.until = until.flatMap { ReportFocus.parseTime($0, unzonedOffsetMinutes: zone) }
+      focus.requestIDs = requestIDs
+      focus.contexts = contexts
+      return focus
     }
 
     func run() throws {
@@ -81,6 +118,8 @@ extension Dropscope {
       if let price { options.pricePerMillion = (price.input, price.output) }
       options.curlDate = date.flatMap(AnalysisOptions.midnight(of:))
       options.curlUTCOffsetMinutes = tz.flatMap(AnalysisOptions.utcOffsetMinutes)
+      options.logUTCOffsetMinutes = tz.flatMap(AnalysisOptions.utcOffsetMinutes)
+      options.focus = focus
       if let threads { options.captureThreads = threads }
       do {
         options.keyLog = try TLSKeyLog.load(paths: keylog)
@@ -89,12 +128,16 @@ extension Dropscope {
         throw ExitCode(66)
       }
       var analyzer = Analyzer(options: options)
-      if !quiet, isatty(2) != 0 {
-        analyzer.onInputStart = { name in
-          FileHandle.standardError.write(Data("dropscope: reading \(Redactor.redact(name).text)\n".utf8))
+      let progress = TerminalProgress.wanted(quiet: quiet) ? TerminalProgress(width: TerminalProgress.terminalWidth()) : nil
+      if let progress {
+        analyzer.onProgress = { p in
+          var p = p
+          p.name = Redactor.redact(p.name).text
+          progress.update(p)
         }
       }
       let report = analyzer.analyze(inputs, expansionWarnings: expansionWarnings)
+      progress?.finish(report)
       let text = try format.format.renderer(detail: detail.level).render(report)
       if let output {
         do {
@@ -106,7 +149,9 @@ extension Dropscope {
       } else {
         FileHandle.standardOutput.write(Data(text.utf8))
       }
-      if report.counts.streams == 0 {
+      if report.counts.streams == 0, let focus = report.focus, focus.leftOut > 0 {
+        printNotice("no stream is in the focus (\(focus.leftOut) found, all left out by \(focus.taken.replacingOccurrences(of: "`", with: "")))\(focus.leftOutWithoutTime > 0 ? "; \(focus.leftOutWithoutTime) of them have no time" : ""): widen --since/--until, or check --request-id and --context against an unfocused report")
+      } else if report.counts.streams == 0 {
         let lines = report.inputs.reduce(0) { $0 + $1.lines }
         printNotice("no stream was found in \(report.inputs.count) input\(report.inputs.count == 1 ? "" : "s") (\(lines) line\(lines == 1 ? "" : "s") read), so nothing was judged\(report.warnings.isEmpty ? "" : "; the report's warnings say what each input looked like")")
       }

@@ -365,6 +365,10 @@ final class ReportFormatTests: XCTestCase {
     }
     XCTAssertGreaterThanOrEqual(documents.count, 30)
     documents.append(("all samples", try JSONSerialization.jsonObject(with: Data(try JSONRenderer().render(Self.allSamples).utf8))))
+    var focused = Self.allSamples
+    focused.focus = Report.Focus(since: "2026-11-22T16:00:00.000Z", until: nil, requestIDs: ["req_1"], contexts: [],
+                                 leftOut: 3, leftOutWithoutTime: 1)
+    documents.append(("focused", try JSONSerialization.jsonObject(with: Data(try JSONRenderer().render(focused).utf8))))
     for (name, document) in documents {
       let errors = validator.errors(document, schema, at: "$")
       XCTAssertTrue(errors.isEmpty, "\(name): \(errors.prefix(5).joined(separator: "; "))")

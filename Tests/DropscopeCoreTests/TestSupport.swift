@@ -26,12 +26,16 @@ enum TestSupport {
   }
 
   /// Runs a program from the package root; returns its exit status, standard output and standard error.
-  static func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil) throws
+  /// `environment` is added to this process's own.
+  static func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws
     -> (status: Int32, stdout: String, stderr: String)
   {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     process.currentDirectoryURL = root
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out

@@ -15,6 +15,10 @@ final class InputSource: @unchecked Sendable {
   private var aheadUsed = 0
   /// Bytes handed on so far.
   private(set) var offset: Int64 = 0
+  /// Whether the first bytes read ahead are gzip's magic number.
+  private(set) var isGzip = false
+  /// Told of the bytes handed on, every so many (for progress on a terminal); nil: nobody asks.
+  var progress: InputProgressMeter?
 
   /// Opens `path` for reading; `-` means standard input.
   /// - Throws: `DropscopeError.unreadableInput` when the file cannot be opened.
@@ -45,7 +49,15 @@ final class InputSource: @unchecked Sendable {
     while ahead.count < count, let n = try? readDescriptor(into: buffer), n > 0 {
       ahead += UnsafeRawBufferPointer(rebasing: buffer[0..<n])
     }
+    isGzip = ahead.count >= 2 && ahead[0] == 0x1f && ahead[1] == 0x8b
     return Array(ahead.prefix(count))
+  }
+
+  /// The input's size, when it is a regular file; nil for a pipe, a terminal or standard input from one.
+  var size: Int64? {
+    var info = stat()
+    guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+    return Int64(info.st_size)
   }
 
   /// Fills `buffer` with the next bytes: those read ahead first, then from the input.
@@ -62,12 +74,15 @@ final class InputSource: @unchecked Sendable {
       n = try readDescriptor(into: buffer)
     }
     offset += Int64(n)
+    if let progress, progress.due(at: offset) { progress.advance(to: offset) }
     return n
   }
 
   /// The input mapped into memory, when it is a regular, non-empty file; nil otherwise (read it with `read`).
   func map() -> MappedFile? {
-    MappedFile(descriptor: descriptor)
+    let file = MappedFile(descriptor: descriptor)
+    file?.progress = progress
+    return file
   }
 
   private func readDescriptor(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {

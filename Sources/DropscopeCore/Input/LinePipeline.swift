@@ -14,13 +14,16 @@ enum LinePipeline {
   ///   - onContext: an envelope context, before the first line that stands in it.
   ///   - onBlockEnd: called before a block's memory is handed back for reuse: whoever kept pointers into its lines
   ///     must copy what it needs.
+  ///   - unzonedOffsetMinutes: the zone (minutes east of UTC) of timestamps written without one (`--tz`); 0 reads
+  ///     them as UTC.
   static func run(
-    _ input: AnalysisInput, maxLineLength: Int,
+    _ input: AnalysisInput, maxLineLength: Int, unzonedOffsetMinutes: Int = 0,
     _ onLine: (UnsafeRawBufferPointer, Int, ClassifiedLine, LineOrigin) -> Void,
     onContext: (Int32, EnvelopeContext) -> Void = { _, _ in }, onBlockEnd: () -> Void
   ) -> InputDecoder.Result {
     let queue = BlockQueue(limit: 4)
-    let producer = Producer(input: input, maxLineLength: maxLineLength, queue: queue)
+    let producer = Producer(input: input, maxLineLength: maxLineLength, queue: queue,
+                            unzonedShift: Microseconds(unzonedOffsetMinutes) * 60_000_000)
     let thread = Thread { producer.run() }
     thread.stackSize = 1 << 20
     thread.start()
@@ -44,6 +47,8 @@ enum LinePipeline {
     let input: AnalysisInput
     let maxLineLength: Int
     let queue: BlockQueue
+    /// Subtracted from a time written without a zone, to read it in the zone `--tz` gives (0: as UTC).
+    let unzonedShift: Microseconds
     /// Written before `queue.finish()`, read after the queue is drained.
     var result = InputDecoder.Result()
     /// The envelope contexts the unwrapper finds, defined in blocks as lines come to stand in them.
@@ -56,10 +61,11 @@ enum LinePipeline {
     /// Absurd values in structured records (a time of 1e300), warned about by file and line; the first few.
     private var absurd: [AnalysisWarning] = []
 
-    init(input: AnalysisInput, maxLineLength: Int, queue: BlockQueue) {
+    init(input: AnalysisInput, maxLineLength: Int, queue: BlockQueue, unzonedShift: Microseconds) {
       self.input = input
       self.maxLineLength = maxLineLength
       self.queue = queue
+      self.unzonedShift = unzonedShift
       block = queue.takeFree()
     }
 
@@ -86,6 +92,8 @@ enum LinePipeline {
 
     /// Takes an unwrapped line: defines its context if it is new, expands a structured record, adds the lines.
     private func deliver(_ line: UnsafeRawBufferPointer, _ number: Int, _ origin: LineOrigin) {
+      var origin = origin
+      if unzonedShift != 0, !origin.zoned, let time = origin.time { origin.time = time - unzonedShift }
       while origin.context > announced {
         announced += 1
         block.define(announced, contexts.list[Int(announced) - 1])
@@ -112,6 +120,9 @@ enum LinePipeline {
     private func add(_ line: UnsafeRawBufferPointer, _ number: Int, _ origin: LineOrigin) {
       // The message is classified on the reader's thread: that balances the two threads' work.
       var classified = LineClassifier.classify(line, cache: &cache, withMessage: false)
+      if unzonedShift != 0, let time = classified.prefix?.time, !classified.prefix!.zoned {
+        classified.prefix!.time = time - unzonedShift
+      }
       // A record without a time of its own takes its envelope's.
       if origin.time != nil, classified.prefix != nil, classified.prefix!.time == nil {
         classified.prefix!.time = origin.time

@@ -9,6 +9,8 @@ import Darwin
 final class MappedFile {
   let bytes: UnsafeRawBufferPointer
   private var released = 0
+  /// Told how far reading has got each time pages are given back (every 8 MiB or more); nil: nobody asks.
+  var progress: InputProgressMeter?
   private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
   /// Maps the file open on `descriptor` (which stays open); nil for an empty or irregular file (a pipe, a terminal),
@@ -34,5 +36,6 @@ final class MappedFile {
     guard end - released >= 8 << 20 else { return }
     _ = madvise(UnsafeMutableRawPointer(mutating: base + released), end - released, MADV_DONTNEED)
     released = end
+    progress?.advance(to: Int64(end))
   }
 }

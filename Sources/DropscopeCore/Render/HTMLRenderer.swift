@@ -56,6 +56,7 @@ public struct HTMLRenderer: ReportRenderer {
     var streams = "\(ReportText.grouped(c.streams)): \(ReportText.grouped(c.completed)) completed, \(ReportText.grouped(report.droppedCount)) failed"
     if c.inFlight > 0 { streams += ", \(c.inFlight) in flight when the input ends" }
     rows.append(("Streams", streams))
+    if let focus = report.focus { rows.append(("Focus", "\(focus.taken); \(focus.leftOutText)")) }
     if ReportText.hasSDKInput(report) { rows.append(("SDK calls", "\(ReportText.grouped(c.calls)), of which \(ReportText.grouped(c.callsFailed)) failed in the end; the SDK retried \(ReportText.count(c.retries, "attempt"))")) }
     rows.append(("Raw exceptions leaked by the SDK", "\(c.unwrappedExceptionLeaks)"))
     rows.append(("What the drops cost", ReportText.cost(report.cost) { $0 }))

@@ -85,6 +85,7 @@ public struct JiraRenderer: ReportRenderer {
     var streams = "\(ReportText.grouped(c.streams)): \(ReportText.grouped(c.completed)) completed, *\(ReportText.grouped(report.droppedCount)) failed*"
     if c.inFlight > 0 { streams += ", \(ReportText.grouped(c.inFlight)) in flight when the input ends" }
     out += "|Streams|\(streams)|\n"
+    if let focus = report.focus { out += "|Focus|\(Self.inline("\(focus.taken); \(focus.leftOutText)"))|\n" }
     if ReportText.hasSDKInput(report) {
       out += "|SDK calls|\(ReportText.grouped(c.calls)), of which \(ReportText.grouped(c.callsFailed)) failed in the end; the SDK retried \(ReportText.count(c.retries, "attempt"))|\n"
     }

@@ -72,6 +72,7 @@ public struct MarkdownRenderer: ReportRenderer {
     if c.inFlight > 0 { streams += ", \(ReportText.grouped(c.inFlight)) in flight when the input ends" }
     if c.seenInLogAndCapture > 0 { streams += " (\(c.seenInLogAndCapture) seen both in a log and in a capture, each counted once)" }
     out.line("| Streams | \(streams) |")
+    if let focus = report.focus { out.line("| Focus | \(focus.taken); \(focus.leftOutText) |") }
     if ReportText.hasSDKInput(report) {
       out.line("| SDK calls | \(ReportText.grouped(c.calls)), of which \(ReportText.grouped(c.callsFailed)) failed in the end; the SDK retried \(ReportText.count(c.retries, "attempt")) |")
     }

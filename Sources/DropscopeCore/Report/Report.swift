@@ -20,10 +20,13 @@ public struct Report: Sendable, Codable, Equatable {
   /// Exceptions logged outside any stream, and other remarks on how the inputs were read.
   public var notes: [String]
   public var warnings: [AnalysisWarning]
+  /// The focus the report was made with (`--since`, `--until`, `--request-id`, `--context`); nil without one, and
+  /// then absent from the JSON.
+  public var focus: Focus? = nil
 
   enum CodingKeys: String, CodingKey {
     case schema = "$schema"
-    case schemaVersion, tool, inputs, timeSpan, counts, secretsRedacted, cost, streams, fixes, notes, warnings
+    case schemaVersion, tool, inputs, timeSpan, counts, secretsRedacted, cost, streams, fixes, notes, warnings, focus
   }
 
   public func encode(to encoder: Encoder) throws {
@@ -40,6 +43,7 @@ public struct Report: Sendable, Codable, Equatable {
     try c.encode(fixes, forKey: .fixes)
     try c.encode(notes, forKey: .notes)
     try c.encode(warnings, forKey: .warnings)
+    if let focus { try c.encode(focus, forKey: .focus) }
   }
 
   /// One input file and what was read of it.

@@ -11,6 +11,14 @@ final class VerdictCollector {
   private(set) var streamsPerInput: [Int: Int] = [:]
   /// Streams retired unread (`countRetired`).
   private var retired = 0
+  /// Streams the focus left out, and of them those left out for having no time.
+  private var leftOut = 0
+  private var leftOutWithoutTime = 0
+  /// Capture streams outside the focus, kept until the report is made: a log stream in focus may be the same request,
+  /// and its verdict is then made from both views (the capture's joins it rather than being counted apart).
+  private var heldForJoin: [(verdict: StreamVerdict, why: ReportFocus.Exclusion)] = []
+  /// The most capture streams held for a join; beyond them, capture streams outside the focus are left out at once.
+  static let mostHeldForJoin = 5_000
 
   init(options: AnalysisOptions) {
     self.options = options
@@ -18,7 +26,8 @@ final class VerdictCollector {
   }
 
   /// Whether a completed stream would be listed; when not, `countCompletedUnlisted` is enough.
-  var listsMoreCompleted: Bool { listedCompleted < options.maxListedCompletedStreams }
+  /// With a focus, every stream needs its verdict, to be placed in or out of the focus.
+  var listsMoreCompleted: Bool { options.focus.isActive || listedCompleted < options.maxListedCompletedStreams }
 
   /// Counts a completed stream without listing it (no verdict needs to be built).
   func countCompletedUnlisted(call: Int, attempt: Int, input: Int) {
@@ -32,6 +41,13 @@ final class VerdictCollector {
   /// Counts a stream retired unread while open (more were open at once than the assembler keeps): its verdict is
   /// unknown, so it is neither completed nor failed, and the report says how many there were.
   func countRetired(call: Int, attempt: Int, input: Int) {
+    if options.focus.isActive {
+      // Without a verdict, it cannot be placed in the focus.
+      streamsPerInput[input, default: 0] += 1
+      leftOut += 1
+      if openCalls[call] != nil { endCall(call, attempts: attempt, failed: false) }
+      return
+    }
     counts.streams += 1
     counts.unlistedStreams += 1
     retired += 1
@@ -47,8 +63,9 @@ final class VerdictCollector {
   }
 
   func add(_ verdict: StreamVerdict, input: Int) {
-    counts.streams += 1
     streamsPerInput[input, default: 0] += 1
+    if let why = options.focus.exclusion(of: verdict) { return leaveOut(verdict, why) }
+    counts.streams += 1
     let retried = verdict.findings.contains(.retriedBySDK)
     if retried { counts.retries += 1 }
     defer {
@@ -90,6 +107,24 @@ final class VerdictCollector {
     listed.append(verdict)
   }
 
+  /// Leaves a stream out of the report, as the focus says: counted apart, or held for a join when it is a capture's.
+  /// A call with an attempt in focus is still ended by its last attempt.
+  private func leaveOut(_ verdict: StreamVerdict, _ why: ReportFocus.Exclusion) {
+    if !verdict.findings.contains(.retriedBySDK), openCalls[verdict.call] != nil {
+      endCall(verdict.call, attempts: verdict.attempt, failed: verdict.outcome == .failed && !verdict.inFlightAtEnd)
+    }
+    if verdict.onWire, heldForJoin.count < Self.mostHeldForJoin {
+      heldForJoin.append((verdict, why))
+    } else {
+      countLeftOut(why)
+    }
+  }
+
+  private func countLeftOut(_ why: ReportFocus.Exclusion) {
+    leftOut += 1
+    if why == .noTime { leftOutWithoutTime += 1 }
+  }
+
   /// Adds (`sign` 1) or takes back (`sign` -1) what one stream counts: the stream, its outcome and cause, its
   /// leak finding and its billed tokens. Calls are counted apart.
   private func tally(_ verdict: StreamVerdict, _ sign: Int) {
@@ -115,14 +150,15 @@ final class VerdictCollector {
 
   /// Counts a request seen in a log and a capture once, by its one verdict. The call is the log's: a connection
   /// counted as a call of one attempt is taken back, and the log's call failed or not by the joined verdict.
-  private func countJoined(log: StreamVerdict, capture: StreamVerdict, as joined: StreamVerdict) {
+  /// A capture stream held outside the focus (`captureCounted` false) was counted neither as a stream nor as a call.
+  private func countJoined(log: StreamVerdict, capture: StreamVerdict, as joined: StreamVerdict, captureCounted: Bool = true) {
     tally(log, -1)
-    tally(capture, -1)
+    if captureCounted { tally(capture, -1) }
     tally(joined, 1)
-    counts.calls -= 1
+    if captureCounted { counts.calls -= 1 }
     // A stream in flight when its input ended did not fail its call.
     func failedCall(_ s: StreamVerdict) -> Bool { s.outcome == .failed && !s.inFlightAtEnd }
-    if failedCall(capture) { counts.callsFailed -= 1 }
+    if captureCounted, failedCall(capture) { counts.callsFailed -= 1 }
     if !log.findings.contains(.retriedBySDK), failedCall(log) != failedCall(joined) {
       counts.callsFailed += failedCall(joined) ? 1 : -1
     }
@@ -142,16 +178,24 @@ final class VerdictCollector {
       notes.append("\(retired) stream\(retired == 1 ? " was" : "s were") retired unread while still open, because more than \(Assembler.mostOpenStreams) were open at once (threads, workers or connections that never ended): their verdict is unknown, and they are counted among the streams but neither as completed nor as failed. Analyze fewer files at once, or a shorter span of the log, to see them.")
     }
     notes += Self.noteSameElapsedCuts(&streams)
+    // Capture streams outside the focus join log streams in it; those that join none stay out.
+    let held = Dictionary(uniqueKeysWithValues: heldForJoin.map { ($0.verdict.id, $0.why) })
+    if !held.isEmpty { streams = (streams + heldForJoin.map(\.verdict)).sorted { $0.id < $1.id } }
     let precision = Dictionary(inputs.map { ($0.name, Microseconds($0.timePrecision)) }, uniquingKeysWith: max)
     let pairs = Self.joinLogsAndCaptures(streams) { precision[$0] ?? 0 }
     for (log, capture) in pairs {
       let joined = StreamVerdict.joined(log: streams[log], capture: streams[capture])
-      countJoined(log: streams[log], capture: streams[capture], as: joined)
+      countJoined(log: streams[log], capture: streams[capture], as: joined, captureCounted: held[streams[capture].id] == nil)
       counts.seenInLogAndCapture += 1
       streams[log] = joined
     }
     let absorbed = Set(pairs.map(\.capture))
-    streams = streams.indices.filter { !absorbed.contains($0) }.map { streams[$0] }
+    streams = streams.indices.filter { index in
+      guard !absorbed.contains(index) else { return false }
+      guard let why = held[streams[index].id] else { return true }
+      countLeftOut(why)
+      return false
+    }.map { streams[$0] }
     if !pairs.isEmpty {
       let n = pairs.count
       notes.append("\(n) request\(n == 1 ? " was" : "s were") seen both in a log and in a capture; each is listed once, with one verdict from both views and each view's own reading under it.")
@@ -165,8 +209,17 @@ final class VerdictCollector {
     }
     let used = Set(streams.flatMap(\.fixes))
     let fixes = used.sorted().compactMap { Catalogue.fixes[$0] }
+    var focus: Report.Focus?
+    if options.focus.isActive {
+      let given = options.focus
+      focus = Report.Focus(since: given.since.map(TimeFormatting.iso), until: given.until.map(TimeFormatting.iso),
+                           requestIDs: given.requestIDs, contexts: given.contexts, leftOut: leftOut,
+                           leftOutWithoutTime: leftOutWithoutTime)
+      notes.insert(focus!.note, at: 0)
+    }
     return Report(tool: "dropscope \(DropscopeVersion.current)", inputs: inputs, timeSpan: span, counts: result,
-                  secretsRedacted: secrets, cost: cost, streams: streams, fixes: fixes, notes: notes, warnings: warnings)
+                  secretsRedacted: secrets, cost: cost, streams: streams, fixes: fixes, notes: notes, warnings: warnings,
+                  focus: focus)
   }
 }
 
