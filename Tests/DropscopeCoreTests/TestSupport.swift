@@ -62,7 +62,7 @@ enum TestSupport {
 
   /// Compresses bytes into one gzip member with zlib.
   static func gzip(_ bytes: [UInt8]) -> [UInt8] {
-    var stream = z_stream()
+    let stream = z_stream()
     let stream_ = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     stream_.initialize(to: stream)
     defer { deflateEnd(stream_); stream_.deallocate() }
