@@ -103,16 +103,18 @@ struct ConnectionRouter {
     let key = ConnectionKey(segment.source, segment.destination)
     // A connection whose opening was not captured gets its roles from its first bytes: until some arrive (or a
     // FIN or RST), its bare ACKs say nothing and are passed over.
-    if routes[key] == nil, !segment.isSYN, !segment.isFIN, !segment.isRST, segment.payload.isEmpty,
+    // One lookup per segment: the hash of the four-tuple is most of routing's cost.
+    let found = routes[key]
+    if found == nil, !segment.isSYN, !segment.isFIN, !segment.isRST, segment.payload.isEmpty,
       segment.missingPayload == 0
     {
       return
     }
     let route: Route
-    if let known = routes[key], !(segment.isSYN && segment.flags & TCPSegment.ack == 0 && known.history.closing) {
+    if let known = found, !(segment.isSYN && segment.flags & TCPSegment.ack == 0 && known.history.closing) {
       route = known
     } else {
-      if let old = routes[key] { work(.finish(old.connection, captureEnded: false)) }
+      if let old = found { work(.finish(old.connection, captureEnded: false)) }
       let ends = Connection.ends(first: segment)
       route = Route(open(client: ends.client, server: ends.server))
       routes[key] = route

@@ -502,7 +502,11 @@ struct SSEDecoder {
     if isEvent {
       eventName.removeAll(keepingCapacity: true)
       eventName += value
-      if eventName != resolved.name {
+      // Most events repeat the name before them: compared as bytes, not as arrays.
+      let same = value.count == resolved.name.count && (value.isEmpty || resolved.name.withUnsafeBytes {
+        memcmp($0.baseAddress!, value.baseAddress!, value.count) == 0
+      })
+      if !same {
         let name = String(decoding: eventName, as: UTF8.self)
         resolved = (eventName, name.isEmpty ? nil : StreamEvent(rawValue: name) ?? (name.hasPrefix("response.") ? .other : nil))
       }
