@@ -6,13 +6,19 @@
 /// to `finished`, so memory holds only the streams open at once.
 final class Assembler: FactSink {
   /// The most streams open at once (in a log with that many threads or workers, or a capture with that many
-  /// connections): past it the one that began first is retired unread, with an unknown verdict, so that memory stays
-  /// bounded whatever the input.
-  static let mostOpenStreams = 20_000
+  /// connections): past it the one idle longest is retired unread, with an unknown verdict, so that memory stays
+  /// bounded whatever the input. An open stream takes about 0.7 KiB here (`StreamEvidence`), on a capture its
+  /// connection about 2 KiB more, and when the input ends with all of them open, each is diagnosed and listed
+  /// (in flight) at about 3.5 KiB more: 10,000 open connections peaked at 80 MiB, 5,000 at 50 MiB, under the 64 MiB
+  /// the whole run is held to (`Tools/benchmark/memory.py`).
+  static let mostOpenStreams = 5_000
   /// Streams retired so.
   private(set) var retiredStreams = 0
-  /// The contexts and sequence numbers of open streams, in the order they began (finished ones are skipped lazily).
-  private var beginOrder: [(context: Int, sequence: Int)] = []
+  /// Open streams in the order they were last active (began or received an event): context, sequence number and
+  /// the tick of that activity. A stream is queued again at each activity; an entry whose tick is no longer the
+  /// stream's last (or whose stream has finished) is skipped lazily. The first valid entry is the stream idle longest.
+  private var beginOrder: [(context: Int, sequence: Int, tick: Int)] = []
+  private var tick = 0
   private var beginOrderHead = 0
   /// Receives each stream as soon as nothing more can be added to it.
   private let finished: (StreamEvidence) -> Void
@@ -282,14 +288,25 @@ final class Assembler: FactSink {
       byRequestID[id] = stream
     }
     open[k] = stream
-    beginOrder.append((k, stream.sequence))
+    touch(stream)
     if open.count > Self.mostOpenStreams { retireOldest() }
-    if beginOrder.count > 2 * Self.mostOpenStreams {
-      // Keep only the open ones: at most `mostOpenStreams`, so this runs once per as many streams begun.
-      beginOrder = beginOrder[beginOrderHead...].filter { open[$0.context]?.sequence == $0.sequence }
+    return stream
+  }
+
+  /// Notes that a stream was active now: it goes to the back of the queue of streams to retire.
+  private func touch(_ stream: StreamEvidence) {
+    tick += 1
+    stream.lastActive = tick
+    beginOrder.append((stream.context, stream.sequence, tick))
+    if beginOrder.count > 2 * max(open.count, 4096) {
+      // Keep only each open stream's last entry: one per open stream, so this runs once per at least as many
+      // activities.
+      beginOrder = beginOrder[beginOrderHead...].filter { entry in
+        guard let stream = open[entry.context] else { return false }
+        return stream.sequence == entry.sequence && stream.lastActive == entry.tick
+      }
       beginOrderHead = 0
     }
-    return stream
   }
 
   /// Ends the context's open stream as another begins; a response that has not said how it ended waits instead.
@@ -308,12 +325,12 @@ final class Assembler: FactSink {
     open[k] = waiting
   }
 
-  /// Retires the open stream that began first.
+  /// Retires the open stream idle longest: the first in `beginOrder` still its stream's last activity.
   private func retireOldest() {
     while beginOrderHead < beginOrder.count {
-      let (k, sequence) = beginOrder[beginOrderHead]
+      let (k, sequence, tick) = beginOrder[beginOrderHead]
       beginOrderHead += 1
-      if let stream = open[k], stream.sequence == sequence {
+      if let stream = open[k], stream.sequence == sequence, stream.lastActive == tick {
         stream.retired = true
         retiredStreams += 1
         finish(stream, key: k, reason: .endOfInput)
@@ -324,6 +341,7 @@ final class Assembler: FactSink {
 
   private func record(_ event: StreamEvent, _ fact: borrowing Fact, in stream: StreamEvidence) {
     let observation = StreamEvidence.Observation(location: fact.location, time: fact.time)
+    if open[stream.context] === stream { touch(stream) }
     stream.events.count += 1
     if stream.events.first == nil { stream.events.first = observation }
     stream.events.last = observation

@@ -46,20 +46,24 @@ struct ConnectionRouter {
     var history = TCPHistory()
     /// When the connection became fully closed, once it has.
     var fullyClosedAt: Microseconds?
+    /// The router's tick when a segment last arrived on it.
+    var lastActive = 0
 
     init(_ connection: Connection) {
       self.connection = connection
     }
   }
 
-  /// The most connections open at once: past it the one that opened first is finished as if the capture had moved
-  /// past it (its stream, if still open, is retired by the assembler, which keeps as many), so memory stays bounded
+  /// The most connections open at once: past it the one idle longest is finished as if the capture had moved past
+  /// it (its stream, if still open, is retired by the assembler, which keeps as many), so memory stays bounded
   /// whatever the capture.
   static let mostOpenConnections = Assembler.mostOpenStreams
   private var routes: [ConnectionKey: Route] = [:]
-  /// Connections in the order they opened, by key and context (those retired or closed since are skipped lazily; no
-  /// reference is kept, so a connection's memory goes when it is finished).
-  private var openOrder: [(key: ConnectionKey, context: Int)] = []
+  /// Connections in the order a segment last arrived on them, by key, context and the tick of that segment (an
+  /// entry that is no longer its connection's last, or whose connection was retired or closed since, is skipped
+  /// lazily; no reference is kept, so a connection's memory goes when it is finished).
+  private var openOrder: [(key: ConnectionKey, context: Int, tick: Int)] = []
+  private var tick = 0
   private var openOrderStart = 0
   /// Connections finished because too many were open at once.
   private(set) var retiredConnections = 0
@@ -117,15 +121,22 @@ struct ConnectionRouter {
       route = Route(open(client: ends.client, server: ends.server))
       routes[key] = route
       work(.open(route.connection, time: time))
-      openOrder.append((key, route.connection.context))
       if routes.count > Self.mostOpenConnections { retireOldest(work) }
-      if openOrder.count > 2 * Self.mostOpenConnections {
-        // Keep only the open ones: at most `mostOpenConnections`, so this runs once per as many connections opened.
-        openOrder = openOrder[openOrderStart...].filter { routes[$0.key]?.connection.context == $0.context }
-        openOrderStart = 0
-      }
     }
     let fromClient = segment.source == route.connection.client
+    // To the back of the queue of connections to retire.
+    tick += 1
+    route.lastActive = tick
+    openOrder.append((key, route.connection.context, tick))
+    if openOrder.count > 2 * max(routes.count, 4096) {
+      // Keep only each open connection's last entry: one per connection routed, so this runs once per at least
+      // as many segments.
+      openOrder = openOrder[openOrderStart...].filter { entry in
+        guard let route = routes[entry.key] else { return false }
+        return route.connection.context == entry.context && route.lastActive == entry.tick
+      }
+      openOrderStart = 0
+    }
     work(.segment(Unmanaged.passUnretained(route.connection), RoutedSegment(segment, fromClient: fromClient), time: time, location: location))
     _ = route.history.note(segment.flags, fromClient: fromClient)
     if route.fullyClosedAt == nil, route.history.fullyClosed {
@@ -150,12 +161,13 @@ struct ConnectionRouter {
     }
   }
 
-  /// Finishes the connection that opened first of those still routed.
+  /// Finishes the connection idle longest of those still routed: the first entry of `openOrder` that is still its
+  /// connection's last.
   private mutating func retireOldest(_ work: (ConnectionWork) -> Void) {
     while openOrderStart < openOrder.count {
-      let (key, context) = openOrder[openOrderStart]
+      let (key, context, tick) = openOrder[openOrderStart]
       openOrderStart += 1
-      guard let route = routes[key], route.connection.context == context else { continue }
+      guard let route = routes[key], route.connection.context == context, route.lastActive == tick else { continue }
       routes[key] = nil
       retiredConnections += 1
       work(.finish(route.connection, captureEnded: false))
