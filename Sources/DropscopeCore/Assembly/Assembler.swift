@@ -14,9 +14,10 @@ final class Assembler: FactSink {
   static let mostOpenStreams = 5_000
   /// Streams retired so.
   private(set) var retiredStreams = 0
-  /// Open streams in the order they were last active (began or received an event): context, sequence number and
-  /// the tick of that activity. A stream is queued again at each activity; an entry whose tick is no longer the
-  /// stream's last (or whose stream has finished) is skipped lazily. The first valid entry is the stream idle longest.
+  /// Open streams, one entry each, by context, sequence number and the tick of their last activity (beginning or
+  /// an event) when queued. Retiring takes the first entry whose stream has not been active since; one that has
+  /// goes to the back with its new tick (a second chance), so the stream retired is one idle long, not merely the
+  /// first to begin, and an event costs no more than noting its tick. Finished streams are skipped lazily.
   private var beginOrder: [(context: Int, sequence: Int, tick: Int)] = []
   private var tick = 0
   private var beginOrderHead = 0
@@ -288,25 +289,17 @@ final class Assembler: FactSink {
       byRequestID[id] = stream
     }
     open[k] = stream
-    touch(stream)
+    // Retired before it is queued, the stream just begun is never the one retired.
     if open.count > Self.mostOpenStreams { retireOldest() }
-    return stream
-  }
-
-  /// Notes that a stream was active now: it goes to the back of the queue of streams to retire.
-  private func touch(_ stream: StreamEvidence) {
     tick += 1
     stream.lastActive = tick
-    beginOrder.append((stream.context, stream.sequence, tick))
+    beginOrder.append((k, stream.sequence, tick))
     if beginOrder.count > 2 * max(open.count, 4096) {
-      // Keep only each open stream's last entry: one per open stream, so this runs once per at least as many
-      // activities.
-      beginOrder = beginOrder[beginOrderHead...].filter { entry in
-        guard let stream = open[entry.context] else { return false }
-        return stream.sequence == entry.sequence && stream.lastActive == entry.tick
-      }
+      // Keep only the open ones: one entry each, so this runs once per at least as many entries queued.
+      beginOrder = beginOrder[beginOrderHead...].filter { open[$0.context]?.sequence == $0.sequence }
       beginOrderHead = 0
     }
+    return stream
   }
 
   /// Ends the context's open stream as another begins; a response that has not said how it ended waits instead.
@@ -325,12 +318,17 @@ final class Assembler: FactSink {
     open[k] = waiting
   }
 
-  /// Retires the open stream idle longest: the first in `beginOrder` still its stream's last activity.
+  /// Retires an open stream idle long: the first in `beginOrder` not active since it was queued (those that were go
+  /// to the back).
   private func retireOldest() {
     while beginOrderHead < beginOrder.count {
       let (k, sequence, tick) = beginOrder[beginOrderHead]
       beginOrderHead += 1
-      if let stream = open[k], stream.sequence == sequence, stream.lastActive == tick {
+      if let stream = open[k], stream.sequence == sequence {
+        if stream.lastActive != tick {
+          beginOrder.append((k, sequence, stream.lastActive))
+          continue
+        }
         stream.retired = true
         retiredStreams += 1
         finish(stream, key: k, reason: .endOfInput)
@@ -341,7 +339,8 @@ final class Assembler: FactSink {
 
   private func record(_ event: StreamEvent, _ fact: borrowing Fact, in stream: StreamEvidence) {
     let observation = StreamEvidence.Observation(location: fact.location, time: fact.time)
-    if open[stream.context] === stream { touch(stream) }
+    tick += 1
+    stream.lastActive = tick
     stream.events.count += 1
     if stream.events.first == nil { stream.events.first = observation }
     stream.events.last = observation

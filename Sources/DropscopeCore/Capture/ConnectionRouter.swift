@@ -59,9 +59,10 @@ struct ConnectionRouter {
   /// whatever the capture.
   static let mostOpenConnections = Assembler.mostOpenStreams
   private var routes: [ConnectionKey: Route] = [:]
-  /// Connections in the order a segment last arrived on them, by key, context and the tick of that segment (an
-  /// entry that is no longer its connection's last, or whose connection was retired or closed since, is skipped
-  /// lazily; no reference is kept, so a connection's memory goes when it is finished).
+  /// Open connections, one entry each, by key, context and the tick of their last segment when queued (those
+  /// retired or closed since are skipped lazily; no reference is kept, so a connection's memory goes when it is
+  /// finished). Retiring takes the first entry whose connection has had no segment since; one that has goes to the
+  /// back with its new tick (a second chance), so a segment costs no more than noting its tick.
   private var openOrder: [(key: ConnectionKey, context: Int, tick: Int)] = []
   private var tick = 0
   private var openOrderStart = 0
@@ -121,22 +122,18 @@ struct ConnectionRouter {
       route = Route(open(client: ends.client, server: ends.server))
       routes[key] = route
       work(.open(route.connection, time: time))
+      // Retired before it is queued, the connection just opened is never the one retired.
       if routes.count > Self.mostOpenConnections { retireOldest(work) }
+      openOrder.append((key, route.connection.context, tick + 1))
+      if openOrder.count > 2 * max(routes.count, 4096) {
+        // Keep only the open ones: one entry each, so this runs once per at least as many entries queued.
+        openOrder = openOrder[openOrderStart...].filter { routes[$0.key]?.connection.context == $0.context }
+        openOrderStart = 0
+      }
     }
     let fromClient = segment.source == route.connection.client
-    // To the back of the queue of connections to retire.
     tick += 1
     route.lastActive = tick
-    openOrder.append((key, route.connection.context, tick))
-    if openOrder.count > 2 * max(routes.count, 4096) {
-      // Keep only each open connection's last entry: one per connection routed, so this runs once per at least
-      // as many segments.
-      openOrder = openOrder[openOrderStart...].filter { entry in
-        guard let route = routes[entry.key] else { return false }
-        return route.connection.context == entry.context && route.lastActive == entry.tick
-      }
-      openOrderStart = 0
-    }
     work(.segment(Unmanaged.passUnretained(route.connection), RoutedSegment(segment, fromClient: fromClient), time: time, location: location))
     _ = route.history.note(segment.flags, fromClient: fromClient)
     if route.fullyClosedAt == nil, route.history.fullyClosed {
@@ -161,13 +158,17 @@ struct ConnectionRouter {
     }
   }
 
-  /// Finishes the connection idle longest of those still routed: the first entry of `openOrder` that is still its
-  /// connection's last.
+  /// Finishes a connection idle long: the first in `openOrder` with no segment since it was queued (those that had
+  /// go to the back).
   private mutating func retireOldest(_ work: (ConnectionWork) -> Void) {
     while openOrderStart < openOrder.count {
       let (key, context, tick) = openOrder[openOrderStart]
       openOrderStart += 1
-      guard let route = routes[key], route.connection.context == context, route.lastActive == tick else { continue }
+      guard let route = routes[key], route.connection.context == context else { continue }
+      if route.lastActive != tick {
+        openOrder.append((key, context, route.lastActive))
+        continue
+      }
       routes[key] = nil
       retiredConnections += 1
       work(.finish(route.connection, captureEnded: false))
