@@ -6,7 +6,7 @@
     python3 Tools/benchmark/memory.py --only har,files    # some scenarios only
 
 Each scenario's input is generated once into bench-data/memory/ (ignored by git; deterministic, synthetic,
-a few hundred MB in all) and dropscope runs on it under `/usr/bin/time -v`, whose "Maximum resident set size"
+about 1.1 GB in all) and dropscope runs on it under `/usr/bin/time -v`, whose "Maximum resident set size"
 is the peak.  Reports are written in the default format (Markdown) to /dev/null.  The scenarios are the
 issue's (Trust, item 4):
 
