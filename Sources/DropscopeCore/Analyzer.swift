@@ -26,8 +26,9 @@ public struct AnalysisOptions: Sendable {
   public var captureThreads = max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
   /// The TLS secrets of the key logs given (`--keylog`), to decrypt captured TLS sessions.
   public var keyLog = TLSKeyLog()
-  /// Work items per epoch of the capture threads (small in tests, to make many epochs of a small capture).
-  var captureEpochItems = 8192
+  /// Work items per epoch of the capture threads (small in tests, to make many epochs of a small capture); the
+  /// facts of three epochs are in flight at most, so this bounds their memory (about 5 MiB at 4,096).
+  var captureEpochItems = 4096
 
   /// `2026-11-22` → its UTC midnight; nil for anything else.
   public static func midnight(of day: String) -> Microseconds? {

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 @testable import DropscopeCore
@@ -20,6 +21,29 @@ final class MemoryBoundTests: XCTestCase {
     let contexts = Set(report.streams.compactMap(\.context))
     XCTAssertTrue(contexts.contains("worker_7"), "\(contexts.sorted().prefix(5))")
     XCTAssertTrue(contexts.isDisjoint(with: (0..<7).map { "worker_\($0)" }))
+  }
+
+  func testTheStreamRetiredIsTheOneIdleLongestNotTheOneThatBeganFirst() throws {
+    let line = { (thread: String, second: Int) in
+      "2026-11-22 10:\(String(format: "%02d:%02d", second / 60, second % 60)),000 INFO [\(thread)] httpx: HTTP Request: POST https://api.anthropic.com/v1/messages \"HTTP/1.1 200 OK\"\n"
+    }
+    let event = { (thread: String, second: Int) in
+      "2026-11-22 10:\(String(format: "%02d:%02d", second / 60, second % 60)),500 DEBUG [\(thread)] app.stream: event content_block_delta\n"
+    }
+    // `busy` begins first and keeps receiving events; the workers begin after it and stay silent.
+    var log = line("busy", 0)
+    let workers = Assembler.mostOpenStreams + 3
+    for i in 0..<workers {
+      log += line("worker_\(i)", i / 1000)
+      if i % 500 == 0 { log += event("busy", i / 1000) }
+    }
+    let report = try TestSupport.analyze(text: log)
+    XCTAssertEqual(report.counts.streams, workers + 1)
+    XCTAssertTrue(report.notes.contains { $0.hasPrefix("4 streams were retired unread while still open") }, "\(report.notes)")
+    let contexts = Set(report.streams.compactMap(\.context))
+    XCTAssertTrue(contexts.contains("busy"), "the active stream is kept")
+    XCTAssertTrue(contexts.isDisjoint(with: (0..<4).map { "worker_\($0)" }), "the idle ones that began first are retired")
+    XCTAssertTrue(contexts.contains("worker_4"))
   }
 
   func testConnectionsOpenPastTheLimitAreFinishedOldestFirst() throws {

@@ -6,13 +6,20 @@
 /// to `finished`, so memory holds only the streams open at once.
 final class Assembler: FactSink {
   /// The most streams open at once (in a log with that many threads or workers, or a capture with that many
-  /// connections): past it the one that began first is retired unread, with an unknown verdict, so that memory stays
-  /// bounded whatever the input.
-  static let mostOpenStreams = 20_000
+  /// connections): past it the one idle longest is retired unread, with an unknown verdict, so that memory stays
+  /// bounded whatever the input. An open stream takes about 0.7 KiB here (`StreamEvidence`), on a capture its
+  /// connection about 2 KiB more, and when the input ends with all of them open, each is diagnosed and listed
+  /// (in flight) at about 3.5 KiB more: 10,000 open connections peaked at 80 MiB, 5,000 at 50 MiB, under the 64 MiB
+  /// the whole run is held to (`Tools/benchmark/memory.py`).
+  static let mostOpenStreams = 5_000
   /// Streams retired so.
   private(set) var retiredStreams = 0
-  /// The contexts and sequence numbers of open streams, in the order they began (finished ones are skipped lazily).
-  private var beginOrder: [(context: Int, sequence: Int)] = []
+  /// Open streams, one entry each, by context, sequence number and the tick of their last activity (beginning or
+  /// an event) when queued. Retiring takes the first entry whose stream has not been active since; one that has
+  /// goes to the back with its new tick (a second chance), so the stream retired is one idle long, not merely the
+  /// first to begin, and an event costs no more than noting its tick. Finished streams are skipped lazily.
+  private var beginOrder: [(context: Int, sequence: Int, tick: Int)] = []
+  private var tick = 0
   private var beginOrderHead = 0
   /// Receives each stream as soon as nothing more can be added to it.
   private let finished: (StreamEvidence) -> Void
@@ -292,10 +299,13 @@ final class Assembler: FactSink {
       byRequestID[id] = stream
     }
     open[k] = stream
-    beginOrder.append((k, stream.sequence))
+    // Retired before it is queued, the stream just begun is never the one retired.
     if open.count > Self.mostOpenStreams { retireOldest() }
-    if beginOrder.count > 2 * Self.mostOpenStreams {
-      // Keep only the open ones: at most `mostOpenStreams`, so this runs once per as many streams begun.
+    tick += 1
+    stream.lastActive = tick
+    beginOrder.append((k, stream.sequence, tick))
+    if beginOrder.count > 2 * max(open.count, 4096) {
+      // Keep only the open ones: one entry each, so this runs once per at least as many entries queued.
       beginOrder = beginOrder[beginOrderHead...].filter { open[$0.context]?.sequence == $0.sequence }
       beginOrderHead = 0
     }
@@ -318,12 +328,17 @@ final class Assembler: FactSink {
     open[k] = waiting
   }
 
-  /// Retires the open stream that began first.
+  /// Retires an open stream idle long: the first in `beginOrder` not active since it was queued (those that were go
+  /// to the back).
   private func retireOldest() {
     while beginOrderHead < beginOrder.count {
-      let (k, sequence) = beginOrder[beginOrderHead]
+      let (k, sequence, tick) = beginOrder[beginOrderHead]
       beginOrderHead += 1
       if let stream = open[k], stream.sequence == sequence {
+        if stream.lastActive != tick {
+          beginOrder.append((k, sequence, stream.lastActive))
+          continue
+        }
         stream.retired = true
         retiredStreams += 1
         finish(stream, key: k, reason: .endOfInput)
@@ -334,6 +349,8 @@ final class Assembler: FactSink {
 
   private func record(_ event: StreamEvent, _ fact: borrowing Fact, in stream: StreamEvidence) {
     let observation = StreamEvidence.Observation(location: fact.location, time: fact.time)
+    tick += 1
+    stream.lastActive = tick
     stream.events.count += 1
     if stream.events.first == nil { stream.events.first = observation }
     stream.events.last = observation

@@ -46,20 +46,25 @@ struct ConnectionRouter {
     var history = TCPHistory()
     /// When the connection became fully closed, once it has.
     var fullyClosedAt: Microseconds?
+    /// The router's tick when a segment last arrived on it.
+    var lastActive = 0
 
     init(_ connection: Connection) {
       self.connection = connection
     }
   }
 
-  /// The most connections open at once: past it the one that opened first is finished as if the capture had moved
-  /// past it (its stream, if still open, is retired by the assembler, which keeps as many), so memory stays bounded
+  /// The most connections open at once: past it the one idle longest is finished as if the capture had moved past
+  /// it (its stream, if still open, is retired by the assembler, which keeps as many), so memory stays bounded
   /// whatever the capture.
   static let mostOpenConnections = Assembler.mostOpenStreams
   private var routes: [ConnectionKey: Route] = [:]
-  /// Connections in the order they opened, by key and context (those retired or closed since are skipped lazily; no
-  /// reference is kept, so a connection's memory goes when it is finished).
-  private var openOrder: [(key: ConnectionKey, context: Int)] = []
+  /// Open connections, one entry each, by key, context and the tick of their last segment when queued (those
+  /// retired or closed since are skipped lazily; no reference is kept, so a connection's memory goes when it is
+  /// finished). Retiring takes the first entry whose connection has had no segment since; one that has goes to the
+  /// back with its new tick (a second chance), so a segment costs no more than noting its tick.
+  private var openOrder: [(key: ConnectionKey, context: Int, tick: Int)] = []
+  private var tick = 0
   private var openOrderStart = 0
   /// Connections finished because too many were open at once.
   private(set) var retiredConnections = 0
@@ -119,15 +124,18 @@ struct ConnectionRouter {
       route = Route(open(client: ends.client, server: ends.server))
       routes[key] = route
       work(.open(route.connection, time: time))
-      openOrder.append((key, route.connection.context))
+      // Retired before it is queued, the connection just opened is never the one retired.
       if routes.count > Self.mostOpenConnections { retireOldest(work) }
-      if openOrder.count > 2 * Self.mostOpenConnections {
-        // Keep only the open ones: at most `mostOpenConnections`, so this runs once per as many connections opened.
+      openOrder.append((key, route.connection.context, tick + 1))
+      if openOrder.count > 2 * max(routes.count, 4096) {
+        // Keep only the open ones: one entry each, so this runs once per at least as many entries queued.
         openOrder = openOrder[openOrderStart...].filter { routes[$0.key]?.connection.context == $0.context }
         openOrderStart = 0
       }
     }
     let fromClient = segment.source == route.connection.client
+    tick += 1
+    route.lastActive = tick
     work(.segment(Unmanaged.passUnretained(route.connection), RoutedSegment(segment, fromClient: fromClient), time: time, location: location))
     _ = route.history.note(segment.flags, fromClient: fromClient)
     if route.fullyClosedAt == nil, route.history.fullyClosed {
@@ -152,12 +160,17 @@ struct ConnectionRouter {
     }
   }
 
-  /// Finishes the connection that opened first of those still routed.
+  /// Finishes a connection idle long: the first in `openOrder` with no segment since it was queued (those that had
+  /// go to the back).
   private mutating func retireOldest(_ work: (ConnectionWork) -> Void) {
     while openOrderStart < openOrder.count {
-      let (key, context) = openOrder[openOrderStart]
+      let (key, context, tick) = openOrder[openOrderStart]
       openOrderStart += 1
       guard let route = routes[key], route.connection.context == context else { continue }
+      if route.lastActive != tick {
+        openOrder.append((key, context, route.lastActive))
+        continue
+      }
       routes[key] = nil
       retiredConnections += 1
       work(.finish(route.connection, captureEnded: false))

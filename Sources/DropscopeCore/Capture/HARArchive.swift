@@ -26,29 +26,72 @@ enum HARArchive {
 
   /// Finds the entries of a HAR document (`log.entries[…]`) in its bytes as they arrive, and hands over each
   /// entry, parsed, as soon as its closing brace is read: memory holds one entry, whatever the file's size.
+  ///
+  /// An entry's response body (`response.content.text`) longer than `largestKeptBody` is not kept in the entry:
+  /// it is decoded from JSON as it is read, into a temporary file (`SpilledBody`), and handed over with the entry
+  /// under `SpilledBody.key`, for `read` to feed to the connection piece by piece. So a body of 500 MB takes no
+  /// more memory than one of 1 MB.
   struct EntryScanner {
+    /// The longest response body (as written in the file, escapes and all) kept in its entry.
+    static let largestKeptBody = 1 << 20
     private var depth = 0
     private var inString = false
     private var escaped = false
-    /// The string being read, when it may be a key of the root or `log` objects.
+    /// The string being read, when it may be a key of the root or `log` objects, or of an entry's response.
     private var text: [UInt8] = []
     private var lastString: [UInt8] = []
-    /// The key that the value being read belongs to, per depth (root = 1, `log` = 2).
-    private var keys: [[UInt8]] = [[], [], []]
+    /// The key that the value being read belongs to, per depth (root = 1, `log` = 2, an entry = 4, its response
+    /// = 5, the response's content = 6).
+    private var keys: [[UInt8]] = [[], [], [], [], [], [], []]
+    /// Whether a `:` was the last structural byte (the string that follows is a value, not a key).
     private var afterColon = false
     /// Depth 3 is inside `log.entries`.
     private(set) var foundEntries = false
     private var inEntries = false
     private var entry: [UInt8] = []
     private(set) var entryCount = 0
+    /// The response body being read: where its text begins in `entry`, until it is spilled.
+    private var bodyStart: Int?
+    /// The response body of the entry being read, once longer than `largestKeptBody`.
+    private var spilled: SpilledBody?
+    private var spilling = false
 
     /// Whether the bytes ended inside an entry (the file was cut short).
-    var endedInsideEntry: Bool { !entry.isEmpty }
+    var endedInsideEntry: Bool { !entry.isEmpty || spilled != nil }
 
     /// Calls `found` with each entry and its 1-based number.
     mutating func feed(_ bytes: UnsafeRawBufferPointer, _ found: ([String: Any], Int) -> Void) {
-      var entryStart: Int? = entry.isEmpty ? nil : 0
-      for i in 0..<bytes.count {
+      var entryStart: Int? = entry.isEmpty && spilled == nil ? nil : 0
+      var i = 0
+      while i < bytes.count {
+        defer { i += 1 }
+        if spilling {
+          // Inside a spilled body: up to its closing quote, the bytes go to the body, not to the entry.
+          var end = i
+          while end < bytes.count {
+            let b = bytes[end]
+            if escaped {
+              escaped = false
+            } else if b == 0x5c {
+              escaped = true
+            } else if b == 0x22 {
+              break
+            }
+            end += 1
+          }
+          spilled?.append(escaped: UnsafeRawBufferPointer(rebasing: bytes[i..<end]))
+          guard end < bytes.count else {
+            entryStart = nil
+            i = end
+            continue
+          }
+          spilling = false
+          inString = false
+          spilled?.finish()
+          entryStart = end  // the closing quote: the entry holds an empty text
+          i = end
+          continue
+        }
         let b = bytes[i]
         if inString {
           if escaped {
@@ -57,9 +100,22 @@ enum HARArchive {
             escaped = true
           } else if b == 0x22 {
             inString = false
-            if depth <= 2 { lastString = text }
-          } else if depth <= 2, text.count < 64 {
+            bodyStart = nil
+            if depth <= 6 { lastString = text }
+          } else if depth <= 6, text.count < 64 {
             text.append(b)
+          }
+          if let start = bodyStart, let from = entryStart, entry.count + (i - from) - start > Self.largestKeptBody {
+            // Too long to keep: what was read of it so far goes to a temporary file, and the rest follows it there.
+            bodyStart = nil
+            if let body = SpilledBody() {  // without a temporary file, the body is kept in the entry
+              entry += UnsafeRawBufferPointer(rebasing: bytes[from...i])
+              entry[start...].withUnsafeBytes { body.append(escaped: $0) }
+              entry.removeSubrange(start...)
+              spilled = body
+              spilling = true
+              entryStart = nil
+            }
           }
           continue
         }
@@ -67,9 +123,19 @@ enum HARArchive {
         case 0x22:
           inString = true
           text.removeAll(keepingCapacity: true)
+          if afterColon, inEntries, depth == 6, spilled == nil, keys[6].elementsEqual("text".utf8),
+            keys[5].elementsEqual("content".utf8), keys[4].elementsEqual("response".utf8), let from = entryStart
+          {
+            bodyStart = entry.count + (i - from) + 1
+          }
+          afterColon = false
         case 0x3a:
-          if depth <= 2, depth >= 1 { keys[depth] = lastString }
+          if depth <= 6, depth >= 1 { keys[depth] = lastString }
+          afterColon = true
+        case 0x2c:
+          afterColon = false
         case 0x7b, 0x5b:
+          afterColon = false
           depth += 1
           if b == 0x5b, depth == 3, keys[2].elementsEqual("entries".utf8), keys[1].elementsEqual("log".utf8) {
             inEntries = true
@@ -78,12 +144,17 @@ enum HARArchive {
             entryStart = i
           }
         case 0x7d, 0x5d:
+          afterColon = false
           if inEntries, depth == 4, b == 0x7d, let start = entryStart {
             entry += UnsafeRawBufferPointer(rebasing: bytes[start...i])
             entryStart = nil
             entryCount += 1
-            if let parsed = try? JSONSerialization.jsonObject(with: Data(entry)) as? [String: Any] { found(parsed, entryCount) }
-            entry.removeAll(keepingCapacity: true)
+            if var parsed = try? JSONSerialization.jsonObject(with: Data(entry)) as? [String: Any] {
+              if let spilled { parsed[SpilledBody.key] = spilled }
+              found(parsed, entryCount)
+            }
+            entry.removeAll(keepingCapacity: entry.count <= 1 << 20)
+            spilled = nil
           }
           if inEntries, depth == 3 { inEntries = false }
           depth = max(0, depth - 1)
@@ -159,8 +230,14 @@ enum HARArchive {
     if status > 0 {
       let content = response["content"] as? [String: Any] ?? [:]
       var text = content["text"] as? String ?? ""
-      if content["encoding"] as? String == "base64", let decoded = Data(base64Encoded: text) {
-        text = String(decoding: decoded, as: UTF8.self)
+      // A body too long to keep was decoded into a temporary file as it was read: it is read back piece by piece.
+      var spilled = entry[SpilledBody.key] as? SpilledBody
+      if content["encoding"] as? String == "base64" {
+        if let body = spilled {
+          spilled = body.decodingBase64() ?? body
+        } else if let decoded = Data(base64Encoded: text) {
+          text = String(decoding: decoded, as: UTF8.self)
+        }
       }
       let messages = entry["_eventSourceMessages"] as? [[String: Any]] ?? []
       var responseHead = "HTTP/1.1 \(status) \(response["statusText"] as? String ?? "")\r\n"
@@ -169,12 +246,14 @@ enum HARArchive {
         responseHead += "\(name): \(value)\r\n"
       }
       let bodyText = messages.isEmpty ? text : ""
+      if !messages.isEmpty { spilled = nil }
+      let bodyLength = spilled?.count ?? bodyText.utf8.count
       // Complete per the exporter: framed by length. Cut: read until the close the error implies. An event
       // stream recorded with no body at all says nothing of how it ended (a proxy that buffers bodies, such as
       // mitmproxy, records a cut stream so): it is left open, for the report to say the evidence ends there.
-      let silentStream = error == nil && messages.isEmpty && bodyText.isEmpty
+      let silentStream = error == nil && messages.isEmpty && bodyLength == 0
         && headers(response).contains { $0.0.lowercased() == "content-type" && $0.1.contains("event-stream") }
-      if error == nil, messages.isEmpty, !silentStream { responseHead += "Content-Length: \(bodyText.utf8.count)\r\n" }
+      if error == nil, messages.isEmpty, !silentStream { responseHead += "Content-Length: \(bodyLength)\r\n" }
       emit(.data(Array((responseHead + "\r\n").utf8)), fromClient: false, at: headersAt)
       if !messages.isEmpty {
         for message in messages {
@@ -182,6 +261,8 @@ enum HARArchive {
           let event = "event: \(message["type"] as? String ?? "message")\ndata: \(message["data"] as? String ?? "")\n\n"
           emit(.data(Array(event.utf8)), fromClient: false, at: at)
         }
+      } else if let spilled {
+        spilled.forEachPiece { emit(.data(Array($0)), fromClient: false, at: ended) }
       } else if !bodyText.isEmpty {
         emit(.data(Array(bodyText.utf8)), fromClient: false, at: ended)
       }

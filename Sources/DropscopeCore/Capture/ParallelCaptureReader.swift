@@ -42,7 +42,9 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
   private var epochEnds: [Int] = []
 
   private let itemsPerEpoch: Int
-  private static var maxEpochsInFlight: Int { 6 }
+  /// Epochs handed out and not yet merged back: three keep two lanes busy while the reader fills the next, and hold
+  /// half the facts in flight that six did (15 MiB of them on two threads, with 8,192 items an epoch).
+  private static var maxEpochsInFlight: Int { 3 }
   /// The packet bytes an epoch spans at most (read in place or copied), so the reader cannot run ahead of the
   /// workers by more than `maxEpochsInFlight` times this, whatever the packets' sizes.
   private static var maxEpochBytes: Int { 2 << 20 }

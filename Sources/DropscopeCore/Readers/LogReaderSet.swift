@@ -134,5 +134,5 @@ final class LogReaderSet<Sink: FactSink> {
   var contextNames: [Int: String] { contexts.names }
 
   /// The name of one context (thread, worker, envelope source) by id; nil for one that names none.
-  func contextName(_ id: Int) -> String? { contexts.names[id] }
+  func contextName(_ id: Int) -> String? { contexts.name(id) }
 }
