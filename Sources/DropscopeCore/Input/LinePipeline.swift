@@ -14,12 +14,13 @@ enum LinePipeline {
   ///   - onContext: an envelope context, before the first line that stands in it.
   ///   - onBlockEnd: called before a block's memory is handed back for reuse: whoever kept pointers into its lines
   ///     must copy what it needs.
+  ///   - blocks: blocks of lines in use at once (each about 2 MiB).
   static func run(
     _ input: AnalysisInput, maxLineLength: Int,
     _ onLine: (UnsafeRawBufferPointer, Int, ClassifiedLine, LineOrigin) -> Void,
-    onContext: (Int32, EnvelopeContext) -> Void = { _, _ in }, onBlockEnd: () -> Void
+    onContext: (Int32, EnvelopeContext) -> Void = { _, _ in }, onBlockEnd: () -> Void, blocks: Int = 4
   ) -> InputDecoder.Result {
-    let queue = BlockQueue(limit: 4)
+    let queue = BlockQueue(limit: blocks)
     let producer = Producer(input: input, maxLineLength: maxLineLength, queue: queue)
     let thread = Thread { producer.run() }
     thread.stackSize = 1 << 20
