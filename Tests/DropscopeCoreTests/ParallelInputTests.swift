@@ -4,7 +4,8 @@ import XCTest
 
 /// Inputs read at once, each on a thread of its own, give the report reading them one by one gives.
 final class ParallelInputTests: XCTestCase {
-  /// The reports of `paths` read with 1, 2 and 4 threads, in JSON and Markdown.
+  /// The reports of `paths` read with 1, 2 and 4 threads (inputs at once and a capture's threads, as `--threads`
+  /// sets both), in JSON and Markdown.
   private func reports(_ paths: [String], configure: (inout AnalysisOptions) -> Void = { _ in }) throws -> [[String]] {
     var expansion: [AnalysisWarning] = []
     let inputs = try AnalysisInput.expand(paths, warnings: &expansion)
@@ -12,6 +13,7 @@ final class ParallelInputTests: XCTestCase {
     return try [1, 2, 4].map { threads in
       var options = AnalysisOptions()
       options.inputThreads = threads
+      options.captureThreads = threads
       configure(&options)
       let report = Analyzer(options: options).analyze(inputs, expansionWarnings: expansion)
       return [try JSONRenderer().render(report), try MarkdownRenderer().render(report)]
@@ -19,7 +21,8 @@ final class ParallelInputTests: XCTestCase {
   }
 
   func testTheSampleLogsGiveTheSameReportWhateverTheThreads() throws {
-    // Logs (plain, gzipped, rotated, with envelopes) between captures, transcripts, curl traces and HAR files.
+    // Logs (plain, gzipped, rotated, with envelopes) between captures, transcripts, curl traces and HAR files; TLS
+    // captures read with the key logs of other folders, whose sessions fail to decrypt in the order they began.
     let reports = try reports([TestSupport.sampleLogs.path])
     XCTAssertEqual(reports[1], reports[0], "two threads give the report one thread gives")
     XCTAssertEqual(reports[2], reports[0], "four threads give the report one thread gives")
