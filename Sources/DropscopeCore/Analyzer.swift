@@ -24,11 +24,18 @@ public struct AnalysisOptions: Sendable {
   /// Threads that read a capture's connections (1: all on the calling thread). The report is the same whatever
   /// the number; by default one per processor, up to 4.
   public var captureThreads = max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  /// Inputs read at once, each on a thread of its own (1: one after the other). The report is the same whatever the
+  /// number; by default one per processor, up to 4.
+  public var inputThreads = max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
   /// The TLS secrets of the key logs given (`--keylog`), to decrypt captured TLS sessions.
   public var keyLog = TLSKeyLog()
   /// Work items per epoch of the capture threads (small in tests, to make many epochs of a small capture); the
   /// facts of three epochs are in flight at most, so this bounds their memory (about 5 MiB at 4,096).
   var captureEpochItems = 4096
+  /// Bytes per chunk of the facts of a log read ahead, and of chunks that may wait to be played (small in tests, to
+  /// make many chunks and many waits of small logs).
+  var readAheadChunkBytes = 1 << 18
+  var readAheadBudget = 4 << 20
 
   /// `2026-11-22` → its UTC midnight; nil for anything else.
   public static func midnight(of day: String) -> Microseconds? {
@@ -120,13 +127,20 @@ public struct Analyzer {
       }
     }
 
+    // Several logs are read at once, ahead of the assembler, which takes their facts in input order.
+    let readAhead = options.inputThreads > 1 && inputs.count > 1
+      ? LogReadAhead(inputs: inputs, threads: options.inputThreads, maxLineLength: options.maxLineLength,
+                     unzonedOffsetMinutes: options.logUTCOffsetMinutes ?? 0,
+                     chunkBytes: options.readAheadChunkBytes, budget: options.readAheadBudget)
+      : nil
     for (index, named) in inputs.enumerated() {
       onInputStart?(named.displayName)
-      let input = named.opened()  // once: what is sniffed is handed on to the reader
-      let sniffed = InputDecoder.sniffDecodedKind(input)
+      let item = readAhead?.take(index)
+      let input = item?.input ?? named.opened()  // once: what is sniffed is handed on to the reader
+      let sniffed = item?.kind ?? InputDecoder.sniffDecodedKind(input)
       let meter = InputProgressMeter.start(onProgress, input: input, index: index, count: inputs.count)
       defer { meter?.finish() }
-      if [.pcap, .pcapng, .transcript, .curlTrace, .har].contains(sniffed) {
+      if LogReadAhead.isReadAsCapture(sniffed) {
         diagnoser.wireInputs.insert(index)
         // Streams are diagnosed as their connections close, so memory follows the connections open at once.
         func diagnoseFinished(_ names: [Int: String]) {
@@ -171,25 +185,50 @@ public struct Analyzer {
         }
         continue
       }
-      let reader = LogReaderSet(input: index, sink: assembler)
-      func flush() {
+      func flush(_ contextName: (Int) -> String?) {
         guard !pending.isEmpty else { return }
         // The names of these streams' contexts only: all of them, each time, would cost as much as the threads seen.
         for stream in pending where !stream.retired {
-          diagnoser.contextNames[index, default: [:]][stream.context] = reader.contextName(stream.context)
+          diagnoser.contextNames[index, default: [:]][stream.context] = contextName(stream.context)
         }
         diagnoser.sdkVersions = assembler.sdkVersions
         for stream in pending { diagnoseOrCount(stream) }
         pending.removeAll(keepingCapacity: true)
       }
-      let result = LinePipeline.run(input, maxLineLength: options.maxLineLength,
-                                    unzonedOffsetMinutes: options.logUTCOffsetMinutes ?? 0, { line, number, classified, origin in
-        reader.read(line: line, number: number, classified: classified, origin: origin)
-        if !pending.isEmpty { flush() }
-      }, onContext: reader.define, onBlockEnd: reader.blockWillBeReused)
-      if result.damaged { diagnoser.damagedInputs.insert(index) }
-      reader.finish()
-      flush()
+      let reader: LogReading
+      if let readAhead, let tape = item?.tape {
+        // The facts as the log's readers gave them, with the same points between lines to look for finished streams.
+        var names: [Int: String] = [:]
+        var player = FactTapePlayer(input: index)
+        while let chunk = readAhead.next(tape) {
+          for (id, name) in chunk.names { names[id] = name }
+          player.play(chunk) { entry in
+            switch entry {
+            case .fact(let fact, let lineEnded):
+              assembler.accept(fact)
+              if lineEnded, !pending.isEmpty { flush { names[$0] } }
+            case .linesEnded(let damaged):
+              if damaged { diagnoser.damagedInputs.insert(index) }
+            case .inputEnded:
+              assembler.inputEnded(index)
+            }
+          }
+        }
+        flush { names[$0] }
+        reader = tape.reading!
+      } else {
+        let readers = LogReaderSet(input: index, sink: assembler)
+        let result = LinePipeline.run(input, maxLineLength: options.maxLineLength,
+                                      unzonedOffsetMinutes: options.logUTCOffsetMinutes ?? 0, { line, number, classified, origin in
+          readers.read(line: line, number: number, classified: classified, origin: origin)
+          if !pending.isEmpty { flush(readers.contextName) }
+        }, onContext: readers.define, onBlockEnd: readers.blockWillBeReused)
+        if result.damaged { diagnoser.damagedInputs.insert(index) }
+        readers.finish()
+        flush(readers.contextName)
+        reader = LogReading(result: result, readers: readers)
+      }
+      let result = reader.result
       for stream in calls.flush() { diagnoseOrCountReady(stream) }
       if result.isDropscopeFile { skippedReports.append(input.displayName) }
       secrets += result.secrets

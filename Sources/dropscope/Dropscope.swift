@@ -68,7 +68,7 @@ extension Dropscope {
     @Option(help: ArgumentHelp("A TLS key log (SSLKEYLOGFILE, NSS format) to decrypt the TLS sessions of captures; may be repeated. Its secrets are never printed.", valueName: "FILE"))
     var keylog: [String] = []
 
-    @Option(help: ArgumentHelp("Threads that read a capture's connections; default: one per processor, up to 4. The report is the same whatever the number.", valueName: "N"))
+    @Option(help: ArgumentHelp("Threads that read a capture's connections, and inputs read at once (at most 4); default: one per processor, up to 4. The report is the same whatever the number.", valueName: "N"))
     var threads: Int?
 
     func validate() throws {
@@ -120,7 +120,10 @@ extension Dropscope {
       options.curlUTCOffsetMinutes = tz.flatMap(AnalysisOptions.utcOffsetMinutes)
       options.logUTCOffsetMinutes = tz.flatMap(AnalysisOptions.utcOffsetMinutes)
       options.focus = focus
-      if let threads { options.captureThreads = threads }
+      if let threads {
+        options.captureThreads = threads
+        options.inputThreads = threads
+      }
       do {
         options.keyLog = try TLSKeyLog.load(paths: keylog)
       } catch {

@@ -3,14 +3,19 @@
 
     python3 Tools/benchmark/benchmark.py            # ~400 MB of log, ~30 MB gzipped
     python3 Tools/benchmark/benchmark.py --mb 50    # a quicker run
+    python3 Tools/benchmark/benchmark.py --folder   # eight rotated .gz files of 50 MB each, read as a folder
 
 The log is generated once into bench-data/ (ignored by git): eight worker threads
 interleave, every stream logs its HTTP line, request id and one debug line per SSE
 event, and a few hundred streams fail with the real tracebacks the SDKs print
 (taken from SampleLogs).  Both commands run --runs times in this same invocation;
 the report gives the median wall time of each, their ratio, and dropscope's peak
-resident memory (from wait4).  This is a measurement, not a test: it never fails
-on a number.
+resident memory (from wait4).  The floor is a plain inflate of the same file
+(Tools/benchmark/inflate_floor.c: zlib as dropscope uses it, nothing else), timed
+in the same runs.  With --folder the log is cut at line ends into eight rotated
+files of --mb / 8 each (bench-data/bench-<mb>mb-folder/, gzipped the same way),
+and dropscope reads the folder against `gzip -dc` over the eight files one after
+the other.  This is a measurement, not a test: it never fails on a number.
 """
 import argparse
 import gzip
@@ -112,6 +117,38 @@ def wrap_cri(plain, wrapped):
         out.write("".join(batch))
 
 
+def rotate(log, folder, parts=8):
+    """Cuts the log at line ends into `parts` files of about equal size, gzipped as the log is, oldest first by name."""
+    with gzip.open(log, "rb") as f:
+        total = sum(len(b) for b in iter(lambda: f.read(1 << 24), b""))
+    folder.mkdir(exist_ok=True)
+    each = total // parts + 1
+    with gzip.open(log, "rb") as src:
+        for part in range(parts):
+            written = 0
+            with gzip.open(folder / f"app.log.2026-11-22-{part + 1:02d}.gz", "wb", compresslevel=6) as out:
+                while written < each or part == parts - 1:
+                    batch = src.readlines(1 << 16)
+                    if not batch:
+                        break
+                    out.write(b"".join(batch))
+                    written += sum(len(line) for line in batch)
+
+
+def floor_binary():
+    """Compiles the inflate-only floor (Tools/benchmark/inflate_floor.c) into bench-data/; None without a C compiler."""
+    out = DATA / "inflate_floor"
+    source = ROOT / "Tools/benchmark/inflate_floor.c"
+    if out.exists() and out.stat().st_mtime >= source.stat().st_mtime:
+        return out
+    try:
+        subprocess.run(["cc", "-O2", "-o", str(out), str(source), str(ROOT / "Sources/CByteSearch/CRC32.c"),
+                        "-I", str(ROOT / "Sources/CByteSearch/include"), "-lz"], check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out
+
+
 def measure(cmd, stdout):
     """Runs cmd; returns (wall seconds, peak RSS in MiB).
 
@@ -154,6 +191,9 @@ def main():
     parser.add_argument("--cri", action="store_true",
                         help="also time the same log wrapped as a Kubernetes CRI container log, in the same runs")
     parser.add_argument("--binary", help="a dropscope binary to time instead of building one")
+    parser.add_argument("--folder", action="store_true",
+                        help="time the log cut into eight rotated .gz files, read as a folder, against gzip -dc over them")
+    parser.add_argument("--threads", type=int, help="passed to dropscope as --threads")
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)
     log = DATA / f"bench-{args.mb}mb.log.gz"
@@ -166,14 +206,20 @@ def main():
         print(f"wrapping it as {wrapped.name} …", flush=True)
         wrap_cri(log, wrapped)
     binary = args.binary or release_binary()
+    threads = ["--threads", str(args.threads)] if args.threads else []
+    if args.folder:
+        return measure_folder(args, log, binary, threads)
+    floor = floor_binary()
     size = log.stat().st_size
     with gzip.open(log, "rb") as f:
         decoded = sum(len(b) for b in iter(lambda: f.read(1 << 24), b""))
-    gz, ds, rss, cri, cri_rss, cpu, cri_cpu = [], [], [], [], [], [], []
+    gz, ds, rss, cri, cri_rss, cpu, cri_cpu, fl = [], [], [], [], [], [], [], []
     for _ in range(args.runs):
         with open(os.devnull, "wb") as null:
             gz.append(measure(["gzip", "-dc", str(log)], null)[0])
-            wall, peak = measure([binary, "analyze", "--quiet", "--format", "json", str(log)], null)
+            if floor:
+                fl.append(measure([str(floor), str(log)], null)[0])
+            wall, peak = measure([binary, "analyze", "--quiet", "--format", "json", *threads, str(log)], null)
             ds.append(wall)
             rss.append(peak)
             cpu.append(measure.cpu)
@@ -194,6 +240,41 @@ def main():
     print(f"gzip -dc > /dev/null     median {g:.2f} s, best {min(gz):.2f} s  ({decoded / g / 1e6:.0f} MB/s of log)")
     print(f"dropscope analyze        median {d:.2f} s, best {min(ds):.2f} s  ({decoded / d / 1e6:.0f} MB/s of log), peak RSS {max(rss):.1f} MiB")
     print(f"ratio dropscope / gzip:  median {d / g:.2f}x, best-to-best {min(ds) / min(gz):.2f}x  (target ≤ 1.0x; memory target < 64 MiB)")
+    if fl:
+        f = statistics.median(fl)
+        print(f"inflate only (floor)     median {f:.2f} s, best {min(fl):.2f} s")
+        print(f"ratio dropscope / floor: median {d / f:.2f}x, best-to-best {min(ds) / min(fl):.2f}x")
+
+
+def measure_folder(args, log, binary, threads):
+    """The folder case: the log cut into eight rotated files, dropscope on the folder against gzip -dc over them."""
+    folder = DATA / f"bench-{args.mb}mb-folder"
+    files = sorted(folder.glob("*.gz")) if folder.exists() else []
+    if len(files) != 8:
+        print(f"cutting {log.name} into eight rotated files in {folder.name}/ …", flush=True)
+        rotate(log, folder)
+        files = sorted(folder.glob("*.gz"))
+    gz, ds, rss, cpu, one, one_rss = [], [], [], [], [], []
+    for _ in range(args.runs):
+        with open(os.devnull, "wb") as null:
+            gz.append(measure(["gzip", "-dc", *map(str, files)], null)[0])
+            wall, peak = measure([binary, "analyze", "--quiet", "--format", "json", *threads, str(folder)], null)
+            ds.append(wall)
+            rss.append(peak)
+            cpu.append(measure.cpu)
+            wall, peak = measure([binary, "analyze", "--quiet", "--format", "json", "--threads", "1", str(folder)], null)
+            one.append(wall)
+            one_rss.append(peak)
+    g, d, o = statistics.median(gz), statistics.median(ds), statistics.median(one)
+    packed = sum(f.stat().st_size for f in files)
+    print(f"input: {folder.name}/: {len(files)} files, {packed / 1e6:.1f} MB gzipped; {args.runs} runs each, interleaved")
+    print(f"gzip -dc (one after the other)  median {g:.2f} s, best {min(gz):.2f} s")
+    print(f"dropscope analyze on the folder median {d:.2f} s, best {min(ds):.2f} s, CPU (user+sys) median "
+          f"{statistics.median(cpu):.2f} s, peak RSS {max(rss):.1f} MiB")
+    print(f"dropscope --threads 1    median {o:.2f} s, best {min(one):.2f} s, peak RSS {max(one_rss):.1f} MiB "
+          f"(the files one after the other)")
+    print(f"ratio dropscope / gzip:  median {d / g:.2f}x, best-to-best {min(ds) / min(gz):.2f}x  (target ≤ 0.6x; memory target < 64 MiB)")
+    print(f"ratio threads / one:     median {d / o:.2f}x")
 
 
 if __name__ == "__main__":

@@ -45,7 +45,13 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
     get { router.keyring }
     set { router.keyring = newValue }
   }
-  var decryption: TLSDecryptionTally { worker.decryption }
+  /// What decrypting gave, its failures in the order the connections began (as several threads merge them), not the
+  /// order they finished.
+  var decryption: TLSDecryptionTally {
+    var tally = TLSDecryptionTally()
+    tally.merge(worker.decryption)
+    return tally
+  }
 
   /// Packets are read at once: their bytes need not stay.
   var packetsStayValid = false

@@ -16,12 +16,13 @@ enum LinePipeline {
   ///     must copy what it needs.
   ///   - unzonedOffsetMinutes: the zone (minutes east of UTC) of timestamps written without one (`--tz`); 0 reads
   ///     them as UTC.
+  ///   - blocks: blocks of lines in use at once (each about 2 MiB).
   static func run(
     _ input: AnalysisInput, maxLineLength: Int, unzonedOffsetMinutes: Int = 0,
     _ onLine: (UnsafeRawBufferPointer, Int, ClassifiedLine, LineOrigin) -> Void,
-    onContext: (Int32, EnvelopeContext) -> Void = { _, _ in }, onBlockEnd: () -> Void
+    onContext: (Int32, EnvelopeContext) -> Void = { _, _ in }, onBlockEnd: () -> Void, blocks: Int = 4
   ) -> InputDecoder.Result {
-    let queue = BlockQueue(limit: 4)
+    let queue = BlockQueue(limit: blocks)
     let producer = Producer(input: input, maxLineLength: maxLineLength, queue: queue,
                             unzonedShift: Microseconds(unzonedOffsetMinutes) * 60_000_000)
     let thread = Thread { producer.run() }
