@@ -182,6 +182,13 @@ CURL_BODIES = {
 TRUNCATE = {("10-mixed-workers", "app.log.1.gz"): 0.6}
 
 
+def envelope_wrap(kind, text):
+    """The log as a platform keeps it (Tools/devset/envelopes.py: CRI, Docker json-file, journald JSON, …)."""
+    sys.path.insert(0, str(HERE.parent / "devset"))
+    from envelopes import wrap
+    return wrap(kind, text)
+
+
 def venv_python(name):
     venv = VENVS[name]
     python = venv / "bin" / "python"
@@ -582,6 +589,22 @@ RECORDED = {
                              "complete@stream", "idle-close-4@create", "complete@create", "status-529@create",
                              "complete@stream+break=6", "error-event@stream"] * 3 for arg in ("--job", spec)], {}),
     ]},
+    # Many calls as a platform keeps their log.  openai 3.57.0 on eight worker threads, 24 calls with every fault
+    # mixed in, the log as a Kubernetes node keeps a container's output (CRI); and 20 asyncio calls of anthropic
+    # 2.15.0, up to 10 in flight, as Docker's json-file driver keeps it.  The envelopes follow the formats'
+    # documentation (Tools/devset/envelopes.py cites it); each record is stamped with its line's own time.
+    "46-openai-threads-cri": {"envelope": "cri", "runs": [
+        ("app.log.gz", "clients", ["--style", "threads", "--concurrency", "8"] + [
+            arg for spec in ["complete@openai", "fin-mid-delta@openai", "rst-mid-delta@openai", "complete@openai",
+                             "idle-close-4@openai", "status-529@openai", "complete@openai+break=6",
+                             "complete@openai"] * 3 for arg in ("--job", spec)], {}),
+    ]},
+    "47-many-async-calls-docker": {"envelope": "docker", "runs": [
+        ("app.log.gz", "clients", ["--style", "plain", "--async", "--concurrency", "10"] + [
+            arg for spec in ["complete@stream", "rst-mid-delta@create", "complete@create", "fin-mid-delta@stream",
+                             "idle-close-4@stream", "complete@stream", "status-529@create", "error-event@stream",
+                             "complete@create+break=4", "complete@stream"] * 2 for arg in ("--job", spec)], {}),
+    ]},
     # A log with whole-second timestamps beside the capture of the same run.
     "37-capture-one-second-log": {"capture": {}, "runs": [
         ("app.log.gz", "current", ["--style", "seconds", "--job", "complete@stream", "--job", "fin-mid-delta@create",
@@ -699,7 +722,10 @@ def record(incident, spec, pythons):
                             print(f"{incident}/{name}: worker killed after {CLIENT_LIMIT} s", file=sys.stderr)
                         proc.wait()
                     files.append((name, t0, time.time()))
-                    data = scrub(log.read_text()).encode()
+                    text = scrub(log.read_text())
+                    if spec.get("envelope"):
+                        text = envelope_wrap(spec["envelope"], text)
+                    data = text.encode()
                     (target / name).write_bytes(gzip.compress(data, mtime=0))
                     print(f"{incident}/{name}: {len(data)} bytes of log, exit {proc.returncode}")
                 time.sleep(1.0)
