@@ -431,7 +431,8 @@ struct SSEDecoder {
   /// The start of a line that a delivery ended in the middle of.
   private var partialLine: [UInt8] = []
   private var lastWasCR = false
-  private var eventName: [UInt8] = []
+  /// Whether the current event has a name (an `event:` field with a value): the one in `resolved`.
+  private var hasEventName = false
   /// The event named by the current `event:` field, resolved once per name.
   private var named: StreamEvent?
   private var data: [UInt8] = []
@@ -480,7 +481,7 @@ struct SSEDecoder {
   /// The stream ended: a pending, unfinished event is discarded (the spec's EOF rule).
   mutating func finish(_ emit: WireFact) {
     partialLine.removeAll()
-    eventName.removeAll()
+    hasEventName = false
     named = nil
     data.removeAll()
     hasData = false
@@ -500,16 +501,15 @@ struct SSEDecoder {
     if valueStart < line.count, line[valueStart] == 0x20 { valueStart += 1 }
     let value = UnsafeRawBufferPointer(rebasing: line[min(valueStart, line.count)...])
     if isEvent {
-      eventName.removeAll(keepingCapacity: true)
-      eventName += value
-      // Most events repeat the name before them: compared as bytes, not as arrays.
+      // Most events repeat the name before them: compared as bytes, and kept once, in `resolved`.
       let same = value.count == resolved.name.count && (value.isEmpty || resolved.name.withUnsafeBytes {
         memcmp($0.baseAddress!, value.baseAddress!, value.count) == 0
       })
       if !same {
-        let name = String(decoding: eventName, as: UTF8.self)
-        resolved = (eventName, name.isEmpty ? nil : StreamEvent(rawValue: name) ?? (name.hasPrefix("response.") ? .other : nil))
+        let name = String(decoding: value, as: UTF8.self)
+        resolved = (Array(value), name.isEmpty ? nil : StreamEvent(rawValue: name) ?? (name.hasPrefix("response.") ? .other : nil))
       }
+      hasEventName = !value.isEmpty
       named = resolved.event
       return
     }
@@ -528,12 +528,12 @@ struct SSEDecoder {
   private mutating func dispatch(_ emit: WireFact) {
     defer {
       // Most events keep no data: emptying an empty array still costs a call per event.
-      if !eventName.isEmpty { eventName.removeAll(keepingCapacity: true) }
+      hasEventName = false
       named = nil
       if !data.isEmpty { data.removeAll(keepingCapacity: true) }
       hasData = false
     }
-    guard hasData || !eventName.isEmpty else { return }
+    guard hasData || hasEventName else { return }
     if named == .ping { return }
     if named == .error {
       let data = String(decoding: self.data, as: UTF8.self)
@@ -546,7 +546,7 @@ struct SSEDecoder {
       if event == .messageDelta, let tokens = number(after: "\"output_tokens\":") { emit(.usage(input: nil, output: tokens), nil) }
       return
     }
-    if eventName.isEmpty || eventName.elementsEqual("message".utf8) {
+    if !hasEventName || resolved.name.elementsEqual("message".utf8) {
       data.withUnsafeBytes { bytes in
         if bytes.hasBytes("[DONE]", at: 0) {
           emit(.event(.done), nil)
@@ -560,7 +560,7 @@ struct SSEDecoder {
       }
       return
     }
-    if eventName.starts(with: "response.".utf8) {
+    if hasEventName, resolved.name.starts(with: "response.".utf8) {
       emit(.event(.other), nil)
     }
   }
