@@ -29,6 +29,25 @@ import Testing
     #expect(report.streams.contains { $0.outcome == .completed && $0.startedAt == "2026-11-22T10:00:00.050Z" })
   }
 
+  /// A finished call's duration counts from the call's start: a head before that start is another call's, and the
+  /// call's own head is the first after it, however long the API took to send its first byte.
+  @Test func aFinishedCallsDurationNamesTheFirstHeadAfterItsStart() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 [INFO] jobs - job a: started
+      2026-11-22 10:00:00,300 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,350 [INFO] jobs - job b: started
+      2026-11-22 10:00:00,900 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:02,350 [INFO] jobs - job b: done stop_reason=end_turn output_tokens=18 in 2.00s
+      2026-11-22 10:00:06,000 [ERROR] jobs - job a: failed after 6.00s (11 deltas received)
+      \(Self.fin)
+      """)
+    #expect(report.streams.count == 2, "two calls, each once")
+    let completed = try #require(report.streams.first { $0.outcome == .completed })
+    #expect(completed.startedAt == "2026-11-22T10:00:00.900Z",
+            "job b began at 0.35 s: the head at 0.30 s is not its own, though nearer that start than 0.90 s")
+    #expect(report.streams.contains { $0.outcome == .failed && $0.startedAt == "2026-11-22T10:00:00.300Z" })
+  }
+
   @Test func aResponseWithItsOwnStoryNeverWaits() {
     let stream = StreamEvidence(sequence: 1, input: 0, context: 0, location: SourceLocation(input: 0, line: 1), time: 0)
     stream.head.status = 200

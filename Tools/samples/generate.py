@@ -605,6 +605,15 @@ RECORDED = {
                              "idle-close-4@stream", "complete@stream", "status-529@create", "error-event@stream",
                              "complete@create+break=4", "complete@stream"] * 2 for arg in ("--job", spec)], {}),
     ]},
+    # A uvicorn/Starlette service with three worker processes, each request one job on the async clients (openai
+    # 3.57.0 and anthropic 2.15.0 mixed), eight at once: uvicorn's own lines and access lines beside the
+    # application's, the worker's PID the only context.
+    "48-uvicorn-workers": {"app": "service_app.py", "runs": [
+        ("app.log.gz", "clients", ["--workers", "3", "--concurrency", "8"] + [
+            arg for spec in ["complete@openai", "fin-mid-delta@stream", "complete@create", "rst-mid-delta@openai",
+                             "idle-close-4@create", "complete@stream", "status-529@openai", "error-event@stream",
+                             "complete@openai+break=5", "complete@create"] * 2 for arg in ("--job", spec)], {}),
+    ]},
     # A log with whole-second timestamps beside the capture of the same run.
     "37-capture-one-second-log": {"capture": {}, "runs": [
         ("app.log.gz", "current", ["--style", "seconds", "--job", "complete@stream", "--job", "fin-mid-delta@create",
@@ -705,7 +714,7 @@ def record(incident, spec, pythons):
                     log = workdir / name.removesuffix(".gz")
                     t0 = time.time()
                     with open(log, "w") as handle:
-                        proc = subprocess.Popen([pythons[venv], str(HERE / "worker_app.py"), "--base",
+                        proc = subprocess.Popen([pythons[venv], str(HERE / spec.get("app", "worker_app.py")), "--base",
                                                  f"http://127.0.0.1:{port}", "--truth", str(truth)] + args,
                                                 stdout=handle, stderr=subprocess.STDOUT,
                                                 env={**os.environ, **env, "PYTHONUNBUFFERED": "1"})

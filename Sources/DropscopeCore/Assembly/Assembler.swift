@@ -164,11 +164,20 @@ final class Assembler: FactSink {
       stream.head.readFailureText = text
     case .applicationAccount(let account):
       if account.contentEvents == nil {
-        // A line that says a call finished, and how long it took. Among calls in flight its duration does not say
-        // which (it counts from the call's start, the heads come a varying wait later); with none in flight it goes
-        // with the stream its event ends: the one still reading, or the one the event begins.
-        guard inFlight.isEmpty(context: k) else { return }
-        let target = open[k].flatMap { $0.events.endMarker == nil ? $0 : nil } ?? (open[k] == nil ? begin(fact, key: k) : nil)
+        // A line that says a call finished, and how long it took. Among calls in flight its duration names the call
+        // when one head came clearly first after the start it implies; with none in flight it goes with the stream
+        // its event ends: the one still reading, or the one the event begins.
+        var target: StreamEvidence?
+        if !inFlight.isEmpty(context: k) {
+          guard let seconds = account.seconds, let end = fact.time,
+            let waiting = inFlight.take(accountOf: seconds, endingAt: end, slack: Self.slack(of: account),
+                                        open: open[k], context: k)
+          else { return }
+          resume(waiting, key: k)
+          target = waiting
+        } else {
+          target = open[k].flatMap { $0.events.endMarker == nil ? $0 : nil } ?? (open[k] == nil ? begin(fact, key: k) : nil)
+        }
         target?.application.account = account
         target?.application.accountAt = .init(location: fact.location, time: fact.time, quote: fact.quote)
         return
@@ -176,7 +185,8 @@ final class Assembler: FactSink {
       // An account of the events read, with a duration, names when its call began: among responses in flight in this
       // context, the one whose head came then is the call it speaks of (the traceback that follows goes with it).
       if let seconds = account.seconds, let end = fact.time,
-        let waiting = inFlight.take(accountOf: seconds, endingAt: end, open: open[k], context: k)
+        let waiting = inFlight.take(accountOf: seconds, endingAt: end, slack: Self.slack(of: account), open: open[k],
+                                    context: k)
       {
         resume(waiting, key: k)
       }
@@ -323,6 +333,12 @@ final class Assembler: FactSink {
   }
 
   /// Makes a waiting response the context's open stream again, setting aside the one open now.
+  /// How early a head may seem to come before the start an account's duration implies: its last digit, and a
+  /// millisecond of the log's own stamps.
+  private static func slack(of account: ApplicationAccount) -> Microseconds {
+    Microseconds((account.secondsPrecision ?? 0.01) * 1e6) + 1_000
+  }
+
   private func resume(_ waiting: StreamEvidence, key k: Int) {
     if let current = open[k] { setAside(current, key: k) }
     open[k] = waiting

@@ -65,7 +65,8 @@ final class CallTimeline {
       if start == nil, index > 0, let retry = attempts[index - 1].client.retry?.time {
         start = retry + Microseconds((attempts[index - 1].client.retryDelay ?? 0) * 1e6)
         view.waitInferred = true
-      } else if start == nil, index == 0, let callStart {
+      } else if start == nil, index == 0, attempt.head.at == nil, let callStart {
+        // Only where nothing times the attempt itself: a logged head is nearer its request than the call's start.
         start = callStart
         view.waitInferred = true
         view.startIsCallStart = true

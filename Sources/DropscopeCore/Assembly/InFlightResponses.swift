@@ -23,19 +23,24 @@ struct InFlightResponses {
 
   func isEmpty(context: Int) -> Bool { waiting[context]?.isEmpty ?? true }
 
-  /// The response an account of `seconds` ending at `end` belongs to: the one whose head came clearly nearest the
-  /// start it implies, among those waiting and `open` (when it may wait). Nil when none is clearly nearest: then
-  /// the line stays with the context's latest response, as before.
-  mutating func take(accountOf seconds: Double, endingAt end: Microseconds, open: StreamEvidence?, context: Int)
-    -> StreamEvidence?
-  {
+  /// The response an account of `seconds` ending at `end` belongs to: its call began at the start the duration
+  /// implies, so its head came after that start (a head before it is another call's), and of the heads after it, the
+  /// first, when it came clearly sooner than the next. Among those waiting and `open` (when it may wait); nil when
+  /// none is clearly first: then the line stays with the context's latest response, as before.
+  /// - Parameter slack: how early a head may seem to come, in microseconds: the duration's last digit and the
+  ///   log's timestamp precision.
+  mutating func take(
+    accountOf seconds: Double, endingAt end: Microseconds, slack: Microseconds, open: StreamEvidence?, context: Int
+  ) -> StreamEvidence? {
     guard let parked = waiting[context], !parked.isEmpty else { return nil }
     let start = end - Microseconds(seconds * 1e6)
     var candidates = parked
     if let open, Self.canWait(open) { candidates.append(open) }
-    let near = candidates.compactMap { stream in stream.head.at?.time.map { (stream, abs($0 - start)) } }
-    // The account's duration is to the hundredth of a second: clearly nearest is within that and twice as near.
-    guard let chosen = NearestInTime.clearly(near, within: 100_000, ratio: 2, margin: 20_000), chosen !== open
+    let after = candidates.compactMap { stream in
+      stream.head.at?.time.flatMap { $0 >= start - slack ? (stream, max(0, $0 - start)) : nil }
+    }
+    // A response's first byte follows its call's start by the API's time to first byte: up to seconds.
+    guard let chosen = NearestInTime.clearly(after, within: 5_000_000, ratio: 2, margin: 20_000), chosen !== open
     else { return nil }
     waiting[context]?.removeAll { $0 === chosen }
     return chosen

@@ -9,22 +9,35 @@ public struct ApplicationAccount: Sendable, Equatable {
   public var contentEvents: Int?
   /// Seconds from the start of the call to the line, as the application measured them.
   public var seconds: Double?
+  /// The step of the duration's last digit, in seconds (`1.48s`: 0.01; `842ms`: 0.001); nil without a duration.
+  public var secondsPrecision: Double?
 
   public init(contentEvents: Int?, seconds: Double?) {
     self.contentEvents = contentEvents
     self.seconds = seconds
   }
 
+  public static func == (a: ApplicationAccount, b: ApplicationAccount) -> Bool {
+    a.contentEvents == b.contentEvents && a.seconds == b.seconds
+  }
+
   /// Reads a count of `delta`s or `chunk`s and, on the same line, a duration; nil without a count.
   static func read(_ line: UnsafeRawBufferPointer, from start: Int) -> ApplicationAccount? {
     guard let count = contentCount(line, from: start) else { return nil }
-    return ApplicationAccount(contentEvents: count, seconds: duration(line, from: start))
+    let measured = duration(line, from: start)
+    var account = ApplicationAccount(contentEvents: count, seconds: measured?.seconds)
+    account.secondsPrecision = measured?.precision
+    return account
   }
 
   /// Reads the duration of a line that says a stream finished (`done stop_reason=end_turn in 1.50s`): how long the
   /// call took, counted from its start; nil without a duration.
   static func readFinished(_ line: UnsafeRawBufferPointer, from start: Int) -> ApplicationAccount? {
-    duration(line, from: start).map { ApplicationAccount(contentEvents: nil, seconds: $0) }
+    duration(line, from: start).map {
+      var account = ApplicationAccount(contentEvents: nil, seconds: $0.seconds)
+      account.secondsPrecision = $0.precision
+      return account
+    }
   }
 
   /// Whether the application says it ended a stream itself: `cancel…`, `abort…`, `client disconnected`.
@@ -62,7 +75,7 @@ public struct ApplicationAccount: Sendable, Equatable {
   }
 
   /// `after 6.1 s`, `after 13.37s`, `in 2.61s`, `in 842ms`, `took 3 seconds`: the first duration on the line.
-  private static func duration(_ line: UnsafeRawBufferPointer, from start: Int) -> Double? {
+  private static func duration(_ line: UnsafeRawBufferPointer, from start: Int) -> (seconds: Double, precision: Double)? {
     var i = start
     let n = line.count
     while i < n {
@@ -85,7 +98,12 @@ public struct ApplicationAccount: Sendable, Equatable {
       }
       guard let scale, let value = Double(line.string(numberStart..<numberEnd)) else { continue }
       // A duration no call takes (over a year, or past a Double) is no account of this one.
-      return UntrustedNumber.seconds(value * scale)
+      guard let seconds = UntrustedNumber.seconds(value * scale) else { return nil }
+      var decimals = 0
+      if let dot = (numberStart..<numberEnd).first(where: { line[$0] == 0x2e }) { decimals = numberEnd - dot - 1 }
+      var precision = scale
+      for _ in 0..<min(decimals, 9) { precision /= 10 }
+      return (seconds, precision)
     }
     return nil
   }
