@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CByteSearch
 
 /// Finds and removes secrets, each form from its documented shape:
 /// - API keys: Anthropic and OpenAI (`sk-ant-…`, `sk-proj-…`, `sk-…`), AWS access key ids (`AKIA` and 16 capitals or
@@ -135,7 +136,7 @@ public enum Redactor {
 
   /// Finds the secrets in `bytes`, sorted and without overlaps.
   ///
-  /// One pass finds every anchor byte eight bytes at a time; only anchors whose neighbour
+  /// One pass finds every anchor byte sixteen bytes at a time; only anchors whose neighbour
   /// could start a needle are compared with the needles.
   static func findSecrets(in bytes: UnsafeRawBufferPointer) -> [SecretSpan] {
     guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
@@ -172,35 +173,14 @@ public enum Redactor {
         if let span { spans.append(span) }
       }
     }
-    // SWAR: a byte equals an anchor when (word ^ anchor×8) has a zero byte there.
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
-    @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
-    @inline(__always) func isAnchor(_ byte: UInt8) -> Bool {
-      let folded = byte | 0x20
-      return folded == k || folded == z || folded == j || folded == w || byte == 0x5f || byte == Self.at
-    }
-    var i = 0
-    while i + 8 <= n {
-      let word = (base + i).loadUnaligned(as: UInt64.self)
-      // Fold case: 'Z'|0x20 = 'z'; 'j', 'J', 'k', 'K' all |0x21 = 'k'; 'w', 'W' and '_' all |0x28 = 0x7f; '@'
-      // alone. Four comparisons find the six anchors (other bytes may fold too; `isAnchor` and `check` compare
-      // exactly).
-      let folded = word | 0x2020_2020_2020_2020
-      let foldedJK = word | 0x2121_2121_2121_2121
-      let foldedW = word | 0x2828_2828_2828_2828
-      var hits = zeroBytes(foldedJK ^ (ones &* 0x6b)) | zeroBytes(folded ^ (ones &* 0x7a))
-        | zeroBytes(foldedW ^ (ones &* 0x7f)) | zeroBytes(word ^ (ones &* 0x40))
-      while hits != 0 {
-        let at = i + hits.trailingZeroBitCount / 8
-        if isAnchor(bytes[at]) { check(at) }
-        hits &= hits &- 1
-      }
-      i += 8
-    }
-    while i < n {
-      if isAnchor(bytes[i]) { check(i) }
-      i += 1
+    // The anchors are found sixteen bytes at a time (SSE2, in C), `w` and `_` only after the byte their needles have
+    // before them, and handed over in batches.
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { offsets in
+      var next = 0
+      repeat {
+        let found = dropscope_secret_anchors(base.assumingMemoryBound(to: UInt8.self), n, next, offsets.baseAddress, 256, &next)
+        for k in 0..<found { check(offsets[k]) }
+      } while next < n
     }
     guard spans.count > 1 else { return spans }
     // Where two start together (`api_key=sk-ant-…`), the one that keeps a prefix (`sk-ant-`) is kept.
