@@ -57,6 +57,23 @@ import Testing
     #expect(Redactor.redact(expected).count == 0)
   }
 
+  /// The anchors are found sixteen bytes at a time, the byte before each from the lane before: a secret is found at
+  /// every offset within and across those sixteen-byte steps.
+  @Test(arguments: [
+    ("password=hunter2", "password=[REDACTED]"),
+    ("CLIENT_SECRET=cs1", "CLIENT_SECRET=[REDACTED]"),
+    ("https://u:p4ss@h", "https://u:[REDACTED]@h"),
+    ("x-api-key: k1", "x-api-key: [REDACTED]"),
+    ("AKIAIOSFODNN7EXAMPLE", "AKIA[REDACTED]"),
+  ])
+  func secretsAreFoundAtEveryOffset(secret: String, redacted: String) {
+    for offset in 0..<40 {
+      let pad = String(repeating: "x", count: offset)
+      #expect(Redactor.redact(pad + " " + secret + " tail").text == pad + " " + redacted + " tail", "offset \(offset)")
+      #expect(Redactor.redact(secret + " " + pad).text == redacted + " " + pad, "offset \(offset)")
+    }
+  }
+
   @Test func noSecretFromTheInputReachesEitherReport() throws {
     let secret = "sk-ant-api03-Xq7PzR2mWv9KdL4nB8cT1yH6jF3sA0eG5uI-oZ_kpQ2wE7rT9yU1iO3pA5sD7fG9hJ2kL4zX6cV8bN0mQ-AAAAAA"
     let report = try TestSupport.analyze(text: """
