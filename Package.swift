@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .executable(name: "dropscope", targets: ["dropscope"]),
     .library(name: "DropscopeCore", targets: ["DropscopeCore"]),
+    .executable(name: "dropscope-fuzz", targets: ["DropscopeFuzz"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,9 +32,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Fuzz targets (Tools/fuzz/run.py builds them with libFuzzer); without it, a replay of inputs through them.
+    .executableTarget(name: "DropscopeFuzz", dependencies: ["DropscopeCore"], path: "Fuzz"),
     .testTarget(
       name: "DropscopeCoreTests",
-      dependencies: ["DropscopeCore", "CZlib", "dropscope", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: ["DropscopeCore", "CZlib", "dropscope", "DropscopeFuzz", .product(name: "Crypto", package: "swift-crypto")],
+      exclude: ["FuzzRegressions"],
       resources: [.copy("Fixtures")]
     ),
   ]

@@ -35,11 +35,43 @@ import Testing
     (#"{"private_key": "-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----\n"}"#, #"{"private_key": "[REDACTED]"}"#),
     ("key AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI end", "key AIza[REDACTED] end"),
     ("stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc, groq gsk_8fJ2kL9mN3pQ5rS7tU1vW4xY6zA0bC2d", "stripe sk_live_[REDACTED], groq gsk_[REDACTED]"),
+    // Passwords and client secrets (issue "Trust", item 3).
+    ("GET https://alice:s3cr3t%40x@db.example.com/x 200", "GET https://alice:[REDACTED]@db.example.com/x 200"),
+    ("DATABASE_URL=postgres://app:hunter2@10.0.0.5:5432/db", "DATABASE_URL=postgres://app:[REDACTED]@10.0.0.5:5432/db"),
+    ("proxy http://u:p4ss;w=rd@proxy:3128 ok", "proxy http://u:[REDACTED]@proxy:3128 ok"),
+    ("login password=hunter2 ok", "login password=[REDACTED] ok"),
+    (#"{"password": "hunter2", "n": 1}"#, #"{"password": "[REDACTED]", "n": 1}"#),
+    ("DB_PASSWORD='pa55'", "DB_PASSWORD='[REDACTED]'"),
+    ("Passwd: letmein", "Passwd: [REDACTED]"),
+    ("client_id=app&client_secret=cs123&grant_type=client_credentials", "client_id=app&client_secret=[REDACTED]&grant_type=client_credentials"),
+    (#"{"client_secret": "cs-456", "n": 1}"#, #"{"client_secret": "[REDACTED]", "n": 1}"#),
+    ("export CLIENT_SECRET=cs789", "export CLIENT_SECRET=[REDACTED]"),
     // Words that only look like the names.
+    ("mail alice@example.com, git@github.com:org/repo, https://host/@user, https://user@host, https://u:@host", "mail alice@example.com, git@github.com:org/repo, https://host/@user, https://user@host, https://u:@host"),
+    ("password reset sent, passwords: 2, /etc/passwd, password_hash=x, client_secrets: 3, content_block_delta", "password reset sent, passwords: 2, /etc/passwd, password_hash=x, client_secrets: 3, content_block_delta"),
     ("output_tokens=12 input_tokens=3 cookies: 2 monkey: 1 AKIA12 eyJa.b max_tokens: 5 AIzaShort", "output_tokens=12 input_tokens=3 cookies: 2 monkey: 1 AKIA12 eyJa.b max_tokens: 5 AIzaShort"),
   ])
   func keysAndHeaderValuesAreRedacted(input: String, expected: String) {
     #expect(Redactor.redact(input).text == expected)
+    // What is redacted is not found again (outputs pass the redactor twice, and secrets are counted once).
+    #expect(Redactor.redact(expected).count == 0)
+  }
+
+  /// The anchors are found sixteen bytes at a time, the byte before each from the lane before: a secret is found at
+  /// every offset within and across those sixteen-byte steps.
+  @Test(arguments: [
+    ("password=hunter2", "password=[REDACTED]"),
+    ("CLIENT_SECRET=cs1", "CLIENT_SECRET=[REDACTED]"),
+    ("https://u:p4ss@h", "https://u:[REDACTED]@h"),
+    ("x-api-key: k1", "x-api-key: [REDACTED]"),
+    ("AKIAIOSFODNN7EXAMPLE", "AKIA[REDACTED]"),
+  ])
+  func secretsAreFoundAtEveryOffset(secret: String, redacted: String) {
+    for offset in 0..<40 {
+      let pad = String(repeating: "x", count: offset)
+      #expect(Redactor.redact(pad + " " + secret + " tail").text == pad + " " + redacted + " tail", "offset \(offset)")
+      #expect(Redactor.redact(secret + " " + pad).text == redacted + " " + pad, "offset \(offset)")
+    }
   }
 
   @Test func noSecretFromTheInputReachesEitherReport() throws {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CByteSearch
 
 /// Finds and removes secrets, each form from its documented shape:
 /// - API keys: Anthropic and OpenAI (`sk-ant-…`, `sk-proj-…`, `sk-…`), AWS access key ids (`AKIA` and 16 capitals or
@@ -10,7 +11,8 @@ import Darwin
 /// - the values of credential headers and settings, names matched in any case and with optional quotes (plain or
 ///   JSON-escaped) and spaces around `:` or `=`: `Authorization`, `Cookie` and `Set-Cookie`, `x-api-key`, `api_key`
 ///   and every `*_API_KEY` environment variable, `apiKey`, `aws_secret_access_key`, `private_key`, every `*_token`
-///   and `*-token` (`access_token`, `x-auth-token`);
+///   and `*-token` (`access_token`, `x-auth-token`), `password` and `passwd` (and so `DB_PASSWORD`), `client_secret`;
+/// - the password of a URL's user information (`https://user:password@host`, RFC 3986 §3.2.1), the user name kept;
 /// - vendors' keys by their prefixes: Google's `AIza…`, Stripe's `sk_live_…` / `sk_test_…`, Groq's `gsk_…`;
 /// - the values of `key` and `token` parameters in URLs (`?key=…`, `&token=…`).
 ///
@@ -60,8 +62,14 @@ public enum Redactor {
     case jwt
   }
 
-  /// A name or prefix that marks a secret, found through a rare anchor byte it contains (`k`, `z` or `j`, in either
-  /// case): the input is scanned once for the anchors, and only the bytes around each hit are compared.
+  // Anchors, compared with `byte | 0x20`: `k`, `z`, `j` and `w` in either case, and `_` (0x5f | 0x20 = 0x7f).
+  private static let k: UInt8 = 0x6b, z: UInt8 = 0x7a, j: UInt8 = 0x6a, w: UInt8 = 0x77, underscore: UInt8 = 0x7f
+  /// The byte that ends a URL's user information: the password is read back from it.
+  private static let at: UInt8 = 0x40
+
+  /// A name or prefix that marks a secret, found through a rare anchor byte it contains (the first of `k`, `z`, `j`,
+  /// `w` in either case, or `_`): the input is scanned once for the anchors, and only the bytes around each hit are
+  /// compared.
   private struct Needle {
     var text: StaticString
     /// Whether letters compare in any case.
@@ -71,7 +79,8 @@ public enum Redactor {
     var anchorOffset = 0
   }
 
-  private static let anchors: [UInt8] = Array("kzj".utf8)
+  /// The anchors, in the order a needle's anchor is chosen.
+  private static let anchors: [UInt8] = [k, z, j, w, underscore]
   private static let needles: [Needle] = {
     let list = [
       Needle(text: "sk-", foldCase: false, shape: .apiKey),
@@ -84,6 +93,9 @@ public enum Redactor {
       Needle(text: "private_key", foldCase: true, shape: .value(cookie: false, authorization: false)),
       Needle(text: "_token", foldCase: true, shape: .value(cookie: false, authorization: false)),
       Needle(text: "-token", foldCase: true, shape: .value(cookie: false, authorization: false)),
+      Needle(text: "password", foldCase: true, shape: .value(cookie: false, authorization: false)),
+      Needle(text: "passwd", foldCase: true, shape: .value(cookie: false, authorization: false)),
+      Needle(text: "client_secret", foldCase: true, shape: .value(cookie: false, authorization: false)),
       Needle(text: "?key=", foldCase: true, shape: .urlParameter),
       Needle(text: "&key=", foldCase: true, shape: .urlParameter),
       Needle(text: "?token=", foldCase: true, shape: .urlParameter),
@@ -98,15 +110,18 @@ public enum Redactor {
     return list.map { needle in
       var needle = needle
       let bytes = UnsafeBufferPointer(start: needle.text.utf8Start, count: needle.text.utf8CodeUnitCount)
-      needle.anchorOffset = bytes.firstIndex { anchors.contains($0 | 0x20) }!
-      needle.anchor = bytes[needle.anchorOffset] | 0x20
+      let anchor = anchors.first { anchor in bytes.contains { $0 | 0x20 == anchor } }!
+      needle.anchorOffset = bytes.firstIndex { $0 | 0x20 == anchor }!
+      needle.anchor = anchor
       return needle
     }
   }()
   /// The needles by anchor, so a hit is compared only with the needles it can start.
-  private static let kNeedles = needles.filter { $0.anchor == 0x6b }
-  private static let zNeedles = needles.filter { $0.anchor == 0x7a }
-  private static let jNeedles = needles.filter { $0.anchor == 0x6a }
+  private static let kNeedles = needles.filter { $0.anchor == k }
+  private static let zNeedles = needles.filter { $0.anchor == z }
+  private static let jNeedles = needles.filter { $0.anchor == j }
+  private static let wNeedles = needles.filter { $0.anchor == w }
+  private static let underscoreNeedles = needles.filter { $0.anchor == underscore }
   /// The bytes that stand right before an anchor in some needle (in both cases where the needle folds case): an
   /// anchor after any other byte starts nothing.
   private static let beforeAnchor: [Bool] = {
@@ -121,16 +136,27 @@ public enum Redactor {
 
   /// Finds the secrets in `bytes`, sorted and without overlaps.
   ///
-  /// One pass finds every anchor byte eight bytes at a time; only anchors whose neighbour
+  /// One pass finds every anchor byte sixteen bytes at a time; only anchors whose neighbour
   /// could start a needle are compared with the needles.
   static func findSecrets(in bytes: UnsafeRawBufferPointer) -> [SecretSpan] {
     guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
     var spans: [SecretSpan] = []
     let n = bytes.count
     func check(_ at: Int) {
+      if bytes[at] == Self.at {
+        if let span = urlPassword(bytes, at: at) { spans.append(span) }
+        return
+      }
       guard at > 0, beforeAnchor[Int(bytes[at - 1])] else { return }
       let anchor = bytes[at] | 0x20
-      for needle in anchor == 0x6b ? kNeedles : anchor == 0x7a ? zNeedles : jNeedles {
+      let candidates = switch anchor {
+      case Self.k: kNeedles
+      case Self.z: zNeedles
+      case Self.j: jNeedles
+      case Self.w: wNeedles
+      default: underscoreNeedles
+      }
+      for needle in candidates {
         let position = at - needle.anchorOffset
         guard matches(bytes, needle, at: position) else { continue }
         let end = position + needle.text.utf8CodeUnitCount
@@ -147,32 +173,14 @@ public enum Redactor {
         if let span { spans.append(span) }
       }
     }
-    // SWAR: a byte equals an anchor when (word ^ anchor×8) has a zero byte there.
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
-    @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
-    @inline(__always) func isAnchor(_ byte: UInt8) -> Bool {
-      let folded = byte | 0x20
-      return folded == 0x6b || folded == 0x7a || folded == 0x6a
-    }
-    var i = 0
-    while i + 8 <= n {
-      let word = (base + i).loadUnaligned(as: UInt64.self)
-      // Fold case: 'Z'|0x20 = 'z'; and 'j', 'J', 'k', 'K' all |0x21 = 'k', so one comparison finds both anchors
-      // (other bytes may fold too; `isAnchor` and `check` compare exactly).
-      let folded = word | 0x2020_2020_2020_2020
-      let foldedJK = word | 0x2121_2121_2121_2121
-      var hits = zeroBytes(foldedJK ^ (ones &* 0x6b)) | zeroBytes(folded ^ (ones &* 0x7a))
-      while hits != 0 {
-        let at = i + hits.trailingZeroBitCount / 8
-        if isAnchor(bytes[at]) { check(at) }
-        hits &= hits &- 1
-      }
-      i += 8
-    }
-    while i < n {
-      if isAnchor(bytes[i]) { check(i) }
-      i += 1
+    // The anchors are found sixteen bytes at a time (SSE2, in C), `w` and `_` only after the byte their needles have
+    // before them, and handed over in batches.
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { offsets in
+      var next = 0
+      repeat {
+        let found = dropscope_secret_anchors(base.assumingMemoryBound(to: UInt8.self), n, next, offsets.baseAddress, 256, &next)
+        for k in 0..<found { check(offsets[k]) }
+      } while next < n
     }
     guard spans.count > 1 else { return spans }
     // Where two start together (`api_key=sk-ant-…`), the one that keeps a prefix (`sk-ant-`) is kept.
@@ -272,7 +280,8 @@ public enum Redactor {
       }
       i += 1
     }
-    guard i > start, !b.hasBytes("[REDACTED]", at: start) else { return nil }
+    // A value already redacted (`[REDACTED]`, `sk-ant-[REDACTED]`) is not a secret again.
+    guard i > start, !(start..<i).contains(where: { b[$0] == 0x5b && b.hasBytes("[REDACTED]", at: $0) }) else { return nil }
     return SecretSpan(range: start..<i, keptPrefix: "")
   }
 
@@ -310,6 +319,27 @@ public enum Redactor {
     guard end <= b.count, (position + 4..<end).allSatisfy({ isIDByte(b[$0]) }) else { return nil }
     if end < b.count, b[end].isASCIILetter || b[end].isASCIIDigit { return nil }
     return SecretSpan(range: position..<end, keptPrefix: "AKIA")
+  }
+
+  /// The password of a URL's user information, read back from the `@` at `at` that ends it: `scheme://user:password@`,
+  /// the user name kept. The user information may hold unreserved bytes, percent escapes, sub-delimiters and colons
+  /// (RFC 3986 §3.2.1; also bytes past ASCII, as written unescaped), at most 512 bytes of it.
+  private static func urlPassword(_ b: UnsafeRawBufferPointer, at: Int) -> SecretSpan? {
+    @inline(__always) func isUserInfoByte(_ c: UInt8) -> Bool {
+      c.isIdentifierByte || c >= 0x80 || c == 0x2d || c == 0x2e || c == 0x7e || c == 0x25 || c == 0x21 || c == 0x24
+        || c == 0x26 || c == 0x2a || c == 0x2b || c == 0x2c || c == 0x3b || c == 0x3d || c == 0x3a
+    }
+    var start = at
+    var colon: Int?
+    let floor = max(0, at - 512)
+    while start > floor, isUserInfoByte(b[start - 1]) {
+      start -= 1
+      if b[start] == 0x3a { colon = start }
+    }
+    guard start >= 3, b[start - 3] == 0x3a, b[start - 2] == 0x2f, b[start - 1] == 0x2f,
+      let colon, colon + 1 < at
+    else { return nil }
+    return SecretSpan(range: (colon + 1)..<at, keptPrefix: "")
   }
 
   /// A JSON Web Token: `eyJ` (base64url of `{"`) and its parts, dot-separated base64url.
