@@ -73,10 +73,6 @@ final class LogReader<Sink: FactSink> {
     baseContext = contexts.id(scope: scope, thread: nil)
   }
 
-  deinit {
-    previousLine.storage.deallocate()
-  }
-
   /// Reads one line that `LineClassifier` has already classified.
   func read(line: UnsafeRawBufferPointer, number: Int, classified: ClassifiedLine) {
     lineCount = number
