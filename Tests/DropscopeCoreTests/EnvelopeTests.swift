@@ -60,6 +60,9 @@ final class EnvelopeTests: XCTestCase {
     var failures: [String] = []
     for (name, text) in logs {
       let plain = try analyze(text, name: "plain.log")
+      // A sample recorded as a platform keeps it (46 in CRI, 47 in Docker's json-file) is already in its envelope:
+      // the envelopes wrap what an application wrote, not another envelope.
+      if plain.notes.contains(where: { $0.hasPrefix("Read as ") }) { continue }
       for envelope in EnvelopeConverter.allCases {
         let wrapped = try analyze(envelope.wrap(text), name: "wrapped.log")
         if verdicts(wrapped) != verdicts(plain) {
