@@ -103,4 +103,21 @@ final class ApplicationAccountTests: XCTestCase {
       """)
     XCTAssertEqual(report.streams.count, 1)
   }
+
+  /// A line that says a call finished gives how long it took, and the step of its last digit, with no count.
+  func testAFinishedLineGivesItsDurationAndItsPrecision() {
+    func finished(_ text: String) -> ApplicationAccount? {
+      Array(text.utf8).withUnsafeBytes { ApplicationAccount.readFinished($0, from: 0) }
+    }
+    let done = finished("job 9f: done stop_reason=end_turn output_tokens=18 in 1.48s")
+    XCTAssertEqual(done?.seconds, 1.48)
+    XCTAssertNil(done?.contentEvents)
+    XCTAssertEqual(done?.secondsPrecision ?? 0, 0.01, accuracy: 1e-12)
+    XCTAssertEqual(finished("done in 842ms")?.secondsPrecision ?? 0, 0.001, accuracy: 1e-12)
+    XCTAssertEqual(finished("done in 3s")?.secondsPrecision, 1)
+    XCTAssertNil(finished("done stop_reason=end_turn"), "no duration, no account")
+    let counted = Array("failed after 0.4s (9 deltas received)".utf8).withUnsafeBytes { ApplicationAccount.read($0, from: 0) }
+    XCTAssertEqual(counted?.contentEvents, 9)
+    XCTAssertEqual(counted?.secondsPrecision ?? 0, 0.1, accuracy: 1e-12)
+  }
 }

@@ -106,3 +106,33 @@ extension LogCaptureJoinTests {
     #expect(Self.pairs(overlapping, precision: 1_000).isEmpty)
   }
 }
+
+extension LogCaptureJoinTests {
+  /// A log's precision is measured from its own stamps, the coarsest of them: a second when any line is to the
+  /// second, a millisecond when all carry three decimals; an envelope's clock counts too.
+  @Test func aLogsPrecisionIsItsCoarsestStamp() throws {
+    let seconds = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,123 INFO app: starting
+      2026-11-22 10:00:01 INFO app: a line to the second
+      """)
+    #expect(seconds.inputs.first?.timePrecision == 1_000_000)
+    let millis = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,123 INFO app: starting
+      2026-11-22 10:00:01.456 INFO app: still to the millisecond
+      """)
+    #expect(millis.inputs.first?.timePrecision == 1_000)
+    #expect(TimestampParser.precision(fractionDigits: 0) == 1_000_000)
+    #expect(TimestampParser.precision(fractionDigits: 9) == 1, "past six places, a microsecond")
+  }
+
+  /// A joined request's end is not before its start: a log's end to the second may read before the capture's start
+  /// of the same moment.
+  @Test func aJoinedRequestDoesNotEndBeforeItBegins() {
+    var log = Self.stream(1, wire: false, at: "52.000", retried: true)
+    log.endedAt = "2026-11-22T15:28:52.000Z"
+    let capture = Self.stream(2, wire: true, at: "52.084", status: 529, mark: .requestSent)
+    let joined = StreamVerdict.joined(log: log, capture: capture)
+    #expect(joined.startedAt == "2026-11-22T15:28:52.084Z")
+    #expect(joined.endedAt == "2026-11-22T15:28:52.084Z")
+  }
+}

@@ -123,7 +123,7 @@ struct EnvelopeRecordParser {
     }
     guard i > tagStart else { return false }
     time = stamp.time
-    precision = Self.precision(line, stampAt: 0)
+    precision = TimestampParser.precision(fractionDigits: stamp.fractionDigits)
     slice = min(i + 1, line.count)..<line.count
     key.append(0x1f)
     key.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[stream]))
@@ -153,7 +153,7 @@ struct EnvelopeRecordParser {
       stamp.end < line.count, line[stamp.end] == 0x20
     {
       time = stamp.time
-      precision = Self.precision(line, stampAt: i)
+      precision = TimestampParser.precision(fractionDigits: stamp.fractionDigits)
       if line[i + 19] == 0x2e {
         while i + 20 + fractionDigits < line.count, line[i + 20 + fractionDigits].isASCIIDigit { fractionDigits += 1 }
       }
@@ -214,7 +214,7 @@ struct EnvelopeRecordParser {
       let stamp = TimestampParser.parse(line, at: i, cache: &cache), stamp.zoned
     {
       time = stamp.time
-      precision = Self.precision(line, stampAt: i)
+      precision = TimestampParser.precision(fractionDigits: stamp.fractionDigits)
       i = stamp.end
     } else {
       return false
@@ -262,7 +262,7 @@ struct EnvelopeRecordParser {
       else { return false }
       time = stamp.time
       zoned = stamp.zoned
-      precision = Self.precision(line, stampAt: i)
+      precision = TimestampParser.precision(fractionDigits: stamp.fractionDigits)
       i = stamp.end + 1
     }
     func field() -> Range<Int>? {
@@ -471,17 +471,7 @@ struct EnvelopeRecordParser {
     else { return }
     time = stamp.time
     zoned = stamp.zoned
-    precision = Self.precision(b, stampAt: value.lowerBound + 1)
-  }
-
-  /// The step of the clock an ISO time at `at` was written with: a second, or its fraction's last digit.
-  private static func precision(_ b: UnsafeRawBufferPointer, stampAt at: Int) -> Int32 {
-    guard at + 20 < b.count, b[at + 19] == 0x2e || b[at + 19] == 0x2c else { return 1_000_000 }
-    var digits = 0
-    while at + 20 + digits < b.count, b[at + 20 + digits].isASCIIDigit, digits < 6 { digits += 1 }
-    var step: Int32 = 1_000_000
-    for _ in 0..<digits { step /= 10 }
-    return max(step, 1)
+    precision = TimestampParser.precision(fractionDigits: stamp.fractionDigits)
   }
 
   /// An integer written as a JSON number or a string of digits (journald writes its times as strings); nil when it

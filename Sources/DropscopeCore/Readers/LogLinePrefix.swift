@@ -15,8 +15,10 @@ struct LogLinePrefix {
   private var messageOffset: Int32 = 0
   private var rawMessageOffset: Int32 = 0
   var zoned = false
+  /// The time's decimal places (0 for a time to the second): one byte, so the header stays in 40.
+  var fractionDigits: UInt8 = 0
   /// The smallest step the time's digits can show, in microseconds (1,000,000 for a time to the second).
-  var precision: Int32 = 1_000_000
+  var precision: Int32 { TimestampParser.precision(fractionDigits: Int(fractionDigits)) }
 
   var time: Microseconds? {
     get { timeValue == .min ? nil : timeValue }
@@ -87,7 +89,7 @@ struct LogLinePrefix {
     if let stamp = TimestampParser.parse(line, at: i, cache: &cache) {
       prefix.time = stamp.time
       prefix.zoned = stamp.zoned
-      prefix.precision = stamp.precision
+      prefix.fractionDigits = UInt8(truncatingIfNeeded: stamp.fractionDigits)
       i = stamp.end
       // gunicorn's "[2026-11-22 15:27:34 +0000] [pid] [LEVEL] …": the bracket holds the time (and its zone) alone.
       if bracketOpen, i < n, line[i] == 0x5d {

@@ -38,7 +38,13 @@ final class LogReader<Sink: FactSink> {
   /// The time of the envelope record the current line came from, if an envelope held it, and its clock's step (µs).
   var envelopeTime: Microseconds?
   /// The coarsest precision of the times read, in microseconds (1,000,000 when any was to the second); 0 before any.
-  private(set) var timePrecision: Int32 = 0
+  var timePrecision: Int32 {
+    max(fewestFractionDigits == .max ? 0 : TimestampParser.precision(fractionDigits: Int(fewestFractionDigits)),
+        coarsestEnvelopePrecision)
+  }
+  /// The fewest decimal places of a line's own time, and the coarsest envelope time: one comparison a line.
+  private var fewestFractionDigits: UInt8 = .max
+  private var coarsestEnvelopePrecision: Int32 = 0
   var envelopePrecision: Int32 = 1
   /// The context of the latest record of this reader's source read by another of its readers (its stdout, when this
   /// one reads stderr): the call an uncaught traceback printed here interrupted.
@@ -79,7 +85,7 @@ final class LogReader<Sink: FactSink> {
     if let time = envelopeTime {
       if firstTime == nil { firstTime = time }
       lastTime = max(lastTime ?? time, time)
-      timePrecision = max(timePrecision, envelopePrecision)
+      coarsestEnvelopePrecision = max(coarsestEnvelopePrecision, envelopePrecision)
     }
     if let pending = pendingMessageException {
       // An error written into a log message: dropped when its own traceback follows, which says more.
@@ -117,7 +123,7 @@ final class LogReader<Sink: FactSink> {
       if firstTime == nil { firstTime = time }
       lastTime = max(lastTime ?? time, time)
       if !prefix.zoned { sawUnzonedTime = true }
-      timePrecision = max(timePrecision, prefix.precision)
+      fewestFractionDigits = min(fewestFractionDigits, prefix.fractionDigits)
     }
     let context = prefix.thread.map { contextID(line, $0, hash: classified.threadHash) } ?? baseContext
     let time = prefix.time

@@ -11,11 +11,11 @@ enum TimestampParser {
   }
 
   /// Parses a timestamp at `offset` of `bytes`.
-  /// - Returns: the instant, the offset after it, whether it carried a zone, and its precision (the smallest step its
-  ///   digits can show, in microseconds: 1,000,000 for whole seconds, 1,000 for milliseconds); nil if none is there.
+  /// - Returns: the instant, the offset after it, whether it carried a zone, and its decimal places (at most 6 count:
+  ///   `precision(fractionDigits:)` gives the step they show); nil if none is there.
   static func parse(
     _ bytes: UnsafeRawBufferPointer, at offset: Int, cache: inout SecondCache
-  ) -> (time: Microseconds, end: Int, zoned: Bool, precision: Int32)? {
+  ) -> (time: Microseconds, end: Int, zoned: Bool, fractionDigits: Int)? {
     let b = bytes
     let o = offset
     guard o + 19 <= b.count else { return nil }
@@ -32,14 +32,14 @@ enum TimestampParser {
     }
     var i = o + 19
     var micros: Int64 = 0
-    var precision: Int32 = 1_000_000
+    var digits = 0
     if i < b.count, b[i] == 0x2c || b[i] == 0x2e, i + 1 < b.count, b[i + 1].isASCIIDigit {
       i += 1
       var scale: Int64 = 100_000
       while i < b.count, b[i].isASCIIDigit {
         if scale > 0 {
           micros += Int64(b[i] &- 48) * scale
-          precision = Int32(scale)
+          digits += 1
           scale /= 10
         }
         i += 1
@@ -75,7 +75,15 @@ enum TimestampParser {
         i = end
       }
     }
-    return ((baseSeconds - Int64(zoneOffsetSeconds)) * 1_000_000 + micros, i, zoned, precision)
+    return ((baseSeconds - Int64(zoneOffsetSeconds)) * 1_000_000 + micros, i, zoned, digits)
+  }
+
+  /// The smallest step a time with this many decimal places can show, in microseconds (1,000,000 for whole seconds,
+  /// 1,000 for milliseconds, 1 from six places on).
+  static func precision(fractionDigits: Int) -> Int32 {
+    var step: Int32 = 1_000_000
+    for _ in 0..<min(max(fractionDigits, 0), 6) { step /= 10 }
+    return step
   }
 
   /// Parses the `YYYY-MM-DD HH:MM:SS` part at `o` into seconds since the epoch (zone not applied).
