@@ -22,6 +22,10 @@ final class ApplicationAccountTests: XCTestCase {
     XCTAssertEqual(account("stream failed after 6.1 s (23 deltas received)"), ApplicationAccount(contentEvents: 23, seconds: 6.1))
     XCTAssertEqual(account("got 12 chunks in 842ms"), ApplicationAccount(contentEvents: 12, seconds: 0.842))
     XCTAssertEqual(account("cancelled by client after 17 deltas (225 chars)"), ApplicationAccount(contentEvents: 17, seconds: nil))
+    XCTAssertEqual(account("job 7c8f9e: cancelled by caller after 5 deltas (0.15s)"), ApplicationAccount(contentEvents: 5, seconds: 0.15))
+    XCTAssertEqual(account("stream ended: 9 chunks elapsed=1.2s"), ApplicationAccount(contentEvents: 9, seconds: 1.2))
+    XCTAssertEqual(account("stream ended: 9 chunks v2s"), ApplicationAccount(contentEvents: 9, seconds: nil),
+                   "a number inside a word is no duration")
   }
 
   func testEventNamesAndUnrelatedNumbersAreNoAccount() {

@@ -48,6 +48,57 @@ import Testing
     #expect(report.streams.contains { $0.outcome == .failed && $0.startedAt == "2026-11-22T10:00:00.300Z" })
   }
 
+  /// Heads 80 ms apart, both after the start each duration implies: no head is clearly first for either account.
+  /// Each account, in the order the calls ended, takes the earliest head after its start that no earlier account
+  /// took; the cancel's duration in parentheses counts like any other.
+  @Test func accountsTakeTheEarliestHeadAfterTheirStartInTheOrderTheyEnd() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 [INFO] jobs - job a: started
+      2026-11-22 10:00:00,400 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,450 [INFO] jobs - job b: started
+      2026-11-22 10:00:00,480 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,580 [WARNING] jobs - job a: cancelled by caller after 5 deltas (0.58s)
+      2026-11-22 10:00:01,800 [INFO] jobs - job b: done stop_reason=end_turn output_tokens=18 in 1.35s
+      """)
+    #expect(report.streams.count == 2, "two calls, each once")
+    let cancelled = try #require(report.streams.first { $0.outcome == .failed })
+    #expect(cancelled.cause == .clientError)
+    #expect(cancelled.startedAt == "2026-11-22T10:00:00.400Z", "job a's call began at 0.00 s: the first head after it")
+    #expect(report.streams.contains { $0.outcome == .completed && $0.startedAt == "2026-11-22T10:00:00.480Z" })
+  }
+
+  /// A call that received nothing, logged as failed just after its context's last attempt was refused, is that
+  /// attempt's call, not a response still streaming whose head came nearer the start its duration implies.
+  @Test func aCallThatReceivedNothingIsTheRefusedAttemptsCall() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 [INFO] jobs - job a: started
+      2026-11-22 10:00:00,020 [INFO] jobs - job b: started
+      2026-11-22 10:00:00,050 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:01,400 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 529 "
+      2026-11-22 10:00:01,401 [ERROR] jobs - job b: failed after 1.4s (0 deltas received)
+      anthropic.OverloadedError: Error code: 529 - {'type': 'error', 'error': {'type': 'overloaded_error', 'message': 'Overloaded'}}
+      2026-11-22 10:00:02,000 [INFO] jobs - job a: done stop_reason=end_turn output_tokens=18 in 2.00s
+      """)
+    let refused = try #require(report.streams.first { $0.status == 529 })
+    #expect(refused.cause == .serverError)
+    #expect(report.streams.contains { $0.outcome == .completed && $0.startedAt == "2026-11-22T10:00:00.050Z" },
+            "the response that began streams on to its own account")
+    #expect(report.streams.filter { $0.outcome == .failed }.count == 1)
+  }
+
+  /// A call's duration counts its wait for the head; its content can only have come after it. Eleven deltas in the
+  /// half second after the head are a stream that was flowing, not a line idle for the five seconds the call took.
+  @Test func theTimeReadingIsCountedFromTheHead() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 [INFO] jobs - job a: started
+      2026-11-22 10:00:05,000 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:05,500 [ERROR] jobs - job a: failed after 5.5s (11 deltas received)
+      \(Self.fin)
+      """)
+    let failed = try #require(report.streams.first)
+    #expect(failed.cause != .idleTimeout, "at most 0.5 s of reading: no room for an idle limit")
+  }
+
   @Test func aResponseWithItsOwnStoryNeverWaits() {
     let stream = StreamEvidence(sequence: 1, input: 0, context: 0, location: SourceLocation(input: 0, line: 1), time: 0)
     stream.head.status = 200

@@ -171,7 +171,7 @@ final class Assembler: FactSink {
         if !inFlight.isEmpty(context: k) {
           guard let seconds = account.seconds, let end = fact.time,
             let waiting = inFlight.take(accountOf: seconds, endingAt: end, slack: Self.slack(of: account),
-                                        open: open[k], context: k)
+                                        responseBegan: true, open: open[k], context: k)
           else { return }
           resume(waiting, key: k)
           target = waiting
@@ -184,9 +184,13 @@ final class Assembler: FactSink {
       }
       // An account of the events read, with a duration, names when its call began: among responses in flight in this
       // context, the one whose head came then is the call it speaks of (the traceback that follows goes with it).
-      if let seconds = account.seconds, let end = fact.time,
-        let waiting = inFlight.take(accountOf: seconds, endingAt: end, slack: Self.slack(of: account), open: open[k],
-                                    context: k)
+      // A call that received nothing, in a context whose latest response was refused (a 529 the SDK did not retry),
+      // is that response's call: a refusal has no events, and nothing ties the call to a stream that began.
+      let responseBegan = (account.contentEvents ?? 0) > 0
+      let latestRefused = open[k].map { $0.head.status.map { !(200..<300).contains($0) } == true && $0.client.retry == nil }
+      if let seconds = account.seconds, let end = fact.time, responseBegan || latestRefused != true,
+        let waiting = inFlight.take(accountOf: seconds, endingAt: end, slack: Self.slack(of: account),
+                                    responseBegan: responseBegan, open: open[k], context: k)
       {
         resume(waiting, key: k)
       }

@@ -23,25 +23,37 @@ struct InFlightResponses {
 
   func isEmpty(context: Int) -> Bool { waiting[context]?.isEmpty ?? true }
 
-  /// The response an account of `seconds` ending at `end` belongs to: its call began at the start the duration
-  /// implies, so its head came after that start (a head before it is another call's), and of the heads after it, the
-  /// first, when it came clearly sooner than the next. Among those waiting and `open` (when it may wait); nil when
-  /// none is clearly first: then the line stays with the context's latest response, as before.
+  /// The response an account of `seconds` ending at `end` belongs to, among those waiting and `open` (when it may
+  /// wait). Its call began at the start the duration implies, so its head came after that start (a head before it
+  /// is another call's) and before `end`.
+  ///
+  /// When the account says the response began (it counted content events, or the call finished), the head is the
+  /// earliest one after that start that no earlier account took. Accounts arrive in the order their calls ended,
+  /// and giving each the earliest head its interval holds is the matching that leaves every later account a head
+  /// whenever one exists (calls in flight at once are answered roughly in the order they began). When the response
+  /// may never have begun (no content events), a head is taken only when it came clearly first: another call's head
+  /// is as likely. Nil when no head qualifies: the line then stays with the context's latest response.
   /// - Parameter slack: how early a head may seem to come, in microseconds: the duration's last digit and the
   ///   log's timestamp precision.
   mutating func take(
-    accountOf seconds: Double, endingAt end: Microseconds, slack: Microseconds, open: StreamEvidence?, context: Int
+    accountOf seconds: Double, endingAt end: Microseconds, slack: Microseconds, responseBegan: Bool,
+    open: StreamEvidence?, context: Int
   ) -> StreamEvidence? {
     guard let parked = waiting[context], !parked.isEmpty else { return nil }
     let start = end - Microseconds(seconds * 1e6)
     var candidates = parked
     if let open, Self.canWait(open) { candidates.append(open) }
     let after = candidates.compactMap { stream in
-      stream.head.at?.time.flatMap { $0 >= start - slack ? (stream, max(0, $0 - start)) : nil }
+      stream.head.at?.time.flatMap { $0 >= start - slack && $0 <= end ? (stream, max(0, $0 - start)) : nil }
     }
-    // A response's first byte follows its call's start by the API's time to first byte: up to seconds.
-    guard let chosen = NearestInTime.clearly(after, within: 5_000_000, ratio: 2, margin: 20_000), chosen !== open
-    else { return nil }
+    let chosen: StreamEvidence?
+    if responseBegan {
+      chosen = after.min { $0.1 < $1.1 }?.0
+    } else {
+      // A response's first byte follows its call's start by the API's time to first byte: up to seconds.
+      chosen = NearestInTime.clearly(after, within: 5_000_000, ratio: 2, margin: 20_000)
+    }
+    guard let chosen, chosen !== open else { return nil }
     waiting[context]?.removeAll { $0 === chosen }
     return chosen
   }

@@ -159,8 +159,10 @@ extension Catalogue {
     static func closedWhileFlowingByAccount(how: CloseManner, account: ApplicationAccount) -> String {
       "The server side \(how.phrase) while content was flowing: the application counted \(account.contentEvents ?? 0) content deltas in \(s(account.seconds ?? 0)), as fast as a response is generated, so the line was not idle before the close."
     }
-    static func idleByAccount(account: ApplicationAccount, silence: Double, how: CloseManner) -> String {
-      "The application counted \(account.contentEvents ?? 0) content deltas in \(s(account.seconds ?? 0)); generated content takes far less (\(s(Double(account.contentEvents ?? 0) * StreamPace.ordinary.secondsPerEvent)) at ten deltas a second), so the line was idle for at least \(s(silence)). Then the server side \(how.phrase)"
+    static func idleByAccount(account: ApplicationAccount, reading: Double, silence: Double, how: CloseManner) -> String {
+      let span = reading < (account.seconds ?? 0)
+        ? "the \(s(reading)) after the response's head (its call took \(s(account.seconds ?? 0)))" : s(reading)
+      return "The application counted \(account.contentEvents ?? 0) content deltas in \(span); generated content takes far less (\(s(Double(account.contentEvents ?? 0) * StreamPace.ordinary.secondsPerEvent)) at ten deltas a second), so the line was idle for at least \(s(silence)). Then the server side \(how.phrase)"
     }
     static func idleMeasured(silence: Double, how: CloseManner) -> String {
       "No bytes for \(s(silence)), then the server side \(how.phrase)"

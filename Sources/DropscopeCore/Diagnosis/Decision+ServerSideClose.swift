@@ -10,9 +10,11 @@ extension Decision {
       closedBeforeHead(how, threshold: threshold, in: c)
       return
     }
-    if silence == nil, silenceBasis != .upperBound, let account = stream.application.account,
-      let implied = StreamPace.silence(impliedBy: account)
-    {
+    let account = stream.application.account
+    let reading = account.flatMap {
+      StreamPace.readingSeconds(of: $0, headAt: stream.head.at?.time, accountAt: stream.application.accountAt?.time)
+    }
+    if silence == nil, silenceBasis != .upperBound, let account, let implied = StreamPace.silence(reading: reading, account: account) {
       // No event was timed, but the application said how many deltas it had and when it gave up.
       // The account's duration is to the hundredth of a second.
       if implied >= StreamPace.ordinary.stallThreshold(precision: 0.01) {
@@ -32,7 +34,7 @@ extension Decision {
     {
       var text: String
       if inferred, let account = stream.application.account {
-        text = Catalogue.Summary.idleByAccount(account: account, silence: silence, how: how)
+        text = Catalogue.Summary.idleByAccount(account: account, reading: reading ?? 0, silence: silence, how: how)
         cite(stream.application.accountAt, Catalogue.Note.account(account), in: c)
       } else {
         text = Catalogue.Summary.idleMeasured(silence: silence, how: how)

@@ -32,10 +32,19 @@ struct StreamPace {
     Catalogue.stallFactor * max(secondsPerEvent, Catalogue.slowestOrdinaryEventGap) + precision
   }
 
-  /// The silence before the end that an application's account implies: its duration less the time its
-  /// content events need at the slowest ordinary pace. A lower bound; nil without a duration.
-  static func silence(impliedBy account: ApplicationAccount) -> Double? {
-    guard let seconds = account.seconds, let contentEvents = account.contentEvents else { return nil }
+  /// The time an application's account says its call spent reading the response: the account's duration, or, when
+  /// the response's head and the account were both timed, the time between them if that is shorter (a call's
+  /// duration also counts its wait for a connection and for the head, and no content comes before the head).
+  static func readingSeconds(of account: ApplicationAccount, headAt: Microseconds?, accountAt: Microseconds?) -> Double? {
+    guard let seconds = account.seconds else { return nil }
+    guard let headAt, let accountAt, accountAt >= headAt else { return seconds }
+    return min(seconds, Double(accountAt - headAt) / 1e6)
+  }
+
+  /// The silence before the end that an account's time reading implies: that time less the time its content
+  /// events need at the slowest ordinary pace. A lower bound; nil without a duration or a count.
+  static func silence(reading seconds: Double?, account: ApplicationAccount) -> Double? {
+    guard let seconds, let contentEvents = account.contentEvents else { return nil }
     return seconds - Double(contentEvents) * ordinary.secondsPerEvent
   }
 }

@@ -91,12 +91,13 @@ public struct ApplicationAccount: Sendable, Equatable {
     return nil
   }
 
-  /// `after 6.1 s`, `after 13.37s`, `in 2.61s`, `in 842ms`, `took 3 seconds`: the first duration on the line.
+  /// `after 6.1 s`, `after 13.37s`, `in 2.61s`, `in 842ms`, `took 3 seconds`, `(0.58s)`, `elapsed=1.2s`: the first
+  /// duration on the line, a number that starts a word.
   private static func duration(_ line: UnsafeRawBufferPointer, from start: Int) -> (seconds: Double, digits: UInt8)? {
     var i = start
     let n = line.count
     while i < n {
-      guard line[i].isASCIIDigit, i > start, line[i - 1] == 0x20 else {
+      guard line[i].isASCIIDigit, i > start, Self.opensNumber(line[i - 1]) else {
         i += 1
         continue
       }
@@ -121,5 +122,10 @@ public struct ApplicationAccount: Sendable, Equatable {
       return (seconds, UInt8(min(decimals, 9)) + (scale < 1 ? 16 : 0))
     }
     return nil
+  }
+
+  /// A space, `(`, `[` or `=`: what may stand before a duration.
+  private static func opensNumber(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x28 || byte == 0x5b || byte == 0x3d
   }
 }
