@@ -99,6 +99,42 @@ import Testing
     #expect(failed.cause != .idleTimeout, "at most 0.5 s of reading: no room for an idle limit")
   }
 
+  /// Calls interleaved: a refusal and then another call's head, then the SDK's line that it will retry. The retry is
+  /// the refusal's (a response that streamed is never retried), and the other call's response streams on.
+  @Test func aRetryIsTheRefusalsEvenAfterAnotherHead() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 529 "
+      2026-11-22 10:00:00,001 [INFO] httpx2 - HTTP Request: POST https://api.openai.com/v1/chat/completions "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,002 [INFO] anthropic._base_client - Retrying request to /v1/messages in 0.42 seconds
+      2026-11-22 10:00:01,500 [INFO] jobs - job b: done finish_reason=stop chunks=37 in 1.50s
+      """)
+    let refused = try #require(report.streams.first { $0.status == 529 })
+    #expect(refused.cause == .serverError)
+    let streamed = try #require(report.streams.first { $0.status == 200 })
+    #expect(streamed.outcome == .completed, "the retry line is not the streaming response's")
+  }
+
+  /// Time alone gives the failure the earlier head, an OpenAI request's; its traceback runs through the anthropic
+  /// SDK, so the call it speaks of is the Messages request, and the OpenAI response waits on for its own account.
+  @Test func aTracebacksSDKMovesTheAccountToARequestOfItsAPI() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 [INFO] jobs - job a: started
+      2026-11-22 10:00:00,010 [INFO] jobs - job b: started
+      2026-11-22 10:00:00,100 [INFO] httpx2 - HTTP Request: POST https://api.openai.com/v1/chat/completions "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,110 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,600 [ERROR] jobs - job b: failed after 0.6s (11 deltas received)
+      Traceback (most recent call last):
+        File "/srv/app/.venv/lib/python3.11/site-packages/anthropic/_streaming.py", line 237, in __stream__
+          async for sse in iterator:
+      httpx2.RemoteProtocolError: peer closed connection without sending complete message body (incomplete chunked read)
+      2026-11-22 10:00:02,000 [INFO] jobs - job a: done finish_reason=stop chunks=37 in 2.00s
+      """)
+    let failed = try #require(report.streams.first { $0.outcome == .failed })
+    #expect(failed.url == "https://api.anthropic.com/v1/messages")
+    let completed = try #require(report.streams.first { $0.outcome == .completed })
+    #expect(completed.url == "https://api.openai.com/v1/chat/completions")
+  }
+
   @Test func aResponseWithItsOwnStoryNeverWaits() {
     let stream = StreamEvidence(sequence: 1, input: 0, context: 0, location: SourceLocation(input: 0, line: 1), time: 0)
     stream.head.status = 200
@@ -107,7 +143,10 @@ import Testing
     #expect(!InFlightResponses.canWait(stream), "events already tell how far it got")
     let refused = StreamEvidence(sequence: 2, input: 0, context: 0, location: SourceLocation(input: 0, line: 2), time: 0)
     refused.head.status = 529
-    #expect(!InFlightResponses.canWait(refused), "an error status is an ended attempt")
+    #expect(InFlightResponses.canWait(refused), "a refusal waits for the SDK's retry")
+    #expect(!InFlightResponses.awaitsContent(refused), "but not for content")
+    refused.client.retry = .init(location: SourceLocation(input: 0, line: 3), time: 0, quote: nil)
+    #expect(!InFlightResponses.canWait(refused), "a refusal the SDK retried is an ended attempt")
   }
 
   @Test func waitingIsBoundedPerContext() {

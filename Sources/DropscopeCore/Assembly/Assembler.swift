@@ -75,7 +75,7 @@ final class Assembler: FactSink {
         return
       }
       if event == .stopReason, open[k].map({
-        ($0.events.endMarker != nil || !InFlightResponses.canWait($0)) && !$0.application.isAccount(on: fact.location)
+        ($0.events.endMarker != nil || !InFlightResponses.awaitsContent($0)) && !$0.application.isAccount(on: fact.location)
       }) ?? true, !inFlight.isEmpty(context: k) {
         // The application says a call finished, and its context has responses waiting for that word: the one that
         // waited longest (a finished call's summary names no response; which of them it was changes no verdict).
@@ -135,8 +135,20 @@ final class Assembler: FactSink {
       stream.request.id = id
       byRequestID[id] = stream
     case .retryScheduled(let delay):
-      // A retry after a completed stream is for an attempt of a later call whose request was not logged.
-      let stream = open[k].flatMap { $0.events.endMarker == nil ? $0 : nil } ?? begin(fact, key: k)
+      // The SDK retries an attempt that was refused or failed before its head, never a response that streamed: the
+      // open attempt if it is such, else the latest refusal waiting (calls interleave), else an attempt whose request
+      // was not logged (a retry after a completed stream is for a later call).
+      let stream: StreamEvidence
+      if let current = open[k], current.events.endMarker == nil, current.client.retry == nil,
+        current.head.status.map({ $0 >= 400 }) ?? true
+      {
+        stream = current
+      } else if let refused = inFlight.takeRefusal(context: k) {
+        resume(refused, key: k)
+        stream = refused
+      } else {
+        stream = begin(fact, key: k)
+      }
       stream.client.retry = .init(location: fact.location, time: fact.time, quote: fact.quote)
       stream.client.retryDelay = delay
       pendingRetryCall[k] = (stream.call, stream.attempt)
@@ -147,6 +159,7 @@ final class Assembler: FactSink {
         stream.client.internalException = chain
         return
       }
+      reconsiderAccount(for: chain, key: k)
       guard let stream = target(for: chain, fact: fact, key: k) else {
         unattributedExceptions.append((chain, fact.location))
         return
@@ -193,6 +206,7 @@ final class Assembler: FactSink {
                                     responseBegan: responseBegan, open: open[k], context: k)
       {
         resume(waiting, key: k)
+        waiting.tookAccountInFlight = true
       }
       // The application's summary of a stream; with no HTTP lines logged it is the stream's only record.
       let stream = open[k].flatMap { $0.events.endMarker == nil ? $0 : nil } ?? begin(fact, key: k)
@@ -334,6 +348,25 @@ final class Assembler: FactSink {
     }
     open[k] = nil
     if let overflow = inFlight.park(current, context: k) { finish(overflow, key: overflow.context, reason: .nextRequest) }
+  }
+
+  /// An account took the response it names by time alone (its traceback comes after it); when the traceback's SDK
+  /// is another API's than that response's URL, the account goes to the response of that API its duration names
+  /// instead, and the first waits again.
+  private func reconsiderAccount(for chain: ExceptionChain, key k: Int) {
+    guard let current = open[k], current.tookAccountInFlight, let account = current.application.account,
+      let accountAt = current.application.accountAt, let end = accountAt.time, let seconds = account.seconds,
+      let sdk = Catalogue.sdk(of: chain), let api = current.request.url.flatMap(Catalogue.api(ofURL:)), api != sdk,
+      let better = inFlight.take(accountOf: seconds, endingAt: end, slack: Self.slack(of: account),
+                                 responseBegan: (account.contentEvents ?? 0) > 0, api: sdk, open: nil, context: k)
+    else { return }
+    current.application.account = nil
+    current.application.accountAt = nil
+    current.tookAccountInFlight = false
+    resume(better, key: k)
+    better.application.account = account
+    better.application.accountAt = accountAt
+    better.tookAccountInFlight = true
   }
 
   /// Makes a waiting response the context's open stream again, setting aside the one open now.

@@ -57,6 +57,9 @@ final class StreamEvidence {
   /// Retired unread while still open, because more than `Assembler.mostOpenStreams` were open at once: its verdict
   /// is unknown.
   var retired = false
+  /// Whether the application's account was given to this response from among those in flight, by its time: a
+  /// traceback that follows may yet show it was another API's call.
+  var tookAccountInFlight = false
   /// When the assembler last saw it active (its own count of activities), to retire the stream idle longest.
   var lastActive = 0
 

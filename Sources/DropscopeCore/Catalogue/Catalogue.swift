@@ -372,6 +372,19 @@ public enum Catalogue {
     return chain.namedSDK
   }
 
+  /// The API a request's URL is to, by the SDK that speaks it: `anthropic` for the Messages API (`/v1/messages`, or
+  /// an Anthropic host), `openai` for Chat Completions, Responses and Completions (or an OpenAI host); nil for any
+  /// other URL (a gateway, a proxy path), which contradicts neither.
+  public static func api(ofURL url: String) -> String? {
+    if url.containsBytes("/v1/messages") || url.containsBytes("anthropic") { return "anthropic" }
+    if url.containsBytes("/chat/completions") || url.containsBytes("/v1/responses") || url.containsBytes("/v1/completions")
+      || url.containsBytes("openai")
+    {
+      return "openai"
+    }
+    return nil
+  }
+
   /// Messages that only the raw transport exception carries: an SDK that wrapped it would print its own
   /// (`Connection error.`), so an application that prints one of these got the raw exception.
   public static let rawTransportTexts: [(text: String, classes: String)] = [
