@@ -135,6 +135,21 @@ import Testing
     #expect(completed.url == "https://api.openai.com/v1/chat/completions")
   }
 
+  /// A log with no HTTP lines, calls interleaved: each account is a call's, unless it agrees with the one before
+  /// (the same count, the same start): three cancels after 8 deltas whose durations put their starts seconds apart
+  /// are three calls; a finished call after a cancel is another call; one cancel said twice is one.
+  @Test func accountsThatDisagreeAreOtherCalls() throws {
+    let report = try TestSupport.analyze(text: """
+      [2026-11-22 10:00:05 +0000] [3468] [WARNING] job a: cancelled by caller after 8 deltas (1.76s)
+      [2026-11-22 10:00:05 +0000] [3468] [WARNING] job b: cancelled by caller after 8 deltas (3.88s)
+      [2026-11-22 10:00:05 +0000] [3468] [INFO] job c: done stop_reason=end_turn output_tokens=18 in 1.30s
+      [2026-11-22 10:00:06 +0000] [3468] [WARNING] job d: client disconnected, aborting generation after 17 deltas
+      [2026-11-22 10:00:06 +0000] [3468] [INFO] job d: cancelled by client after 17 deltas (225 chars)
+      """)
+    #expect(report.streams.filter { $0.cause == .clientError }.count == 3, "a, b and d, each once")
+    #expect(report.streams.filter { $0.outcome == .completed }.count == 1, "c finished; the cancel before it did not")
+  }
+
   @Test func aResponseWithItsOwnStoryNeverWaits() {
     let stream = StreamEvidence(sequence: 1, input: 0, context: 0, location: SourceLocation(input: 0, line: 1), time: 0)
     stream.head.status = 200

@@ -84,7 +84,9 @@ final class Assembler: FactSink {
       // After its end marker a stream takes only events that follow at once (OpenAI's usage chunk);
       // once the thread has written anything else, the next event belongs to the next stream.
       let stream: StreamEvidence
-      if let current = open[k], !(current.events.endMarker != nil && (event == .messageStart || current.events.wroteAfterEnd)) {
+      if let current = open[k], !(current.events.endMarker != nil && (event == .messageStart || current.events.wroteAfterEnd)),
+        !(event == .stopReason && current.application.accountedOtherwise(than: nil, at: fact.time, on: fact.location))
+      {
         stream = current
       } else {
         stream = begin(fact, key: k)
@@ -188,6 +190,9 @@ final class Assembler: FactSink {
           else { return }
           resume(waiting, key: k)
           target = waiting
+        } else if let current = open[k], current.application.accountedOtherwise(than: account, at: fact.time, on: fact.location) {
+          // The open stream's call was already accounted for, on another line: this is another call's.
+          target = begin(fact, key: k)
         } else {
           target = open[k].flatMap { $0.events.endMarker == nil ? $0 : nil } ?? (open[k] == nil ? begin(fact, key: k) : nil)
         }
@@ -208,8 +213,10 @@ final class Assembler: FactSink {
         resume(waiting, key: k)
         waiting.tookAccountInFlight = true
       }
-      // The application's summary of a stream; with no HTTP lines logged it is the stream's only record.
-      let stream = open[k].flatMap { $0.events.endMarker == nil ? $0 : nil } ?? begin(fact, key: k)
+      // The application's summary of a stream; with no HTTP lines logged it is the stream's only record. One account
+      // per call: a stream whose call was accounted for on another line is another call's.
+      let stream = open[k].flatMap { $0.events.endMarker == nil && !$0.application.accountedOtherwise(than: account, at: fact.time, on: fact.location) ? $0 : nil }
+        ?? begin(fact, key: k)
       stream.application.account = account
       stream.application.accountAt = .init(location: fact.location, time: fact.time, quote: fact.quote)
     case .applicationCancelled:

@@ -183,6 +183,20 @@ final class StreamEvidence {
 
     /// Whether its account was read from the line at `location` (the line being read says how this stream ended).
     func isAccount(on location: SourceLocation) -> Bool { accountAt?.location == location }
+    /// Whether the application already gave, on another line, an account of this stream's call that `account`
+    /// (logged at `time`) cannot be of the same call: another count of content events; durations that put the
+    /// call's start at different moments (beyond a second, the coarsest stamp, and the durations' last digits); or
+    /// a call finishing (`account` nil or without a count: `done stop_reason=…`) after one it counted as cut short.
+    /// An account that agrees (the same count, said twice) is the same call's.
+    func accountedOtherwise(than account: ApplicationAccount?, at time: Microseconds?, on location: SourceLocation) -> Bool {
+      guard let accountAt, accountAt.location != location, let earlier = self.account else { return false }
+      guard let earlierCount = earlier.contentEvents else { return false }
+      guard let account, let count = account.contentEvents else { return true }
+      if count != earlierCount { return true }
+      guard let d1 = earlier.seconds, let d2 = account.seconds, let t1 = accountAt.time, let time else { return false }
+      let startsApart = abs(Double(time - t1) / 1e6 - (d2 - d1))
+      return startsApart > 1 + (earlier.secondsPrecision ?? 0) + (account.secondsPrecision ?? 0)
+    }
   }
 
   /// Why the assembler stopped adding facts to the stream.
