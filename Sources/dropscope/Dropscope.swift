@@ -141,16 +141,17 @@ extension Dropscope {
       }
       let report = analyzer.analyze(inputs, expansionWarnings: expansionWarnings)
       progress?.finish(report)
-      let text = try format.format.renderer(detail: detail.level).render(report)
-      if let output {
-        do {
-          try text.write(toFile: output, atomically: true, encoding: .utf8)
-        } catch {
-          printError(DropscopeError.unwritableOutput(path: output, reason: error.localizedDescription).description)
-          throw ExitCode(73)
-        }
-      } else {
-        FileHandle.standardOutput.write(Data(text.utf8))
+      // Written piece by piece: a JSON report of thousands of streams is never held as one text.
+      var destination: ReportOutput?
+      do {
+        let out = try ReportOutput(path: output)
+        destination = out
+        try format.format.renderer(detail: detail.level).render(report) { try out.write($0) }
+        try out.finish()
+      } catch let error as DropscopeError {
+        destination?.abandon()
+        printError(error.description)
+        throw ExitCode(73)
       }
       if report.counts.streams == 0, let focus = report.focus, focus.leftOut > 0 {
         printNotice("no stream is in the focus (\(focus.leftOut) found, all left out by \(focus.taken.replacingOccurrences(of: "`", with: "")))\(focus.leftOutWithoutTime > 0 ? "; \(focus.leftOutWithoutTime) of them have no time" : ""): widen --since/--until, or check --request-id and --context against an unfocused report")

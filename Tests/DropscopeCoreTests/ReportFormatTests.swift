@@ -41,6 +41,23 @@ final class ReportFormatTests: XCTestCase {
 
   // MARK: - Verdict first, ticket-sized
 
+  /// JSON is written a stream at a time (a report of thousands never held as one text); the pieces are the bytes
+  /// the whole report encodes to, whatever the streams hold (empty lists, nested objects, no streams at all).
+  func testJSONInPiecesIsTheWholeReportsEncoding() throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    var none = Self.allSamples
+    none.streams = []
+    for report in [Self.allSamples, Self.synthetic(failed: 40), none] {
+      var pieces: [String] = []
+      try JSONRenderer().render(report) { pieces.append($0) }
+      let whole = String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+      XCTAssertEqual(pieces.joined(), whole)
+      XCTAssertEqual(pieces.count, report.streams.isEmpty ? 1 : report.streams.count + 2, "a piece per stream")
+    }
+  }
+
   func testSummaryReportOfEverySampleFitsAGitHubIssueAndOpensWithTheVerdict() throws {
     let text = try MarkdownRenderer().render(Self.allSamples)
     XCTAssertLessThanOrEqual(text.count, 60_000)

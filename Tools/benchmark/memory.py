@@ -4,10 +4,11 @@
     python3 Tools/benchmark/memory.py                     # builds the release binary, then measures
     python3 Tools/benchmark/memory.py --binary PATH       # measures that binary instead
     python3 Tools/benchmark/memory.py --only har,files    # some scenarios only
+    python3 Tools/benchmark/memory.py --format json       # the analyze scenarios' reports in JSON (or html)
 
 Each scenario's input is generated once into bench-data/memory/ (ignored by git; deterministic, synthetic,
 about 1.1 GB in all) and dropscope runs on it under `/usr/bin/time -v`, whose "Maximum resident set size"
-is the peak.  Reports are written in the default format (Markdown) to /dev/null.  The scenarios are the
+is the peak.  Reports are written in the default format (Markdown, or --format) to /dev/null.  The scenarios are the
 issue's (Trust, item 4):
 
   connections   a capture of 200,000 connections left open (SYN, request, response head, one event, no FIN)
@@ -182,6 +183,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", help="the dropscope binary to measure (default: build the release one)")
     parser.add_argument("--only", help="comma-separated scenarios: " + ", ".join(SCENARIOS))
+    parser.add_argument("--format", help="the report format of the analyze scenarios (markdown, json, html, …)")
     args = parser.parse_args()
     names = args.only.split(",") if args.only else list(SCENARIOS)
     for name in names:
@@ -198,6 +200,8 @@ def main():
             partial = path.with_name(path.name + ".partial")
             generate(partial)
             partial.rename(path)
+        if args.format and arguments[0] == "analyze":
+            arguments = arguments[:1] + ["--format", args.format] + arguments[1:]
         peak, wall, status = peak_mib([binary] + [str(path) if a == "{}" else a for a in arguments])
         ok = peak < LIMIT_MIB and status in (0, 1)
         over = over or not ok

@@ -22,6 +22,14 @@ public struct HTMLRenderer: ReportRenderer {
   }
 
   public func render(_ report: Report) throws -> String {
+    var html = ""
+    try render(report) { html += $0 }
+    return html
+  }
+
+  /// The page, then each stream's data for the detail pane on its own: a report of thousands of streams is never
+  /// held as one text.
+  public func render(_ report: Report, into write: (String) throws -> Void) throws {
     let patterns = report.patterns
     let fixes = report.rankedFixes(patterns)
     var patternOf: [Int: Int] = [:]
@@ -40,13 +48,18 @@ public struct HTMLRenderer: ReportRenderer {
     html += "<p id=\"verdict\">\(Self.inline(verdict))</p>\n"
     html += facts(report)
     html += patternTable(patterns)
-    html += timeline(report, patternOf: patternOf)
-    html += "<aside id=\"detail\"><p class=\"hint\">Click a stream in the timeline to see its evidence.</p></aside>\n"
+    try write(html)
+    try write(timeline(report, patternOf: patternOf))
+    html = "<aside id=\"detail\"><p class=\"hint\">Click a stream in the timeline to see its evidence.</p></aside>\n"
     html += fixSection(fixes)
     html += "<footer>\(Self.escape(report.tool)) · report schema \(Self.escape(report.schema))</footer>\n"
-    html += "<script type=\"application/json\" id=\"streams\">\(try streamData(report, patternOf: patternOf))</script>\n"
-    html += "<script>\(Self.script)</script>\n</body></html>\n"
-    return html
+    try write(html + "<script type=\"application/json\" id=\"streams\">{")
+    // One object keyed by stream id, its keys in numeric order, as JSONSerialization sorts keys of digits.
+    let ordered = report.streams.sorted { $0.id < $1.id }
+    for (index, stream) in ordered.enumerated() {
+      try write((index == 0 ? "" : ",") + (try streamEntry(stream, patternOf: patternOf)))
+    }
+    try write("}</script>\n<script>\(Self.script)</script>\n</body></html>\n")
   }
 
   private func facts(_ report: Report) -> String {
@@ -221,28 +234,25 @@ public struct HTMLRenderer: ReportRenderer {
   }
 
   /// What a click shows, per stream, as JSON (with `</` escaped so it cannot end the script).
-  private func streamData(_ report: Report, patternOf: [Int: Int]) throws -> String {
-    var items: [String: Any] = [:]
-    for s in report.streams {
-      var item: [String: Any] = [
-        "id": s.id, "input": s.input, "summary": ReportText.linkingReferences(s.summary), "confidence": s.confidence.rawValue,
-        "outcome": s.inFlightAtEnd ? "in flight when the input ends" : s.outcome.rawValue,
-        "evidence": s.evidence.map { e in
-          ["where": [e.location, e.time].compactMap { $0 }.joined(separator: " "), "note": ReportText.linkingReferences(e.note),
-           "quote": e.quote.map { ReportText.clipped($0, 2_000) } ?? ""]
-        },
-        "fixes": s.fixes.map { ["id": $0.rawValue, "title": Catalogue.fixes[$0]?.title ?? $0.rawValue] },
-      ]
-      if let cause = s.cause { item["cause"] = cause.rawValue }
-      if let side = s.side { item["side"] = side.rawValue }
-      if let context = s.context { item["context"] = context }
-      if let id = s.requestID { item["request_id"] = id }
-      if let surfaced = s.surfacedAs { item["surfaced_as"] = surfaced }
-      if let pattern = patternOf[s.id] { item["pattern"] = pattern }
-      items[String(s.id)] = item
-    }
-    let data = try JSONSerialization.data(withJSONObject: items, options: [.sortedKeys])
-    return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
+  /// One stream's entry in the detail pane's data: `"id":{…}`, with `</` escaped so no text ends the script.
+  private func streamEntry(_ s: StreamVerdict, patternOf: [Int: Int]) throws -> String {
+    var item: [String: Any] = [
+      "id": s.id, "input": s.input, "summary": ReportText.linkingReferences(s.summary), "confidence": s.confidence.rawValue,
+      "outcome": s.inFlightAtEnd ? "in flight when the input ends" : s.outcome.rawValue,
+      "evidence": s.evidence.map { e in
+        ["where": [e.location, e.time].compactMap { $0 }.joined(separator: " "), "note": ReportText.linkingReferences(e.note),
+         "quote": e.quote.map { ReportText.clipped($0, 2_000) } ?? ""]
+      },
+      "fixes": s.fixes.map { ["id": $0.rawValue, "title": Catalogue.fixes[$0]?.title ?? $0.rawValue] },
+    ]
+    if let cause = s.cause { item["cause"] = cause.rawValue }
+    if let side = s.side { item["side"] = side.rawValue }
+    if let context = s.context { item["context"] = context }
+    if let id = s.requestID { item["request_id"] = id }
+    if let surfaced = s.surfacedAs { item["surfaced_as"] = surfaced }
+    if let pattern = patternOf[s.id] { item["pattern"] = pattern }
+    let data = try JSONSerialization.data(withJSONObject: item, options: [.sortedKeys])
+    return "\"\(s.id)\":" + String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
   }
 
   private static func f(_ value: Double) -> String { String((value * 10).rounded() / 10) }

@@ -10,4 +10,10 @@ public struct RedactingRenderer: ReportRenderer {
   public func render(_ report: Report) throws -> String {
     Redactor.redact(try inner.render(report)).text
   }
+
+  /// Each piece redacted on its own: a renderer's pieces are whole values (a stream's JSON object, the text around
+  /// the streams), and no secret spans two of them.
+  public func render(_ report: Report, into write: (String) throws -> Void) throws {
+    try inner.render(report) { try write(Redactor.redact($0).text) }
+  }
 }

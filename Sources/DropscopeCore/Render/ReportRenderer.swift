@@ -1,6 +1,16 @@
 /// Turns a report into text.
 public protocol ReportRenderer {
   func render(_ report: Report) throws -> String
+  /// Writes the report's text in pieces, in order, so that a report of many streams never has to be held as one
+  /// text; the pieces joined are `render(report)`.
+  func render(_ report: Report, into write: (String) throws -> Void) throws
+}
+
+extension ReportRenderer {
+  /// One piece: the whole text.
+  public func render(_ report: Report, into write: (String) throws -> Void) throws {
+    try write(try render(report))
+  }
 }
 
 /// The output formats dropscope writes.
