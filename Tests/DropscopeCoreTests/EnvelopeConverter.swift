@@ -20,11 +20,14 @@ import Foundation
 /// - CloudWatch `aws logs filter-log-events`: API_FilterLogEvents / API_FilteredLogEvent (`events[]` with
 ///   `logStreamName`, `timestamp` ms, `message`, `ingestionTime`, `eventId`), pretty-printed as the CLI does, a
 ///   traceback gathered into one multi-line event as the CloudWatch agent's `multi_line_start_pattern` does;
+/// - `aws logs tail` in its default (detailed) format, the same events: the time as Python's
+///   `isoformat(timespec='microseconds')` of a UTC datetime (milliseconds, `+00:00`), the log stream, the message
+///   with its trailing white space stripped and its further lines as they are (awscli/customizations/logs/tail.py);
 /// - Cloud Logging `LogEntry` (https://cloud.google.com/logging/docs/reference/v2/rest/v2/LogEntry): an array, newest
 ///   first, as `gcloud logging read --format=json` prints it, and one entry per line as a sink export writes it.
 enum EnvelopeConverter: String, CaseIterable {
   case dockerJSON, cri, kubectl, compose, journalShortPrecise, journalShortISO, syslog3164, journalJSON, syslog5424
-  case cloudWatch, cloudLoggingArray, cloudLoggingLines
+  case cloudWatch, awsLogsTail, cloudLoggingArray, cloudLoggingLines
 
   /// One line of the plain log with the time its record gets.
   private struct Record {
@@ -105,6 +108,13 @@ enum EnvelopeConverter: String, CaseIterable {
         """)
       }
       out = "{\n    \"events\": [\n" + events.joined(separator: ",\n") + "\n    ],\n    \"searchedLogStreams\": [\n        {\n            \"logStreamName\": \"app/app/0f3e\",\n            \"searchedCompletely\": true\n        }\n    ]\n}\n"
+    case .awsLogsTail:
+      for event in Self.events(records) {
+        let time = Self.iso(event.micros / 1000 * 1000, digits: 6, zone: "+00:00")
+        var message = event.text
+        while let last = message.last, last.isWhitespace { message.removeLast() }
+        out += "\(time) app/app/0f3e \(message)\n"
+      }
     case .cloudLoggingArray:
       let entries = records.enumerated().map { Self.entry($0.element, index: $0.offset, pretty: true) }
       out = "[\n" + entries.reversed().joined(separator: ",\n") + "\n]\n"

@@ -215,6 +215,7 @@ final class EnvelopeTests: XCTestCase {
     for (name, source, precise) in [
       ("short", "node-1 python3[4242]", false), ("short-iso", "node-1 python3[4242]", false),
       ("short-precise", "node-1 python3[4242]", true), ("short-iso-precise", "node-1 python3[4242]", true),
+      ("short-full", "node-1 python3[4242]", false), ("short-unix", "node-1 python3[4242]", true),
       ("json", "python3[4242]", true),
     ] {
       let text = try String(contentsOf: folder.appendingPathComponent("journalctl-\(name).txt"), encoding: .utf8)
@@ -234,6 +235,27 @@ final class EnvelopeTests: XCTestCase {
       XCTAssertEqual(report.streams.first?.context, "\(source) w", name)
       XCTAssertEqual(report.streams.first?.silenceBeforeEnd ?? -1, precise ? 0.05 : 0, accuracy: 0.001, name)
     }
+  }
+
+  /// `aws logs tail` (detailed): the time with microseconds and `+00:00`, the log stream, the message; a multi-line
+  /// event's further lines follow bare and belong to its record (awscli/customizations/logs/tail.py).
+  func testAWSLogsTailGivesStreamsAndKeepsMultiLineEventsTogether() {
+    let (format, lines) = unwrap("""
+      2026-11-22T10:00:00.250000+00:00 app/web/0f3e 2026-11-22 10:00:00,250 INFO [w] app: start
+      2026-11-22T10:00:01.500000+00:00 2026/11/22/[$LATEST]ab12 Traceback (most recent call last):
+        File "/venv/site-packages/anthropic/_streaming.py", line 72, in _iter_events
+      httpx2.RemoteProtocolError: peer closed connection without sending complete message body
+      2026-11-22T10:00:02.000000+00:00 app/web/0f3e done
+      """)
+    XCTAssertEqual(format, .timestamped)
+    XCTAssertEqual(lines.map(\.text), ["2026-11-22 10:00:00,250 INFO [w] app: start", "Traceback (most recent call last):",
+                                       #"  File "/venv/site-packages/anthropic/_streaming.py", line 72, in _iter_events"#,
+                                       "httpx2.RemoteProtocolError: peer closed connection without sending complete message body",
+                                       "done"])
+    XCTAssertEqual(lines.map(\.context), ["app/web/0f3e", "2026/11/22/[$LATEST]ab12", "2026/11/22/[$LATEST]ab12",
+                                          "2026/11/22/[$LATEST]ab12", "app/web/0f3e"])
+    XCTAssertEqual(lines.map(\.number), [1, 2, 2, 2, 5], "a further line cites its event's record")
+    XCTAssertEqual(lines[3].time, "2026-11-22T10:00:01.500000Z")
   }
 
   func testJournalJSONReadsMessageStringsAndByteArrays() {

@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 STAMP = re.compile(r"^\[?(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:[.,](\d+))?")
-ENVELOPES = ["cri", "docker", "journal", "kubectl", "cloudwatch", "gcloud"]
+ENVELOPES = ["cri", "docker", "journal", "kubectl", "cloudwatch", "awstail", "gcloud"]
 
 
 def micros(match):
@@ -81,6 +81,17 @@ def wrap(kind, text):
                 events.append({"logStreamName": "app/app/1", "timestamp": t // 1000, "message": line,
                                "ingestionTime": t // 1000 + 100, "eventId": str(len(events))})
         return json.dumps({"events": events, "searchedLogStreams": []}, indent=4) + "\n"
+    if kind == "awstail":
+        # `aws logs tail GROUP` (detailed, its default): awscli/customizations/logs/tail.py prints each event as
+        # `timestamp.isoformat(timespec='microseconds')` of a UTC datetime, the log stream, the message right-stripped;
+        # a multi-line event's further lines follow as they are.
+        out = []
+        for line, t in records:
+            if out and not STAMP.match(line) and not line.startswith("{"):
+                out[-1][2] += "\n" + line
+            else:
+                out.append([t // 1000, "app/app/1", line])
+        return "".join(f"{iso(ms * 1000, 6)[:-1]}+00:00 {stream} {message.rstrip()}\n" for ms, stream, message in out)
     if kind == "gcloud":
         entries = [{"insertId": str(i), "logName": "projects/p/logs/stderr", "resource": {"type": "k8s_container",
                     "labels": {"pod_name": "app-1", "container_name": "app", "project_id": "p"}},

@@ -13,6 +13,9 @@ struct EnvelopeRecordParser {
   /// The record's time; whether it carried a zone.
   private(set) var time: Microseconds?
   private(set) var zoned = true
+  /// Whether the record's further lines follow it bare, with no envelope of their own (`aws logs tail` prints a
+  /// multi-line event so).
+  private(set) var continuesBare = false
   /// The step of the record's clock in µs (a whole second for `Nov 22 15:52:48`): the time is no earlier than
   /// `time` and earlier than `time + precision`.
   private(set) var precision: Int32 = 1
@@ -46,6 +49,7 @@ struct EnvelopeRecordParser {
   }
 
   private mutating func reset() {
+    continuesBare = false
     time = nil
     zoned = true
     precision = 1
@@ -132,7 +136,7 @@ struct EnvelopeRecordParser {
 
   /// `[pod/name/container] 2026-11-22T15:52:48.123456789Z text`, either part alone (`kubectl logs --prefix
   /// --timestamps`, `docker logs --timestamps`, a CloudWatch export to S3), or `api-1  | ` before the time or the text
-  /// (`docker compose logs [--timestamps]`).
+  /// (`docker compose logs [--timestamps]`), or `2026-11-22T15:52:48.123456+00:00 stream text` (`aws logs tail`).
   mutating func parseTimestamped(_ line: UnsafeRawBufferPointer) -> Bool {
     reset()
     var i = 0
@@ -158,6 +162,15 @@ struct EnvelopeRecordParser {
         while i + 20 + fractionDigits < line.count, line[i + 20 + fractionDigits].isASCIIDigit { fractionDigits += 1 }
       }
       i = stamp.end + 1
+      if source == nil, fractionDigits == 6, line.hasBytes("+00:00 ", at: stamp.end - 6) {
+        // `aws logs tail` (its default, detailed format: the time with microseconds and `+00:00`, then the event's
+        // log stream, then the message; awscli/customizations/logs/tail.py, DetailedLogEventsFormatter).
+        let streamStart = i
+        while i < line.count, line[i] != 0x20, i - streamStart < 512 { i += 1 }
+        if i > streamStart { source = streamStart..<i }
+        i = min(i + 1, line.count)
+        continuesBare = true
+      }
     }
     guard source != nil || time != nil else { return false }
     slice = i..<line.count
@@ -216,6 +229,10 @@ struct EnvelopeRecordParser {
       time = stamp.time
       precision = TimestampParser.precision(fractionDigits: stamp.fractionDigits)
       i = stamp.end
+    } else if let end = parseFullTime(line, at: i) {
+      i = end
+    } else if let end = parseUnixTime(line, at: i) {
+      i = end
     } else {
       return false
     }
@@ -224,7 +241,8 @@ struct EnvelopeRecordParser {
     let hostStart = i
     while i < line.count, line[i] != 0x20 { i += 1 }
     let host = hostStart..<i
-    guard !host.isEmpty, i < line.count else { return false }
+    // A host name has no `/` (an `aws logs tail` line's log stream, such as `app/web/0f3e`, may stand there).
+    guard !host.isEmpty, i < line.count, !line[host].contains(0x2f) else { return false }
     // `2026-11-22T16:38:21.326Z DEBUG chat: …` and `… INFO:httpx:HTTP Request: …` are an application's own
     // records, not a host and a tag.
     if LogLinePrefix.levelWord(line, hostStart) != nil { return false }
@@ -232,6 +250,11 @@ struct EnvelopeRecordParser {
     let tagStart = i
     while i < line.count, line[i] != 0x3a, line[i] != 0x5b, line[i] != 0x20 { i += 1 }
     guard i > tagStart, i < line.count, line[i] != 0x20 else { return false }
+    // A program's name: a letter, then letters, digits and `_.-/@` (not `{"time":` of a JSON record, nor the
+    // `2026-11-22T16` of a time, which an `aws logs tail` line may hold where a tag would stand).
+    guard line[tagStart].isASCIILetter,
+      (tagStart..<i).allSatisfy({ line[$0].isIdentifierByte || line[$0] == 0x2d || line[$0] == 0x2e || line[$0] == 0x2f || line[$0] == 0x40 })
+    else { return false }
     let ident = tagStart..<i
     var pid: Range<Int>?
     if line[i] == 0x5b {
@@ -247,6 +270,63 @@ struct EnvelopeRecordParser {
     slice = i..<line.count
     appendSource(line, host: host, app: ident, pid: pid)
     return true
+  }
+
+  /// journalctl short-full: `Sun 2026-11-22 10:00:00 UTC` (a weekday, the local time, the zone's abbreviation).
+  /// Only UTC and GMT name an offset; other abbreviations are ambiguous (`IST`, `CST`), so such a time is taken
+  /// as a time without a zone, as `--tz` says. Returns where the time ends.
+  private mutating func parseFullTime(_ line: UnsafeRawBufferPointer, at i: Int) -> Int? {
+    guard i + 24 < line.count, Self.weekday(line, i), line[i + 3] == 0x20, line[i + 4].isASCIIDigit,
+      line[i + 8] == 0x2d, line[i + 14] == 0x20,
+      let stamp = TimestampParser.parse(line, at: i + 4, cache: &cache), stamp.end < line.count, line[stamp.end] == 0x20
+    else { return nil }
+    time = stamp.time
+    precision = TimestampParser.precision(fractionDigits: stamp.fractionDigits)
+    if stamp.zoned {
+      zoned = true
+      return stamp.end
+    }
+    var j = stamp.end + 1
+    let zoneStart = j
+    while j < line.count, line[j] != 0x20 { j += 1 }
+    guard j > zoneStart, j - zoneStart <= 6 else { return nil }
+    let zone = UnsafeRawBufferPointer(rebasing: line[zoneStart..<j])
+    zoned = zone.elementsEqual("UTC".utf8) || zone.elementsEqual("GMT".utf8)
+    return j
+  }
+
+  /// journalctl short-unix: `1795341600.150000`, seconds since the epoch with their microseconds (UTC by
+  /// definition). Ten digits or more before the point: a count of seconds since 2001, not some other number.
+  private mutating func parseUnixTime(_ line: UnsafeRawBufferPointer, at i: Int) -> Int? {
+    var j = i
+    while j < line.count, line[j].isASCIIDigit { j += 1 }
+    guard j - i >= 10, j - i <= 11, j < line.count, line[j] == 0x2e, let (seconds, _) = line.decimal(at: i, maxDigits: 11)
+    else { return nil }
+    j += 1
+    var micros = 0
+    var scale = 100_000
+    var digits = 0
+    while j < line.count, line[j].isASCIIDigit {
+      if scale > 0 { micros += Int(line[j] &- 48) * scale }
+      scale /= 10
+      digits += 1
+      j += 1
+    }
+    guard digits > 0, j < line.count, line[j] == 0x20 else { return nil }
+    time = Int64(seconds) * 1_000_000 + Int64(micros)
+    precision = TimestampParser.precision(fractionDigits: min(digits, 9))
+    zoned = true
+    return j
+  }
+
+  /// `Mon` … `Sun` at `i`.
+  private static func weekday(_ line: UnsafeRawBufferPointer, _ i: Int) -> Bool {
+    guard i + 3 <= line.count else { return false }
+    let word = UInt32(line[i]) << 16 | UInt32(line[i + 1]) << 8 | UInt32(line[i + 2])
+    switch word {
+    case 0x4d6f6e, 0x547565, 0x576564, 0x546875, 0x467269, 0x536174, 0x53756e: return true  // Mon Tue Wed Thu Fri Sat Sun
+    default: return false
+    }
   }
 
   /// `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [MSG]` (RFC 5424 §6).

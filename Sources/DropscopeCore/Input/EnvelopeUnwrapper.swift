@@ -126,6 +126,7 @@ struct EnvelopeUnwrapper {
     var counts: [EnvelopeFormat: Int] = [:]
     var levelAfterTime = 0
     var considered = 0
+    var continuingBare = false
     for (bytes, number) in lines {
       bytes.withUnsafeBytes { line in
         scanner.feed(line, number: number) { element, _ in
@@ -137,12 +138,22 @@ struct EnvelopeUnwrapper {
         considered += 1
         if let format = probe.lineFormat(line) {
           counts[format, default: 0] += 1
+          // A line that is syslog by its shape may as well be `aws logs tail`'s (a stream where the host stands,
+          // the message where the tag does): it counts for both, and the one that fits more lines wins.
+          if format == .syslog, probe.parseTimestamped(line), probe.continuesBare { counts[.timestamped, default: 0] += 1 }
           if format == .timestamped, probe.levelFollowsTime(line) { levelAfterTime += 1 }
+          continuingBare = format == .timestamped && probe.continuesBare
+        } else if continuingBare {
+          // A further line of a multi-line event of `aws logs tail`: it fits as part of its record.
+          counts[.timestamped, default: 0] += 1
         }
       }
     }
     if let documentFormat { return documentFormat }
-    guard considered > 0, let (best, count) = counts.max(by: { $0.value < $1.value }), count * 5 >= considered * 4
+    // The most lines fitting; on a tie the more specific shape (syslog's host and tag over a time and a source).
+    guard considered > 0,
+      let (best, count) = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $1.key == .syslog) }),
+      count * 5 >= considered * 4
     else { return nil }
     // An application's own ISO time with its level after it is a log format, not `kubectl --timestamps`.
     if best == .timestamped, levelAfterTime * 2 >= count { return nil }
@@ -182,7 +193,7 @@ struct EnvelopeUnwrapper {
       return
     }
     let origin = LineOrigin(time: parser.time, zoned: parser.zoned, context: contextID(), precision: parser.precision)
-    if format == .syslog { lastRecord = (number, origin, parser.slice?.lowerBound ?? 0) }
+    if format == .syslog || parser.continuesBare { lastRecord = (number, origin, parser.slice?.lowerBound ?? 0) }
     if let slice = parser.slice {
       deliver(UnsafeRawBufferPointer(rebasing: line[slice]), number, origin, partial: parser.partial, emit)
     } else {
@@ -226,6 +237,11 @@ struct EnvelopeUnwrapper {
       var indent = 0
       while indent < line.count, indent < last.column, line[indent] == 0x20 { indent += 1 }
       emit(UnsafeRawBufferPointer(rebasing: line[indent...]), last.number, last.origin)
+      return
+    }
+    if format == .timestamped, let last = lastRecord {
+      // The next line of a multi-line event that `aws logs tail` printed: the event's record, its time and stream.
+      emit(line, last.number, last.origin)
       return
     }
     if line.hasBytes("-- ", at: 0) || !line.contains(where: { $0 > 0x20 }) { return }

@@ -2,7 +2,7 @@
 
     python3 make-journald.py                       # writes entries.export (journal export format)
     /lib/systemd/systemd-journal-remote -o x.journal entries.export   # package systemd-journal-remote
-    for o in short short-iso short-precise short-iso-precise json; do
+    for o in short short-iso short-precise short-iso-precise short-full short-unix json; do
       TZ=UTC journalctl --file x.journal -o $o --no-pager > journalctl-$o.txt
     done
 
