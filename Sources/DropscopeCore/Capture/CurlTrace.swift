@@ -58,11 +58,16 @@ struct CurlTraceReader<Sink: FactSink> {
 
   /// Whether a file's first bytes look like a curl trace, or like `curl -v` output (`* Connected to …` and
   /// `> ` request lines).
+  /// Searched as bytes (`memmem`): every input is sniffed so, and most are not traces.
   static func sniff(_ head: UnsafeRawBufferPointer) -> Bool {
-    let text = String(decoding: head, as: UTF8.self)
-    if text.contains("=> Send header, ") || text.contains("<= Recv header, ") || text.contains("== Info: ") { return true }
-    let verboseRequest = ["\n> POST ", "\n> GET ", "\n> PUT ", "\n> PATCH "].contains { text.contains($0) }
-    return verboseRequest && (text.contains("* Connected to ") || text.contains("*   Trying "))
+    if head.offset(ofLong: "=> Send header, ") != nil || head.offset(ofLong: "<= Recv header, ") != nil
+      || head.offset(ofLong: "== Info: ") != nil
+    {
+      return true
+    }
+    guard head.offset(ofLong: "* Connected to ") != nil || head.offset(ofLong: "*   Trying ") != nil else { return false }
+    return head.offset(ofLong: "\n> POST ") != nil || head.offset(ofLong: "\n> GET ") != nil
+      || head.offset(ofLong: "\n> PUT ") != nil || head.offset(ofLong: "\n> PATCH ") != nil
   }
 
   mutating func read(_ line: UnsafeRawBufferPointer, number: Int) {
