@@ -150,6 +150,18 @@ import Testing
     #expect(report.streams.filter { $0.outcome == .completed }.count == 1, "c finished; the cancel before it did not")
   }
 
+  /// Once the application has said how a call ended, the SDK's retry line that follows is another call's: the
+  /// cancelled call is not its first attempt.
+  @Test func aRetryAfterTheApplicationsWordIsAnotherCalls() throws {
+    let report = try TestSupport.analyze(text: """
+      [2026-11-22 10:00:05 +0000] [3468] [WARNING] job a: cancelled by caller after 7 deltas (1.03s)
+      [2026-11-22 10:00:05 +0000] [3468] [INFO] Retrying request to /v1/messages in 0.45 seconds
+      [2026-11-22 10:00:06 +0000] [3468] [INFO] job b: done stop_reason=end_turn output_tokens=18 in 1.40s
+      """)
+    let cancelled = try #require(report.streams.first { $0.cause == .clientError })
+    #expect(cancelled.attemptsInCall == 1, "the cancel ended its call; the retry is not its")
+  }
+
   @Test func aResponseWithItsOwnStoryNeverWaits() {
     let stream = StreamEvidence(sequence: 1, input: 0, context: 0, location: SourceLocation(input: 0, line: 1), time: 0)
     stream.head.status = 200

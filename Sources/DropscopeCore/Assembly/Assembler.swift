@@ -137,12 +137,14 @@ final class Assembler: FactSink {
       stream.request.id = id
       byRequestID[id] = stream
     case .retryScheduled(let delay):
-      // The SDK retries an attempt that was refused or failed before its head, never a response that streamed: the
-      // open attempt if it is such, else the latest refusal waiting (calls interleave), else an attempt whose request
-      // was not logged (a retry after a completed stream is for a later call).
+      // The SDK retries an attempt that was refused or failed before its head, never a response that streamed, and
+      // before the application hears how its call ended: the open attempt if it is such, else the latest refusal
+      // waiting (calls interleave), else an attempt whose request was not logged (a retry after a completed stream,
+      // or after the application's word on its call, is for another call).
       let stream: StreamEvidence
       if let current = open[k], current.events.endMarker == nil, current.client.retry == nil,
-        current.head.status.map({ $0 >= 400 }) ?? true
+        current.head.status.map({ $0 >= 400 }) ?? true, current.application.account == nil,
+        current.application.cancelled == nil, current.client.exception == nil
       {
         stream = current
       } else if let refused = inFlight.takeRefusal(context: k) {
