@@ -25,6 +25,9 @@ enum MessageClass {
   case requestIDLine
   /// `Encountered Exception` (SDK debug): the traceback that follows is internal to a retry.
   case encountered
+  /// `an error occurred during closing of asynchronous generator …` (asyncio's finalizer hook): the traceback that
+  /// follows is a generator's cleanup failing after its stream ended, not a call's failure.
+  case generatorCleanup
   /// A record whose message is `Traceback (most recent call last):`.
   case tracebackHeader
   /// httpcore's `receive_response_body.failed exception=…` trace.
@@ -98,6 +101,7 @@ enum LineClassifier {
     case 0x72 where line.hasBytes("receive_response_headers.complete return_value=(b'HTTP/", at: m):
       return .transportResponseHead
     case 0x45 where line.hasBytes("Encountered ", at: m): return .encountered
+    case 0x61 where line.hasBytes("an error occurred during closing of asynchronous generator", at: m): return .generatorCleanup
     case 0x54 where line.hasBytes("Traceback (most recent call last):", at: m): return .tracebackHeader
     case 0x52 where line.hasBytes("Request options: ", at: m): return .requestOptions
     case 0x5b where line.hasBytes("[log_", at: m) && line.firstOffset(of: " with status ", from: m) != nil:

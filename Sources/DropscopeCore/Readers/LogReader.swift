@@ -67,6 +67,9 @@ final class LogReader<Sink: FactSink> {
   private var traceback: TracebackBuilder?
   private var uncaughtContext: Int?
   private var internalPending: Set<Int> = []
+  /// The line of asyncio's word that it failed to close a generator: the traceback its record goes on to print (after
+  /// an `asyncgen: …` line) is that cleanup, after the generator's stream ended; it is read, not made a fact.
+  private var cleanupLine: Int?
 
   /// - Parameters:
   ///   - contexts: the context ids of the input, shared with the readers of its other envelope contexts.
@@ -219,6 +222,8 @@ final class LogReader<Sink: FactSink> {
       fact(.requestID(id))
     case .encountered:
       internalPending.insert(context)
+    case .generatorCleanup:
+      cleanupLine = location.line
     case .tracebackHeader:
       startTraceback(location: location, record: previousRecord.map { ($0.time, $0.context, $0.line) },
                      quote: previousRecord != nil ? quote(previousLine) : nil, context: context, time: time)
@@ -573,6 +578,10 @@ final class LogReader<Sink: FactSink> {
     builder.recordQuote = quote
     builder.recordLine = record?.2
     builder.isInternal = internalPending.remove(builder.context) != nil
+    if let line = cleanupLine, location.line > line, location.line - line <= 3 {
+      builder.isCleanup = true
+      cleanupLine = nil
+    }
     // The record the traceback belongs to may name the SDK: its logger (`anthropic`, `openai._base_client`) or its words.
     if record != nil { builder.namedSDK = Self.namedSDK(inRecord: previousLine.bytes) }
     traceback = builder
@@ -688,7 +697,7 @@ final class LogReader<Sink: FactSink> {
   }
 
   private func emit(_ tb: TracebackBuilder, openWhenInputEnded: Bool = false) {
-    guard !tb.records.isEmpty else { return }
+    guard !tb.records.isEmpty, !tb.isCleanup else { return }
     var chain = ExceptionChain(records: tb.records, start: tb.start,
                                printedNoLaterThan: tb.uncaught ? [tb.printedAt, tb.firstLaterTime].compactMap { $0 }.min() : nil,
                                namedSDK: tb.namedSDK, printedAt: tb.uncaught ? tb.envelopeTime : nil)
@@ -1006,6 +1015,8 @@ private struct TracebackBuilder {
   var recordQuote: String?
   var recordLine: Int?
   var isInternal = false
+  /// asyncio's finalizer failing to close a generator (`an error occurred during closing of asynchronous generator`).
+  var isCleanup = false
   var uncaught = false
   /// The SDK the record before the traceback named (its logger or its words).
   var namedSDK: String?
