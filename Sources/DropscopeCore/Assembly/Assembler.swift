@@ -38,6 +38,9 @@ final class Assembler: FactSink {
   private var closedConnections = Set<Int>()
   /// Responses whose context began another call before saying how they ended.
   private var inFlight = InFlightResponses()
+  /// Inputs that have shown a time with a fraction of a second: the others are stamped to the second.
+  private var subsecondInputs = Set<Int>()
+  private var lastSubsecondInput = -1
   /// Request ids logged by a context before the stream they belong to began.
   private var pendingRequestID: [Int: String] = [:]
   private var nextSequence = 1
@@ -56,6 +59,10 @@ final class Assembler: FactSink {
 
   func accept(_ fact: borrowing Fact) {
     let k = key(fact.location.input, fact.context)
+    if fact.location.input != lastSubsecondInput, let time = fact.time, time % 1_000_000 != 0 {
+      subsecondInputs.insert(fact.location.input)
+      lastSubsecondInput = fact.location.input
+    }
     switch fact.kind {
     case .otherLine:
       if let stream = open[k] {
@@ -187,7 +194,7 @@ final class Assembler: FactSink {
         var target: StreamEvidence?
         if !inFlight.isEmpty(context: k) {
           guard let seconds = account.seconds, let end = fact.time,
-            let waiting = inFlight.take(accountOf: seconds, endingAt: end, slack: Self.slack(of: account),
+            let waiting = inFlight.take(accountOf: seconds, endingAt: end, slack: slack(of: account, input: fact.location.input),
                                         responseBegan: true, open: open[k], context: k)
           else { return }
           resume(waiting, key: k)
@@ -209,7 +216,7 @@ final class Assembler: FactSink {
       let responseBegan = (account.contentEvents ?? 0) > 0
       let latestRefused = open[k].map { $0.head.status.map { !(200..<300).contains($0) } == true && $0.client.retry == nil }
       if let seconds = account.seconds, let end = fact.time, responseBegan || latestRefused != true,
-        let waiting = inFlight.take(accountOf: seconds, endingAt: end, slack: Self.slack(of: account),
+        let waiting = inFlight.take(accountOf: seconds, endingAt: end, slack: slack(of: account, input: fact.location.input),
                                     responseBegan: responseBegan, open: open[k], context: k)
       {
         resume(waiting, key: k)
@@ -366,7 +373,7 @@ final class Assembler: FactSink {
     guard let current = open[k], current.tookAccountInFlight, let account = current.application.account,
       let accountAt = current.application.accountAt, let end = accountAt.time, let seconds = account.seconds,
       let sdk = Catalogue.sdk(of: chain), let api = current.request.url.flatMap(Catalogue.api(ofURL:)), api != sdk,
-      let better = inFlight.take(accountOf: seconds, endingAt: end, slack: Self.slack(of: account),
+      let better = inFlight.take(accountOf: seconds, endingAt: end, slack: slack(of: account, input: accountAt.location.input),
                                  responseBegan: (account.contentEvents ?? 0) > 0, api: sdk, open: nil, context: k)
     else { return }
     current.application.account = nil
@@ -379,10 +386,11 @@ final class Assembler: FactSink {
   }
 
   /// Makes a waiting response the context's open stream again, setting aside the one open now.
-  /// How early a head may seem to come before the start an account's duration implies: its last digit, and a
-  /// millisecond of the log's own stamps.
-  private static func slack(of account: ApplicationAccount) -> Microseconds {
-    Microseconds((account.secondsPrecision ?? 0.01) * 1e6) + 1_000
+  /// How early a head may seem to come before the start an account's duration implies: its last digit, and the
+  /// precision of the log's own stamps (a millisecond, or a second in a log that never shows a fraction of one: both
+  /// the head's time and the account's were cut to the second).
+  private func slack(of account: ApplicationAccount, input: Int) -> Microseconds {
+    Microseconds((account.secondsPrecision ?? 0.01) * 1e6) + (subsecondInputs.contains(input) ? 1_000 : 1_000_000)
   }
 
   private func resume(_ waiting: StreamEvidence, key k: Int) {

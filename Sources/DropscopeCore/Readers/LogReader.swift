@@ -578,7 +578,9 @@ final class LogReader<Sink: FactSink> {
     builder.recordQuote = quote
     builder.recordLine = record?.2
     builder.isInternal = internalPending.remove(builder.context) != nil
-    if let line = cleanupLine, location.line > line, location.line - line <= 3 {
+    // Within three lines of the cleanup's record, or in that record itself (a JSON record's `exception` field, expanded
+    // in place, keeps the record's line).
+    if let line = cleanupLine, location.line >= line, location.line - line <= 3 {
       builder.isCleanup = true
       cleanupLine = nil
     }
