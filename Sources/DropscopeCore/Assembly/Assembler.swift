@@ -38,6 +38,8 @@ final class Assembler: FactSink {
   private var closedConnections = Set<Int>()
   /// Responses whose context began another call before saying how they ended.
   private var inFlight = InFlightResponses()
+  /// Attempts known only by the SDK's retry line, waiting for the call they were part of.
+  private var heldRetries = HeldRetries()
   /// Inputs that have shown a time with a fraction of a second: the others are stamped to the second.
   private var subsecondInputs = Set<Int>()
   private var lastSubsecondInput = -1
@@ -92,7 +94,7 @@ final class Assembler: FactSink {
       // once the thread has written anything else, the next event belongs to the next stream.
       let stream: StreamEvidence
       if let current = open[k], !(current.events.endMarker != nil && (event == .messageStart || current.events.wroteAfterEnd)),
-        !(event == .stopReason && current.application.accountedOtherwise(than: nil, at: fact.time, on: fact.location))
+        !(event == .stopReason && current.application.accountedOtherwise(than: nil, at: fact.time, on: fact.location, quote: fact.quote))
       {
         stream = current
       } else {
@@ -143,7 +145,7 @@ final class Assembler: FactSink {
       }
       stream.request.id = id
       byRequestID[id] = stream
-    case .retryScheduled(let delay):
+    case .retryScheduled(let retry):
       // The SDK retries an attempt that was refused or failed before its head, never a response that streamed, and
       // before the application hears how its call ended: the open attempt if it is such, else the latest refusal
       // waiting (calls interleave), else an attempt whose request was not logged (a retry after a completed stream,
@@ -157,13 +159,24 @@ final class Assembler: FactSink {
       } else if let refused = inFlight.takeRefusal(context: k) {
         resume(refused, key: k)
         stream = refused
+      } else if pendingRetryCall[k] == nil {
+        // Nothing of the attempt was logged, and no retry chain is under way: the line names no call, and where calls
+        // interleave the context's next stream need not be its call's. It waits for the call that claims it.
+        let attempt = StreamEvidence(sequence: nextSequence, input: fact.location.input, context: fact.context,
+                                     location: fact.location, time: fact.time)
+        nextSequence += 1
+        attempt.client.retry = .init(location: fact.location, time: fact.time, quote: fact.quote)
+        attempt.client.retryDelay = retry.delaySeconds
+        attempt.end = .retried
+        if let overflow = heldRetries.hold(attempt, retry, context: k) { release(overflow) }
+        return
       } else {
         stream = begin(fact, key: k)
       }
       stream.client.retry = .init(location: fact.location, time: fact.time, quote: fact.quote)
-      stream.client.retryDelay = delay
-      pendingRetryCall[k] = (stream.call, stream.attempt)
+      stream.client.retryDelay = retry.delaySeconds
       finish(stream, key: k, reason: .retried)
+      pendingRetryCall[k] = (stream.call, stream.attempt)
     case .exception(let chain, let isInternal, let uncaught):
       if isInternal {
         let stream = open[k] ?? begin(fact, key: k)
@@ -187,6 +200,9 @@ final class Assembler: FactSink {
       stream.head.readFailure = .init(location: fact.location, time: fact.time, quote: fact.quote)
       stream.head.readFailureText = text
     case .applicationAccount(let account):
+      if let seconds = account.seconds, let end = fact.time {
+        heldRetries.noteCall(endingAt: end, seconds: seconds, slack: slack(of: account, input: fact.location.input), context: k)
+      }
       if account.contentEvents == nil {
         // A line that says a call finished, and how long it took. Among calls in flight its duration names the call
         // when one head came clearly first after the start it implies; with none in flight it goes with the stream
@@ -199,7 +215,7 @@ final class Assembler: FactSink {
           else { return }
           resume(waiting, key: k)
           target = waiting
-        } else if let current = open[k], current.application.accountedOtherwise(than: account, at: fact.time, on: fact.location) {
+        } else if let current = open[k], current.application.accountedOtherwise(than: account, at: fact.time, on: fact.location, quote: fact.quote) {
           // The open stream's call was already accounted for, on another line: this is another call's.
           target = begin(fact, key: k)
         } else {
@@ -224,7 +240,7 @@ final class Assembler: FactSink {
       }
       // The application's summary of a stream; with no HTTP lines logged it is the stream's only record. One account
       // per call: a stream whose call was accounted for on another line is another call's.
-      let stream = open[k].flatMap { $0.events.endMarker == nil && !$0.application.accountedOtherwise(than: account, at: fact.time, on: fact.location) ? $0 : nil }
+      let stream = open[k].flatMap { $0.events.endMarker == nil && !$0.application.accountedOtherwise(than: account, at: fact.time, on: fact.location, quote: fact.quote) ? $0 : nil }
         ?? begin(fact, key: k)
       stream.application.account = account
       stream.application.accountAt = .init(location: fact.location, time: fact.time, quote: fact.quote)
@@ -301,6 +317,7 @@ final class Assembler: FactSink {
 
   func inputEnded(_ input: Int) {
     for stream in inFlight.drain() { finish(stream, key: stream.context, reason: .nextRequest) }
+    for attempt in heldRetries.drain() { release(attempt) }
     for k in open.contexts {
       if let stream = open[k] { finish(stream, key: k, reason: stream.events.endMarker != nil ? .completed : .endOfInput) }
     }
@@ -363,6 +380,7 @@ final class Assembler: FactSink {
       return
     }
     open[k] = nil
+    heldRetries.noteInterleaving(context: k)
     if let overflow = inFlight.park(current, context: k) { finish(overflow, key: overflow.context, reason: .nextRequest) }
   }
 
@@ -383,6 +401,36 @@ final class Assembler: FactSink {
     better.application.account = account
     better.application.accountAt = accountAt
     better.tookAccountInFlight = true
+  }
+
+  /// The retries held in the context that were this call's earlier attempts: they take its call number and the
+  /// attempts before its own, and are handed on ahead of it.
+  private func claimHeldRetries(for stream: StreamEvidence, key k: Int) {
+    var window: ClosedRange<Microseconds>?
+    if let seconds = stream.application.account?.seconds, let accountAt = stream.application.accountAt,
+      let end = accountAt.time, let account = stream.application.account
+    {
+      window = (end - Microseconds(seconds * 1e6) - slack(of: account, input: accountAt.location.input))...end
+    }
+    let status = stream.head.status ?? stream.client.exception?.final.flatMap { Catalogue.status(inSDKErrorMessage: $0.message) }
+    let exhausted = stream.end != .retried && !stream.responseBegan && stream.client.exception != nil
+      && stream.application.cancelled == nil && status.map(Catalogue.sdkRetries(status:)) ?? true
+    let api = stream.client.exception.flatMap(Catalogue.sdk(of:)) ?? stream.request.url.flatMap(Catalogue.api(ofURL:))
+    let claimed = heldRetries.claim(context: k, window: window, api: api, gaveUp: exhausted, before: stream)
+    guard !claimed.isEmpty else { return }
+    for (index, attempt) in claimed.enumerated() {
+      attempt.call = stream.call
+      attempt.attempt = index + 1
+      finished(attempt)
+    }
+    stream.attempt = claimed.count + 1
+  }
+
+  /// Hands on a held retry no call claimed, as a call of its own.
+  private func release(_ attempt: StreamEvidence) {
+    attempt.call = nextCall
+    nextCall += 1
+    finished(attempt)
   }
 
   /// Makes a waiting response the context's open stream again, setting aside the one open now.
@@ -466,6 +514,7 @@ final class Assembler: FactSink {
   private func finish(_ stream: StreamEvidence, key k: Int, reason: StreamEvidence.EndReason) {
     stream.end = stream.events.endMarker != nil && reason != .exception ? .completed : reason
     if open[k] === stream { open[k] = nil }
+    if !stream.retired, stream.attempt == 1, heldRetries.holds(context: k) { claimHeldRetries(for: stream, key: k) }
     if let id = stream.request.id, byRequestID[id] === stream { byRequestID[id] = nil }
     finished(stream)
   }

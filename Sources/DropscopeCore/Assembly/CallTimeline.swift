@@ -58,6 +58,7 @@ final class CallTimeline {
       callStart = at - Microseconds(seconds * 1e6)
     }
     var views: [AttemptView] = []
+    var ends: [(start: Microseconds, end: Microseconds)?] = []
     var times: [Microseconds] = []
     for (index, attempt) in attempts.enumerated() {
       var view = AttemptView()
@@ -74,15 +75,23 @@ final class CallTimeline {
       view.start = start
       let end = attempt.client.retry?.time ?? attempt.head.readFailure?.time
         ?? (attempt.client.uncaught ? nil : attempt.client.exceptionAt?.time) ?? attempt.application.accountAt?.time
-      if let start, let end, end >= start, !attempt.responseBegan {
-        view.wait = Double(end - start) / 1e6
+      if let start, let end, !attempt.responseBegan {
+        ends.append((start, end))
         // The log's own times show its precision; an inferred start adds a backoff's decimals to one.
         times.append(end)
         if !view.waitInferred { times.append(start) }
+      } else {
+        ends.append(nil)
       }
       views.append(view)
     }
     let precision = times.contains { $0 % 1_000_000 != 0 } ? 0.001 : 1.0
+    for (index, span) in ends.enumerated() {
+      // A time cut to the second may be most of a second later than it reads: an end that seems to come before its
+      // start by less than that is a wait too short to see.
+      guard let span, Double(span.end - span.start) / 1e6 > -precision else { continue }
+      views[index].wait = max(0, Double(span.end - span.start) / 1e6)
+    }
     let waits = views.compactMap(\.wait)
     var shared: Double?
     if waits.count >= 2, let low = waits.min(), let high = waits.max() {

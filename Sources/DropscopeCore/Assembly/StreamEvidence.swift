@@ -186,13 +186,21 @@ final class StreamEvidence {
     /// Whether the application already gave, on another line, an account of this stream's call that `account`
     /// (logged at `time`) cannot be of the same call: another count of content events; durations that put the
     /// call's start at different moments (beyond a second, the coarsest stamp, and the durations' last digits); or
-    /// a call finishing (`account` nil or without a count: `done stop_reason=…`) after one it counted as cut short.
+    /// a call finishing (`account` nil or without a count: `done stop_reason=…`) after one it counted as cut short;
+    /// lines that name different identifiers (`job 470d7c`, `job a77859`) and none in common.
     /// An account that agrees (the same count, said twice) is the same call's.
-    func accountedOtherwise(than account: ApplicationAccount?, at time: Microseconds?, on location: SourceLocation) -> Bool {
+    func accountedOtherwise(
+      than account: ApplicationAccount?, at time: Microseconds?, on location: SourceLocation, quote: String?
+    ) -> Bool {
       guard let accountAt, accountAt.location != location, let earlier = self.account else { return false }
       guard let earlierCount = earlier.contentEvents else { return false }
       guard let account, let count = account.contentEvents else { return true }
       if count != earlierCount { return true }
+      if let quote, let earlierQuote = accountAt.quote {
+        let named = quote.hexIdentifiers
+        let earlierNamed = earlierQuote.hexIdentifiers
+        if !named.isEmpty, !earlierNamed.isEmpty, named.isDisjoint(with: earlierNamed) { return true }
+      }
       guard let d1 = earlier.seconds, let d2 = account.seconds, let t1 = accountAt.time, let time else { return false }
       let startsApart = abs(Double(time - t1) / 1e6 - (d2 - d1))
       return startsApart > 1 + (earlier.secondsPrecision ?? 0) + (account.secondsPrecision ?? 0)

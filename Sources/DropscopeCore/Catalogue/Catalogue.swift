@@ -519,6 +519,21 @@ public enum Catalogue {
   /// Source: Anthropic's model pages ("output speed"), artificialanalysis.ai output-speed measurements (R).
   public static let slowestOrdinaryEventGap = 0.1
 
+  /// How many retries the Python and TypeScript SDKs make when the application does not set `max_retries`.
+  /// Source: anthropic-sdk-python and openai-python `_constants.py` (`DEFAULT_MAX_RETRIES = 2`);
+  /// anthropic-sdk-typescript `src/client.ts` (`maxRetries` default 2).
+  public static let sdkDefaultMaxRetries = 2
+
+  /// Whether the SDKs retry a response of this status (408, 409, 429 and every 5xx, absent an `x-should-retry`
+  /// header saying otherwise). Source: anthropic-sdk-python / openai-python `_base_client.py` `_should_retry`.
+  public static func sdkRetries(status: Int) -> Bool { status == 408 || status == 409 || status == 429 || status >= 500 }
+
+  /// The HTTP status an SDK's status error names in its message (`Error code: 529 - …`), if it names one.
+  public static func status(inSDKErrorMessage message: String) -> Int? {
+    guard let range = message.range(of: "Error code: ") else { return nil }
+    return Int(message[range.upperBound...].prefix(3))
+  }
+
   /// How many of a stream's own gaps between events a silence must last to be a stall rather than pacing.
   /// A token stream's gaps vary by a few times their average; a silence ten times as long has stopped.
   public static let stallFactor = 10.0

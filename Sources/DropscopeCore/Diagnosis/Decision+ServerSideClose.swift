@@ -12,8 +12,7 @@ extension Decision {
     }
     let account = stream.application.account
     let reading = account.flatMap {
-      StreamPace.readingSeconds(of: $0, headAt: stream.head.at?.time, accountAt: stream.application.accountAt?.time,
-                               precision: c.precision)
+      StreamPace.readingSeconds(of: $0, headAt: stream.head.at?.time, accountAt: stream.application.accountAt?.time)
     }
     if silence == nil, silenceBasis != .upperBound, let account, let implied = StreamPace.silence(reading: reading, account: account) {
       // No event was timed, but the application said how many deltas it had and when it gave up.

@@ -34,13 +34,11 @@ struct StreamPace {
 
   /// The time an application's account says its call spent reading the response: the account's duration, or, when
   /// the response's head and the account were both timed, the time between them if that is shorter (a call's
-  /// duration also counts its wait for a connection and for the head, and no content comes before the head). Both
-  /// times are cut to the log's `precision`: the time between them may be that much longer.
-  static func readingSeconds(of account: ApplicationAccount, headAt: Microseconds?, accountAt: Microseconds?,
-                             precision: Double) -> Double? {
+  /// duration also counts its wait for a connection and for the head, and no content comes before the head).
+  static func readingSeconds(of account: ApplicationAccount, headAt: Microseconds?, accountAt: Microseconds?) -> Double? {
     guard let seconds = account.seconds else { return nil }
     guard let headAt, let accountAt, accountAt >= headAt else { return seconds }
-    return min(seconds, Double(accountAt - headAt) / 1e6 + precision)
+    return min(seconds, Double(accountAt - headAt) / 1e6)
   }
 
   /// The silence before the end that an account's time reading implies: that time less the time its content

@@ -33,7 +33,7 @@ public struct Fact: Sendable {
     /// The application logged an SSE event or chunk it received.
     case event(StreamEvent)
     /// The SDK scheduled a retry (`Retrying request to /v1/messages in 0.43 seconds`).
-    case retryScheduled(delaySeconds: Double?)
+    case retryScheduled(ScheduledRetry)
     /// A traceback ended. `internal`: the SDK logged it at DEBUG before retrying;
     /// `uncaught`: it was printed to stderr with no log record.
     indirect case exception(ExceptionChain, internal: Bool, uncaught: Bool)

@@ -214,9 +214,7 @@ final class LogReader<Sink: FactSink> {
     case .requestSending:
       fact(.requestSending(url: urlToken(line, from: m + 22)))
     case .retryScheduled:
-      var delay: Double?
-      if let at = line.firstOffset(of: " in ", from: m) { delay = decimalSeconds(line, from: at + 4) }
-      fact(.retryScheduled(delaySeconds: delay), quoted: true)
+      fact(.retryScheduled(scheduledRetry(line, from: m)), quoted: true)
     case .requestIDLine:
       guard let id = requestID(line, from: m + 12) else { return false }
       fact(.requestID(id))
@@ -722,7 +720,7 @@ final class LogReader<Sink: FactSink> {
     }
     emit(.responseHead(status: status, url: url, transport: "fetch"), true)
     if let id = LineClassifier.scanWords(line, from: m).requestID { emit(.requestID(line.string(id)), false) }
-    if line.firstOffset(of: "- retrying", from: at) != nil { emit(.retryScheduled(delaySeconds: nil), true) }
+    if line.firstOffset(of: "- retrying", from: at) != nil { emit(.retryScheduled(ScheduledRetry()), true) }
   }
 
 
@@ -932,6 +930,25 @@ final class LogReader<Sink: FactSink> {
     while i < line.count, line[i] != 0x20 { i += 1 }
     guard let (status, _) = line.decimal(at: i + 1, maxDigits: 3) else { return nil }
     return (status, urlToken(line, from: from))
+  }
+
+  /// `Retrying request to /v1/messages in 0.43 seconds`, `Retrying request in 0.38 seconds (retry 1 of 2)`.
+  private func scheduledRetry(_ line: UnsafeRawBufferPointer, from m: Int) -> ScheduledRetry {
+    var retry = ScheduledRetry()
+    if let at = line.firstOffset(of: " in ", from: m) { retry.delaySeconds = decimalSeconds(line, from: at + 4) }
+    if let at = line.firstOffset(of: "(retry ", from: m), let (ordinal, end) = line.decimal(at: at + 7, maxDigits: 4),
+      line.hasBytes(" of ", at: end), let (limit, _) = line.decimal(at: end + 4, maxDigits: 4)
+    {
+      retry.ordinal = ordinal
+      retry.limit = limit
+    }
+    // `Retrying request` is 16 bytes; the path follows ` to `.
+    var i = m + 20
+    if line.hasBytes(" to ", at: m + 16) {
+      while i < line.count, line[i] != 0x20 { i += 1 }
+      retry.api = Catalogue.api(ofURL: line.string(m + 20..<i))
+    }
+    return retry
   }
 
   private func urlToken(_ line: UnsafeRawBufferPointer, from: Int) -> String? {

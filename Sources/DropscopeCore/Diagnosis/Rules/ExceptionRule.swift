@@ -164,7 +164,7 @@ extension Decision {
              Catalogue.Summary.inBandErrorEvent(errorType: type, contentEvents: stream.events.content, raisedAs: record.type),
              fixes: [.retryInBandError])
     case .errorStatus:
-      if let status = Self.statusCode(in: record.message) {
+      if let status = Catalogue.status(inSDKErrorMessage: record.message) {
         decideErrorStatus(status, in: c)
       } else {
         decide(.serverError, side: .server, confidence, Catalogue.Summary.errorStatusText(record.message),
@@ -201,11 +201,6 @@ extension Decision {
     case .wrapper:
       unrecognised(chain, final: final, midStream: midStream, in: c)
     }
-  }
-
-  private static func statusCode(in message: String) -> Int? {
-    guard let range = message.range(of: "Error code: ") else { return nil }
-    return Int(message[range.upperBound...].prefix(3))
   }
 
   /// An exception without a known signature: the application's own code, or a transport error dropscope does not know.

@@ -1,0 +1,88 @@
+/// Attempts the log shows only by the SDK's retry line (`Retrying request to /v1/messages in 0.43 seconds`), with
+/// nothing else of them logged and no retry chain under way in their context, held per context until the call they
+/// belong to says how it ended.
+///
+/// In a context that runs one call at a time they are the next call's earlier attempts, as they always were. Where
+/// calls interleave (the context parked a response to begin another call, or a call's duration reaches back before
+/// the end of another call it logged), the retry line names no call: a call that failed before any response, with an
+/// error the SDK retries, had made every retry it was allowed (an SDK raises only when its retries are spent), and
+/// those retries were logged between its start and its end. Calls end in the order their lines arrive, and each
+/// takes the earliest held retries in its interval, in the order the lines number them: the matching that leaves
+/// every later call its retries whenever they exist, as for responses and the accounts that name them.
+/// Retries no call claims are handed on, each as a call of its own, when the input ends.
+struct HeldRetries {
+  /// At most this many wait per context; beyond, the oldest is handed on unclaimed.
+  static let mostPerContext = 64
+
+  private struct Held {
+    var attempt: StreamEvidence
+    var retry: ScheduledRetry
+  }
+
+  private var held: [Int: [Held]] = [:]
+  /// Contexts shown to run calls at once.
+  private var interleaving = Set<Int>()
+  /// Per context: when the latest call that gave its duration ended.
+  private var lastCallEnd: [Int: Microseconds] = [:]
+
+  func holds(context: Int) -> Bool { !(held[context]?.isEmpty ?? true) }
+
+  /// Holds an attempt; returns the one that no longer fits, to be handed on.
+  mutating func hold(_ attempt: StreamEvidence, _ retry: ScheduledRetry, context: Int) -> StreamEvidence? {
+    // A retry numbered no later than one still held is another call's: two calls were retrying at once.
+    if let ordinal = retry.ordinal, held[context]?.contains(where: { ($0.retry.ordinal ?? 0) >= ordinal }) == true {
+      interleaving.insert(context)
+    }
+    held[context, default: []].append(Held(attempt: attempt, retry: retry))
+    guard held[context]!.count > Self.mostPerContext else { return nil }
+    return held[context]!.removeFirst().attempt
+  }
+
+  /// The context parked a response to begin another call: its calls interleave.
+  mutating func noteInterleaving(context: Int) { interleaving.insert(context) }
+
+  /// A call of `seconds` ended at `end`: if it began before another call of the context ended, calls interleave.
+  mutating func noteCall(endingAt end: Microseconds, seconds: Double, slack: Microseconds, context: Int) {
+    let start = end - Microseconds(seconds * 1e6)
+    if let last = lastCallEnd[context], start + slack < last { interleaving.insert(context) }
+    lastCallEnd[context] = max(lastCallEnd[context] ?? end, end)
+  }
+
+  /// The held retries that were the earlier attempts of a call, in order, removed from the context.
+  /// - Parameters:
+  ///   - window: when the call began (less the log's precision) and when it ended, if its duration was logged.
+  ///   - api: the API the call went to, when known: a retry line naming another API's path is not its own.
+  ///   - gaveUp: whether the call failed before any response with an error the SDK retries, its retries spent.
+  ///   - before: the call's stream: retries held after it began are not its earlier attempts.
+  mutating func claim(
+    context: Int, window: ClosedRange<Microseconds>?, api: String?, gaveUp: Bool, before stream: StreamEvidence
+  ) -> [StreamEvidence] {
+    guard let entries = held[context], !entries.isEmpty else { return [] }
+    let interleaved = interleaving.contains(context)
+    // Where calls interleave, only a call that spent its retries claims any, and only in its interval.
+    if interleaved, !gaveUp || window == nil { return [] }
+    let limit = interleaved ? entries.lazy.compactMap(\.retry.limit).first ?? Catalogue.sdkDefaultMaxRetries : Int.max
+    var taken: [Int] = []
+    for (index, entry) in entries.enumerated() where taken.count < limit {
+      guard entry.attempt.sequence < stream.sequence else { break }
+      if let window, let time = entry.attempt.client.retry?.time, !window.contains(time) { continue }
+      if let api, let named = entry.retry.api, named != api { continue }
+      if let ordinal = entry.retry.ordinal, ordinal != taken.count + 1 { continue }
+      taken.append(index)
+    }
+    guard !taken.isEmpty else { return [] }
+    let claimed = taken.map { entries[$0].attempt }
+    let kept = Set(taken)
+    held[context] = entries.indices.filter { !kept.contains($0) }.map { entries[$0] }
+    return claimed
+  }
+
+  /// Every held retry, in the order they were logged, emptying the list.
+  mutating func drain() -> [StreamEvidence] {
+    let all = held.values.flatMap { $0.map(\.attempt) }.sorted { $0.sequence < $1.sequence }
+    held = [:]
+    lastCallEnd = [:]
+    interleaving = []
+    return all
+  }
+}
