@@ -614,6 +614,15 @@ RECORDED = {
                              "idle-close-4@create", "complete@stream", "status-529@openai", "error-event@stream",
                              "complete@openai+break=5", "complete@create"] * 2 for arg in ("--job", spec)], {}),
     ]},
+    # gunicorn's log format (whole seconds, the worker's PID the only context, no HTTP-library lines) from ten worker
+    # threads calling both APIs at once, kept by Cloud Logging: the SDKs' retry lines name no call, so the retried
+    # attempts of the 529s must be told apart by the calls' own durations.
+    "49-gunicorn-threads-gcloud": {"envelope": "gcloud", "runs": [
+        ("app.log.gz", "clients", ["--style", "gunicorn", "--concurrency", "10"] + [
+            arg for spec in ["complete@create", "status-529@openai", "fin-mid-delta@stream", "complete@openai",
+                             "status-529@create", "rst-mid-delta@openai", "idle-close-4@create", "complete@stream",
+                             "complete@openai+break=5", "error-event@stream"] * 3 for arg in ("--job", spec)], {}),
+    ]},
     # A log with whole-second timestamps beside the capture of the same run.
     "37-capture-one-second-log": {"capture": {}, "runs": [
         ("app.log.gz", "current", ["--style", "seconds", "--job", "complete@stream", "--job", "fin-mid-delta@create",

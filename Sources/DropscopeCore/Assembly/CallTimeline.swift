@@ -26,6 +26,9 @@ final class CallTimeline {
     var precision = 0.001
     /// The final attempt's failure, for an earlier attempt whose own reason was not logged.
     var finalChain: ExceptionChain?
+    /// Whether this attempt's wait is only a bound (counted from its call's start) that leaves room for `sharedWait`,
+    /// rather than one of the waits measured to share it.
+    var agreesOnlyAsBound = false
   }
 
   /// Attempts of calls whose last attempt has not ended yet, by call number.
@@ -92,13 +95,26 @@ final class CallTimeline {
       guard let span, Double(span.end - span.start) / 1e6 > -precision else { continue }
       views[index].wait = max(0, Double(span.end - span.start) / 1e6)
     }
-    let waits = views.compactMap(\.wait)
+    // A wait counted from the call's start is only a bound: the call may have waited for a connection, or beside other
+    // calls in flight, before its request went out. With two or more waits measured between logged times, those
+    // decide; a bound as long as theirs counts with them, a longer one leaves room for theirs.
+    let measured = views.filter { !$0.startIsCallStart }.compactMap(\.wait)
+    let bounded = measured.count >= 2
+    var waits = bounded ? measured : views.compactMap(\.wait)
     var shared: Double?
+    var tolerance = 0.0
     if waits.count >= 2, let low = waits.min(), let high = waits.max() {
-      let mean = waits.reduce(0, +) / Double(waits.count)
+      var mean = waits.reduce(0, +) / Double(waits.count)
       // Two truncated timestamps per wait: each wait is uncertain by the precision; beyond that, allow the
       // spread of an ordinary timer (a tenth of the wait).
-      if high - low <= 2 * precision + mean / 10 { shared = mean }
+      tolerance = 2 * precision + mean / 10
+      if high - low <= tolerance {
+        if bounded {
+          waits += views.filter { $0.startIsCallStart }.compactMap(\.wait).filter { abs($0 - mean) <= tolerance }
+          mean = waits.reduce(0, +) / Double(waits.count)
+        }
+        shared = mean
+      }
     }
     let finalChain = final.client.exception ?? final.client.internalException
     for (index, attempt) in attempts.enumerated() {
@@ -107,7 +123,11 @@ final class CallTimeline {
       if let shared {
         view.sharedWait = shared
         view.attemptsSharingWait = waits.count
-        if attempt !== final, view.wait != nil { view.finalChain = finalChain }
+        let beyond = bounded && view.startIsCallStart && (view.wait ?? 0) > shared + tolerance
+        if attempt !== final, view.wait != nil, !bounded || !view.startIsCallStart || (view.wait ?? 0) >= shared - tolerance {
+          view.finalChain = finalChain
+          view.agreesOnlyAsBound = beyond
+        }
       }
       attempt.timeline = view
     }

@@ -52,6 +52,9 @@ extension Catalogue {
     static func takesFinalReason(wait: Double) -> String {
       "The log does not say why this attempt failed; it failed after the same wait as the call's final attempt (about \(s(wait))), so it takes that attempt's reason. "
     }
+    static func takesFinalReasonWithinBound(wait: Double, bound: Double) -> String {
+      "The log does not say why this attempt failed, nor when its request went out: it failed within \(s(bound)) of its call's start, which leaves room for the wait its call's other attempts each failed after (about \(s(wait))), so it takes the final attempt's reason, with less certainty. "
+    }
     static func overTLSWithoutKeys(serverName: String?) -> String {
       "Over TLS, seen without keys\(serverName.map { " (\($0))" } ?? ""): "
     }

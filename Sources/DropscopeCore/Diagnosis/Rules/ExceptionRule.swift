@@ -41,7 +41,13 @@ struct FinalAttemptReasonRule: DiagnosisRule {
     var d = ExceptionRule.decide(chain, in: c)
     guard d.outcome == .failed else { return d }
     d.capConfidenceAtMedium()
-    if let wait = c.stream.timeline?.sharedWait { d.summary = Catalogue.Summary.takesFinalReason(wait: wait) + d.summary }
+    guard let timeline = c.stream.timeline, let wait = timeline.sharedWait else { return d }
+    if timeline.agreesOnlyAsBound, let bound = timeline.wait {
+      d.confidence = .low
+      d.summary = Catalogue.Summary.takesFinalReasonWithinBound(wait: wait, bound: bound) + d.summary
+    } else {
+      d.summary = Catalogue.Summary.takesFinalReason(wait: wait) + d.summary
+    }
     return d
   }
 }
