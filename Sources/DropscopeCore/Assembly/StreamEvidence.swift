@@ -193,14 +193,14 @@ final class StreamEvidence {
       than account: ApplicationAccount?, at time: Microseconds?, on location: SourceLocation, quote: String?
     ) -> Bool {
       guard let accountAt, accountAt.location != location, let earlier = self.account else { return false }
-      guard let earlierCount = earlier.contentEvents else { return false }
-      guard let account, let count = account.contentEvents else { return true }
-      if count != earlierCount { return true }
       if let quote, let earlierQuote = accountAt.quote {
         let named = quote.hexIdentifiers
         let earlierNamed = earlierQuote.hexIdentifiers
         if !named.isEmpty, !earlierNamed.isEmpty, named.isDisjoint(with: earlierNamed) { return true }
       }
+      guard let earlierCount = earlier.contentEvents else { return false }
+      guard let account, let count = account.contentEvents else { return true }
+      if count != earlierCount { return true }
       guard let d1 = earlier.seconds, let d2 = account.seconds, let t1 = accountAt.time, let time else { return false }
       let startsApart = abs(Double(time - t1) / 1e6 - (d2 - d1))
       return startsApart > 1 + (earlier.secondsPrecision ?? 0) + (account.secondsPrecision ?? 0)
