@@ -215,6 +215,7 @@ final class Assembler: FactSink {
           else { return }
           resume(waiting, key: k)
           target = waiting
+          if inFlight.lastCandidates > 1 { waiting.application.pairedAmong = inFlight.lastCandidates }
         } else if let current = open[k], current.application.accountedOtherwise(than: account, at: fact.time, on: fact.location, quote: fact.quote) {
           // The open stream's call was already accounted for, on another line: this is another call's.
           target = begin(fact, key: k)
@@ -237,6 +238,7 @@ final class Assembler: FactSink {
       {
         resume(waiting, key: k)
         waiting.tookAccountInFlight = true
+        if inFlight.lastCandidates > 1 { waiting.application.pairedAmong = inFlight.lastCandidates }
       }
       // The application's summary of a stream; with no HTTP lines logged it is the stream's only record. One account
       // per call: a stream whose call was accounted for on another line is another call's.
@@ -401,6 +403,8 @@ final class Assembler: FactSink {
     better.application.account = account
     better.application.accountAt = accountAt
     better.tookAccountInFlight = true
+    better.application.pairedAmong = current.application.pairedAmong
+    current.application.pairedAmong = nil
   }
 
   /// The retries held in the context that were this call's earlier attempts: they take its call number and the

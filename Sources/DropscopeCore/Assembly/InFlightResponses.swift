@@ -6,6 +6,9 @@ struct InFlightResponses {
   /// At most this many wait per context; beyond, the oldest is taken as ended without a word.
   static let mostPerContext = 64
   private var waiting: [Int: [StreamEvidence]] = [:]
+  /// How many responses the interval of the last account taken held (its own included): more than one, and the log
+  /// did not say which was its call's.
+  private(set) var lastCandidates = 0
 
   /// Whether a stream is a response whose outcome nothing has shown yet: a `200` with no events, no exception,
   /// no account and no cancel.
@@ -65,6 +68,7 @@ struct InFlightResponses {
       stream.head.at?.time.flatMap { $0 >= start - slack && $0 <= end ? (stream, max(0, $0 - start)) : nil }
     }
     let chosen: StreamEvidence?
+    lastCandidates = after.count
     if responseBegan {
       chosen = after.min { $0.1 < $1.1 }?.0
     } else if let refusal = after.filter({ Self.isRefusal($0.0) }).max(by: { $0.1 < $1.1 }) {

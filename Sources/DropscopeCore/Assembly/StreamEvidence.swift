@@ -180,6 +180,9 @@ final class StreamEvidence {
     var summarized = false
     /// Where it said it ended the stream itself.
     var cancelled: Observation?
+    /// How many responses in flight the account's time allowed, when more than one: the log named no call, and the
+    /// account went to the earliest of them by time alone.
+    var pairedAmong: Int?
 
     /// Whether its account was read from the line at `location` (the line being read says how this stream ended).
     func isAccount(on location: SourceLocation) -> Bool { accountAt?.location == location }

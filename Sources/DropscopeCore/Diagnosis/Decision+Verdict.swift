@@ -37,6 +37,13 @@ extension Decision {
     if c.stream.wire.startNotCaptured != nil { d.summary += Catalogue.Summary.startNotCaptured }
   }
 
+  /// An account the log tied to no call went to one of several responses in flight by time alone: the verdict
+  /// says which line it was and that another of them may have been its call.
+  static func notePairedByTime(_ d: inout Decision, _ c: DiagnosisCase) {
+    guard let among = c.stream.application.pairedAmong, let at = c.stream.application.accountAt else { return }
+    d.note(Catalogue.Note.pairedByTime(line: c.place(at.location), among: among))
+  }
+
   /// A traceback printed uncaught carries the finding.
   static func noteUncaught(_ d: inout Decision, _ c: DiagnosisCase) {
     if c.stream.client.uncaught { d.findings.append(.uncaughtException) }

@@ -24,5 +24,6 @@ extension Diagnoser {
     Decision.noteBilled,
     Decision.noteUncaught,
     Decision.noteStartNotCaptured,
+    Decision.notePairedByTime,
   ]
 }
