@@ -26,6 +26,7 @@ import Testing
     let failed = try #require(report.streams.first { $0.outcome == .failed })
     #expect(failed.startedAt == "2026-11-22T10:00:01.060Z", "the failure is the second call's, whose head came 0.5 s before it")
     #expect(failed.cause == .serverCloseDuringDelta)
+    #expect(!failed.evidence.contains { $0.note.contains("names no response") }, "one head in its interval: no doubt to declare")
     #expect(report.streams.contains { $0.outcome == .completed && $0.startedAt == "2026-11-22T10:00:00.050Z" })
   }
 
@@ -217,5 +218,22 @@ import Testing
       if let out = inFlight.park(stream, context: 1) { overflow.append(out) }
     }
     #expect(overflow.map(\.sequence) == [0], "the one that waited longest is ended first")
+  }
+
+  /// Two heads 20 ms apart, both after the start the account's duration implies: the account goes to the earliest,
+  /// and the stream's evidence says the log did not name which was its call's.
+  @Test func anAccountPairedAmongSeveralHeadsSaysSo() throws {
+    let report = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 [INFO] jobs - job a: started
+      2026-11-22 10:00:00,000 [INFO] jobs - job b: started
+      2026-11-22 10:00:00,100 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,120 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:01,000 [ERROR] jobs - job a: failed after 1.00s (8 deltas received)
+      \(Self.fin)
+      2026-11-22 10:00:02,000 [INFO] jobs - job b: done stop_reason=end_turn output_tokens=18 in 2.00s
+      """)
+    let failed = try #require(report.streams.first { $0.outcome == .failed })
+    #expect(failed.startedAt == "2026-11-22T10:00:00.100Z")
+    #expect(failed.evidence.contains { $0.note.contains("allowed 2 responses in flight") })
   }
 }
