@@ -72,6 +72,7 @@ struct HeldRetries {
     }
     guard !taken.isEmpty else { return [] }
     let claimed = taken.map { entries[$0].attempt }
+    if interleaved { for attempt in claimed { attempt.client.retryPairedByTime = true } }
     let kept = Set(taken)
     held[context] = entries.indices.filter { !kept.contains($0) }.map { entries[$0] }
     return claimed

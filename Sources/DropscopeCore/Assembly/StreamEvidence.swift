@@ -170,6 +170,8 @@ final class StreamEvidence {
     var internalException: ExceptionChain?
     var retry: Observation?
     var retryDelay: Double?
+    /// Whether its retry line, which names no call, was given to its call by time among calls in flight at once.
+    var retryPairedByTime = false
   }
 
   /// The application's own account: its count and duration, its summary, its cancel.

@@ -280,6 +280,9 @@ extension Catalogue {
     static let archiveRecord = "the archive's record of this request"
     static let captureLastPacket = "the capture's last packet of this connection"
     static let retryScheduled = "the SDK scheduled a retry: this attempt failed, the call went on"
+    static func retryPairedByTime(line: String) -> String {
+      "the SDK's retry line at \(line) names no call, and other calls were in flight: it was given to the call that failed first with its retries spent and whose time holds it; which call it was is not certain"
+    }
     static func pairedByTime(line: String, among: Int) -> String {
       "the application's line at \(line) names no response: its duration allowed \(among) responses in flight, and it was given the earliest no earlier line took; which response was its call's is not certain"
     }

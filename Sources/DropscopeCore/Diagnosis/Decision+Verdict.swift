@@ -40,6 +40,9 @@ extension Decision {
   /// An account the log tied to no call went to one of several responses in flight by time alone: the verdict
   /// says which line it was and that another of them may have been its call.
   static func notePairedByTime(_ d: inout Decision, _ c: DiagnosisCase) {
+    if c.stream.client.retryPairedByTime, let retry = c.stream.client.retry {
+      d.note(Catalogue.Note.retryPairedByTime(line: c.place(retry.location)))
+    }
     guard let among = c.stream.application.pairedAmong, let at = c.stream.application.accountAt else { return }
     d.note(Catalogue.Note.pairedByTime(line: c.place(at.location), among: among))
   }
