@@ -72,4 +72,19 @@ import Testing
     #expect(String("job 470d7c: cancelled after 17 deltas (225 chars)").hexIdentifiers == ["470d7c"])
     #expect(String("2026-11-22T10:00:00.000Z [27749] done in 1.44s").hexIdentifiers.isEmpty)
   }
+
+  /// Retry lines in more contexts than the assembler keeps streams open: the oldest are handed on as they overflow,
+  /// so what is held stays bounded whatever the input.
+  @Test func heldRetriesStayBoundedAcrossContexts() {
+    var held = HeldRetries()
+    var handedOn: [Int] = []
+    let total = HeldRetries.mostInAll + 1_000
+    for n in 1...total {
+      let attempt = StreamEvidence(sequence: n, input: 0, context: n,
+                                   location: SourceLocation(input: 0, line: n, isPacket: false), time: nil)
+      if let overflow = held.hold(attempt, ScheduledRetry(delaySeconds: 0.5), context: n) { handedOn.append(overflow.sequence) }
+    }
+    #expect(handedOn == Array(1...1_000), "the oldest are handed on, in the order they came")
+    #expect(held.drain().count == HeldRetries.mostInAll)
+  }
 }

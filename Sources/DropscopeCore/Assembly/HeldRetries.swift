@@ -11,8 +11,10 @@
 /// every later call its retries whenever they exist, as for responses and the accounts that name them.
 /// Retries no call claims are handed on, each as a call of its own, when the input ends.
 struct HeldRetries {
-  /// At most this many wait per context; beyond, the oldest is handed on unclaimed.
+  /// At most this many wait per context, and this many in all (as many as the streams the assembler keeps open, each
+  /// about as large); beyond, the oldest is handed on unclaimed.
   static let mostPerContext = 64
+  static let mostInAll = Assembler.mostOpenStreams
 
   private struct Held {
     var attempt: StreamEvidence
@@ -20,6 +22,10 @@ struct HeldRetries {
   }
 
   private var held: [Int: [Held]] = [:]
+  /// Every retry held, oldest first, as its context and sequence number; those claimed since are skipped when met.
+  private var order: [(context: Int, sequence: Int)] = []
+  private var orderHead = 0
+  private var count = 0
   /// Contexts shown to run calls at once.
   private var interleaving = Set<Int>()
   /// Per context: when the latest call that gave its duration ended.
@@ -34,8 +40,32 @@ struct HeldRetries {
       interleaving.insert(context)
     }
     held[context, default: []].append(Held(attempt: attempt, retry: retry))
-    guard held[context]!.count > Self.mostPerContext else { return nil }
-    return held[context]!.removeFirst().attempt
+    order.append((context, attempt.sequence))
+    count += 1
+    if held[context]!.count > Self.mostPerContext {
+      count -= 1
+      return held[context]!.removeFirst().attempt
+    }
+    return count > Self.mostInAll ? takeOldest() : nil
+  }
+
+  /// The retry held longest in any context, removed.
+  private mutating func takeOldest() -> StreamEvidence? {
+    while orderHead < order.count {
+      let (context, sequence) = order[orderHead]
+      orderHead += 1
+      // Retries of a context are held in the order they came: one still held that came first of all is its first.
+      guard let first = held[context]?.first, first.attempt.sequence == sequence else { continue }
+      held[context]!.removeFirst()
+      if held[context]!.isEmpty { held[context] = nil }
+      count -= 1
+      if orderHead > 4096, orderHead * 2 > order.count {
+        order.removeFirst(orderHead)
+        orderHead = 0
+      }
+      return first.attempt
+    }
+    return nil
   }
 
   /// The context parked a response to begin another call: its calls interleave.
@@ -74,7 +104,9 @@ struct HeldRetries {
     let claimed = taken.map { entries[$0].attempt }
     if interleaved { for attempt in claimed { attempt.client.retryPairedByTime = true } }
     let kept = Set(taken)
-    held[context] = entries.indices.filter { !kept.contains($0) }.map { entries[$0] }
+    let rest = entries.indices.filter { !kept.contains($0) }.map { entries[$0] }
+    held[context] = rest.isEmpty ? nil : rest
+    count -= claimed.count
     return claimed
   }
 
@@ -82,6 +114,9 @@ struct HeldRetries {
   mutating func drain() -> [StreamEvidence] {
     let all = held.values.flatMap { $0.map(\.attempt) }.sorted { $0.sequence < $1.sequence }
     held = [:]
+    order = []
+    orderHead = 0
+    count = 0
     lastCallEnd = [:]
     interleaving = []
     return all
