@@ -87,4 +87,20 @@ import Testing
     #expect(handedOn == Array(1...1_000), "the oldest are handed on, in the order they came")
     #expect(held.drain().count == HeldRetries.mostInAll)
   }
+
+  /// Among calls in flight at once, with no response head logged, a call's duration may count a wait before its
+  /// request: a silence inferred from it is said with low confidence, and what would decide is named.
+  @Test func aSilenceInferredFromADurationAmongCallsIsLowConfidence() throws {
+    let report = try TestSupport.analyze(text: """
+      [2026-11-22 10:00:01 +0000] [7] [WARNING] job 0a1b2c: cancelled by caller after 7 deltas (1.00s)
+      [2026-11-22 10:00:02 +0000] [7] [WARNING] job 3d4e5f: cancelled by caller after 7 deltas (3.00s)
+      [2026-11-22 10:00:06 +0000] [7] [ERROR] job 77aa88: failed after 4.30s (6 deltas received)
+      Traceback (most recent call last):
+        File "/srv/app/worker.py", line 40, in run
+      httpx2.RemoteProtocolError: peer closed connection without sending complete message body (incomplete chunked read)
+      """)
+    let cut = try #require(report.streams.first { $0.cause == .idleTimeout })
+    #expect(cut.confidence == .low)
+    #expect(cut.summary.contains("waited its turn"))
+  }
 }

@@ -519,6 +519,7 @@ final class Assembler: FactSink {
     stream.end = stream.events.endMarker != nil && reason != .exception ? .completed : reason
     if open[k] === stream { open[k] = nil }
     if !stream.retired, stream.attempt == 1, heldRetries.holds(context: k) { claimHeldRetries(for: stream, key: k) }
+    if heldRetries.interleaves(context: k), stream.application.account != nil { stream.application.amongInterleavedCalls = true }
     if let id = stream.request.id, byRequestID[id] === stream { byRequestID[id] = nil }
     finished(stream)
   }

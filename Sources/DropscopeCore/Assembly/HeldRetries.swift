@@ -33,6 +33,9 @@ struct HeldRetries {
 
   func holds(context: Int) -> Bool { !(held[context]?.isEmpty ?? true) }
 
+  /// Whether the context has been shown to run calls at once.
+  func interleaves(context: Int) -> Bool { interleaving.contains(context) }
+
   /// Holds an attempt; returns the one that no longer fits, to be handed on.
   mutating func hold(_ attempt: StreamEvidence, _ retry: ScheduledRetry, context: Int) -> StreamEvidence? {
     // A retry numbered no later than one still held is another call's: two calls were retrying at once.

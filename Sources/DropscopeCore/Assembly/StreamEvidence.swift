@@ -182,6 +182,9 @@ final class StreamEvidence {
     var summarized = false
     /// Where it said it ended the stream itself.
     var cancelled: Observation?
+    /// Whether its context had been shown, by the time it ended, to run calls at once: its call's duration may then
+    /// count a wait before its request.
+    var amongInterleavedCalls = false
     /// How many responses in flight the account's time allowed, when more than one: the log named no call, and the
     /// account went to the earliest of them by time alone.
     var pairedAmong: Int?

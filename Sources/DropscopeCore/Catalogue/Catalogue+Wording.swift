@@ -167,6 +167,9 @@ extension Catalogue {
         ? "the \(s(reading)) after the response's head (its call took \(s(account.seconds ?? 0)))" : s(reading)
       return "The application counted \(account.contentEvents ?? 0) content deltas in \(span); generated content takes far less (\(s(Double(account.contentEvents ?? 0) * StreamPace.ordinary.secondsPerEvent)) at ten deltas a second), so the line was idle for at least \(s(silence)). Then the server side \(how.phrase)"
     }
+    /// The account's duration counts from the call's start, and other calls were in flight in its context.
+    static let idleByAccountAmongCalls =
+      " This assumes the request went out when the call began: other calls were in flight in the same context, and a call that waited its turn before its request (a pool, a thread, a limiter) would show the same duration with no silence at all."
     static func idleMeasured(silence: Double, how: CloseManner) -> String {
       "No bytes for \(s(silence)), then the server side \(how.phrase)"
     }
@@ -359,6 +362,8 @@ extension Catalogue {
     static let proxyIdleLimit = "The proxy or load balancer configuration (its idle timeout) would name the hop."
     static let proxyOrServerLog = "The proxy's or the server's log for this time would say why it closed the connection."
     static let eventTimes = "Timestamps on each event, or a capture, would measure the last gap before the close."
+    static let headTimeOrEventTimes =
+      "The HTTP library's line for the response (httpx's `HTTP Request: …` at INFO) would time the head, and timestamps on each event the last gap before the close."
     static let proxyConfigOrCloser =
       "The proxy or load balancer configuration (its idle timeout), or a capture showing which hop sent the FIN/RST."
     static let proxyConfigOrFIN =

@@ -51,8 +51,14 @@ extension Decision {
         text += Catalogue.Summary.idleMatchesNoLimit(silence: silence)
         wouldDecide = Catalogue.Decider.proxyConfigOrCloser
       }
-      decide(.idleTimeout, side: .server, confidence, text + Catalogue.Summary.idleOnServerSide,
-             fixes: [.raiseProxyIdleLimit])
+      text += Catalogue.Summary.idleOnServerSide
+      if inferred, stream.head.at == nil, stream.application.amongInterleavedCalls {
+        // The duration counts from the call's start; among calls in flight at once the request may have waited.
+        confidence = .low
+        text += Catalogue.Summary.idleByAccountAmongCalls
+        wouldDecide = Catalogue.Decider.headTimeOrEventTimes
+      }
+      decide(.idleTimeout, side: .server, confidence, text, fixes: [.raiseProxyIdleLimit])
       return
     }
     if let silence {
