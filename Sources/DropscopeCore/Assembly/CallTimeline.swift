@@ -123,10 +123,13 @@ final class CallTimeline {
       if let shared {
         view.sharedWait = shared
         view.attemptsSharingWait = waits.count
-        let beyond = bounded && view.startIsCallStart && (view.wait ?? 0) > shared + tolerance
-        if attempt !== final, view.wait != nil, !bounded || !view.startIsCallStart || (view.wait ?? 0) >= shared - tolerance {
-          view.finalChain = finalChain
-          view.agreesOnlyAsBound = beyond
+        if attempt !== final, let wait = view.wait {
+          // A bound agrees when it leaves room for the shared wait; longer than the wait's tolerance, only as a bound.
+          let isBound = bounded && view.startIsCallStart
+          if !isBound || wait >= shared - tolerance {
+            view.finalChain = finalChain
+            view.agreesOnlyAsBound = isBound && wait > shared + tolerance
+          }
         }
       }
       attempt.timeline = view

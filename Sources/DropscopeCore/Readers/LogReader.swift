@@ -943,10 +943,10 @@ final class LogReader<Sink: FactSink> {
       retry.limit = limit
     }
     // `Retrying request` is 16 bytes; the path follows ` to `.
-    var i = m + 20
     if line.hasBytes(" to ", at: m + 16) {
-      while i < line.count, line[i] != 0x20 { i += 1 }
-      retry.api = Catalogue.api(ofURL: line.string(m + 20..<i))
+      var end = m + 20
+      while end < line.count, line[end] != 0x20 { end += 1 }
+      retry.api = Catalogue.api(ofURL: line.string(m + 20..<end))
     }
     return retry
   }
