@@ -31,6 +31,12 @@ import Testing
     #expect(report.streams.count == 7, "two calls of three attempts and a cancel")
     let calls = Dictionary(grouping: report.streams.filter { $0.cause == .serverError }, by: \.call)
     #expect(calls.count == 2 && calls.values.allSatisfy { $0.count == 3 }, "each 529 call has its two retries")
+    for attempts in calls.values {
+      for attempt in attempts where attempt.attempt < 3 {
+        #expect(attempt.evidence.contains { $0.quote?.contains("(retry \(attempt.attempt) of 2)") == true },
+                "attempt \(attempt.attempt) is the call's retry numbered so")
+      }
+    }
     #expect(report.streams.filter { $0.cause == .unknown }.isEmpty, "every retried attempt takes its call's reason")
     let cancel = try #require(report.streams.first { $0.cause == .clientError })
     #expect(cancel.attemptsInCall == 1, "the call that streamed retried nothing")
@@ -102,5 +108,19 @@ import Testing
     let cut = try #require(report.streams.first { $0.cause == .idleTimeout })
     #expect(cut.confidence == .low)
     #expect(cut.summary.contains("waited its turn"))
+  }
+
+  /// A retry line that names another API's path is not the call's, however well its time fits.
+  @Test func aRetryOfAnotherAPIIsNotClaimed() throws {
+    let report = try TestSupport.analyze(text: """
+      [2026-11-22 10:00:01 +0000] [7] [WARNING] job aa1111: cancelled by caller after 7 deltas (1.00s)
+      [2026-11-22 10:00:02 +0000] [7] [WARNING] job bb2222: cancelled by caller after 7 deltas (3.00s)
+      [2026-11-22 10:00:02 +0000] [7] [INFO] Retrying request to /v1/messages in 0.45 seconds
+      [2026-11-22 10:00:03 +0000] [7] [ERROR] job cc3333: failed after 1.5s (0 deltas received)
+      \(Self.overloaded)
+      """)
+    let overloaded = try #require(report.streams.first { $0.cause == .serverError })
+    #expect(overloaded.attemptsInCall == 1, "the openai call did not take the anthropic retry")
+    #expect(report.streams.contains { $0.cause == .unknown && $0.attemptsInCall == 1 })
   }
 }
