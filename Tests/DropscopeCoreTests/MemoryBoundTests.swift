@@ -47,7 +47,7 @@ final class MemoryBoundTests: XCTestCase {
   }
 
   func testConnectionsOpenPastTheLimitAreFinishedOldestFirst() throws {
-    var router = ConnectionRouter()
+    let router = ConnectionRouter()
     var finished: [Int] = []
     let connections = ConnectionRouter.mostOpenConnections + 5
     for i in 0..<connections {

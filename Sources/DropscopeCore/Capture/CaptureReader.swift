@@ -10,7 +10,7 @@
 final class CaptureReader<Sink: FactSink>: PacketReader {
   let input: Int
   private let sink: Sink
-  private var router = ConnectionRouter()
+  private let router = ConnectionRouter()
   private let worker: ConnectionWorker<Sink>
   private(set) var tcpSegments = 0
   /// Transcript inputs name their connections by id.
@@ -100,7 +100,7 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
       let at = flags & TCPSegment.syn != 0 ? sequence &- 1 : sequence
       let segment = TCPSegment(source: source, destination: destination, sequence: at, flags: flags,
                                payload: payload, missingPayload: missing)
-      worker.perform(.segment(Unmanaged.passUnretained(connection), RoutedSegment(segment, fromClient: fromClient), time: record.time, location: location))
+      worker.perform(.segment(Unmanaged.passUnretained(connection), RoutedSegment(segment, context: connection.context, fromClient: fromClient), time: record.time, location: location))
     }
     switch record.kind {
     case .open:

@@ -221,6 +221,9 @@ final class Connection {
       responses.startedMidConnection = !history.sawHandshake
     }
     if isTLS != true, fromClient || responses.isReadingHead { secrets += Redactor.findSecrets(in: bytes).count }
+    // The facts' closure holds values only, not the connection: handed to the parsers for every segment, a
+    // closure capturing `self` retained and released it each time.
+    let context = self.context
     func fact(_ kind: Fact.Kind, _ quote: String?) {
       emit(Fact(time: time, location: location, context: context, kind: kind, quote: quote).redactingSecrets())
     }

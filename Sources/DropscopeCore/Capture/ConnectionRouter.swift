@@ -40,17 +40,30 @@ enum ConnectionWork {
 ///
 /// The router keeps only what routing needs (ends, flags, when a connection closed); the connections' bytes are
 /// read where the work is performed, on this thread or on workers (`ParallelCaptureReader`).
-struct ConnectionRouter {
-  private final class Route {
-    let connection: Connection
+final class ConnectionRouter {
+  /// What routing keeps of an open connection, stored in the table itself: routing a segment touches no object
+  /// of its own, and never the connection, whose memory belongs to the thread that works on it (with two threads,
+  /// a read here pulled the cache line that thread's reference counting writes, and slowed every retain there).
+  private struct Route {
+    /// Retained by the table until the work that finishes the connection takes it.
+    let connection: Unmanaged<Connection>
+    let context: Int
+    let client: TCPSegment.Endpoint
     var history = TCPHistory()
-    /// When the connection became fully closed, once it has.
-    var fullyClosedAt: Microseconds?
+    /// Whether the connection is fully closed (it is then in `closing`).
+    var fullyClosed = false
     /// The router's tick when a segment last arrived on it.
     var lastActive = 0
 
-    init(_ connection: Connection) {
-      self.connection = connection
+    /// Notes a segment on the connection; returns whether it came from the client, and whether the connection
+    /// became fully closed with it.
+    mutating func note(_ segment: TCPSegment, tick: Int) -> (fromClient: Bool, closedNow: Bool) {
+      let fromClient = segment.source == client
+      lastActive = tick
+      _ = history.note(segment.flags, fromClient: fromClient)
+      guard !fullyClosed, history.fullyClosed else { return (fromClient, false) }
+      fullyClosed = true
+      return (fromClient, true)
     }
   }
 
@@ -68,8 +81,8 @@ struct ConnectionRouter {
   private var openOrderStart = 0
   /// Connections finished because too many were open at once.
   private(set) var retiredConnections = 0
-  /// Fully closed connections, oldest first, waiting to be retired.
-  private var closing: [(key: ConnectionKey, route: Route)] = []
+  /// Fully closed connections, oldest first, with when they closed, waiting to be retired.
+  private var closing: [(key: ConnectionKey, context: Int, at: Microseconds)] = []
   private var closingStart = 0
   private var nextContext = 1
   /// Each connection's name, by context id: `client → server`.
@@ -82,7 +95,7 @@ struct ConnectionRouter {
   private static var closedLinger: Microseconds { 2_000_000 }
 
   /// Opens a connection with the next context id.
-  mutating func open(client: TCPSegment.Endpoint, server: TCPSegment.Endpoint) -> Connection {
+  func open(client: TCPSegment.Endpoint, server: TCPSegment.Endpoint) -> Connection {
     let connection = Connection(context: nextContext, client: client, server: server, keyring: keyring)
     contextNames[nextContext] = "\(client) → \(server)"
     nextContext += 1
@@ -91,67 +104,68 @@ struct ConnectionRouter {
   }
 
   /// Names a connection for the report (a curl trace knows the server, not the client's port).
-  mutating func name(_ connection: Connection, _ name: String) {
+  func name(_ connection: Connection, _ name: String) {
     contextNames[connection.context] = name
   }
 
   /// Forgets the names of connections whose streams have all been diagnosed.
-  mutating func forgetNames(_ contexts: [Int]) {
+  func forgetNames(_ contexts: [Int]) {
     for context in contexts { contextNames[context] = nil }
   }
 
   /// Routes one segment: the work it calls for, in order (retirements, a reused four-tuple's old connection,
   /// an opening, then the segment itself).
-  mutating func route(_ segment: TCPSegment, time: Microseconds, location: SourceLocation, _ work: (ConnectionWork) -> Void) {
+  func route(_ segment: TCPSegment, time: Microseconds, location: SourceLocation, _ work: (ConnectionWork) -> Void) {
     // Before routing: a packet on the ports of a connection closed long ago belongs to a new one.
     retireClosed(before: time - Self.closedLinger, work)
     let key = ConnectionKey(segment.source, segment.destination)
+    // One lookup per segment: the hash of the four-tuple is most of routing's cost.
+    var found = routes.index(forKey: key)
     // A connection whose opening was not captured gets its roles from its first bytes: until some arrive (or a
     // FIN or RST), its bare ACKs say nothing and are passed over.
-    // One lookup per segment: the hash of the four-tuple is most of routing's cost.
-    let found = routes[key]
     if found == nil, !segment.isSYN, !segment.isFIN, !segment.isRST, segment.payload.isEmpty,
       segment.missingPayload == 0
     {
       return
     }
-    let route: Route
-    if let known = found, !(segment.isSYN && segment.flags & TCPSegment.ack == 0 && known.history.closing) {
-      route = known
-    } else {
-      if let old = found { work(.finish(old.connection, captureEnded: false)) }
+    if found == nil || (segment.isSYN && segment.flags & TCPSegment.ack == 0 && routes.values[found!].history.closing) {
+      if let old = found { finish(routes.remove(at: old).value, work) }
       let ends = Connection.ends(first: segment)
-      route = Route(open(client: ends.client, server: ends.server))
-      routes[key] = route
-      work(.open(route.connection, time: time))
+      let connection = open(client: ends.client, server: ends.server)
+      routes[key] = Route(connection: .passRetained(connection), context: connection.context, client: ends.client)
+      work(.open(connection, time: time))
       // Retired before it is queued, the connection just opened is never the one retired.
       if routes.count > Self.mostOpenConnections { retireOldest(work) }
-      openOrder.append((key, route.connection.context, tick + 1))
+      openOrder.append((key, connection.context, tick + 1))
       if openOrder.count > 2 * max(routes.count, 4096) {
         // Keep only the open ones: one entry each, so this runs once per at least as many entries queued.
-        openOrder = openOrder[openOrderStart...].filter { routes[$0.key]?.connection.context == $0.context }
+        openOrder = openOrder[openOrderStart...].filter { routes[$0.key]?.context == $0.context }
         openOrderStart = 0
       }
+      found = routes.index(forKey: key)
     }
-    let fromClient = segment.source == route.connection.client
+    let index = found!
     tick += 1
-    route.lastActive = tick
-    work(.segment(Unmanaged.passUnretained(route.connection), RoutedSegment(segment, fromClient: fromClient), time: time, location: location))
-    _ = route.history.note(segment.flags, fromClient: fromClient)
-    if route.fullyClosedAt == nil, route.history.fullyClosed {
-      route.fullyClosedAt = time
-      closing.append((key, route))
-    }
+    // Changed where it lies in the table: no copy, no reference counted.
+    let (fromClient, closedNow) = routes.values[index].note(segment, tick: tick)
+    let route = routes.values[index]
+    work(.segment(route.connection, RoutedSegment(segment, context: route.context, fromClient: fromClient), time: time,
+                  location: location))
+    if closedNow { closing.append((key, route.context, time)) }
   }
 
-  private mutating func retireClosed(before cutoff: Microseconds, _ work: (ConnectionWork) -> Void) {
-    while closingStart < closing.count, let at = closing[closingStart].route.fullyClosedAt, at < cutoff {
-      let (key, route) = closing[closingStart]
+  /// Hands a route's connection to the work that finishes it, with the table's reference.
+  private func finish(_ route: Route, _ work: (ConnectionWork) -> Void) {
+    work(.finish(route.connection.takeRetainedValue(), captureEnded: false))
+  }
+
+  private func retireClosed(before cutoff: Microseconds, _ work: (ConnectionWork) -> Void) {
+    while closingStart < closing.count, closing[closingStart].at < cutoff {
+      let (key, context, _) = closing[closingStart]
       closingStart += 1
       // A new connection may have reused the ports since: retire only this one.
-      if routes[key] === route {
-        routes[key] = nil
-        work(.finish(route.connection, captureEnded: false))
+      if let index = routes.index(forKey: key), routes.values[index].context == context {
+        finish(routes.remove(at: index).value, work)
       }
     }
     if closingStart > 1024, closingStart * 2 > closing.count {
@@ -162,30 +176,35 @@ struct ConnectionRouter {
 
   /// Finishes a connection idle long: the first in `openOrder` with no segment since it was queued (those that had
   /// go to the back).
-  private mutating func retireOldest(_ work: (ConnectionWork) -> Void) {
+  private func retireOldest(_ work: (ConnectionWork) -> Void) {
     while openOrderStart < openOrder.count {
       let (key, context, tick) = openOrder[openOrderStart]
       openOrderStart += 1
-      guard let route = routes[key], route.connection.context == context else { continue }
-      if route.lastActive != tick {
-        openOrder.append((key, context, route.lastActive))
+      guard let index = routes.index(forKey: key), routes.values[index].context == context else { continue }
+      let lastActive = routes.values[index].lastActive
+      if lastActive != tick {
+        openOrder.append((key, context, lastActive))
         continue
       }
-      routes[key] = nil
       retiredConnections += 1
-      work(.finish(route.connection, captureEnded: false))
+      finish(routes.remove(at: index).value, work)
       return
     }
   }
 
   /// The connections still open, in the order they began; the router forgets them.
-  mutating func takeOpen() -> [Connection] {
-    let open = routes.values.map(\.connection).sorted { $0.context < $1.context }
+  func takeOpen() -> [Connection] {
+    let open = routes.values.sorted { $0.context < $1.context }.map { $0.connection.takeRetainedValue() }
     routes.removeAll()
     closing.removeAll()
     closingStart = 0
     openOrder.removeAll()
     openOrderStart = 0
     return open
+  }
+
+  deinit {
+    // Connections never finished (a reader given up before its end) are released with the table.
+    for route in routes.values { route.connection.release() }
   }
 }

@@ -10,7 +10,7 @@ import Foundation
 final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
   let input: Int
   private let sink: Sink
-  private var router = ConnectionRouter()
+  private let router = ConnectionRouter()
   private let lanes: [CaptureLane]
   /// This epoch's work, one batch per lane.
   private var filling: [WorkBatch]
@@ -101,7 +101,7 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
     case .open(let connection, _), .finish(let connection, _):
       lane = connection.context % lanes.count
     case .segment(let connection, var segment, let time, let location):
-      lane = connection._withUnsafeGuaranteedRef { $0.context } % lanes.count
+      lane = segment.context % lanes.count
       if !segment.payload.isEmpty, !packetsStayValid {
         if !filling[lane].hasRoom(for: segment.payload.count) {
           ship()

@@ -138,6 +138,9 @@ struct TCPSegment {
 
 /// What a connection needs of a segment once it is routed: its direction, sequence number, flags and payload.
 struct RoutedSegment {
+  /// The connection's context id, carried so that a thread handing work on never reads the connection itself
+  /// (its memory stays with the thread that works on it).
+  var context: Int
   var fromClient: Bool
   var sequence: UInt32
   var flags: UInt8
@@ -145,7 +148,8 @@ struct RoutedSegment {
   /// Payload bytes the capture did not keep (snap length).
   var missingPayload: Int
 
-  init(_ segment: TCPSegment, fromClient: Bool) {
+  init(_ segment: TCPSegment, context: Int, fromClient: Bool) {
+    self.context = context
     self.fromClient = fromClient
     sequence = segment.sequence
     flags = segment.flags

@@ -23,17 +23,20 @@ public struct Fact: Sendable {
   }
 
   /// The kinds of observation a log reader makes.
+  /// The kinds with the largest payloads (a response head, a scheduled retry, a version) are `indirect`: a
+  /// fact is copied several times on its way (from a capture's worker threads to the assembler), and its size is
+  /// that of its largest kind; the common ones (an event, a line) carry little or nothing.
   public enum Kind: Sendable {
     /// The SDK is about to send a request (`Sending HTTP Request: POST …`).
     case requestSending(url: String?)
     /// Response headers arrived (`HTTP Request: POST … "HTTP/1.1 200 OK"` of httpx/httpx2).
-    case responseHead(status: Int, url: String?, transport: String)
+    indirect case responseHead(status: Int, url: String?, transport: String)
     /// A request id (`req_…`) was mentioned.
     case requestID(String)
     /// The application logged an SSE event or chunk it received.
     case event(StreamEvent)
     /// The SDK scheduled a retry (`Retrying request to /v1/messages in 0.43 seconds`).
-    case retryScheduled(ScheduledRetry)
+    indirect case retryScheduled(ScheduledRetry)
     /// A traceback ended. `internal`: the SDK logged it at DEBUG before retrying;
     /// `uncaught`: it was printed to stderr with no log record.
     indirect case exception(ExceptionChain, internal: Bool, uncaught: Bool)
@@ -48,7 +51,7 @@ public struct Fact: Sendable {
     /// The application says it ended the stream itself (a cancel, an abort, its own client going away).
     case applicationCancelled
     /// A library or client version visible in the log (`Anthropic/Python 0.79.0`).
-    case sdkVersion(name: String, version: String)
+    indirect case sdkVersion(name: String, version: String)
     /// The SDK's idempotency key for a call: every attempt of one call carries the same key.
     case callKey(String)
     /// `x-stainless-retry-count`: the SDK's count of earlier attempts of this request.

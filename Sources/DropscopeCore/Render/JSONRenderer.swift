@@ -27,22 +27,53 @@ public struct JSONRenderer: ReportRenderer {
       return
     }
     try write(String(frame[..<hole.lowerBound]) + "\"streams\" : [\n")
+    // Streams are encoded a window at a time, the window's streams spread over the processors (the encoder is most
+    // of a large report's time, and comes after the analysis, when the other threads are idle); each window is
+    // written in order, so the bytes are the same and only one window is held as text.
+    let streams = report.streams
+    let threads = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    let window = threads * 64
     var indented: [UInt8] = []
-    for (index, stream) in report.streams.enumerated() {
-      let object = try encoder.encode(stream)
-      // Two levels in: the report's object, then the streams' array (an empty list's blank line stays blank).
-      indented.removeAll(keepingCapacity: true)
-      indented.reserveCapacity(object.count + object.count / 4 + 2)
-      var lineStart = true
-      for byte in object {
-        if lineStart, byte != 0x0A { indented.append(contentsOf: Self.indent) }
-        indented.append(byte)
-        lineStart = byte == 0x0A
+    for start in stride(from: 0, to: streams.count, by: window) {
+      let range = start..<min(start + window, streams.count)
+      let encoded = try Self.encode(streams[range], threads: threads)
+      for (offset, object) in encoded.enumerated() {
+        // Two levels in: the report's object, then the streams' array (an empty list's blank line stays blank).
+        indented.removeAll(keepingCapacity: true)
+        indented.reserveCapacity(object.count + object.count / 4 + 2)
+        object.withUnsafeBytes { bytes in
+          var lineStart = true
+          for byte in bytes {
+            if lineStart, byte != 0x0A { indented.append(contentsOf: Self.indent) }
+            indented.append(byte)
+            lineStart = byte == 0x0A
+          }
+        }
+        indented.append(contentsOf: range.lowerBound + offset + 1 < streams.count ? Self.commaNewline : Self.newline)
+        try write(String(decoding: indented, as: UTF8.self))
       }
-      indented.append(contentsOf: index + 1 < report.streams.count ? Self.commaNewline : Self.newline)
-      try write(String(decoding: indented, as: UTF8.self))
     }
     try write("  ]" + String(frame[hole.upperBound...]) + "\n")
+  }
+
+  /// Encodes streams in order, split over up to `threads` threads, each with an encoder of its own.
+  private static func encode(_ streams: ArraySlice<StreamVerdict>, threads: Int) throws -> [Data] {
+    let results = EncodedStreams(count: streams.count)
+    let base = streams.startIndex
+    let parts = min(threads, streams.count)
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+      let encoder = Self.encoder
+      var index = part
+      while index < streams.count {
+        do {
+          results.set(index, .success(try encoder.encode(streams[base + index])))
+        } catch {
+          results.set(index, .failure(error))
+        }
+        index += parts
+      }
+    }
+    return try results.values.map { try $0!.get() }
   }
 
   private static let indent: [UInt8] = Array("    ".utf8)
@@ -58,4 +89,23 @@ public struct JSONRenderer: ReportRenderer {
     encoder.keyEncodingStrategy = .convertToSnakeCase
     return encoder
   }
+}
+
+/// The encoded streams of one window: each slot written by exactly one thread, read after all have finished.
+private final class EncodedStreams: @unchecked Sendable {
+  private let slots: UnsafeMutableBufferPointer<Result<Data, any Error>?>
+
+  init(count: Int) {
+    slots = .allocate(capacity: count)
+    slots.initialize(repeating: nil)
+  }
+
+  deinit {
+    slots.deinitialize()
+    slots.deallocate()
+  }
+
+  func set(_ index: Int, _ value: Result<Data, any Error>) { slots[index] = value }
+
+  var values: [Result<Data, any Error>?] { Array(slots) }
 }
