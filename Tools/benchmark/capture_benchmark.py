@@ -141,6 +141,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=1000, help="size of the capture")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", help="another dropscope binary (an earlier build) timed in the same runs, to "
+                        "tell whether a change made the capture path slower apart from this machine's noise")
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)
     pcap = DATA / f"bench-{args.mb}mb.pcap"
@@ -148,16 +150,21 @@ def main():
         print(f"generating {pcap.name} …", flush=True)
         print(f"  {generate(pcap, args.mb)} connections", flush=True)
     binary = release_binary()
-    ts, ds, ones, rss, rss_one = [], [], [], [], []
-    for _ in range(args.runs):
+    ts, ds, ones, rss, rss_one, bases, rss_base = [], [], [], [], [], [], []
+    commands = [
+        ([binary, "analyze", "--quiet", "--format", "json", str(pcap)], ds, rss),
+        ([binary, "analyze", "--quiet", "--format", "json", "--threads", "1", str(pcap)], ones, rss_one),
+    ]
+    if args.baseline:
+        commands.append(([args.baseline, "analyze", "--quiet", "--format", "json", str(pcap)], bases, rss_base))
+    for run in range(args.runs):
         with open(os.devnull, "wb") as null:
             ts.append(measure(["tshark", "-r", str(pcap), "-q", "-z", "conv,tcp"], null)[0])
-            wall, peak = measure([binary, "analyze", "--quiet", "--format", "json", str(pcap)], null)
-            ds.append(wall)
-            rss.append(peak)
-            wall, peak = measure([binary, "analyze", "--quiet", "--format", "json", "--threads", "1", str(pcap)], null)
-            ones.append(wall)
-            rss_one.append(peak)
+            # The order turns each run, so that none of them always comes first after tshark.
+            for command, walls, peaks in commands[run % len(commands):] + commands[:run % len(commands)]:
+                wall, peak = measure(command, null)
+                walls.append(wall)
+                peaks.append(peak)
     t, d, one = statistics.median(ts), statistics.median(ds), statistics.median(ones)
     size = pcap.stat().st_size
     print(f"input: {pcap.name}: {size / 1e6:.0f} MB; {args.runs} runs each, interleaved")
@@ -166,6 +173,10 @@ def main():
           f"  [{os.cpu_count()} processors, default threads]")
     print(f"dropscope --threads 1    median {one:.2f} s, best {min(ones):.2f} s  ({size / one / 1e6:.0f} MB/s), peak RSS {max(rss_one):.1f} MiB")
     print(f"speed-up over tshark:    median {t / d:.1f}x; on one thread {t / one:.1f}x  (target ≥ 20x)")
+    if bases:
+        b = statistics.median(bases)
+        print(f"baseline {args.baseline}: median {b:.2f} s, best {min(bases):.2f} s, peak RSS {max(rss_base):.1f} MiB;"
+              f" {t / b:.1f}x tshark; this build takes {d / b:.2f}x its time (medians), {min(ds) / min(bases):.2f}x (best runs)")
 
 
 if __name__ == "__main__":

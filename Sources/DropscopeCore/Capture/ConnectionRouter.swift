@@ -15,12 +15,26 @@ struct ConnectionKey: Hashable {
 
   /// One word for the hasher instead of six: both addresses and ports folded with multiply-xorshift steps.
   func hash(into hasher: inout Hasher) {
+    hasher.combine(folded)
+  }
+
+  /// The table's hash without the hasher: the folded word mixed once more with the table's seed. Routing looks
+  /// up the four-tuple of every packet, and the hasher's rounds were most of a lookup; the seed still differs per
+  /// table and per run, so crafted four-tuples cannot aim at one bucket.
+  func _rawHashValue(seed: Int) -> Int {
+    var h = folded ^ UInt64(UInt(bitPattern: seed))
+    h = (h ^ (h >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+    h = (h ^ (h >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+    return Int(truncatingIfNeeded: h ^ (h >> 33))
+  }
+
+  private var folded: UInt64 {
     let x = a.addressWords, y = b.addressWords
     var h = x.0 &* 0x9E37_79B9_7F4A_7C15 ^ x.1
     h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9 ^ y.0
     h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB ^ y.1
     h = (h ^ (h >> 29)) &* 0x9E37_79B9_7F4A_7C15 ^ (UInt64(a.port) << 16 | UInt64(b.port))
-    hasher.combine(h)
+    return h
   }
 }
 
