@@ -479,6 +479,7 @@ public struct Analyzer {
     let mapped = decoder.runMappedCapture { mapped in
       capture.packetsStayValid = true
       file.feed(mapped.bytes) { packet in
+        if let at = packet.data.baseAddress { mapped.populate(ahead: at) }
         if read(packet) { mapped.release(before: capture.oldestPacketInUse ?? packet.data.baseAddress ?? mapped.bytes.baseAddress!) }
       }
       capture.finish()  // while the file is still mapped: work under way reads it

@@ -9,6 +9,10 @@ import Darwin
 final class MappedFile {
   let bytes: UnsafeRawBufferPointer
   private var released = 0
+  /// The end of the pages mapped in ahead of reading.
+  private var populated = 0
+  /// How far ahead of reading pages are mapped in, in one call each time reading gets within half of it.
+  private static let populateWindow = 4 << 20
   /// Told how far reading has got each time pages are given back (every 8 MiB or more); nil: nobody asks.
   var progress: InputProgressMeter?
   private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
@@ -28,6 +32,26 @@ final class MappedFile {
   deinit {
     if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
   }
+
+  /// Maps in the pages ahead of `pointer` before reading reaches them: one call per 4 MiB
+  /// (`MADV_POPULATE_READ`, Linux 5.14) instead of a page fault every 64 KiB, which was a tenth of the reading
+  /// thread's time on a large capture. A kernel that does not know it leaves reading to fault as before.
+  @inline(__always)
+  func populate(ahead pointer: UnsafeRawPointer) {
+    guard let base = bytes.baseAddress, pointer - base + Self.populateWindow / 2 >= populated else { return }
+    populateWindow(from: pointer - base)
+  }
+
+  private func populateWindow(from offset: Int) {
+    guard populated < bytes.count, let base = bytes.baseAddress else { return }
+    let start = max(populated, offset / Self.pageSize * Self.pageSize)
+    let end = min(bytes.count, start + Self.populateWindow)
+    _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, Self.populateRead)
+    populated = end
+  }
+
+  /// `MADV_POPULATE_READ`, which older C headers lack.
+  private static var populateRead: Int32 { 22 }
 
   /// Gives back the pages wholly before `pointer` (in this file): nothing there will be read again.
   func release(before pointer: UnsafeRawPointer) {
