@@ -6,24 +6,46 @@ enum TLSKeySchedule {
   /// HKDF-Expand-Label(secret, label, context, length) with the `tls13 ` prefix.
   static func expandLabel(_ secret: [UInt8], _ label: String, context: [UInt8] = [], length: Int,
                           hash: TLSCipherSuite.Hash) -> [UInt8] {
+    expandLabel(SymmetricKey(data: secret), label, context: context, length: length, hash: hash)
+  }
+
+  private static func expandLabel(_ secret: SymmetricKey, _ label: String, context: [UInt8] = [], length: Int,
+                                  hash: TLSCipherSuite.Hash) -> [UInt8] {
     let fullLabel = Array("tls13 \(label)".utf8)
     var info: [UInt8] = [UInt8(length >> 8), UInt8(length & 0xff), UInt8(fullLabel.count)]
     info += fullLabel
     info.append(UInt8(context.count))
     info += context
-    let key = SymmetricKey(data: secret)
-    let out: SymmetricKey
     switch hash {
-    case .sha256: out = HKDF<SHA256>.expand(pseudoRandomKey: key, info: info, outputByteCount: length)
-    case .sha384: out = HKDF<SHA384>.expand(pseudoRandomKey: key, info: info, outputByteCount: length)
+    case .sha256: return expand(SHA256.self, secret, info: info, length: length)
+    case .sha384: return expand(SHA384.self, secret, info: info, length: length)
     }
-    return out.withUnsafeBytes { Array($0) }
+  }
+
+  /// HKDF-Expand (RFC 5869 §2.3) on swift-crypto's HMAC: T(i) = HMAC(PRK, T(i-1) | info | i). The same bytes as
+  /// `HKDF.expand`, without its wrapping around every block (a session's keys were a tenth of decrypting).
+  private static func expand<H: HashFunction>(_: H.Type, _ key: SymmetricKey, info: [UInt8], length: Int) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(length + H.Digest.byteCount)
+    var previous: [UInt8] = []
+    var counter: UInt8 = 1
+    while out.count < length {
+      var mac = HMAC<H>(key: key)
+      mac.update(data: previous)
+      mac.update(data: info)
+      mac.update(data: [counter])
+      previous = Array(mac.finalize())
+      out += previous
+      counter &+= 1
+    }
+    return Array(out.prefix(length))
   }
 
   /// A TLS 1.3 traffic secret's write key and IV.
   static func trafficKeys(secret: [UInt8], suite: TLSCipherSuite) -> (key: [UInt8], iv: [UInt8]) {
-    (expandLabel(secret, "key", length: suite.keyLength, hash: suite.hash),
-     expandLabel(secret, "iv", length: 12, hash: suite.hash))
+    let key = SymmetricKey(data: secret)
+    return (expandLabel(key, "key", length: suite.keyLength, hash: suite.hash),
+            expandLabel(key, "iv", length: 12, hash: suite.hash))
   }
 
   /// The traffic secret after a KeyUpdate (RFC 8446 §7.2).

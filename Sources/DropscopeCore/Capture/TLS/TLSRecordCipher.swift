@@ -30,33 +30,48 @@ struct TLSRecordCipher {
   /// Opens one record (its 5-byte header's type and version, and its body); nil when it does not verify.
   /// TLS 1.3: the inner content type and the content, padding removed. TLS 1.2: the outer type and the content.
   mutating func open(type: UInt8, version: UInt16, body: [UInt8]) -> (type: UInt8, content: [UInt8])? {
-    // The sealed box as swift-crypto takes it whole: nonce, ciphertext, tag.
     let explicitNonce = !isTLS13 && suite.cipher != .chaCha20Poly1305
     let sealedStart = explicitNonce ? 8 : 0
     guard body.count >= sealedStart + 16 else { return nil }
     let sealedCount = body.count - sealedStart - 16
-    var combined = iv
-    combined.reserveCapacity(12 + body.count)
-    if explicitNonce {
-      combined += body[0..<8]
-    } else {
-      for i in 0..<8 { combined[4 + i] ^= UInt8(truncatingIfNeeded: sequence >> (56 - 8 * UInt64(i))) }
+    // The sealed box as swift-crypto takes it whole (nonce, ciphertext, tag), built in one allocation.
+    let sealed = body.count - sealedStart
+    let combined = [UInt8](unsafeUninitializedCapacity: 12 + sealed) { out, initialized in
+      if explicitNonce {
+        for i in 0..<4 { out[i] = iv[i] }
+        for i in 0..<8 { out[4 + i] = body[i] }
+      } else {
+        for i in 0..<4 { out[i] = iv[i] }
+        for i in 0..<8 { out[4 + i] = iv[4 + i] ^ UInt8(truncatingIfNeeded: sequence >> (56 - 8 * UInt64(i))) }
+      }
+      body.withUnsafeBufferPointer { (out.baseAddress! + 12).initialize(from: $0.baseAddress! + sealedStart, count: sealed) }
+      initialized = 12 + sealed
     }
-    combined += body[sealedStart...]
-    var aad: [UInt8]
-    if isTLS13 {
-      aad = [type, UInt8(version >> 8), UInt8(version & 0xff), UInt8(body.count >> 8), UInt8(body.count & 0xff)]
-    } else {
-      aad = (0..<8).map { UInt8(truncatingIfNeeded: sequence >> (56 - 8 * UInt64($0))) }
-      aad += [type, UInt8(version >> 8), UInt8(version & 0xff), UInt8(sealedCount >> 8), UInt8(sealedCount & 0xff)]
+    // The additional data: TLS 1.3's record header, or TLS 1.2's sequence number and header.
+    var aad: (UInt64, UInt64) = (0, 0)
+    let aadCount = withUnsafeMutableBytes(of: &aad) { out -> Int in
+      var at = 0
+      if !isTLS13 {
+        for i in 0..<8 { out[i] = UInt8(truncatingIfNeeded: sequence >> (56 - 8 * UInt64(i))) }
+        at = 8
+      }
+      let length = isTLS13 ? body.count : sealedCount
+      out[at] = type
+      out[at + 1] = UInt8(version >> 8)
+      out[at + 2] = UInt8(version & 0xff)
+      out[at + 3] = UInt8(length >> 8)
+      out[at + 4] = UInt8(length & 0xff)
+      return at + 5
     }
+    // At most 13 bytes: a `Data` of that size is held inline, without an allocation.
+    let additional = withUnsafeBytes(of: &aad) { Data($0[0..<aadCount]) }
     let plain: Data
     do {
       switch suite.cipher {
       case .aes128GCM, .aes256GCM:
-        plain = try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: key, authenticating: aad)
+        plain = try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: key, authenticating: additional)
       case .chaCha20Poly1305:
-        plain = try ChaChaPoly.open(ChaChaPoly.SealedBox(combined: combined), using: key, authenticating: aad)
+        plain = try ChaChaPoly.open(ChaChaPoly.SealedBox(combined: combined), using: key, authenticating: additional)
       }
     } catch {
       return nil
