@@ -46,11 +46,13 @@ final class MappedFile {
     guard populated < bytes.count, let base = bytes.baseAddress else { return }
     let start = max(populated, offset / Self.pageSize * Self.pageSize)
     let end = min(bytes.count, start + Self.populateWindow)
+    #if os(Linux)
     _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, Self.populateRead)
+    #endif
     populated = end
   }
 
-  /// `MADV_POPULATE_READ`, which older C headers lack.
+  /// Linux's `MADV_POPULATE_READ`, which older C headers lack.
   private static var populateRead: Int32 { 22 }
 
   /// Gives back the pages wholly before `pointer` (in this file): nothing there will be read again.
