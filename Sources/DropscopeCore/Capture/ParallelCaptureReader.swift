@@ -7,9 +7,12 @@ import Foundation
 /// every item numbered in capture order; the facts that come back are merged by those numbers, so the sink
 /// sees exactly the facts, in exactly the order, that `CaptureReader` would give it: the report is the same
 /// whatever the number of threads.
-final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
+///
+/// Its sink is the assembler itself, not any `FactSink`: a generic class stored as `any PacketReader` is never
+/// specialized, and the merge of every fact then went through the protocol's witness and copied each fact.
+final class ParallelCaptureReader: PacketReader {
   let input: Int
-  private let sink: Sink
+  private let sink: Assembler
   private let router = ConnectionRouter()
   private let lanes: [CaptureLane]
   /// This epoch's work, one batch per lane.
@@ -50,7 +53,7 @@ final class ParallelCaptureReader<Sink: FactSink>: PacketReader {
   private static var maxEpochBytes: Int { 2 << 20 }
   private var bytesInEpoch = 0
 
-  init(input: Int, sink: Sink, threads: Int, itemsPerEpoch: Int = 8192) {
+  init(input: Int, sink: Assembler, threads: Int, itemsPerEpoch: Int = 8192) {
     self.input = input
     self.sink = sink
     self.itemsPerEpoch = max(1, itemsPerEpoch)
