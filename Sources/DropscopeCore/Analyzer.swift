@@ -21,12 +21,14 @@ public struct AnalysisOptions: Sendable {
   public var logUTCOffsetMinutes: Int?
   /// Which streams the report judges and lists (`--since`, `--until`, `--request-id`, `--context`).
   public var focus = ReportFocus()
+  /// Threads by default, wherever work is spread over them: one per processor, up to 4.
+  public static var defaultThreads: Int { max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
   /// Threads that read a capture's connections (1: all on the calling thread). The report is the same whatever
   /// the number; by default one per processor, up to 4.
-  public var captureThreads = max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  public var captureThreads = AnalysisOptions.defaultThreads
   /// Inputs read at once, each on a thread of its own (1: one after the other). The report is the same whatever the
   /// number; by default one per processor, up to 4.
-  public var inputThreads = max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  public var inputThreads = AnalysisOptions.defaultThreads
   /// The TLS secrets of the key logs given (`--keylog`), to decrypt captured TLS sessions.
   public var keyLog = TLSKeyLog()
   /// Work items per epoch of the capture threads (small in tests, to make many epochs of a small capture); the

@@ -153,7 +153,7 @@ final class ConnectionRouter {
       openOrder.append((key, connection.context, tick + 1))
       if openOrder.count > 2 * max(routes.count, 4096) {
         // Keep only the open ones: one entry each, so this runs once per at least as many entries queued.
-        openOrder = openOrder[openOrderStart...].filter { routes[$0.key]?.context == $0.context }
+        openOrder = openOrder[openOrderStart...].filter { openIndex(of: $0.key, context: $0.context) != nil }
         openOrderStart = 0
       }
       found = routes.index(forKey: key)
@@ -168,6 +168,13 @@ final class ConnectionRouter {
     if closedNow { closing.append((key, route.context, time)) }
   }
 
+  /// Where the connection `context` on `key` lies in the table, if it is still open (a new connection may have
+  /// reused the ports since).
+  private func openIndex(of key: ConnectionKey, context: Int) -> Dictionary<ConnectionKey, Route>.Index? {
+    guard let index = routes.index(forKey: key), routes.values[index].context == context else { return nil }
+    return index
+  }
+
   /// Hands a route's connection to the work that finishes it, with the table's reference.
   private func finish(_ route: Route, _ work: (ConnectionWork) -> Void) {
     work(.finish(route.connection.takeRetainedValue(), captureEnded: false))
@@ -177,10 +184,8 @@ final class ConnectionRouter {
     while closingStart < closing.count, closing[closingStart].at < cutoff {
       let (key, context, _) = closing[closingStart]
       closingStart += 1
-      // A new connection may have reused the ports since: retire only this one.
-      if let index = routes.index(forKey: key), routes.values[index].context == context {
-        finish(routes.remove(at: index).value, work)
-      }
+      // Retire only this connection, not one that reused its ports since.
+      if let index = openIndex(of: key, context: context) { finish(routes.remove(at: index).value, work) }
     }
     if closingStart > 1024, closingStart * 2 > closing.count {
       closing.removeFirst(closingStart)
@@ -194,7 +199,7 @@ final class ConnectionRouter {
     while openOrderStart < openOrder.count {
       let (key, context, tick) = openOrder[openOrderStart]
       openOrderStart += 1
-      guard let index = routes.index(forKey: key), routes.values[index].context == context else { continue }
+      guard let index = openIndex(of: key, context: context) else { continue }
       let lastActive = routes.values[index].lastActive
       if lastActive != tick {
         openOrder.append((key, context, lastActive))

@@ -31,7 +31,7 @@ public struct JSONRenderer: ReportRenderer {
     // of a large report's time, and comes after the analysis, when the other threads are idle); each window is
     // written in order, so the bytes are the same and only one window is held as text.
     let streams = report.streams
-    let threads = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    let threads = AnalysisOptions.defaultThreads
     let window = threads * 64
     var indented: [UInt8] = []
     for start in stride(from: 0, to: streams.count, by: window) {

@@ -33,38 +33,25 @@ struct TLSRecordCipher {
     let explicitNonce = !isTLS13 && suite.cipher != .chaCha20Poly1305
     let sealedStart = explicitNonce ? 8 : 0
     guard body.count >= sealedStart + 16 else { return nil }
-    let sealedCount = body.count - sealedStart - 16
-    // The sealed box as swift-crypto takes it whole (nonce, ciphertext, tag), built in one allocation.
     let sealed = body.count - sealedStart
+    // The record's sequence number, big-endian: XORed into the nonce, and TLS 1.2's additional data begins with it.
+    let number = sequence
+    func sequenceByte(_ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: number >> (56 - 8 * UInt64(i))) }
+    // The sealed box as swift-crypto takes it whole (nonce, ciphertext, tag), built in one allocation.
     let combined = [UInt8](unsafeUninitializedCapacity: 12 + sealed) { out, initialized in
-      if explicitNonce {
-        for i in 0..<4 { out[i] = iv[i] }
-        for i in 0..<8 { out[4 + i] = body[i] }
-      } else {
-        for i in 0..<4 { out[i] = iv[i] }
-        for i in 0..<8 { out[4 + i] = iv[4 + i] ^ UInt8(truncatingIfNeeded: sequence >> (56 - 8 * UInt64(i))) }
-      }
+      for i in 0..<4 { out[i] = iv[i] }
+      for i in 0..<8 { out[4 + i] = explicitNonce ? body[i] : iv[4 + i] ^ sequenceByte(i) }
       body.withUnsafeBufferPointer { (out.baseAddress! + 12).initialize(from: $0.baseAddress! + sealedStart, count: sealed) }
       initialized = 12 + sealed
     }
-    // The additional data: TLS 1.3's record header, or TLS 1.2's sequence number and header.
-    var aad: (UInt64, UInt64) = (0, 0)
-    let aadCount = withUnsafeMutableBytes(of: &aad) { out -> Int in
-      var at = 0
-      if !isTLS13 {
-        for i in 0..<8 { out[i] = UInt8(truncatingIfNeeded: sequence >> (56 - 8 * UInt64(i))) }
-        at = 8
-      }
-      let length = isTLS13 ? body.count : sealedCount
-      out[at] = type
-      out[at + 1] = UInt8(version >> 8)
-      out[at + 2] = UInt8(version & 0xff)
-      out[at + 3] = UInt8(length >> 8)
-      out[at + 4] = UInt8(length & 0xff)
-      return at + 5
+    // The additional data: TLS 1.3's record header; TLS 1.2's sequence number and header with the plaintext's length.
+    // At most 13 bytes, which a `Data` holds inline.
+    let length = isTLS13 ? body.count : sealed - 16
+    var additional = Data()
+    if !isTLS13 { for i in 0..<8 { additional.append(sequenceByte(i)) } }
+    for byte in [type, UInt8(version >> 8), UInt8(version & 0xff), UInt8(length >> 8), UInt8(length & 0xff)] {
+      additional.append(byte)
     }
-    // At most 13 bytes: a `Data` of that size is held inline, without an allocation.
-    let additional = withUnsafeBytes(of: &aad) { Data($0[0..<aadCount]) }
     let plain: Data
     do {
       switch suite.cipher {
