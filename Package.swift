@@ -19,10 +19,17 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]
     ),
+    // Nettle's AEAD ciphers open TLS records: its contexts keep a key expanded across records (swift-crypto's API
+    // expands it for every call; swift-crypto still derives the keys).
+    .systemLibrary(
+      name: "CNettle",
+      pkgConfig: "nettle",
+      providers: [.apt(["nettle-dev"])]
+    ),
     .target(name: "CByteSearch", linkerSettings: [.linkedLibrary("z")]),
     .target(
       name: "DropscopeCore",
-      dependencies: ["CZlib", "CByteSearch", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: ["CZlib", "CByteSearch", "CNettle", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
     ),
     .executableTarget(

@@ -1,14 +1,16 @@
-import Crypto
-import Foundation
+import CNettle
 
 /// One direction's record protection under one key: opens records in sequence (RFC 8446 §5.2–5.3 for TLS 1.3,
 /// RFC 5288 and RFC 7905 for TLS 1.2).
+///
+/// The AEAD is Nettle's (`CNettle`), its key expanded once per direction; swift-crypto's `AES.GCM.open` expands it
+/// again for every record, and on a streamed response's small records that was most of the cost of decrypting.
 struct TLSRecordCipher {
   let suite: TLSCipherSuite
   let isTLS13: Bool
   /// The traffic secret (TLS 1.3), for the key that follows a KeyUpdate.
   let secret: [UInt8]
-  private let key: SymmetricKey
+  private let key: AEADKey
   private let iv: [UInt8]
   /// The sequence number of the next record.
   private(set) var sequence: UInt64 = 0
@@ -23,7 +25,7 @@ struct TLSRecordCipher {
     self.suite = suite
     self.isTLS13 = isTLS13
     self.secret = secret
-    self.key = SymmetricKey(data: key)
+    self.key = AEADKey(cipher: suite.cipher, key: key)
     self.iv = iv
   }
 
@@ -32,45 +34,81 @@ struct TLSRecordCipher {
   mutating func open(type: UInt8, version: UInt16, body: [UInt8]) -> (type: UInt8, content: [UInt8])? {
     let explicitNonce = !isTLS13 && suite.cipher != .chaCha20Poly1305
     let sealedStart = explicitNonce ? 8 : 0
-    guard body.count >= sealedStart + 16 else { return nil }
-    let sealed = body.count - sealedStart
+    guard body.count >= sealedStart + 16, iv.count == 12 || explicitNonce && iv.count == 4 else { return nil }
+    let length = body.count - sealedStart - 16
     // The record's sequence number, big-endian: XORed into the nonce, and TLS 1.2's additional data begins with it.
     let number = sequence
     func sequenceByte(_ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: number >> (56 - 8 * UInt64(i))) }
-    // The sealed box as swift-crypto takes it whole (nonce, ciphertext, tag), built in one allocation.
-    let combined = [UInt8](unsafeUninitializedCapacity: 12 + sealed) { out, initialized in
-      for i in 0..<4 { out[i] = iv[i] }
-      for i in 0..<8 { out[4 + i] = explicitNonce ? body[i] : iv[4 + i] ^ sequenceByte(i) }
-      body.withUnsafeBufferPointer { (out.baseAddress! + 12).initialize(from: $0.baseAddress! + sealedStart, count: sealed) }
-      initialized = 12 + sealed
-    }
+    // The nonce: TLS 1.2 AES-GCM's 4-byte salt and the record's explicit 8 bytes; else the IV XOR the sequence number.
+    var nonce = (UInt64(0), UInt32(0))
     // The additional data: TLS 1.3's record header; TLS 1.2's sequence number and header with the plaintext's length.
-    // At most 13 bytes, which a `Data` holds inline.
-    let length = isTLS13 ? body.count : sealed - 16
-    var additional = Data()
-    if !isTLS13 { for i in 0..<8 { additional.append(sequenceByte(i)) } }
-    for byte in [type, UInt8(version >> 8), UInt8(version & 0xff), UInt8(length >> 8), UInt8(length & 0xff)] {
-      additional.append(byte)
-    }
-    let plain: Data
-    do {
-      switch suite.cipher {
-      case .aes128GCM, .aes256GCM:
-        plain = try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: key, authenticating: additional)
-      case .chaCha20Poly1305:
-        plain = try ChaChaPoly.open(ChaChaPoly.SealedBox(combined: combined), using: key, authenticating: additional)
+    var additional = (UInt64(0), UInt64(0))
+    let additionalLength = isTLS13 ? 5 : 13
+    let headerLength = isTLS13 ? body.count : length
+    var content = [UInt8](unsafeUninitializedCapacity: length) { _, initialized in initialized = length }
+    let verified = withUnsafeMutableBytes(of: &nonce) { nonce in
+      for i in 0..<4 { nonce[i] = iv[i] }
+      for i in 0..<8 { nonce[4 + i] = explicitNonce ? body[i] : iv[4 + i] ^ sequenceByte(i) }
+      return withUnsafeMutableBytes(of: &additional) { additional in
+        var at = 0
+        if !isTLS13 {
+          for i in 0..<8 { additional[i] = sequenceByte(i) }
+          at = 8
+        }
+        additional[at] = type
+        additional[at + 1] = UInt8(version >> 8)
+        additional[at + 2] = UInt8(version & 0xff)
+        additional[at + 3] = UInt8(truncatingIfNeeded: headerLength >> 8)
+        additional[at + 4] = UInt8(truncatingIfNeeded: headerLength)
+        return body.withUnsafeBufferPointer { sealed in
+          content.withUnsafeMutableBufferPointer { plain in
+            key.open(
+              nonce: nonce.baseAddress!, additional: UnsafeRawBufferPointer(rebasing: additional[0..<additionalLength]),
+              ciphertext: sealed.baseAddress! + sealedStart, length: length,
+              tag: sealed.baseAddress! + sealedStart + length, into: plain.baseAddress)
+          }
+        }
       }
-    } catch {
-      return nil
     }
+    guard verified else { return nil }
     sequence += 1
-    return plain.withUnsafeBytes { bytes -> (type: UInt8, content: [UInt8])? in
-      guard isTLS13 else { return (type, Array(bytes)) }
-      // TLSInnerPlaintext: content, the real type, zero padding.
-      var last = bytes.count - 1
-      while last >= 0, bytes[last] == 0 { last -= 1 }
-      guard last >= 0 else { return nil }
-      return (bytes[last], Array(UnsafeRawBufferPointer(rebasing: bytes[0..<last])))
+    guard isTLS13 else { return (type, content) }
+    // TLSInnerPlaintext: content, the real type, zero padding.
+    guard let last = content.lastIndex(where: { $0 != 0 }) else { return nil }
+    let inner = content[last]
+    content.removeSubrange(last...)
+    return (inner, content)
+  }
+}
+
+/// A Nettle AEAD key, expanded once; opening a record reuses it.
+private final class AEADKey {
+  private let state = UnsafeMutablePointer<dropscope_aead_key>.allocate(capacity: 1)
+
+  init(cipher: TLSCipherSuite.Cipher, key: [UInt8]) {
+    state.initialize(to: dropscope_aead_key())
+    let code: Int32
+    switch cipher {
+    case .aes128GCM: code = Int32(DROPSCOPE_AES128_GCM)
+    case .aes256GCM: code = Int32(DROPSCOPE_AES256_GCM)
+    case .chaCha20Poly1305: code = Int32(DROPSCOPE_CHACHA20_POLY1305)
+    }
+    // A key of the wrong length (a damaged key log) is padded or cut: its records then do not verify.
+    var sized = key
+    sized += [UInt8](repeating: 0, count: max(0, (cipher == .aes128GCM ? 16 : 32) - key.count))
+    dropscope_aead_set_key(state, code, sized)
+  }
+
+  deinit { state.deallocate() }
+
+  /// Decrypts `length` bytes into `plaintext` and checks the 16-byte tag; true when the record verifies.
+  func open(nonce: UnsafeRawPointer, additional: UnsafeRawBufferPointer, ciphertext: UnsafePointer<UInt8>, length: Int,
+            tag: UnsafePointer<UInt8>, into plaintext: UnsafeMutablePointer<UInt8>?) -> Bool {
+    var scratch: UInt8 = 0
+    return withUnsafeMutablePointer(to: &scratch) { empty in
+      dropscope_aead_open(
+        state, nonce.assumingMemoryBound(to: UInt8.self), additional.baseAddress!.assumingMemoryBound(to: UInt8.self),
+        additional.count, ciphertext, length, tag, plaintext ?? empty) == 1
     }
   }
 }
