@@ -3,14 +3,16 @@ import CNettle
 /// One direction's record protection under one key: opens records in sequence (RFC 8446 §5.2–5.3 for TLS 1.3,
 /// RFC 5288 and RFC 7905 for TLS 1.2).
 ///
-/// The AEAD is Nettle's (`CNettle`), its key expanded once per direction; swift-crypto's `AES.GCM.open` expands it
-/// again for every record, and on a streamed response's small records that was most of the cost of decrypting.
+/// The AEAD is Nettle's (`CNettle`), called on the record's bytes where they lie; swift-crypto's `AES.GCM.open`
+/// copied them into `Data` and built a context on the heap for every record, and on a streamed response's small
+/// records that was most of the cost of decrypting.
 struct TLSRecordCipher {
   let suite: TLSCipherSuite
   let isTLS13: Bool
   /// The traffic secret (TLS 1.3), for the key that follows a KeyUpdate.
   let secret: [UInt8]
-  private let key: AEADKey
+  private let key: [UInt8]
+  private let cipherCode: Int32
   private let iv: [UInt8]
   /// The sequence number of the next record.
   private(set) var sequence: UInt64 = 0
@@ -25,7 +27,13 @@ struct TLSRecordCipher {
     self.suite = suite
     self.isTLS13 = isTLS13
     self.secret = secret
-    self.key = AEADKey(cipher: suite.cipher, key: key)
+    // A key of another length than the suite's (it never is: the key schedule makes them) would not verify.
+    self.key = key.count >= suite.keyLength ? key : key + [UInt8](repeating: 0, count: suite.keyLength - key.count)
+    switch suite.cipher {
+    case .aes128GCM: cipherCode = Int32(DROPSCOPE_AES128_GCM)
+    case .aes256GCM: cipherCode = Int32(DROPSCOPE_AES256_GCM)
+    case .chaCha20Poly1305: cipherCode = Int32(DROPSCOPE_CHACHA20_POLY1305)
+    }
     self.iv = iv
   }
 
@@ -62,10 +70,14 @@ struct TLSRecordCipher {
         additional[at + 4] = UInt8(truncatingIfNeeded: headerLength)
         return body.withUnsafeBufferPointer { sealed in
           content.withUnsafeMutableBufferPointer { plain in
-            key.open(
-              nonce: nonce.baseAddress!, additional: UnsafeRawBufferPointer(rebasing: additional[0..<additionalLength]),
-              ciphertext: sealed.baseAddress! + sealedStart, length: length,
-              tag: sealed.baseAddress! + sealedStart + length, into: plain.baseAddress)
+            key.withUnsafeBufferPointer { key in
+              // An empty record has no plain-text buffer, and nothing is written to the one it is given.
+              dropscope_aead_open(
+                cipherCode, key.baseAddress!, nonce.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                additional.baseAddress!.assumingMemoryBound(to: UInt8.self), additionalLength,
+                sealed.baseAddress! + sealedStart, length, sealed.baseAddress! + sealedStart + length,
+                plain.baseAddress ?? UnsafeMutablePointer(mutating: sealed.baseAddress!)) == 1
+            }
           }
         }
       }
@@ -78,37 +90,5 @@ struct TLSRecordCipher {
     let inner = content[last]
     content.removeSubrange(last...)
     return (inner, content)
-  }
-}
-
-/// A Nettle AEAD key, expanded once; opening a record reuses it.
-private final class AEADKey {
-  private let state = UnsafeMutablePointer<dropscope_aead_key>.allocate(capacity: 1)
-
-  init(cipher: TLSCipherSuite.Cipher, key: [UInt8]) {
-    state.initialize(to: dropscope_aead_key())
-    let code: Int32
-    switch cipher {
-    case .aes128GCM: code = Int32(DROPSCOPE_AES128_GCM)
-    case .aes256GCM: code = Int32(DROPSCOPE_AES256_GCM)
-    case .chaCha20Poly1305: code = Int32(DROPSCOPE_CHACHA20_POLY1305)
-    }
-    // A key of the wrong length (a damaged key log) is padded or cut: its records then do not verify.
-    var sized = key
-    sized += [UInt8](repeating: 0, count: max(0, (cipher == .aes128GCM ? 16 : 32) - key.count))
-    dropscope_aead_set_key(state, code, sized)
-  }
-
-  deinit { state.deallocate() }
-
-  /// Decrypts `length` bytes into `plaintext` and checks the 16-byte tag; true when the record verifies.
-  func open(nonce: UnsafeRawPointer, additional: UnsafeRawBufferPointer, ciphertext: UnsafePointer<UInt8>, length: Int,
-            tag: UnsafePointer<UInt8>, into plaintext: UnsafeMutablePointer<UInt8>?) -> Bool {
-    var scratch: UInt8 = 0
-    return withUnsafeMutablePointer(to: &scratch) { empty in
-      dropscope_aead_open(
-        state, nonce.assumingMemoryBound(to: UInt8.self), additional.baseAddress!.assumingMemoryBound(to: UInt8.self),
-        additional.count, ciphertext, length, tag, plaintext ?? empty) == 1
-    }
   }
 }
