@@ -150,7 +150,8 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
     }
   }
 
-  /// `127.0.0.1:8765` or `[::1]:8765`; other names become a stable made-up address.
+  /// `127.0.0.1:8765`; other names (and IPv6 literals) become a stable made-up address in the IPv6 discard-only
+  /// block (100::/64, RFC 6666), which `Endpoint.isMadeUp` recognizes so that no report prints it as an address.
   static func endpoint(_ text: String) -> TCPSegment.Endpoint {
     var endpoint = TCPSegment.Endpoint(address: .zero, isIPv6: false, port: 0)
     guard let colon = text.lastIndex(of: ":") else { return endpoint }
@@ -163,7 +164,8 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
       endpoint.isIPv6 = true
       var hasher = 0xcbf2_9ce4_8422_2325 as UInt64
       for b in host.utf8 { hasher = (hasher ^ UInt64(b)) &* 0x100_0000_01b3 }
-      for i in 0..<8 { endpoint.address[i] = UInt8(truncatingIfNeeded: hasher >> (8 * UInt64(i))) }
+      endpoint.address[0] = 0x01
+      for i in 0..<8 { endpoint.address[8 + i] = UInt8(truncatingIfNeeded: hasher >> (8 * UInt64(i))) }
     }
     return endpoint
   }

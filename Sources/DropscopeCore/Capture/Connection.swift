@@ -159,12 +159,15 @@ final class Connection {
                                                  lastServerData: toClient.lastDataTime, lastServerPacket: toClient.lastDataPacket,
                                                  lastClientData: toServer.lastDataTime, connState: history.zeekState,
                                                  lostBytes: toClient.lostBytes + toServer.lostBytes),
-                         quote: "\(fromClient ? "client" : "server") \(fromClient ? client : server) sent \(segment.isRST ? "RST" : "FIN")")
+                         quote: "\(fromClient ? "client" : "server")\(Self.shown(fromClient ? client : server)) sent \(segment.isRST ? "RST" : "FIN")")
       emit(closing)
       // HTTP/2 streams open alongside the one just closed end with the connection too.
       releaseHeldStreams(closing: closing, emit)
     }
   }
+
+  /// An endpoint as a quote shows it after its role: its address, or nothing for a transcript's made-up one.
+  private static func shown(_ endpoint: TCPSegment.Endpoint) -> String { endpoint.isMadeUp ? "" : " \(endpoint)" }
 
   /// Hands in-order bytes to the HTTP parsers, or, for a TLS session, to the record readers.
   private func deliver(_ chunk: Direction.Chunk, fromClient: Bool, _ emit: (Fact) -> Void) {

@@ -41,6 +41,12 @@ struct TCPSegment {
       return (port, a.0, a.1) < (other.port, b.0, b.1) || ((port, a.0, a.1) == (other.port, b.0, b.1) && !isIPv6 && other.isIPv6)
     }
 
+    /// A transcript's stand-in for a host it names (`CaptureReader.endpoint`): in 100::/64, which no packet carries.
+    var isMadeUp: Bool {
+      isIPv6 && address[0] == 0x01 && address[1] == 0 && address[2] == 0 && address[3] == 0 && address[4] == 0
+        && address[5] == 0 && address[6] == 0 && address[7] == 0
+    }
+
     var description: String {
       if !isIPv6 { return "\(address[0]).\(address[1]).\(address[2]).\(address[3]):\(port)" }
       var groups: [String] = []

@@ -67,8 +67,12 @@ struct Decision {
   /// Cites a line of the input.
   mutating func cite(_ observation: StreamEvidence.Observation?, quote: String? = nil, _ note: String, in c: DiagnosisCase) {
     guard let observation else { return }
-    evidence.append(Evidence(location: c.place(observation.location), time: observation.time.map(TimeFormatting.iso),
-                             quote: quote ?? observation.quote, note: note))
+    let cited = Evidence(location: c.place(observation.location), time: observation.time.map(TimeFormatting.iso),
+                         quote: quote ?? observation.quote, note: note)
+    // Two rules may cite the same observation for the same reason: it is listed once.
+    guard !evidence.contains(where: { $0.location == cited.location && $0.note == cited.note && $0.time == cited.time })
+    else { return }
+    evidence.append(cited)
   }
 
   /// Notes a derived fact that has no line of its own.

@@ -109,6 +109,7 @@ extension Decision {
     // In TLS the server's close_notify alert is its close, even when the client's TCP FIN comes first (whether
     // the session was decrypted or not: only TLS has alerts).
     if !close.byServer, let alert = stream.wire.serverAlert, let alertTime = alert.time, alertTime <= closeTime {
+      cite(alert, Catalogue.Note.serverTLSAlert, in: c)
       if let last = stream.events.last?.time, alertTime >= last { silence = Double(alertTime - last) / 1e6 }
       serverSideClose(.tlsCloseNotify, midStream: midStream, in: c)
       return
