@@ -396,6 +396,11 @@ public struct Analyzer {
     capture.finish()
     warnings += result.warnings
     if let line = reader.absurdLine { warnings.append(Self.absurdLostBytes(input, line: line)) }
+    if let unattributed = reader.unattributed {
+      warnings.append(AnalysisWarning(
+        input: input.displayName, line: unattributed.line,
+        message: "curl had \(unattributed.exchanges) transfers in flight at once from here, and its lines do not say which received bytes are whose (a trace without `--trace-ids`, which curl 8.2 added): while several are in flight, what arrives counts as unseen by each, so their verdicts stay open where it matters; `--trace-ids` tells them apart"))
+    }
     if reader.records == 0 {
       warnings.append(AnalysisWarning(
         input: input.displayName,

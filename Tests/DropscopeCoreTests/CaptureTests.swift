@@ -458,6 +458,95 @@ final class CurlTraceTests: XCTestCase {
     XCTAssertTrue(empty.warnings.first?.message.contains("no connection and no exchange") == true)
   }
 
+  /// One HTTP/2 transfer's lines as curl's `--trace-ascii --trace-time` writes them (`prefix` is `[T-C] ` with
+  /// `--trace-ids`, else ""): its request, its head and one `Recv data` per event, timed from `start` milliseconds.
+  private func h2Transfer(_ prefix: String, path: String, events: [String], start: Int) -> [(Int, String)] {
+    func at(_ ms: Int) -> String { String(format: "10:00:%02d.%03d000 ", ms / 1000, ms % 1000) }
+    let requestLine = "POST \(path) HTTP/2", host = "Host: api.example.test"
+    let hostAt = requestLine.utf8.count + 2, endAt = hostAt + host.utf8.count + 2
+    var lines: [(Int, String)] = [
+      (start, at(start) + prefix + "=> Send header, \(endAt + 2) bytes"), (start, "0000: " + requestLine),
+      (start, String(format: "%04x: ", hostAt) + host), (start, String(format: "%04x: ", endAt)),
+      (start + 5, at(start + 5) + prefix + "<= Recv header, 13 bytes (0xd)"), (start + 5, "0000: HTTP/2 200 "),
+      (start + 5, at(start + 5) + prefix + "<= Recv header, 33 bytes (0x21)"),
+      (start + 5, "0000: content-type: text/event-stream"),
+      (start + 5, at(start + 5) + prefix + "<= Recv header, 2 bytes (0x2)"), (start + 5, "0000: "),
+    ]
+    for (i, event) in events.enumerated() {
+      let body = "event: \(event)\ndata: {\"type\":\"\(event)\"}\n\n"
+      let ms = start + 10 + 40 * i
+      lines.append((ms, at(ms) + prefix + "<= Recv data, \(body.utf8.count) bytes"))
+      lines.append((ms, "0000: " + body.replacingOccurrences(of: "\n", with: ".")))
+    }
+    return lines
+  }
+
+  /// Lines of several transfers, merged in time order (each block stays whole).
+  private func interleaved(_ transfers: [[(Int, String)]]) -> [String] {
+    var blocks: [(Int, Int, [String])] = []
+    for (t, lines) in transfers.enumerated() {
+      for (ms, line) in lines {
+        if line.first?.isHexDigit == true, line.dropFirst(4).hasPrefix(": "), !blocks.isEmpty { blocks[blocks.count - 1].2.append(line) } else { blocks.append((ms, t, [line])) }
+      }
+    }
+    return blocks.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.flatMap { $0.element.2 }
+  }
+
+  func testTransfersMultiplexedWithTraceIDsAreAttemptsOfTheirOwn() throws {
+    let delta = Array(repeating: "content_block_delta", count: 6)
+    let complete = h2Transfer("[0-0] ", path: "/s/complete/v1/messages",
+                              events: ["message_start", "content_block_start"] + delta + ["message_stop"], start: 100)
+    let reset = h2Transfer("[1-0] ", path: "/s/rst-stream/v1/messages", events: ["message_start", "content_block_start"] + delta,
+                           start: 120)
+    var lines = ["10:00:00.050000 [0-0] == Info: Connected to api.example.test (10.0.0.2) port 443"]
+    lines += interleaved([complete, reset])
+    lines += ["10:00:00.500000 [1-0] == Info: HTTP/2 stream 3 was not closed cleanly: INTERNAL_ERROR (err 2)",
+              "10:00:00.600000 [0-0] == Info: Connection #0 to host api.example.test left intact"]
+    let report = try analyze(lines.joined(separator: "\n") + "\n")
+    XCTAssertEqual(report.streams.count, 2, "one attempt per transfer")
+    let done = try XCTUnwrap(report.streams.first { $0.url?.contains("/s/complete/") == true })
+    XCTAssertEqual(done.outcome, .completed)
+    XCTAssertEqual(done.contentEventsReceived, 6, "the other transfer's events are not its")
+    let cut = try XCTUnwrap(report.streams.first { $0.url?.contains("/s/rst-stream/") == true })
+    XCTAssertEqual(cut.cause, .serverCloseDuringDelta)
+    XCTAssertEqual(cut.contentEventsReceived, 6)
+    XCTAssertEqual(cut.context, "curl #0 → api.example.test:443 (transfer 1)")
+    XCTAssertTrue(report.warnings.isEmpty)
+  }
+
+  func testTheServersCloseNotifyIsItsClose() throws {
+    // curl 8.14 over TLS when the server closes mid-stream: no verdict line, only the server's close_notify before
+    // curl closes the connection.
+    var lines = ["10:00:00.050000 == Info: Connected to api.example.test (10.0.0.2) port 443"]
+    lines += h2Transfer("", path: "/s/fin-mid-delta/v1/messages",
+                        events: ["message_start", "content_block_start", "content_block_delta", "content_block_delta"],
+                        start: 100).map(\.1)
+    lines += ["10:00:00.300000 == Info: TLSv1.3 (IN), TLS alert, close notify (256):",
+              "10:00:00.300100 == Info: closing connection #0"]
+    let stream = try XCTUnwrap(try analyze(lines.joined(separator: "\n") + "\n").streams.first)
+    XCTAssertEqual(stream.side, .server, "curl closing the connection afterwards is not the client's close")
+    XCTAssertEqual(stream.cause, .serverCloseDuringDelta)
+  }
+
+  func testTransfersInFlightTogetherWithoutIDsAreNotGuessed() throws {
+    // curl 7.88 multiplexing two streams on one connection: its received lines do not say whose they are.
+    let delta = Array(repeating: "content_block_delta", count: 4)
+    var first = h2Transfer("", path: "/s/complete/v1/messages", events: ["message_start", "content_block_start"] + delta, start: 100)
+    first.insert((100, "10:00:00.100000 == Info: Using Stream ID: 1 (easy handle 0x5555)"), at: 0)
+    var second = h2Transfer("", path: "/s/rst-stream/v1/messages", events: ["message_start", "content_block_start"] + delta, start: 101)
+    second.insert((101, "10:00:00.101000 == Info: Using Stream ID: 3 (easy handle 0x6666)"), at: 0)
+    var lines = ["10:00:00.050000 == Info: Connected to api.example.test (10.0.0.2) port 443 (#0)"]
+    lines += interleaved([first, second])
+    lines += ["10:00:00.400000 == Info: HTTP/2 stream 3 was not closed cleanly: INTERNAL_ERROR (err 2)"]
+    let report = try analyze(lines.joined(separator: "\n") + "\n")
+    XCTAssertEqual(report.streams.count, 2, "one attempt per stream")
+    XCTAssertTrue(report.streams.allSatisfy { $0.contentEventsReceived == 0 }, "no event is given to a stream by guess")
+    let reset = try XCTUnwrap(report.streams.first { $0.url?.contains("rst-stream") == true })
+    XCTAssertEqual(reset.cause, .unknown, "a reset whose events cannot be attributed does not say whether content flowed")
+    XCTAssertEqual(report.warnings.count, 1)
+    XCTAssertTrue(report.warnings.first?.message.contains("--trace-ids") == true)
+  }
+
   func testVerboseOutputGivesTheHeadsAndCurlsVerdict() throws {
     // `curl -v -sS -N -o /dev/null …` as curl 7.88 printed it on stderr for a FIN mid-body.
     let verbose = """

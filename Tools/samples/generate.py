@@ -400,6 +400,58 @@ def h2_captures(incident, tls):
             shutil.copyfile(workdir / "sslkeylog.txt", target / "sslkeylog.txt")
 
 
+# curl running several transfers at once over one HTTP/2 connection (`--parallel`) to the HTTP/2 fault server over
+# TLS: with `--trace-ids` (curl 8.2 and later; DROPSCOPE_CURL8 names such a curl when the system's is older, e.g.
+# Debian bookworm-backports' unpacked with `dpkg -x`), whose lines say which transfer they are, and without (the
+# system's curl 7.88), whose received lines do not; and curl 8 alone on a FIN mid-stream, which its trace shows
+# only as the server's close_notify. (file stem, curl, trace-ids, scenarios, extra options)
+CURL_H2_PARALLEL = {
+    "50-curl-h2-parallel": [
+        ("parallel-trace-ids", "curl8", True, ["complete", "rst-stream", "complete"], ["--parallel"]),
+        ("parallel-no-ids", "curl", False, ["complete", "rst-stream"], ["--parallel"]),
+        ("fin-close-notify", "curl8", False, ["fin-mid-delta"], []),
+    ],
+}
+
+
+def curl_h2_parallel(incident, runs):
+    """Records curl's own traces of HTTP/2 transfers against the HTTP/2 fault server over TLS on loopback."""
+    curl8 = os.environ.get("DROPSCOPE_CURL8", "curl")
+    with work_folder("dropscope-h2-curl-") as workdir:
+        cert, key = workdir / "cert.pem", workdir / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                        "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
+                        str(key), "-out", str(cert)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        target = SAMPLES / incident
+        target.mkdir(parents=True, exist_ok=True)
+        for old in target.glob("*.trace"):
+            old.unlink()
+        day = time.strftime("%Y-%m-%d", time.gmtime())
+        python = venv_python("current")
+        service = subprocess.Popen([python, str(HERE / "h2_fault_server.py"), "--port-file", str(workdir / "port"),
+                                    "--lifetime", "60", "--tls-cert", str(cert), "--tls-key", str(key)])
+        try:
+            for _ in range(100):
+                if (workdir / "port").exists() and (workdir / "port").read_text():
+                    break
+                time.sleep(0.05)
+            port = (workdir / "port").read_text()
+            for stem, which, ids, scenarios, options in runs:
+                trace = target / f"{stem}.{day}.trace"
+                cmd = [curl8 if which == "curl8" else "curl", "-sS", "-N", "--http2", "--cacert", str(cert),
+                       "--trace-ascii", str(trace), "--trace-time"] + (["--trace-ids"] if ids else []) + options + \
+                    ["-H", "content-type: application/json", "-H", "anthropic-version: 2023-06-01",
+                     "-d", CURL_BODIES["/v1/messages"]]
+                for scenario in scenarios:
+                    cmd += [f"https://localhost:{port}/s/{scenario}/v1/messages", "-o", "/dev/null"]
+                done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=60, env={**os.environ, "TZ": "UTC"})
+                last = (done.stderr.strip().splitlines() or [""])[-1]
+                print(f"{incident}/{trace.name}: curl exit {done.returncode} {last}")
+        finally:
+            service.terminate()
+            service.wait(timeout=10)
+
+
 def curl_traces(incident, traces):
     """Runs curl against the fault server once per fault, writing its own trace files; HTTP/2 goes through
     mitmdump, which speaks HTTP/2 over TLS to curl and HTTP/1.1 to the fault server."""
@@ -784,6 +836,9 @@ def main():
     for incident, tls in H2_CAPTURES.items():
         if not wanted or any(incident.startswith(w) for w in wanted):
             h2_captures(incident, tls)
+    for incident, runs in CURL_H2_PARALLEL.items():
+        if not wanted or any(incident.startswith(w) for w in wanted):
+            curl_h2_parallel(incident, runs)
     if "tls-suites" in wanted:
         tls_suite_fixtures()
         return

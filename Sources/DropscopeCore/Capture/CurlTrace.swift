@@ -33,19 +33,46 @@ struct CurlTraceReader<Sink: FactSink> {
   /// The time of the last timed line.
   var currentTime: Microseconds? { timed == true ? time : nil }
 
+  /// curl's number of the connection the line is about (`#0`).
   private var connection = 0
   private var connectionsSeen = 0
+  /// The transfer a `--trace-ids` line names, else the HTTP/2 stream curl last said it uses (`Using Stream ID: 3`).
+  private var lane: Int?
+  /// Each exchange (a transfer, or an HTTP/2 stream, on one curl connection) is a connection of its own to the
+  /// capture reader, so that streams multiplexed on one connection are attempts of their own. The first exchange
+  /// on a connection takes the connection's number; later ones get numbers past every connection's.
+  private var exchanges: [ExchangeKey: Int] = [:]
+  private var exchangesOn: [Int: [Int]] = [:]
+  private var unclaimedConnections: Set<Int> = []
+  private var nextExchange = 1 << 20
+  /// Exchanges closed, and those curl gave a verdict on.
   private var closed: Set<Int> = []
   private var reported: Set<Int> = []
+  /// The server of each curl connection, and of each exchange.
   private var servers: [Int: String] = [:]
-  /// Connections whose response body `curl -v` showed only as byte counts.
+  private var serverOf: [Int: String] = [:]
+  /// Exchanges whose response body the trace did not show whole (`curl -v` gives byte counts only; several
+  /// transfers in flight without `--trace-ids`): curl ending such a transfer without an error is its end.
   private var unrecordedBodies: Set<Int> = []
+  /// Exchanges whose request went out and whose end curl has not said, oldest first. Without `--trace-ids`, curl's
+  /// lines do not say which transfer they are about: with one exchange in flight, what arrives is that one's; with
+  /// several (`--parallel`, HTTP/2 streams multiplexed), it could be any of theirs.
+  private var inFlight: [Int] = []
+  /// The first line at which several exchanges were in flight in a trace without `--trace-ids`, and the most at once.
+  private(set) var unattributed: (line: Int, exchanges: Int)?
+  /// Whether the trace was written with `--trace-ids` (its lines name their transfer and connection).
+  private var tracesIDs = false
+
+  private struct ExchangeKey: Hashable {
+    var connection: Int
+    var lane: Int?
+  }
 
   /// `curl -v` head lines (`> …` sent, `< …` received) until the blank line that ends the head.
   private var verboseHead: (fromClient: Bool, text: String, line: Int)?
 
   /// The block being read: its direction, declared size, and the bytes so far.
-  private var block: (fromClient: Bool, size: Int, bytes: [UInt8], line: Int, time: Microseconds)?
+  private var block: (fromClient: Bool, size: Int, bytes: [UInt8], line: Int, time: Microseconds, connection: Int, lane: Int?)?
   private var blockIsSSL = false
   private(set) var records = 0
   /// The first line whose byte count no transfer reaches (over `UntrustedNumber.mostLostBytes`, read as that many).
@@ -84,7 +111,11 @@ struct CurlTraceReader<Sink: FactSink> {
     }
     if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {  // --trace-ids: [transfer-connection]
       let ids = rest[rest.index(after: rest.startIndex)..<close].split(separator: "-")
-      if ids.count == 2, let id = Int(ids[1]) { connection = id }
+      if ids.count == 2 {
+        tracesIDs = true
+        if let id = Int(ids[1]) { connection = id }
+        lane = Int(ids[0])
+      }
       rest = rest[rest.index(after: close)...].drop { $0 == " " }
     }
     if let content = Self.dumpLine(rest) {
@@ -95,7 +126,7 @@ struct CurlTraceReader<Sink: FactSink> {
       let fromClient = rest.hasPrefix("=> ")
       blockIsSSL = rest.contains(" SSL data")
       let size = rest.split(separator: ",").dropFirst().first.flatMap { Int($0.split(separator: " ").first ?? "") } ?? 0
-      block = (fromClient, size, [], number, time)
+      block = (fromClient, size, [], number, time, connection, lane)
     } else if rest.hasPrefix(">") || rest.hasPrefix("<") {
       endBlock()
       verbose(head: rest, line: number)
@@ -105,7 +136,7 @@ struct CurlTraceReader<Sink: FactSink> {
       if let claimed = Int(digits), claimed > UntrustedNumber.mostLostBytes, absurdLine == nil { absurdLine = number }
       if let count = Int(digits).map({ min($0, UntrustedNumber.mostLostBytes) }), count > 0 {
         emit(.lost(count), fromClient: rest.hasPrefix("}"), line: number)
-        if rest.hasPrefix("{") { unrecordedBodies.insert(connection) }
+        if rest.hasPrefix("{"), let exchange = currentExchange() { unrecordedBodies.insert(exchange) }
       }
     } else if rest.hasPrefix("== Info: ") {
       endBlock()
@@ -131,18 +162,24 @@ struct CurlTraceReader<Sink: FactSink> {
       // `Connected to 127.0.0.1 (127.0.0.1) port 42191 (#0)`; curl ≥ 8 may leave out the `(#N)`.
       if let hash = remark.range(of: "(#"), let id = Int(remark[hash.upperBound...].prefix { $0.isNumber }) {
         connection = id
-      } else if !remark.contains("#") {
+      } else if !remark.contains("#"), !tracesIDs {
         connection = connectionsSeen
       }
-      connectionsSeen += 1
+      connectionsSeen = max(connectionsSeen + 1, connection + 1)
       let words = remark.split(separator: " ")
       let address = words.count > 2 ? words[2].trimmingASCII("()") : "server"
       let port = words.firstIndex(of: "port").flatMap { $0 + 1 < words.count ? String(words[$0 + 1]) : nil } ?? "0"
       let server = address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
       servers[connection] = server
+      if !tracesIDs { lane = nil }
+      // A new connection under a number used before is a new exchange under that number.
+      for (key, _) in exchanges where key.connection == connection { exchanges[key] = nil }
+      exchangesOn[connection] = [connection]
+      unclaimedConnections.insert(connection)
+      serverOf[connection] = server
       closed.remove(connection)
       reported.remove(connection)
-      emit(.open, fromClient: true, line: line)
+      emit(.open, fromClient: true, line: line, exchange: connection)
       capture.name(transcriptConnection: connection, "curl #\(connection) → \(server)")
       return
     }
@@ -151,23 +188,88 @@ struct CurlTraceReader<Sink: FactSink> {
       connection = id
       return
     }
-    if servers[connection] == nil || closed.contains(connection), let failure = Self.connectFailure(remark) {
+    if remark.hasPrefix("Using Stream ID: "), !tracesIDs,
+       let stream = Int(remark.dropFirst("Using Stream ID: ".count).prefix { $0.isNumber }) {
+      lane = stream
+      return
+    }
+    if let failure = Self.connectFailure(remark),
+       servers[connection] == nil || existingExchange().map { closed.contains($0) } ?? false {
       connectFailed(remark, code: failure.code, server: failure.server, line: line)
       return
     }
     if let close = Self.close(for: remark) {
+      // curl 7's `HTTP/2 stream 3 was not closed cleanly` names its stream.
+      if !tracesIDs, let range = remark.range(of: "HTTP/2 stream "),
+         let stream = Int(remark[range.upperBound...].prefix { $0.isNumber }) {
+        lane = stream
+      }
       report(remark, close: close, line: line)
+      if let exchange = existingExchange() { ended(exchange) }
       return
     }
-    if remark.hasSuffix("left intact") || remark.hasPrefix("Closing connection"),
-       unrecordedBodies.remove(connection) != nil, !reported.contains(connection) {
-      // curl ended the transfer without an error: the body ended by its framing, as far as curl could tell.
-      capture.clientSawBodyEnd(onTranscriptConnection: connection, time: time, line: line, quote: remark)
+    if remark.contains("TLS alert, close notify"), remark.contains("(IN)"), servers[connection] != nil {
+      // The server's close_notify: it closed the session, under every exchange on the connection.
+      for exchange in exchangesOn[connection] ?? [] where !closed.contains(exchange) {
+        emit(.closeNotify, fromClient: false, line: line, exchange: exchange)
+      }
+      return
     }
-    if remark.hasPrefix("Closing connection"), servers[connection] != nil, !closed.contains(connection) {
-      closed.insert(connection)
-      emit(.fin, fromClient: true, line: line)
+    let closing = remark.hasPrefix("Closing connection") || remark.hasPrefix("closing connection")
+    if remark.hasSuffix("left intact") || closing {
+      // The transfer curl is done with: the line's own with `--trace-ids`; else the one in flight on the connection
+      // (with several in flight, the line does not say which).
+      let onConnection = (exchangesOn[connection] ?? []).filter(inFlight.contains)
+      let done = tracesIDs || onConnection.isEmpty ? existingExchange() : onConnection.count == 1 ? onConnection[0] : nil
+      if let done, unrecordedBodies.remove(done) != nil, !reported.contains(done) {
+        // curl ended the transfer without an error: the body ended by its framing, as far as curl could tell.
+        capture.clientSawBodyEnd(onTranscriptConnection: done, time: time, line: line, quote: remark)
+      }
+      if remark.hasSuffix("left intact"), let done { ended(done) }
     }
+    if closing, servers[connection] != nil {
+      // The connection closes under every exchange still open on it.
+      for exchange in exchangesOn[connection] ?? [] {
+        if !closed.contains(exchange) {
+          closed.insert(exchange)
+          emit(.fin, fromClient: true, line: line, exchange: exchange)
+        }
+        ended(exchange)
+      }
+    }
+  }
+
+  /// curl said the exchange ended (or the connection under it closed).
+  private mutating func ended(_ exchange: Int) {
+    inFlight.removeAll { $0 == exchange }
+  }
+
+  /// The exchange the line belongs to, if it has begun.
+  private func existingExchange() -> Int? {
+    guard servers[connection] != nil else { return nil }
+    return exchanges[ExchangeKey(connection: connection, lane: lane)]
+      ?? (unclaimedConnections.contains(connection) ? connection : nil)
+  }
+
+  /// The exchange the line belongs to (opened here when it is a new transfer or stream on a connection already
+  /// open), or nil before any connection.
+  private mutating func currentExchange(line: Int = 0) -> Int? {
+    guard let server = servers[connection] else { return nil }
+    let key = ExchangeKey(connection: connection, lane: lane)
+    if let known = exchanges[key] { return known }
+    if unclaimedConnections.remove(connection) != nil {
+      exchanges[key] = connection
+      return connection
+    }
+    let exchange = nextExchange
+    nextExchange += 1
+    exchanges[key] = exchange
+    exchangesOn[connection, default: []].append(exchange)
+    serverOf[exchange] = server
+    emit(.open, fromClient: true, line: line, exchange: exchange)
+    let which = tracesIDs ? "transfer \(lane.map(String.init) ?? "?")" : "stream \(lane.map(String.init) ?? "?")"
+    capture.name(transcriptConnection: exchange, "curl #\(connection) → \(server) (\(which))")
+    return exchange
   }
 
   /// curl's verdicts (its error texts, with or without the `(NN)` code) and what each shows of the wire.
@@ -209,7 +311,12 @@ struct CurlTraceReader<Sink: FactSink> {
     connectionsSeen = max(connectionsSeen, connection + 1)
     let name = server ?? servers.values.first ?? "server"
     servers[connection] = name.contains(":") ? name : "\(name):0"
-    emit(.open, fromClient: true, line: line)
+    serverOf[connection] = servers[connection]
+    for (key, _) in exchanges where key.connection == connection { exchanges[key] = nil }
+    exchanges[ExchangeKey(connection: connection, lane: lane)] = connection
+    exchangesOn[connection] = [connection]
+    unclaimedConnections.remove(connection)
+    emit(.open, fromClient: true, line: line, exchange: connection)
     capture.name(transcriptConnection: connection, "curl #\(connection) → \(name)")
     capture.clientReported(remark.hasPrefix("(") ? remark : "(\(code)) \(remark)", client: "curl",
                            onTranscriptConnection: connection, time: time, line: line)
@@ -217,23 +324,23 @@ struct CurlTraceReader<Sink: FactSink> {
     reported.insert(connection)
   }
 
-  /// Puts curl's verdict on the connection: the close it implies on the wire, then the message as the error the
-  /// client saw, once per connection.
+  /// Puts curl's verdict on the exchange: the close it implies on the wire, then the message as the error the
+  /// client saw, once per exchange.
   private mutating func report(_ remark: String, close: Close, line: Int) {
-    guard servers[connection] != nil else { return }
-    if !reported.contains(connection) {
-      reported.insert(connection)
+    guard let exchange = currentExchange(line: line) else { return }
+    if !reported.contains(exchange) {
+      reported.insert(exchange)
       let message = remark.hasPrefix("(") ? remark : "(\(Self.code(for: close, remark))) \(remark)"
-      capture.clientReported(message, client: "curl", onTranscriptConnection: connection, time: time, line: line)
+      capture.clientReported(message, client: "curl", onTranscriptConnection: exchange, time: time, line: line)
     }
-    guard !closed.contains(connection) else { return }
-    closed.insert(connection)
+    guard !closed.contains(exchange) else { return }
+    closed.insert(exchange)
     switch close {
-    case .serverFIN: emit(.fin, fromClient: false, line: line)
-    case .serverRST: emit(.rst, fromClient: false, line: line)
+    case .serverFIN: emit(.fin, fromClient: false, line: line, exchange: exchange)
+    case .serverRST: emit(.rst, fromClient: false, line: line, exchange: exchange)
     case .clientGaveUp:
-      emit(.timeout, fromClient: true, line: line)
-      emit(.fin, fromClient: true, line: line)
+      emit(.timeout, fromClient: true, line: line, exchange: exchange)
+      emit(.fin, fromClient: true, line: line, exchange: exchange)
     }
   }
 
@@ -280,17 +387,40 @@ struct CurlTraceReader<Sink: FactSink> {
     guard var current = block else { return }
     block = nil
     guard !blockIsSSL else { return }
+    // The block is its header line's, whatever transfer and connection the line that ended it names.
+    let (lineConnection, lineLane) = (connection, lane)
+    (connection, lane) = (current.connection, current.lane)
+    defer { (connection, lane) = (lineConnection, lineLane) }
     if current.size - current.bytes.count == 2 { current.bytes += [0x0d, 0x0a] }
-    if !current.bytes.isEmpty {
-      emit(.data(current.bytes), fromClient: current.fromClient, line: current.line, at: current.time)
+    guard !current.bytes.isEmpty else { return }
+    if current.fromClient {
+      if let exchange = currentExchange(line: current.line), !inFlight.contains(exchange) {
+        inFlight.append(exchange)
+        if !tracesIDs, inFlight.count > 1 {
+          unattributed = (unattributed?.line ?? current.line, max(unattributed?.exchanges ?? 0, inFlight.count))
+        }
+      }
+    } else if !tracesIDs, inFlight.count > 1 {
+      // Received while several exchanges are in flight, in a trace that does not say whose: each of them may have
+      // had these bytes and none is known to; to each they are bytes the trace did not show.
+      for exchange in inFlight {
+        emit(.lost(current.bytes.count), fromClient: false, line: current.line, at: current.time, exchange: exchange)
+        unrecordedBodies.insert(exchange)
+      }
+      return
+    } else if !tracesIDs, let only = inFlight.first {
+      emit(.data(current.bytes), fromClient: false, line: current.line, at: current.time, exchange: only)
+      return
     }
+    emit(.data(current.bytes), fromClient: current.fromClient, line: current.line, at: current.time)
   }
 
-  private mutating func emit(_ kind: Transcript.Record.Kind, fromClient: Bool, line: Int, at moment: Microseconds? = nil) {
-    guard let server = servers[connection] else { return }
-    let client = "curl:\(connection)"
+  private mutating func emit(_ kind: Transcript.Record.Kind, fromClient: Bool, line: Int, at moment: Microseconds? = nil,
+                             exchange: Int? = nil) {
+    guard let exchange = exchange ?? currentExchange(line: line), let server = serverOf[exchange] else { return }
+    let client = "curl:\(exchange)"
     records += 1
-    capture.read(Transcript.Record(time: moment ?? time, connection: connection,
+    capture.read(Transcript.Record(time: moment ?? time, connection: exchange,
                                    source: fromClient ? client : server, destination: fromClient ? server : client,
                                    kind: kind), line: line)
   }
