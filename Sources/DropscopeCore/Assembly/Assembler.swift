@@ -75,6 +75,12 @@ final class Assembler: FactSink {
         }
       }
     case .event(let event):
+      // The usual event: one more of an open stream that has not ended. (Only a stop reason can speak for
+      // another stream, and only an ended stream can give way to a new one: both take the general path below.)
+      if event != .stopReason, let current = open[k], current.events.endMarker == nil {
+        record(event, fact, in: current)
+        return
+      }
       if open[k] == nil, closedConnections.contains(k) { return }
       if event == .stopReason, let current = open[k], current.events.endMarker != nil, current.events.endMarkerKind != .stopReason,
         !current.application.summarized
