@@ -356,31 +356,44 @@ H2_SCENARIOS = [("complete", []), ("fin-mid-delta", []), ("rst-stream", []), ("g
                 ("slow", ["--max-time", "2.5"])]
 
 
+def self_signed_certificate(workdir):
+    """A certificate for localhost and 127.0.0.1 with its key, made for the run: (cert, key) paths."""
+    cert, key = workdir / "cert.pem", workdir / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
+                    str(key), "-out", str(cert)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return cert, key
+
+
+@contextlib.contextmanager
+def h2_fault_server(workdir, server_args):
+    """Runs Tools/samples/h2_fault_server.py (it stops itself after 60 s); yields its port."""
+    service = subprocess.Popen([venv_python("current"), str(HERE / "h2_fault_server.py"), "--port-file",
+                                str(workdir / "port"), "--lifetime", "60"] + server_args)
+    try:
+        for _ in range(100):
+            if (workdir / "port").exists() and (workdir / "port").read_text():
+                break
+            time.sleep(0.05)
+        yield (workdir / "port").read_text()
+    finally:
+        service.terminate()
+        service.wait(timeout=10)
+
+
 def h2_captures(incident, tls):
     """Records curl over HTTP/2 against the HTTP/2 fault server on loopback, one connection per scenario."""
     with work_folder("dropscope-h2-") as workdir:
         server_args, client_options, env = [], ["--http2-prior-knowledge"], dict(os.environ)
         if tls:
-            cert, key = workdir / "cert.pem", workdir / "key.pem"
-            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                            "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
-                            str(key), "-out", str(cert)], check=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+            cert, key = self_signed_certificate(workdir)
             server_args = ["--tls-cert", str(cert), "--tls-key", str(key)]
             client_options = ["--http2", "--cacert", str(cert)]
             env["SSLKEYLOGFILE"] = str(workdir / "sslkeylog.txt")
         target = SAMPLES / incident
         target.mkdir(parents=True, exist_ok=True)
         pcap = target / "capture.pcap"
-        python = venv_python("current")
-        service = subprocess.Popen([python, str(HERE / "h2_fault_server.py"), "--port-file", str(workdir / "port"),
-                                    "--lifetime", "60"] + server_args)
-        try:
-            for _ in range(100):
-                if (workdir / "port").exists() and (workdir / "port").read_text():
-                    break
-                time.sleep(0.05)
-            port = (workdir / "port").read_text()
+        with h2_fault_server(workdir, server_args) as port:
             dump = start_tcpdump(pcap, port)
             for scenario, options in H2_SCENARIOS:
                 scheme = "https://localhost" if tls else "http://127.0.0.1"
@@ -392,9 +405,6 @@ def h2_captures(incident, tls):
             time.sleep(1.0)
             dump.terminate()
             dump.wait(timeout=10)
-        finally:
-            service.terminate()
-            service.wait(timeout=10)
         pcap.chmod(0o644)
         if tls:
             shutil.copyfile(workdir / "sslkeylog.txt", target / "sslkeylog.txt")
@@ -418,24 +428,13 @@ def curl_h2_parallel(incident, runs):
     """Records curl's own traces of HTTP/2 transfers against the HTTP/2 fault server over TLS on loopback."""
     curl8 = os.environ.get("DROPSCOPE_CURL8", "curl")
     with work_folder("dropscope-h2-curl-") as workdir:
-        cert, key = workdir / "cert.pem", workdir / "key.pem"
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                        "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
-                        str(key), "-out", str(cert)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cert, key = self_signed_certificate(workdir)
         target = SAMPLES / incident
         target.mkdir(parents=True, exist_ok=True)
         for old in target.glob("*.trace"):
             old.unlink()
         day = time.strftime("%Y-%m-%d", time.gmtime())
-        python = venv_python("current")
-        service = subprocess.Popen([python, str(HERE / "h2_fault_server.py"), "--port-file", str(workdir / "port"),
-                                    "--lifetime", "60", "--tls-cert", str(cert), "--tls-key", str(key)])
-        try:
-            for _ in range(100):
-                if (workdir / "port").exists() and (workdir / "port").read_text():
-                    break
-                time.sleep(0.05)
-            port = (workdir / "port").read_text()
+        with h2_fault_server(workdir, ["--tls-cert", str(cert), "--tls-key", str(key)]) as port:
             for stem, which, ids, scenarios, options in runs:
                 trace = target / f"{stem}.{day}.trace"
                 cmd = [curl8 if which == "curl8" else "curl", "-sS", "-N", "--http2", "--cacert", str(cert),
@@ -447,9 +446,6 @@ def curl_h2_parallel(incident, runs):
                 done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=60, env={**os.environ, "TZ": "UTC"})
                 last = (done.stderr.strip().splitlines() or [""])[-1]
                 print(f"{incident}/{trace.name}: curl exit {done.returncode} {last}")
-        finally:
-            service.terminate()
-            service.wait(timeout=10)
 
 
 def curl_traces(incident, traces):
