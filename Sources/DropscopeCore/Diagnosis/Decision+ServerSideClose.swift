@@ -79,10 +79,12 @@ extension Decision {
              Catalogue.Summary.midStreamCloseUntimed(how: how, contentEvents: c.contentSeen, nouns: c.nouns, why: why),
              fixes: [.retryServerClose], wouldDecide: Catalogue.Decider.timingOfDeltas)
     } else {
+      // A trace whose response head went unseen (bytes it could not attribute) is still a trace, not a log.
+      let trace = c.onWire || c.inputIsWire
       decide(.unknown, side: .server, .medium,
-             Catalogue.Summary.midBodyCloseEventsUnrecorded(how: how, afterHead: midStream, trace: c.onWire),
+             Catalogue.Summary.midBodyCloseEventsUnrecorded(how: how, afterHead: midStream, trace: trace),
              fixes: [.retryServerClose],
-             wouldDecide: c.onWire ? Catalogue.Decider.timedTraceWithBody : Catalogue.Decider.eventLogging)
+             wouldDecide: trace ? Catalogue.Decider.timedTraceWithBody : Catalogue.Decider.eventLogging)
     }
   }
 
