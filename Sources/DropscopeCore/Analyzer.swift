@@ -200,7 +200,7 @@ public struct Analyzer {
       let reader: LogReading
       if let readAhead, let tape = item?.tape {
         // The facts as the log's readers gave them, with the same points between lines to look for finished streams.
-        var names: [Int: String] = [:]
+        var names = RecentNames()
         var player = FactTapePlayer(input: index)
         while let chunk = readAhead.next(tape) {
           for (id, name) in chunk.names { names[id] = name }

@@ -90,6 +90,14 @@ def open_streams(path, count=300_000):
                 for i in range(start, min(count, start + 1000))))
 
 
+def many_threads(path, count=2_000_000):
+    """A log whose every line names a thread never seen before (and no stream): the context ids grow with it."""
+    with open(path, "w") as out:
+        for start in range(0, count, 10_000):
+            out.write("".join(f"2026-11-22 10:00:{(i // 40_000) % 60:02d},000 INFO [worker_{i}] app.jobs: job started\n"
+                              for i in range(start, min(count, start + 10_000))))
+
+
 def big_har(path, megabytes=500):
     """A HAR of one entry whose response body (`content.text`) is `megabytes` MB of SSE events, the stream cut
     mid-delta (Chrome's `net::ERR_INCOMPLETE_CHUNKED_ENCODING`)."""
@@ -157,6 +165,7 @@ def small_files(folder, count=10_000):
 SCENARIOS = {
     "connections": ("open-200k.pcap", open_connections, ["analyze", "--quiet", "{}"]),
     "streams": ("open-300k.log", open_streams, ["analyze", "--quiet", "{}"]),
+    "names": ("threads-2m.log", many_threads, ["analyze", "--quiet", "{}"]),
     "har": ("entry-500mb.har", big_har, ["analyze", "--quiet", "{}"]),
     "transcript": ("capture-210mb.pcap", big_capture, ["transcript", "{}"]),
     "threads": ("capture-210mb.pcap", big_capture, ["analyze", "--quiet", "--threads", "2", "{}"]),

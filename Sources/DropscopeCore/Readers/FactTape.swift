@@ -9,7 +9,8 @@ struct FactTapeChunk: Sendable {
   var bytes: [UInt8] = []
   /// Facts kept whole, in the order their tags stand in `bytes`.
   var boxed: [Fact] = []
-  /// The names of the contexts first used by the facts of this chunk.
+  /// The names of the contexts the facts of this chunk use (each chunk names its own, so the player needs to keep
+  /// only the recent ones: `RecentNames`).
   var names: [(id: Int, name: String)] = []
   /// Memory the facts kept whole hold, roughly: their size, their quotes, and what the texts they carry may take.
   var boxedBytes = 0
@@ -61,8 +62,10 @@ final class FactRecorder: FactSink {
   private var lastLine = 0
   /// Where the tag of the last fact of the current line is, if the line gave one.
   private var lastTag: Int?
-  /// Contexts whose name is already on the tape, by id.
-  private var named: [Bool] = []
+  /// Contexts whose name is already in this chunk, by id modulo the table's size (a clash only names one again).
+  private var namedInChunk = [Int](repeating: -1, count: 4096)
+  private var chunkNumber = 0
+  private var namedChunk = [Int](repeating: -1, count: 4096)
   private static let events = StreamEvent.allCases
 
   init(input: Int, chunkBytes: Int = 1 << 18, handOn: @escaping (FactTapeChunk) -> Void) {
@@ -126,13 +129,15 @@ final class FactRecorder: FactSink {
     handOn(chunk)
     chunk = FactTapeChunk()
     chunk.bytes.reserveCapacity(chunkBytes + 64)
+    chunkNumber += 1
   }
 
   private func name(_ context: Int) {
-    guard context >= 0 else { return }
-    if context < named.count, named[context] { return }
-    if context >= named.count { named += Array(repeating: false, count: context + 1 - named.count) }
-    named[context] = true
+    guard context > 0 else { return }
+    let slot = context & (namedInChunk.count - 1)
+    if namedInChunk[slot] == context, namedChunk[slot] == chunkNumber { return }
+    namedInChunk[slot] = context
+    namedChunk[slot] = chunkNumber
     if let name = contextName(context) { chunk.names.append((context, name)) }
   }
 

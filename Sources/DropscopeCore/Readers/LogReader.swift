@@ -904,8 +904,6 @@ final class LogReader<Sink: FactSink> {
   }
 
   /// The names of the contexts (threads, workers) seen, by id.
-  var contextNames: [Int: String] { contexts.names }
-
   private func rememberPreviousLine(_ line: UnsafeRawBufferPointer, record: (Microseconds?, Int, Int)?) {
     if let record {
       previousRecord = (record.0, record.1, record.2)

@@ -131,8 +131,6 @@ final class LogReaderSet<Sink: FactSink> {
   /// The coarsest precision of the times read by any context, in microseconds; 0 when none had a time.
   var timePrecision: Int32 { readers.reduce(0) { max($0, $1?.timePrecision ?? 0) } }
   var sawUnzonedTime: Bool { readers.contains { $0?.sawUnzonedTime == true } }
-  var contextNames: [Int: String] { contexts.names }
-
   /// The name of one context (thread, worker, envelope source) by id; nil for one that names none.
   func contextName(_ id: Int) -> String? { contexts.name(id) }
 }
