@@ -531,15 +531,25 @@ final class Assembler: FactSink {
   }
 }
 
-/// Open streams by context id: inputs are read one after another, so context ids are small and dense.
+/// Open streams by context id. Most inputs have few contexts and small ids: those are slots of an array, found at
+/// once. A log naming more threads than `ContextTable.namesPerGeneration` has larger ids, which keep growing as old
+/// names are dropped: those are kept by id in a dictionary that holds the open ones only, so memory follows the
+/// streams open, not the largest id.
 private struct OpenStreams {
   private var slots: [StreamEvidence?] = []
+  private var beyond: [Int: StreamEvidence] = [:]
+  private static var slotLimit: Int { ContextTable.namesPerGeneration }
   /// The streams open.
   private(set) var count = 0
 
   subscript(context: Int) -> StreamEvidence? {
-    get { context < slots.count ? slots[context] : nil }
+    get { context < slots.count ? slots[context] : context < Self.slotLimit ? nil : beyond[context] }
     set {
+      guard context < Self.slotLimit else {
+        count += (newValue == nil ? 0 : 1) - (beyond[context] == nil ? 0 : 1)
+        beyond[context] = newValue
+        return
+      }
       if context >= slots.count { slots += Array(repeating: nil, count: context + 1 - slots.count) }
       count += (newValue == nil ? 0 : 1) - (slots[context] == nil ? 0 : 1)
       slots[context] = newValue
@@ -547,5 +557,5 @@ private struct OpenStreams {
   }
 
   /// Contexts with an open stream, in id order.
-  var contexts: [Int] { slots.indices.filter { slots[$0] != nil } }
+  var contexts: [Int] { slots.indices.filter { slots[$0] != nil } + beyond.keys.sorted() }
 }
