@@ -40,4 +40,24 @@ import Testing
     #expect(names[3] == "c")
     #expect(names[5] == "e")
   }
+
+  /// A log naming more threads than a generation holds: the streams of the later ones (ids past the assembler's
+  /// slots) are read and named as any other.
+  @Test func streamsOfThreadsPastAGenerationAreReadAndNamed() throws {
+    var text = ""
+    for i in 0..<(ContextTable.namesPerGeneration + 100) {
+      text += "2026-11-22 16:38:30,000 INFO [job_\(i)] app.jobs: job started\n"
+    }
+    let at = "2026-11-22 16:38:32"
+    text += "\(at),535 INFO [late_worker] httpx: HTTP Request: POST https://api.anthropic.com/v1/messages \"HTTP/1.1 200 OK\"\n"
+    for event in ["message_start", "content_block_start", "content_block_delta", "content_block_delta",
+                  "content_block_stop", "message_delta", "message_stop"] {
+      text += "\(at),600 DEBUG [late_worker] app.stream: event \(event)\n"
+    }
+    let report = try TestSupport.analyze(text: text)
+    let stream = try #require(report.streams.first)
+    #expect(report.streams.count == 1)
+    #expect(stream.outcome == .completed)
+    #expect(stream.context == "late_worker")
+  }
 }
