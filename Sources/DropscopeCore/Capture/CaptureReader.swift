@@ -161,11 +161,9 @@ final class CaptureReader<Sink: FactSink>: PacketReader {
     if parts.count == 4, !host.hasPrefix("[") {
       for i in 0..<4 { endpoint.address[i] = parts[i] }
     } else {
-      endpoint.isIPv6 = true
       var hasher = 0xcbf2_9ce4_8422_2325 as UInt64
       for b in host.utf8 { hasher = (hasher ^ UInt64(b)) &* 0x100_0000_01b3 }
-      endpoint.address[0] = 0x01
-      for i in 0..<8 { endpoint.address[8 + i] = UInt8(truncatingIfNeeded: hasher >> (8 * UInt64(i))) }
+      endpoint = .madeUp(hasher, port: endpoint.port)
     }
     return endpoint
   }

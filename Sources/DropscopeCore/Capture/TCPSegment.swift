@@ -41,11 +41,17 @@ struct TCPSegment {
       return (port, a.0, a.1) < (other.port, b.0, b.1) || ((port, a.0, a.1) == (other.port, b.0, b.1) && !isIPv6 && other.isIPv6)
     }
 
-    /// A transcript's stand-in for a host it names (`CaptureReader.endpoint`): in 100::/64, which no packet carries.
-    var isMadeUp: Bool {
-      isIPv6 && address[0] == 0x01 && address[1] == 0 && address[2] == 0 && address[3] == 0 && address[4] == 0
-        && address[5] == 0 && address[6] == 0 && address[7] == 0
+    /// A transcript's stand-in for a host it names (`CaptureReader.endpoint`): `hash` in the low half of an address
+    /// in 100::/64, the IPv6 discard-only block (RFC 6666), which no packet carries.
+    static func madeUp(_ hash: UInt64, port: UInt16) -> Endpoint {
+      var address = SIMD16<UInt8>.zero
+      address[0] = 0x01
+      for i in 0..<8 { address[8 + i] = UInt8(truncatingIfNeeded: hash >> (8 * UInt64(i))) }
+      return Endpoint(address: address, isIPv6: true, port: port)
     }
+
+    /// Whether this is such a stand-in (its first half is 0100::, as `madeUp` writes it).
+    var isMadeUp: Bool { isIPv6 && UInt64(littleEndian: addressWords.0) == 0x01 }
 
     var description: String {
       if !isIPv6 { return "\(address[0]).\(address[1]).\(address[2]).\(address[3]):\(port)" }

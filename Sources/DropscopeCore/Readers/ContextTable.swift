@@ -34,9 +34,10 @@ final class ContextTable {
     let name: String
     if let thread { name = scope.isEmpty ? thread : "\(scope) \(thread)" } else { name = scope }
     if name.isEmpty { return 0 }
-    if let id = current.id(of: name) { return id }
+    let hash = Generation.hash(name.utf8)
+    if let id = current.id(of: name, hash: hash) { return id }
     let id: Int
-    if let known = previous.id(of: name) {
+    if let known = previous.id(of: name, hash: hash) {
       id = known
     } else {
       id = nextID
@@ -46,7 +47,7 @@ final class ContextTable {
       previous = current
       current = Generation()
     }
-    current.add(name, id: id)
+    current.add(name, id: id, hash: hash)
     return id
   }
 }
@@ -59,8 +60,10 @@ private struct Generation {
   private var ends: [Int] = []
   private var ids: [Int] = []
   private var entryOfID: [Int: Int] = [:]
-  /// Open addressing with linear probing: each slot holds an entry plus one, or 0 when empty; at most half are used.
-  private var slots = [Int32](repeating: 0, count: 64)
+  /// Open addressing with linear probing, at most half used: each slot holds a name's hash in its high half (which
+  /// also says where it goes) and its entry plus one in its low half, or 0 when empty. Names are compared only when
+  /// their hashes are equal, and growing places the slots again without reading a name.
+  private var slots = [UInt64](repeating: 0, count: 64)
 
   var count: Int { ids.count }
 
@@ -69,50 +72,53 @@ private struct Generation {
     return String(decoding: bytes[start(entry)..<ends[entry]], as: UTF8.self)
   }
 
-  func id(of name: String) -> Int? {
+  /// The id of `name`, whose `hash` is `Generation.hash(name.utf8)`.
+  func id(of name: String, hash: UInt32) -> Int? {
     let mask = slots.count - 1
-    var index = Self.slot(of: name.utf8, in: slots.count)
+    var index = Int(hash) & mask
     while slots[index] != 0 {
-      let entry = Int(slots[index]) - 1
-      if name.utf8.elementsEqual(bytes[start(entry)..<ends[entry]]) { return ids[entry] }
+      if UInt32(truncatingIfNeeded: slots[index] >> 32) == hash {
+        let entry = Int(truncatingIfNeeded: slots[index] & 0xffff_ffff) - 1
+        if name.utf8.elementsEqual(bytes[start(entry)..<ends[entry]]) { return ids[entry] }
+      }
       index = (index + 1) & mask
     }
     return nil
   }
 
   /// Adds a name not in this generation.
-  mutating func add(_ name: String, id: Int) {
+  mutating func add(_ name: String, id: Int, hash: UInt32) {
     let entry = ids.count
     bytes.append(contentsOf: name.utf8)
     ends.append(bytes.count)
     ids.append(id)
     entryOfID[id] = entry
     if (entry + 1) * 2 > slots.count {
-      // Doubled, every entry placed again.
-      var larger = [Int32](repeating: 0, count: slots.count * 2)
-      for placed in 0...entry { larger[freeSlot(for: placed, in: larger)] = Int32(truncatingIfNeeded: placed + 1) }
+      // Doubled, every slot placed again by its hash.
+      var larger = [UInt64](repeating: 0, count: slots.count * 2)
+      for slot in slots where slot != 0 { Self.place(slot, in: &larger) }
       slots = larger
-    } else {
-      let index = freeSlot(for: entry, in: slots)
-      slots[index] = Int32(truncatingIfNeeded: entry + 1)
     }
+    Self.place(UInt64(hash) << 32 | UInt64(entry + 1), in: &slots)
   }
 
   private func start(_ entry: Int) -> Int { entry == 0 ? 0 : ends[entry - 1] }
 
-  /// The empty slot where `entry` goes in `table` (read only: the caller writes it, so no copy of the table is made).
-  private func freeSlot(for entry: Int, in table: [Int32]) -> Int {
+  /// Puts a slot's value in the first empty slot from where its hash points.
+  private static func place(_ value: UInt64, in table: inout [UInt64]) {
     let mask = table.count - 1
-    var index = Self.slot(of: bytes[start(entry)..<ends[entry]], in: table.count)
+    var index = Int(truncatingIfNeeded: value >> 32) & mask
     while table[index] != 0 { index = (index + 1) & mask }
-    return index
+    table[index] = value
   }
 
-  /// The first slot to look in for a name (FNV-1a of its bytes, folded); `count` is a power of two.
-  private static func slot<Bytes: Sequence>(of name: Bytes, in count: Int) -> Int where Bytes.Element == UInt8 {
+  /// FNV-1a of a name's bytes, mixed (SplitMix64's finalizer) so that names differing only in their last digits
+  /// spread over the table, folded to 32 bits.
+  static func hash<Bytes: Sequence>(_ name: Bytes) -> UInt32 where Bytes.Element == UInt8 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for b in name { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
-    hash ^= hash >> 29
-    return Int(truncatingIfNeeded: hash) & (count - 1)
+    hash = (hash ^ (hash >> 30)) &* 0xbf58_476d_1ce4_e5b9
+    hash = (hash ^ (hash >> 27)) &* 0x94d0_49bb_1331_11eb
+    return UInt32(truncatingIfNeeded: hash ^ (hash >> 31))
   }
 }

@@ -62,10 +62,10 @@ final class FactRecorder: FactSink {
   private var lastLine = 0
   /// Where the tag of the last fact of the current line is, if the line gave one.
   private var lastTag: Int?
-  /// Contexts whose name is already in this chunk, by id modulo the table's size (a clash only names one again).
-  private var namedInChunk = [Int](repeating: -1, count: 4096)
+  /// Contexts named lately and the chunk they were named in, by id modulo the table's size (a clash only names one
+  /// again).
+  private var named = [(context: Int, chunk: Int)](repeating: (-1, -1), count: 4096)
   private var chunkNumber = 0
-  private var namedChunk = [Int](repeating: -1, count: 4096)
   private static let events = StreamEvent.allCases
 
   init(input: Int, chunkBytes: Int = 1 << 18, handOn: @escaping (FactTapeChunk) -> Void) {
@@ -134,10 +134,9 @@ final class FactRecorder: FactSink {
 
   private func name(_ context: Int) {
     guard context > 0 else { return }
-    let slot = context & (namedInChunk.count - 1)
-    if namedInChunk[slot] == context, namedChunk[slot] == chunkNumber { return }
-    namedInChunk[slot] = context
-    namedChunk[slot] = chunkNumber
+    let slot = context & (named.count - 1)
+    if named[slot] == (context, chunkNumber) { return }
+    named[slot] = (context, chunkNumber)
     if let name = contextName(context) { chunk.names.append((context, name)) }
   }
 

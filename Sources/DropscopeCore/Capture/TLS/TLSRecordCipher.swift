@@ -27,8 +27,7 @@ struct TLSRecordCipher {
     self.suite = suite
     self.isTLS13 = isTLS13
     self.secret = secret
-    // A key of another length than the suite's (it never is: the key schedule makes them) would not verify.
-    self.key = key.count >= suite.keyLength ? key : key + [UInt8](repeating: 0, count: suite.keyLength - key.count)
+    self.key = key
     switch suite.cipher {
     case .aes128GCM: cipherCode = Int32(DROPSCOPE_AES128_GCM)
     case .aes256GCM: cipherCode = Int32(DROPSCOPE_AES256_GCM)
@@ -42,7 +41,9 @@ struct TLSRecordCipher {
   mutating func open(type: UInt8, version: UInt16, body: [UInt8]) -> (type: UInt8, content: [UInt8])? {
     let explicitNonce = !isTLS13 && suite.cipher != .chaCha20Poly1305
     let sealedStart = explicitNonce ? 8 : 0
-    guard body.count >= sealedStart + 16, iv.count == 12 || explicitNonce && iv.count == 4 else { return nil }
+    // Nettle reads the suite's key length and 12 nonce bytes: keys and IVs of other lengths never verify.
+    guard body.count >= sealedStart + 16, key.count == suite.keyLength,
+      iv.count == 12 || explicitNonce && iv.count == 4 else { return nil }
     let length = body.count - sealedStart - 16
     // The record's sequence number, big-endian: XORed into the nonce, and TLS 1.2's additional data begins with it.
     let number = sequence
