@@ -346,16 +346,15 @@ public struct Analyzer {
     var lastTime: Microseconds?
     // Entries are read one at a time, in the order the archive holds them.
     let result = decoder.runCapture { bytes in
-      scanner.feed(bytes) { entry, number in
-        if let absurd = HARArchive.read(entry, id: number, into: capture), warnings.count < 100 {
-          warnings.append(AnalysisWarning(input: input.displayName, problem: .absurdValue(
-            what: "HAR entry \(number): \(absurd)", consequence: "read as 0")))
+      scanner.feed(bytes) { entry in
+        for problem in HARArchive.read(entry, into: capture) where warnings.count < 100 {
+          warnings.append(AnalysisWarning(input: input.displayName, problem: problem))
         }
         if let span = HARArchive.span(of: entry) {
           firstTime = min(firstTime ?? span.started, span.started)
           lastTime = max(lastTime ?? span.ended, span.ended)
         }
-        if number & 63 == 0 { drain(capture.contextNames) }
+        if entry.number & 63 == 0 { drain(capture.contextNames) }
       }
       return true
     }

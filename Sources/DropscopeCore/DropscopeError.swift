@@ -9,6 +9,8 @@ public enum DropscopeError: Error, Equatable, CustomStringConvertible {
   case unwritableOutput(path: String, reason: String)
   /// A value in an input that no real log or capture holds (a time in the year 10^300, a packet of 2 GiB).
   case absurdValue(what: String, consequence: String)
+  /// A part of an input larger than dropscope keeps in memory at once (a HAR entry of hundreds of megabytes).
+  case tooLargeToKeep(what: String, limit: String, consequence: String)
   /// A folder reached again through a symbolic link while it is being walked.
   case linkCycle(path: String, target: String)
   /// A file reached a second time (through a link): it was read once.
@@ -30,6 +32,8 @@ public enum DropscopeError: Error, Equatable, CustomStringConvertible {
       return "cannot write the report to '\(path)': \(reason). Choose another path with -o, or leave -o out to print the report."
     case .absurdValue(let what, let consequence):
       return "\(what), which no real input holds: \(consequence). The file may be damaged or made by hand; check what wrote it."
+    case .tooLargeToKeep(let what, let limit, let consequence):
+      return "\(what) is larger than dropscope keeps in memory (\(limit)): \(consequence). Split the input, or leave large bodies out when exporting it."
     case .linkCycle(let path, let target):
       return "'\(path)' links back to '\(target)', a folder already being read: not followed, so that nothing is read twice. Name the folder itself if it was meant."
     case .alreadyRead(let path, let first):

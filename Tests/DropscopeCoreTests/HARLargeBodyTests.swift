@@ -3,7 +3,7 @@ import XCTest
 
 @testable import DropscopeCore
 
-/// A HAR entry's response body longer than `EntryScanner.largestKeptBody` is decoded into a temporary file as it is
+/// A HAR entry's response body longer than `EntryScanner.largestKeptString` is decoded into a temporary file as it is
 /// read, never held in memory: the entry reads to the same verdict, and the body to the same bytes.
 final class HARLargeBodyTests: XCTestCase {
   /// An SSE body of `deltas` text deltas (escapes of every kind among them), ended or cut.
@@ -41,7 +41,7 @@ final class HARLargeBodyTests: XCTestCase {
   func testALargeBodyIsDecodedAsItIsReadToTheBytesJSONGives() throws {
     let text = body(deltas: 12_000, ended: true)
     let document = try har(text, error: nil)
-    XCTAssertGreaterThan(document.utf8.count, HARArchive.EntryScanner.largestKeptBody)
+    XCTAssertGreaterThan(document.utf8.count, HARArchive.EntryScanner.largestKeptString)
     var scanner = HARArchive.EntryScanner()
     var bodies: [[UInt8]] = []
     let bytes = Array(document.utf8)
@@ -50,9 +50,9 @@ final class HARLargeBodyTests: XCTestCase {
     while start < bytes.count {
       let end = min(bytes.count, start + step)
       bytes[start..<end].withUnsafeBytes { piece in
-        scanner.feed(piece) { entry, _ in
-          XCTAssertEqual(((entry["response"] as? [String: Any])?["content"] as? [String: Any])?["text"] as? String, "")
-          guard let spilled = entry[HARArchive.SpilledBody.key] as? HARArchive.SpilledBody else {
+        scanner.feed(piece) { entry in
+          XCTAssertEqual(((entry.fields?["response"] as? [String: Any])?["content"] as? [String: Any])?["text"] as? String, "")
+          guard let spilled = entry.spilled["response.content.text"] else {
             return XCTFail("the body was kept in the entry")
           }
           var read: [UInt8] = []

@@ -14,6 +14,8 @@ issue's (Trust, item 4):
   connections   a capture of 200,000 connections left open (SYN, request, response head, one event, no FIN)
   streams       a log of 300,000 threads that each begin a stream and never end it
   har           a HAR with one entry whose SSE body is 500 MB
+  harmessages   a HAR with one entry of 500 MB of `_eventSourceMessages` (Chrome's per-message record)
+  harrequest    a HAR with one entry whose request body (`postData.text`) is 500 MB
   transcript    `dropscope transcript` of a 210 MB capture (the capture benchmark's shape)
   threads       `analyze --threads 2` of the same capture (the reader running ahead of its workers)
   bigsegments   `analyze --threads 2` of a capture of 3,000 segments of 60 KB each
@@ -120,6 +122,51 @@ def big_har(path, megabytes=500):
         out.write('"}},\n "_error": "net::ERR_INCOMPLETE_CHUNKED_ENCODING"}\n]}}\n')
 
 
+def har_messages(path, megabytes=500):
+    """A HAR of one entry whose `_eventSourceMessages` hold `megabytes` MB of messages (Chrome writes each SSE
+    message with its type, time and data), the stream cut mid-delta."""
+    data = ('{\\"type\\":\\"content_block_delta\\",\\"index\\":0,'
+            '\\"delta\\":{\\"type\\":\\"text_delta\\",\\"text\\":\\"word \\"}}')
+    with open(path, "w") as out:
+        out.write('{"log": {"version": "1.2", "creator": {"name": "bench", "version": "1"}, "entries": [\n'
+                  '{"startedDateTime": "2026-11-22T10:00:00.000Z", "time": 60000,\n'
+                  ' "request": {"method": "POST", "url": "https://api.anthropic.com/v1/messages", "headers": []},\n'
+                  ' "response": {"status": 200, "statusText": "OK", "headers": [{"name": "content-type", '
+                  '"value": "text/event-stream"}],\n  "content": {"mimeType": "text/event-stream", "text": ""}},\n'
+                  ' "_eventSourceMessages": [\n'
+                  '  {"type": "message_start", "time": 1795000000.0, "opcode": 1, '
+                  '"data": "{\\"type\\":\\"message_start\\",\\"message\\":{\\"id\\":\\"msg_1\\"}}"}')
+        written, i = 0, 0
+        while written < megabytes * 1_000_000:
+            block = "".join(f',\n  {{"type": "content_block_delta", "time": {1795000000 + (i + k) / 1000:.3f}, '
+                            f'"opcode": 1, "data": "{data}"}}' for k in range(10_000))
+            out.write(block)
+            written += len(block)
+            i += 10_000
+        out.write('],\n "_error": "net::ERR_INCOMPLETE_CHUNKED_ENCODING"}\n]}}\n')
+
+
+def har_request(path, megabytes=500):
+    """A HAR of one entry whose request body (`postData.text`) is `megabytes` MB of JSON, its short SSE response
+    complete."""
+    words = '{\\"role\\":\\"user\\",\\"content\\":\\"' + "tell me more " * 80 + '\\"},' 
+    block = words * 1_000
+    with open(path, "w") as out:
+        out.write('{"log": {"version": "1.2", "creator": {"name": "bench", "version": "1"}, "entries": [\n'
+                  '{"startedDateTime": "2026-11-22T10:00:00.000Z", "time": 60000,\n'
+                  ' "request": {"method": "POST", "url": "https://api.anthropic.com/v1/messages", "headers": [],\n'
+                  '  "postData": {"mimeType": "application/json", "text": "{\\"messages\\":[')
+        written = 0
+        while written < megabytes * 1_000_000:
+            out.write(block)
+            written += len(block)
+        out.write('{}]}"}},\n'
+                  ' "response": {"status": 200, "statusText": "OK", "headers": [{"name": "content-type", '
+                  '"value": "text/event-stream"}],\n  "content": {"mimeType": "text/event-stream", "text": '
+                  '"event: message_start\\ndata: {\\"type\\":\\"message_start\\"}\\n\\n'
+                  'event: message_stop\\ndata: {\\"type\\":\\"message_stop\\"}\\n\\n"}}}\n]}}\n')
+
+
 def big_capture(path, megabytes=210):
     """The capture benchmark's capture: SSE connections, 256 open at a time, packets interleaved."""
     capture_benchmark.generate(path, megabytes)
@@ -167,6 +214,8 @@ SCENARIOS = {
     "streams": ("open-300k.log", open_streams, ["analyze", "--quiet", "{}"]),
     "names": ("threads-2m.log", many_threads, ["analyze", "--quiet", "{}"]),
     "har": ("entry-500mb.har", big_har, ["analyze", "--quiet", "{}"]),
+    "harmessages": ("messages-500mb.har", har_messages, ["analyze", "--quiet", "{}"]),
+    "harrequest": ("request-500mb.har", har_request, ["analyze", "--quiet", "{}"]),
     "transcript": ("capture-210mb.pcap", big_capture, ["transcript", "{}"]),
     "threads": ("capture-210mb.pcap", big_capture, ["analyze", "--quiet", "--threads", "2", "{}"]),
     "bigsegments": ("segments-3000x60k.pcap", big_segments, ["analyze", "--quiet", "--threads", "2", "{}"]),

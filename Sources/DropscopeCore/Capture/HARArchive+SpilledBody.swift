@@ -7,13 +7,11 @@ import Darwin
 #endif
 
 extension HARArchive {
-  /// A HAR response body too long to keep in memory (`EntryScanner.largestKeptBody`): decoded from its JSON string
-  /// as the file is read, into an unlinked temporary file, and read back piece by piece when its entry is complete
-  /// (how its response is framed, and when its head arrived, are known only then: `_error` and `timings` follow
-  /// `response` in the exporters' order).
+  /// A HAR body too long to keep in memory (`EntryScanner.largestKeptString`): decoded from its JSON string as the
+  /// file is read, into an unlinked temporary file, and read back piece by piece when its entry is complete (how its
+  /// response is framed, and when its head arrived, are known only then: `_error` and `timings` follow `response`
+  /// in the exporters' order).
   final class SpilledBody {
-    /// The key an entry hands its spilled body over under.
-    static let key = "_dropscope.spilledBody"
     /// The size of the pieces it is read back in.
     static let pieceSize = 1 << 16
     private let file: UnsafeMutablePointer<FILE>

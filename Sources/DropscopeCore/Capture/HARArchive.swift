@@ -24,164 +24,42 @@ enum HARArchive {
     return i < head.count && head[i] == 0x7b
   }
 
-  /// Finds the entries of a HAR document (`log.entries[…]`) in its bytes as they arrive, and hands over each
-  /// entry, parsed, as soon as its closing brace is read: memory holds one entry, whatever the file's size.
-  ///
-  /// An entry's response body (`response.content.text`) longer than `largestKeptBody` is not kept in the entry:
-  /// it is decoded from JSON as it is read, into a temporary file (`SpilledBody`), and handed over with the entry
-  /// under `SpilledBody.key`, for `read` to feed to the connection piece by piece. So a body of 500 MB takes no
-  /// more memory than one of 1 MB.
-  struct EntryScanner {
-    /// The longest response body (as written in the file, escapes and all) kept in its entry.
-    static let largestKeptBody = 1 << 20
-    private var depth = 0
-    private var inString = false
-    private var escaped = false
-    /// The string being read, when it may be a key of the root or `log` objects, or of an entry's response.
-    private var text: [UInt8] = []
-    private var lastString: [UInt8] = []
-    /// The key that the value being read belongs to, per depth (root = 1, `log` = 2, an entry = 4, its response
-    /// = 5, the response's content = 6).
-    private var keys: [[UInt8]] = [[], [], [], [], [], [], []]
-    /// Whether a `:` was the last structural byte (the string that follows is a value, not a key).
-    private var afterColon = false
-    /// Depth 3 is inside `log.entries`.
-    private(set) var foundEntries = false
-    private var inEntries = false
-    private var entry: [UInt8] = []
-    private(set) var entryCount = 0
-    /// The response body being read: where its text begins in `entry`, until it is spilled.
-    private var bodyStart: Int?
-    /// The response body of the entry being read, once longer than `largestKeptBody`.
-    private var spilled: SpilledBody?
-    private var spilling = false
-
-    /// Whether the bytes ended inside an entry (the file was cut short).
-    var endedInsideEntry: Bool { !entry.isEmpty || spilled != nil }
-
-    /// Calls `found` with each entry and its 1-based number.
-    mutating func feed(_ bytes: UnsafeRawBufferPointer, _ found: ([String: Any], Int) -> Void) {
-      var entryStart: Int? = entry.isEmpty && spilled == nil ? nil : 0
-      var i = 0
-      while i < bytes.count {
-        defer { i += 1 }
-        if spilling {
-          // Inside a spilled body: up to its closing quote, the bytes go to the body, not to the entry.
-          var end = i
-          while end < bytes.count {
-            let b = bytes[end]
-            if escaped {
-              escaped = false
-            } else if b == 0x5c {
-              escaped = true
-            } else if b == 0x22 {
-              break
-            }
-            end += 1
-          }
-          spilled?.append(escaped: UnsafeRawBufferPointer(rebasing: bytes[i..<end]))
-          guard end < bytes.count else {
-            entryStart = nil
-            i = end
-            continue
-          }
-          spilling = false
-          inString = false
-          spilled?.finish()
-          entryStart = end  // the closing quote: the entry holds an empty text
-          i = end
-          continue
-        }
-        let b = bytes[i]
-        if inString {
-          if escaped {
-            escaped = false
-          } else if b == 0x5c {
-            escaped = true
-          } else if b == 0x22 {
-            inString = false
-            bodyStart = nil
-            if depth <= 6 { lastString = text }
-          } else if depth <= 6, text.count < 64 {
-            text.append(b)
-          }
-          if let start = bodyStart, let from = entryStart, entry.count + (i - from) - start > Self.largestKeptBody {
-            // Too long to keep: what was read of it so far goes to a temporary file, and the rest follows it there.
-            bodyStart = nil
-            if let body = SpilledBody() {  // without a temporary file, the body is kept in the entry
-              entry += UnsafeRawBufferPointer(rebasing: bytes[from...i])
-              entry[start...].withUnsafeBytes { body.append(escaped: $0) }
-              entry.removeSubrange(start...)
-              spilled = body
-              spilling = true
-              entryStart = nil
-            }
-          }
-          continue
-        }
-        switch b {
-        case 0x22:
-          inString = true
-          text.removeAll(keepingCapacity: true)
-          if afterColon, inEntries, depth == 6, spilled == nil, keys[6].elementsEqual("text".utf8),
-            keys[5].elementsEqual("content".utf8), keys[4].elementsEqual("response".utf8), let from = entryStart
-          {
-            bodyStart = entry.count + (i - from) + 1
-          }
-          afterColon = false
-        case 0x3a:
-          if depth <= 6, depth >= 1 { keys[depth] = lastString }
-          afterColon = true
-        case 0x2c:
-          afterColon = false
-        case 0x7b, 0x5b:
-          afterColon = false
-          depth += 1
-          if b == 0x5b, depth == 3, keys[2].elementsEqual("entries".utf8), keys[1].elementsEqual("log".utf8) {
-            inEntries = true
-            foundEntries = true
-          } else if b == 0x7b, inEntries, depth == 4 {
-            entryStart = i
-          }
-        case 0x7d, 0x5d:
-          afterColon = false
-          if inEntries, depth == 4, b == 0x7d, let start = entryStart {
-            entry += UnsafeRawBufferPointer(rebasing: bytes[start...i])
-            entryStart = nil
-            entryCount += 1
-            if var parsed = try? JSONSerialization.jsonObject(with: Data(entry)) as? [String: Any] {
-              if let spilled { parsed[SpilledBody.key] = spilled }
-              found(parsed, entryCount)
-            }
-            entry.removeAll(keepingCapacity: entry.count <= 1 << 20)
-            spilled = nil
-          }
-          if inEntries, depth == 3 { inEntries = false }
-          depth = max(0, depth - 1)
-        default:
-          break
-        }
-      }
-      if let start = entryStart { entry += UnsafeRawBufferPointer(rebasing: bytes[start...]) }
-    }
-  }
-
   /// The times an entry began and ended, in microseconds since the epoch; nil when it has no start time.
-  static func span(of entry: [String: Any]) -> (started: Microseconds, ended: Microseconds)? {
-    guard let started = time(entry["startedDateTime"]), started > 0 else { return nil }
+  static func span(of entry: ScannedEntry) -> (started: Microseconds, ended: Microseconds)? {
+    guard let entry = entry.fields, let started = time(entry["startedDateTime"]), started > 0 else { return nil }
     var absurd: String?
     return (started, started + duration(entry["time"], "time", &absurd))
   }
 
-  /// Feeds one entry, the `id`-th of its archive, to `capture` as a connection.
-  /// - Returns: the first of the entry's durations that no exchange can take (`"time": 1e300`), read as 0.
+  /// Feeds one entry to `capture` as a connection of its own.
+  /// - Returns: what in the entry could not be read as it is written: a duration no exchange can take
+  ///   (`"time": 1e300`, read as 0), a string too long to keep, an entry too large to keep (skipped), an entry or
+  ///   message that is not a JSON object.
   @discardableResult
-  static func read<Sink: FactSink>(_ entry: [String: Any], id: Int, into capture: CaptureReader<Sink>) -> String? {
+  static func read<Sink: FactSink>(_ entry: ScannedEntry, into capture: CaptureReader<Sink>) -> [DropscopeError] {
+    let id = entry.number
+    var problems: [DropscopeError] = []
+    guard let fields = entry.fields else {
+      problems.append(entry.skippedBytes.map {
+        .tooLargeToKeep(what: "HAR entry \(id) (\($0) bytes, its long strings left out)",
+                        limit: "\(EntryScanner.largestKeptEntry >> 20) MiB", consequence: "the entry was skipped")
+      } ?? .absurdValue(what: "HAR entry \(id) is not a JSON object", consequence: "it was skipped"))
+      return problems
+    }
     var absurd: String?
-    read(entry, id: id, started: time(entry["startedDateTime"]) ?? 0, into: capture, absurd: &absurd)
+    read(fields, entry, started: time(fields["startedDateTime"]) ?? 0, into: capture, absurd: &absurd)
     // An entry is the whole exchange: its connection ends with it, so memory holds one entry's, whatever the archive.
     capture.endTranscriptConnection(id)
-    return absurd
+    if let absurd { problems.append(.absurdValue(what: "HAR entry \(id): \(absurd)", consequence: "read as 0")) }
+    for (path, bytes) in entry.leftOut {
+      problems.append(.tooLargeToKeep(what: "the string at `\(path)` of HAR entry \(id) (\(bytes) bytes as written)",
+                                      limit: "\(EntryScanner.largestKeptString >> 20) MiB", consequence: "it was not read"))
+    }
+    if let messages = entry.messages, messages.unreadable > 0 {
+      problems.append(.absurdValue(what: "HAR entry \(id) has \(messages.unreadable) `_eventSourceMessages` that are not JSON objects",
+                                   consequence: "they were skipped"))
+    }
+    return problems
   }
 
   /// A duration in milliseconds of an entry, in microseconds; 0 when absent, and when absurd (then named in `absurd`).
@@ -195,8 +73,10 @@ enum HARArchive {
   }
 
   private static func read<Sink: FactSink>(
-    _ entry: [String: Any], id: Int, started: Microseconds, into capture: CaptureReader<Sink>, absurd: inout String?
+    _ entry: [String: Any], _ scanned: ScannedEntry, started: Microseconds, into capture: CaptureReader<Sink>,
+    absurd: inout String?
   ) {
+    let id = scanned.number
     guard let request = entry["request"] as? [String: Any], let response = entry["response"] as? [String: Any],
           let urlText = request["url"] as? String, let url = URL(string: urlText) else { return }
     let host = url.host ?? "server"
@@ -221,17 +101,25 @@ enum HARArchive {
     for (name, value) in headers(request) where name.lowercased() != "host" && !name.hasPrefix(":") {
       head += "\(name): \(value)\r\n"
     }
-    let body = ((request["postData"] as? [String: Any])?["text"] as? String) ?? ""
-    head += "Content-Length: \(body.utf8.count)\r\n\r\n"
-    emit(.data(Array((head + body).utf8)), fromClient: true, at: sent)
+    // A request body too long to keep was decoded into a temporary file as it was read: it follows the head in pieces.
+    if let body = scanned.spilled["request.postData.text"] {
+      head += "Content-Length: \(body.count)\r\n\r\n"
+      emit(.data(Array(head.utf8)), fromClient: true, at: sent)
+      body.forEachPiece { emit(.data(Array($0)), fromClient: true, at: sent) }
+    } else {
+      let body = ((request["postData"] as? [String: Any])?["text"] as? String) ?? ""
+      head += "Content-Length: \(body.utf8.count)\r\n\r\n"
+      emit(.data(Array((head + body).utf8)), fromClient: true, at: sent)
+    }
 
     let status = response["status"] as? Int ?? 0
     let error = (entry["_error"] as? String) ?? (response["_error"] as? String)
+    let messages = scanned.messages.flatMap { $0.count > 0 ? $0 : nil }
     if status > 0 {
       let content = response["content"] as? [String: Any] ?? [:]
       var text = content["text"] as? String ?? ""
       // A body too long to keep was decoded into a temporary file as it was read: it is read back piece by piece.
-      var spilled = entry[SpilledBody.key] as? SpilledBody
+      var spilled = scanned.spilled["response.content.text"]
       if content["encoding"] as? String == "base64" {
         if let body = spilled {
           spilled = body.decodingBase64() ?? body
@@ -239,28 +127,23 @@ enum HARArchive {
           text = String(decoding: decoded, as: UTF8.self)
         }
       }
-      let messages = entry["_eventSourceMessages"] as? [[String: Any]] ?? []
       var responseHead = "HTTP/1.1 \(status) \(response["statusText"] as? String ?? "")\r\n"
       for (name, value) in headers(response)
       where !["content-length", "transfer-encoding", "content-encoding"].contains(name.lowercased()) && !name.hasPrefix(":") {
         responseHead += "\(name): \(value)\r\n"
       }
-      let bodyText = messages.isEmpty ? text : ""
-      if !messages.isEmpty { spilled = nil }
+      let bodyText = messages == nil ? text : ""
+      if messages != nil { spilled = nil }
       let bodyLength = spilled?.count ?? bodyText.utf8.count
       // Complete per the exporter: framed by length. Cut: read until the close the error implies. An event
       // stream recorded with no body at all says nothing of how it ended (a proxy that buffers bodies, such as
       // mitmproxy, records a cut stream so): it is left open, for the report to say the evidence ends there.
-      let silentStream = error == nil && messages.isEmpty && bodyLength == 0
+      let silentStream = error == nil && messages == nil && bodyLength == 0
         && headers(response).contains { $0.0.lowercased() == "content-type" && $0.1.contains("event-stream") }
-      if error == nil, messages.isEmpty, !silentStream { responseHead += "Content-Length: \(bodyLength)\r\n" }
+      if error == nil, messages == nil, !silentStream { responseHead += "Content-Length: \(bodyLength)\r\n" }
       emit(.data(Array((responseHead + "\r\n").utf8)), fromClient: false, at: headersAt)
-      if !messages.isEmpty {
-        for message in messages {
-          let at = (message["time"] as? Double).flatMap { UntrustedNumber.instant($0, unit: 1_000_000) } ?? headersAt
-          let event = "event: \(message["type"] as? String ?? "message")\ndata: \(message["data"] as? String ?? "")\n\n"
-          emit(.data(Array(event.utf8)), fromClient: false, at: at)
-        }
+      if let messages {
+        messages.forEachPiece { at, piece in emit(.data(Array(piece)), fromClient: false, at: at ?? headersAt) }
       } else if let spilled {
         spilled.forEachPiece { emit(.data(Array($0)), fromClient: false, at: ended) }
       } else if !bodyText.isEmpty {
@@ -268,7 +151,7 @@ enum HARArchive {
       }
     }
     guard let error else {
-      if !(entry["_eventSourceMessages"] as? [[String: Any]] ?? []).isEmpty { emit(.fin, fromClient: false, at: ended) }
+      if messages != nil { emit(.fin, fromClient: false, at: ended) }
       return
     }
     capture.clientReported(error, client: "browser", onTranscriptConnection: id, time: ended, line: line)
