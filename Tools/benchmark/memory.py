@@ -7,7 +7,7 @@
     python3 Tools/benchmark/memory.py --format json       # the analyze scenarios' reports in JSON (or html)
 
 Each scenario's input is generated once into bench-data/memory/ (ignored by git; deterministic, synthetic,
-about 1.1 GB in all) and dropscope runs on it under `/usr/bin/time -v`, whose "Maximum resident set size"
+about 2.1 GB in all) and dropscope runs on it under `/usr/bin/time -v`, whose "Maximum resident set size"
 is the peak.  Reports are written in the default format (Markdown, or --format) to /dev/null.  The scenarios are the
 issue's (Trust, item 4):
 
