@@ -163,6 +163,6 @@ final class HARBoundedEntryTests: XCTestCase {
     let document = har([#"{"startedDateTime": 1, "time": nope}"#, entry(anthropic, streamHead, #""_eventSourceMessages": [\#(messages(deltas: 3, ended: true))]"#)])
     let report = try TestSupport.analyze(text: document, name: "stream.har")
     XCTAssertEqual(report.counts.streams, 1)
-    XCTAssertTrue(report.warnings.contains { $0.message.contains("HAR entry 1 is not a JSON object") }, "\(report.warnings)")
+    XCTAssertTrue(report.warnings.contains { $0.message.contains("HAR entry 1 cannot be read as a JSON object") }, "\(report.warnings)")
   }
 }

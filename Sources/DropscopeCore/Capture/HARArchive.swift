@@ -43,7 +43,7 @@ enum HARArchive {
       problems.append(entry.skippedBytes.map {
         .tooLargeToKeep(what: "HAR entry \(id) (\($0) bytes, its long strings left out)",
                         limit: "\(EntryScanner.largestKeptEntry >> 20) MiB", consequence: "the entry was skipped")
-      } ?? .absurdValue(what: "HAR entry \(id) is not a JSON object", consequence: "it was skipped"))
+      } ?? .absurdValue(what: "HAR entry \(id) cannot be read as a JSON object (broken, or nested too deep)", consequence: "it was skipped"))
       return problems
     }
     var absurd: String?
@@ -56,7 +56,7 @@ enum HARArchive {
                                       limit: "\(EntryScanner.largestKeptString >> 20) MiB", consequence: "it was not read"))
     }
     if let messages = entry.messages, messages.unreadable > 0 {
-      problems.append(.absurdValue(what: "HAR entry \(id) has \(messages.unreadable) `_eventSourceMessages` that are not JSON objects",
+      problems.append(.absurdValue(what: "HAR entry \(id) has \(messages.unreadable) `_eventSourceMessages` that cannot be read as JSON objects",
                                    consequence: "they were skipped"))
     }
     return problems
