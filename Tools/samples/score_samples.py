@@ -2,7 +2,7 @@
 """Scores dropscope's verdicts on the sample incidents that carry their ground truth (expected-verdicts.json,
 written by generate.py from what the fault server did and what the application saw).
 
-    python3 Tools/samples/score_samples.py .build/release/dropscope [SampleLogs] [--verbose] [--json]
+    python3 Tools/samples/score_samples.py .build/release/dropscope [SampleLogs] [--verbose] [--json] [--strict]
 
 For each incident folder with expected-verdicts.json it runs `dropscope analyze --format json` once on the
 folder's inputs (every file whose name does not start with `expected-`, as the golden tests read them) and
@@ -14,6 +14,12 @@ with the truth would.  An attempt counts
 right when its classification (`completed`, or the failure cause) is the expected one; the leak finding
 (`unwrapped_exception_leak`) is scored on logs only, since a capture cannot show which exception reached the
 application.  Streams reported for a file that match no attempt are counted as extra.
+
+Matching a stream that names no request id by its verdict lines up a report whose verdicts are right in
+number but sit on the wrong attempts (an application's account of one call given to another call's response,
+in a log that interleaves calls without naming them) as all right.  `--strict` matches by what the attempt
+itself was instead: a stream whose URL names the attempt's fault-server scenario (`/s/<scenario>/`), the
+nearest in start time within 2.5 s, then by time and order as above; never by verdict.
 
 Standard library only.  The exit status is 0 whenever every incident could be analysed: the figures are a
 measurement, not a gate.
@@ -87,7 +93,13 @@ def other_port(entry, stream, capture):
     return bool(capture and entry.get("client_port") is not None and ports and str(entry["client_port"]) not in ports)
 
 
-def match(expected, streams, capture):
+def scenario_of(stream):
+    """The fault-server scenario a stream's URL names (`/s/<scenario>/`), or None."""
+    found = re.search(r"/s/([^/]+)/", stream.get("url") or "")
+    return found.group(1) if found else None
+
+
+def match(expected, streams, capture, strict=False):
     """Pairs each expected attempt with a reported stream (or None); returns the pairs and the streams left."""
     free = list(streams)
     pairs = {}
@@ -115,13 +127,16 @@ def match(expected, streams, capture):
                 take(i, hit)
     # 3. a stream with the expected verdict, the nearest in time; 4. the nearest in time within TOLERANCE s;
     # 5. order.  Only streams that name no request id and no other client port.
-    for rule in ("verdict", "time", "order"):
+    for rule in ("scenario", "time", "order") if strict else ("verdict", "time", "order"):
         for i, entry in enumerate(expected):
             if i in pairs:
                 continue
             cands = [s for s in free if not s.get("request_id") and not other_port(entry, s, capture)]
             if rule == "verdict":
                 cands = [s for s in cands if reported_class(s) == entry["classification"]]
+            elif rule == "scenario":
+                cands = [s for s in cands if entry.get("scenario") and scenario_of(s) == entry["scenario"]
+                         and distance(entry, s) <= TOLERANCE]
             elif rule == "time":
                 cands = [s for s in cands if distance(entry, s) <= TOLERANCE]
             if cands:
@@ -129,7 +144,7 @@ def match(expected, streams, capture):
     return [(entry, pairs.get(i)) for i, entry in enumerate(expected)], free
 
 
-def score_incident(binary, folder, verbose):
+def score_incident(binary, folder, verbose, strict=False):
     expected_all = json.loads((folder / "expected-verdicts.json").read_text())["attempts"]
     inputs = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("expected-"))
     streams, error = analyze(binary, folder, inputs)
@@ -141,7 +156,7 @@ def score_incident(binary, folder, verbose):
         expected = [e for e in expected_all if not e.get("files") or name in e["files"]]
         mine = [s for s in streams if os.path.basename(s.get("input") or "") == name]
         capture = name.endswith(CAPTURE_SUFFIXES)
-        pairs, extra = match(expected, mine, capture)
+        pairs, extra = match(expected, mine, capture, strict)
         row = {"incident": folder.name, "file": name, "attempts": len(expected), "right": 0,
                "leak_scored": 0, "leak_right": 0, "extra": len(extra), "misses": []}
         for entry, stream in pairs:
@@ -180,14 +195,14 @@ def main():
         sys.exit(__doc__)
     binary = args[0]
     root = Path(args[1]) if len(args) > 1 else Path(__file__).resolve().parent.parent.parent / "SampleLogs"
-    verbose, as_json = "--verbose" in flags, "--json" in flags
+    verbose, as_json, strict = "--verbose" in flags, "--json" in flags, "--strict" in flags
     folders = sorted(p for p in root.iterdir() if (p / "expected-verdicts.json").exists())
     if not folders:
         sys.exit(f"no incident in {root} has expected-verdicts.json")
     rows = []
     out = sys.stderr if as_json else sys.stdout
     for folder in folders:
-        incident_rows = score_incident(binary, folder, verbose)
+        incident_rows = score_incident(binary, folder, verbose, strict)
         rows += incident_rows
         for row in incident_rows:
             leak = f"leak {row['leak_right']}/{row['leak_scored']}" if row["leak_scored"] else "leak -"
