@@ -68,6 +68,37 @@ import Testing
     #expect(report.streams.contains { $0.outcome == .completed && $0.startedAt == "2026-11-22T10:00:00.480Z" })
   }
 
+  /// A verdict that rests on an account paired among several heads by time alone is no surer than that pairing: low,
+  /// with the doubt declared; with one head in the account's interval, the account is the response's own.
+  @Test func aVerdictPairedAmongSeveralHeadsIsLowConfidence() throws {
+    let paired = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 [INFO] jobs - job a: started
+      2026-11-22 10:00:00,400 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,450 [INFO] jobs - job b: started
+      2026-11-22 10:00:00,480 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:00,980 [ERROR] jobs - job a: failed after 0.98s (11 deltas received)
+      \(Self.fin)
+      2026-11-22 10:00:01,800 [INFO] jobs - job b: done stop_reason=end_turn output_tokens=18 in 1.35s
+      """)
+    let guessed = try #require(paired.streams.first { $0.outcome == .failed })
+    #expect(guessed.cause == .serverCloseDuringDelta)
+    #expect(guessed.confidence == .low, "two heads in job a's interval: which one was its call's is a choice")
+    #expect(guessed.evidence.contains { $0.note.contains("names no response") })
+
+    let single = try TestSupport.analyze(text: """
+      2026-11-22 10:00:00,000 [INFO] jobs - job a: started
+      2026-11-22 10:00:00,400 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:02,000 [INFO] jobs - job b: started
+      2026-11-22 10:00:02,080 [INFO] httpx2 - HTTP Request: POST https://api.anthropic.com/v1/messages "HTTP/1.1 200 OK"
+      2026-11-22 10:00:02,500 [ERROR] jobs - job a: failed after 2.50s (11 deltas received)
+      \(Self.fin)
+      2026-11-22 10:00:03,000 [INFO] jobs - job b: done stop_reason=end_turn output_tokens=18 in 1.00s
+      """)
+    let own = try #require(single.streams.first { $0.outcome == .failed })
+    #expect(own.startedAt == "2026-11-22T10:00:00.400Z")
+    #expect(own.confidence != .low, "one head in job a's interval: the account is its response's own")
+  }
+
   /// A call that received nothing, logged as failed just after its context's last attempt was refused, is that
   /// attempt's call, not a response still streaming whose head came nearer the start its duration implies.
   @Test func aCallThatReceivedNothingIsTheRefusedAttemptsCall() throws {

@@ -38,13 +38,16 @@ extension Decision {
   }
 
   /// An account the log tied to no call went to one of several responses in flight by time alone: the verdict
-  /// says which line it was and that another of them may have been its call.
+  /// says which line it was and that another of them may have been its call, and is no surer than that pairing.
   static func notePairedByTime(_ d: inout Decision, _ c: DiagnosisCase) {
     if c.stream.client.retryPairedByTime, let retry = c.stream.client.retry {
       d.note(Catalogue.Note.retryPairedByTime(line: c.place(retry.location)))
     }
     guard let among = c.stream.application.pairedAmong, let at = c.stream.application.accountAt else { return }
     d.note(Catalogue.Note.pairedByTime(line: c.place(at.location), among: among))
+    // What the account says decides this verdict only if it is this response's account: with several responses in
+    // the interval its duration gives, and nothing else naming one, that is a choice among them, not a fact.
+    if d.outcome == .completed || d.cause != .unknown { d.confidence = .low }
   }
 
   /// A traceback printed uncaught carries the finding.
