@@ -273,7 +273,7 @@ public enum Catalogue {
     for signature in signatures {
       if !signature.classNames.isEmpty, !signature.classNames.contains(record.className) { continue }
       if signature.emptyMessage, !record.message.isEmpty { continue }
-      if !signature.messageContains.isEmpty, !signature.messageContains.contains(where: record.message.contains) {
+      if !signature.messageContains.isEmpty, !signature.messageContains.contains(where: record.message.containsBytes) {
         continue
       }
       if signature.statusFirst, sdkErrorStatus(record) == nil { continue }
@@ -299,7 +299,7 @@ public enum Catalogue {
   /// (`logger.error(f"stream failed: {exc}")`); class-only signatures cannot be recognised this way.
   public static func signature(inMessage text: String) -> Signature? {
     for signature in signatures where !signature.messageContains.isEmpty && signature.wire != .errorStatus {
-      if signature.messageContains.contains(where: text.contains) { return signature }
+      if signature.messageContains.contains(where: text.containsBytes) { return signature }
     }
     return nil
   }
