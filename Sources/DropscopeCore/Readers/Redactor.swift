@@ -142,6 +142,10 @@ public enum Redactor {
     guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
     var spans: [SecretSpan] = []
     let n = bytes.count
+    // The tables are read once here, not once per anchor (each read of a static checks that it is initialised).
+    let beforeAnchor = Self.beforeAnchor
+    let (kNeedles, zNeedles, jNeedles, wNeedles, underscoreNeedles) =
+      (Self.kNeedles, Self.zNeedles, Self.jNeedles, Self.wNeedles, Self.underscoreNeedles)
     func check(_ at: Int) {
       if bytes[at] == Self.at {
         if let span = urlPassword(bytes, at: at) { spans.append(span) }
