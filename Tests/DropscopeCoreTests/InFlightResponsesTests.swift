@@ -84,6 +84,7 @@ import Testing
     #expect(guessed.cause == .serverCloseDuringDelta)
     #expect(guessed.confidence == .low, "two heads in job a's interval: which one was its call's is a choice")
     #expect(guessed.evidence.contains { $0.note.contains("names no response") })
+    #expect(guessed.wouldDecide?.hasPrefix(Catalogue.Decider.callOnTheHTTPLine) == true, "and says what would decide")
 
     let single = try TestSupport.analyze(text: """
       2026-11-22 10:00:00,000 [INFO] jobs - job a: started
@@ -97,6 +98,7 @@ import Testing
     let own = try #require(single.streams.first { $0.outcome == .failed })
     #expect(own.startedAt == "2026-11-22T10:00:00.400Z")
     #expect(own.confidence != .low, "one head in job a's interval: the account is its response's own")
+    #expect(own.wouldDecide?.contains(Catalogue.Decider.callOnTheHTTPLine) != true)
   }
 
   /// A call that received nothing, logged as failed just after its context's last attempt was refused, is that

@@ -377,6 +377,8 @@ extension Catalogue {
     static let captureOfConnection = "A capture of the connection would show how it ended."
     static let intactCopy = "The rest of this log (an intact copy of the file) would show how the stream ended."
     static let laterLines = "Later log lines (the next rotated file) or a capture would show how it ended."
+    static let callOnTheHTTPLine =
+      "Something naming the call on the HTTP library's line (a request id or task name in the log format, or the application logging the request id it got) or a capture would tie the application's account to its own response."
     static let sdkDebugLogging =
       "Debug logging of the SDK (ANTHROPIC_LOG=debug) or a capture would show what happened to the request."
   }

@@ -47,7 +47,9 @@ extension Decision {
     d.note(Catalogue.Note.pairedByTime(line: c.place(at.location), among: among))
     // What the account says decides this verdict only if it is this response's account: with several responses in
     // the interval its duration gives, and nothing else naming one, that is a choice among them, not a fact.
-    if d.outcome == .completed || d.cause != .unknown { d.confidence = .low }
+    guard d.outcome == .completed || d.cause != .unknown else { return }
+    d.confidence = .low
+    d.wouldDecide = Catalogue.Decider.callOnTheHTTPLine + (d.wouldDecide.map { " " + $0 } ?? "")
   }
 
   /// A traceback printed uncaught carries the finding.
