@@ -87,6 +87,7 @@ final class HARBoundedEntryTests: XCTestCase {
     XCTAssertEqual(sse(stored).text, "event: message\ndata: one\ndata: two\n\n")
     XCTAssertEqual(sse(stored).times, [1_795_000_000_500_000])
     XCTAssertEqual(stored.count, 1)
+    XCTAssertEqual(stored.unreadable, 1, "the string where a message belongs")
   }
 
   func testManyMessagesReadToTheVerdictAFewGive() throws {

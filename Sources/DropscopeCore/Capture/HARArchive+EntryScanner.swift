@@ -145,6 +145,8 @@ extension HARArchive {
         case 0x22:
           inString = true
           text.removeAll(keepingCapacity: true)
+          // A string where a message belongs is no message: counted, for the reader to say so.
+          if let outer = messagesDepth, depth == outer, !readingMessage { messages?.countUnreadable() }
           if collecting, let window = from {
             stringStart = buffer.count + (i - window) + 1
             stringIsKey = !afterColon && !isArray[min(depth, Self.deepestTracked)]
