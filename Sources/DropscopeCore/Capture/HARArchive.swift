@@ -143,7 +143,9 @@ enum HARArchive {
       if error == nil, messages == nil, !silentStream { responseHead += "Content-Length: \(bodyLength)\r\n" }
       emit(.data(Array((responseHead + "\r\n").utf8)), fromClient: false, at: headersAt)
       if let messages {
-        messages.forEachPiece { at, piece in emit(.data(Array(piece)), fromClient: false, at: at ?? headersAt) }
+        // A message cannot arrive before its response's head: a time before it (a clock that moved, a hand-made
+        // archive) is read as the head's.
+        messages.forEachPiece { at, piece in emit(.data(Array(piece)), fromClient: false, at: max(at ?? headersAt, headersAt)) }
       } else if let spilled {
         spilled.forEachPiece { emit(.data(Array($0)), fromClient: false, at: ended) }
       } else if !bodyText.isEmpty {
