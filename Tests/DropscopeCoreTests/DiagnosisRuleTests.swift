@@ -66,6 +66,21 @@ import Testing
     #expect(decision.cause == .serverCloseDuringDelta)
   }
 
+  /// A close soon after `message_start`, before any delta: a cut mid-stream, and not said to have come while content
+  /// was flowing, since none had.
+  @Test func aServerCloseBeforeAnyContentIsNotSaidToInterruptContent() throws {
+    let stream = Self.stream(events: 1)
+    stream.events.content = 0
+    stream.events.lastKind = .messageStart
+    Self.failing(stream, with: "httpx.RemoteProtocolError", "peer closed connection without sending complete message body (incomplete chunked read)",
+                 at: 1_000_000 + 100_000 + 1_000_000)
+    let decision = try #require(ExceptionRule().decide(Self.diagnosisCase(stream)))
+    #expect(decision.cause == .serverCloseDuringDelta)
+    #expect(!decision.summary.contains("while content was flowing"), "\(decision.summary)")
+    #expect(decision.summary.contains("before any content"), "\(decision.summary)")
+    #expect(!decision.evidence.contains { $0.note.contains("content was flowing") })
+  }
+
   @Test func anUntimedServerCloseIsUnknownWithBothCandidates() throws {
     let stream = Self.stream(events: 10, timed: false)
     Self.failing(stream, with: "httpx.RemoteProtocolError", "peer closed connection without sending complete message body (incomplete chunked read)",

@@ -184,6 +184,9 @@ extension Catalogue {
     static func closedWhileFlowing(how: CloseManner, contentEvents: Int, nouns: ContentNouns, gap: String) -> String {
       "The server side \(how.phrase) while content was flowing: \(contentEvents) \(nouns.deltas) received, the last \(gap)."
     }
+    static func closedBeforeContent(how: CloseManner, nouns: ContentNouns, gap: String) -> String {
+      "The server side \(how.phrase) after the stream began and before any content: no \(nouns.deltas) received, its last event \(gap), too soon for an idle limit."
+    }
     /// When the last delta came before a close: to the second, at most, or measured.
     static func lastDeltaGap(silence: Double, secondPrecision: Bool, upperBound: Bool) -> String {
       secondPrecision && silence < 1
@@ -307,6 +310,9 @@ extension Catalogue {
     }
     static func contentFlowing(contentEvents: Int, gap: String) -> String {
       "\(contentEvents) deltas received, the last \(gap): content was flowing"
+    }
+    static func cutBeforeContent(gap: String) -> String {
+      "the stream had begun, its last event \(gap), and no content had arrived: it was cut before its first delta"
     }
     static func attemptWait(_ wait: Double?, inferred: Bool, shared: Double) -> String {
       "this attempt waited \(wait.map { s($0) } ?? "?")\(inferred ? " (from the retry lines and the backoff the SDK logged)" : ""); the call's attempts waited about \(s(shared)) each"

@@ -64,10 +64,13 @@ extension Decision {
     if let silence {
       let gap = Catalogue.Summary.lastDeltaGap(silence: silence, secondPrecision: c.precision >= 1,
                                                upperBound: silenceBasis == .upperBound)
+      // With no content yet, nothing was flowing: the close came soon after the stream began, before its first delta.
+      let before = c.contentSeen == 0
       decide(.serverCloseDuringDelta, side: .server, .high,
-             Catalogue.Summary.closedWhileFlowing(how: how, contentEvents: c.contentSeen, nouns: c.nouns, gap: gap),
+             before ? Catalogue.Summary.closedBeforeContent(how: how, nouns: c.nouns, gap: gap)
+               : Catalogue.Summary.closedWhileFlowing(how: how, contentEvents: c.contentSeen, nouns: c.nouns, gap: gap),
              fixes: [.retryServerClose])
-      note(Catalogue.Note.contentFlowing(contentEvents: c.contentSeen, gap: gap))
+      note(before ? Catalogue.Note.cutBeforeContent(gap: gap) : Catalogue.Note.contentFlowing(contentEvents: c.contentSeen, gap: gap))
       noteTotalDurationCap(endingAt: stream.client.exceptionAt?.time, in: c)
       return
     }
