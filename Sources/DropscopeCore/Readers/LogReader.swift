@@ -903,7 +903,6 @@ final class LogReader<Sink: FactSink> {
     return id
   }
 
-  /// The names of the contexts (threads, workers) seen, by id.
   private func rememberPreviousLine(_ line: UnsafeRawBufferPointer, record: (Microseconds?, Int, Int)?) {
     if let record {
       previousRecord = (record.0, record.1, record.2)
